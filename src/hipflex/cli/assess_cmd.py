@@ -1,0 +1,146 @@
+"""`hipflex assess`: the self-tests as options (scripts) or as a guided wizard (people)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+ThighOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="flat|raised",
+        help="Thomas test: does the hanging thigh rest flat or rise above the table?",
+    ),
+]
+
+
+def assess(
+    thomas_left: ThighOpt = None,
+    thomas_right: ThighOpt = None,
+    thigh_angle_left: Annotated[
+        float | None,
+        typer.Option(
+            metavar="DEG",
+            help="Thomas test, measured: left thigh angle above horizontal (> 0 rises).",
+        ),
+    ] = None,
+    thigh_angle_right: Annotated[
+        float | None,
+        typer.Option(metavar="DEG", help="The same for the right thigh."),
+    ] = None,
+    knee_left: Annotated[
+        float | None,
+        typer.Option(
+            metavar="DEG",
+            help="Thomas test: left knee bend in degrees, 0-180 (90 = shin straight down).",
+        ),
+    ] = None,
+    knee_right: Annotated[
+        float | None,
+        typer.Option(metavar="DEG", help="The same for the right knee."),
+    ] = None,
+    extension_left: Annotated[
+        float | None,
+        typer.Option(
+            metavar="DEG",
+            help="Standing hip extension: how far the left leg went back, -30 to 60 degrees.",
+        ),
+    ] = None,
+    extension_right: Annotated[
+        float | None,
+        typer.Option(metavar="DEG", help="The same for the right leg."),
+    ] = None,
+    compensated_left: Annotated[
+        bool,
+        typer.Option(
+            help="Left leg: the lower back arched or the torso leaned forward.",
+        ),
+    ] = False,
+    compensated_right: Annotated[
+        bool,
+        typer.Option(help="The same for the right leg."),
+    ] = False,
+    sitting_hours: Annotated[
+        float | None,
+        typer.Option(metavar="H", help="Hours you sit on a usual day, 0-24."),
+    ] = None,
+    sign: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="ID",
+            help=(
+                "A sign you notice (repeat for more): worse_after_sitting, pain_standing_up, "
+                "cant_stand_upright, eases_bending_forward, tight_front_hips, swayback."
+            ),
+        ),
+    ] = None,
+    red_flag: Annotated[
+        list[str] | None,
+        typer.Option(
+            metavar="ID",
+            help=(
+                "A warning sign that needs a clinician (repeat for more): saddle_numbness, "
+                "bladder_bowel, leg_weakness, trauma, systemic, night_pain."
+            ),
+        ),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    no_save: Annotated[bool, typer.Option("--no-save", help="Do not store the result.")] = False,
+    interactive: Annotated[
+        bool,
+        typer.Option(
+            "--interactive",
+            help="Ask the questions even when input is not a terminal.",
+        ),
+    ] = False,
+) -> None:
+    """Check your hip flexors: the Thomas test, the standing hip extension test, the common
+    signs, your daily sitting and the warning signs that need a clinician.
+
+    With no answers given it walks you through each test step by step. With answers
+    given as options it runs without questions (for scripts).
+    """
+    from hipflex.cli.assess_view import answers_from_options, render_report, report_to_json
+    from hipflex.domain.errors import BadInput
+    from hipflex.services import assessments
+    from hipflex.services.context import open_app
+
+    answers = answers_from_options(
+        thomas={"left": thomas_left, "right": thomas_right},
+        thigh_angle={"left": thigh_angle_left, "right": thigh_angle_right},
+        knee={"left": knee_left, "right": knee_right},
+        extension={"left": extension_left, "right": extension_right},
+        compensated={"left": compensated_left, "right": compensated_right},
+        sitting_hours=sitting_hours,
+        signs=sign or [],
+        red_flags=red_flag or [],
+    )
+    app = open_app()
+    try:
+        given = answers is not None
+        if not given and not json_output:
+            if not (interactive or sys.stdin.isatty()):
+                msg = (
+                    "no answers given and no terminal to ask them in; "
+                    "pass options (see hipflex assess --help) or run it in a terminal"
+                )
+                raise BadInput(msg)
+            from hipflex.cli.wizard import run_wizard
+
+            answers = run_wizard(app)
+        if answers is None:
+            from hipflex.domain.assessment import AssessmentInput
+
+            answers = AssessmentInput()
+        if no_save:
+            report = assessments.evaluate(app, answers)
+        else:
+            report = assessments.record_assessment(app, answers)
+    finally:
+        app.close()
+    if json_output:
+        print(report_to_json(report))
+    else:
+        render_report(report)

@@ -1,0 +1,52 @@
+"""Every setting, declared once, read from HIPFLEX_* environment variables at call time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "hipflex"
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+class Settings(BaseSettings):
+    """hipflex settings; each one can be set with the environment variable HIPFLEX_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="HIPFLEX_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for the database and other local data.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store; defaults to hipflex.db in the data folder.",
+    )
+    strict: bool = Field(
+        default=False,
+        description="Tests that need a missing component fail instead of skipping (CI).",
+    )
+    thomas_knee_floor_deg: float = Field(
+        default=80.0,
+        description="Thomas test: a knee bend below this is tight (PROTOCOL.md 2.1).",
+    )
+    thigh_tolerance_deg: float = Field(
+        default=0.0,
+        description="Thomas test: a thigh more than this far above horizontal rises.",
+    )
+    hip_extension_floor_deg: float = Field(
+        default=10.0,
+        description="Standing hip extension: less than this is tight (PROTOCOL.md 2.2).",
+    )
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'hipflex.db'}"

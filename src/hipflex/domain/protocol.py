@@ -1,0 +1,284 @@
+"""Typed models of the protocol's content (PROTOCOL.md sections 1-3).
+
+The ids here are a public contract: plans, logs, exports and scripts refer to them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class ExerciseId(StrEnum):
+    HALF_KNEELING_HIP_FLEXOR = "half_kneeling_hip_flexor"
+    COUCH_STRETCH = "couch_stretch"
+    STANDING_QUAD_HIP_FLEXOR = "standing_quad_hip_flexor"
+    PIGEON_POSE = "pigeon_pose"
+    GLUTE_BRIDGE = "glute_bridge"
+    CLAMSHELL = "clamshell"
+    DEAD_BUG = "dead_bug"
+    BIRD_DOG = "bird_dog"
+    PLANK = "plank"
+
+
+class ExerciseKind(StrEnum):
+    STRETCH = "stretch"
+    STRENGTH = "strength"
+    CORE = "core"
+
+
+class Intensity(StrEnum):
+    GENTLE = "gentle"
+    MODERATE = "moderate"
+    INTENSE = "intense"
+
+
+class Place(StrEnum):
+    DESK = "desk"
+    WALL = "wall"
+    FLOOR = "floor"
+
+
+class Muscle(StrEnum):
+    ILIOPSOAS = "iliopsoas"
+    RECTUS_FEMORIS = "rectus_femoris"
+    SARTORIUS = "sartorius"
+    TENSOR_FASCIAE_LATAE = "tensor_fasciae_latae"
+    QUADRICEPS = "quadriceps"
+    GLUTEUS_MAXIMUS = "gluteus_maximus"
+    GLUTEUS_MEDIUS = "gluteus_medius"
+    HIP_ROTATORS = "hip_rotators"
+    ABDOMINALS = "abdominals"
+    BACK_EXTENSORS = "back_extensors"
+
+
+#: The hip flexors of PROTOCOL.md section 1; a stretch aimed at any of them needs the tilt cue.
+HIP_FLEXORS = frozenset(
+    {Muscle.ILIOPSOAS, Muscle.RECTUS_FEMORIS, Muscle.SARTORIUS, Muscle.TENSOR_FASCIAE_LATAE}
+)
+
+
+class Sign(StrEnum):
+    """The six common signs of hip-flexor tightness (PROTOCOL.md 2.3)."""
+
+    WORSE_AFTER_SITTING = "worse_after_sitting"
+    PAIN_STANDING_UP = "pain_standing_up"
+    CANT_STAND_UPRIGHT = "cant_stand_upright"
+    EASES_BENDING_FORWARD = "eases_bending_forward"
+    TIGHT_FRONT_HIPS = "tight_front_hips"
+    SWAYBACK = "swayback"
+
+
+class RedFlag(StrEnum):
+    """Low-back-pain red flags that stop everything (PROTOCOL.md 2.5)."""
+
+    SADDLE_NUMBNESS = "saddle_numbness"
+    BLADDER_BOWEL = "bladder_bowel"
+    LEG_WEAKNESS = "leg_weakness"
+    TRAUMA = "trauma"
+    SYSTEMIC = "systemic"
+    NIGHT_PAIN = "night_pain"
+
+
+class SittingBand(StrEnum):
+    """Daily sitting bands (PROTOCOL.md 2.4)."""
+
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+    VERY_HIGH = "very_high"
+
+
+class SelfTestId(StrEnum):
+    THOMAS = "thomas"
+    HIP_EXTENSION = "hip_extension"
+
+
+class WorkplaceCategory(StrEnum):
+    SETUP = "setup"
+    MOVEMENT = "movement"
+    POSITIONING = "positioning"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IntRange(_Frozen):
+    """An inclusive range of whole numbers, such as a 30-60 s hold."""
+
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.min > self.max:
+            msg = f"min ({self.min}) is greater than max ({self.max})"
+            raise ValueError(msg)
+        return self
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int | float) and self.min <= value <= self.max
+
+    def label(self, unit: str = "") -> str:
+        text = str(self.min) if self.min == self.max else f"{self.min}-{self.max}"
+        return f"{text}{unit}"
+
+
+class Dosage(_Frozen):
+    """How much of an exercise: holds or sets x reps, per side or not, with tempo."""
+
+    sets: IntRange
+    reps: IntRange = Field(description="holds per set for stretches and planks, reps otherwise")
+    hold_seconds: IntRange | None = None
+    hold_at_top_seconds: int | None = Field(default=None, ge=1)
+    per_side: bool
+    tempo: str | None = None
+    from_protocol: bool = Field(
+        description="false where the protocol gives no dosage and a conventional one is used"
+    )
+    note: str | None = None
+
+    def describe(self) -> str:
+        """Plain words, e.g. "2-3 holds of 30-60 s, each side" or "3 sets of 15"."""
+        side = ", each side" if self.per_side else ""
+        if self.hold_seconds is not None:
+            holds = "hold" if self.reps.max == 1 else "holds"
+            text = f"{self.reps.label()} {holds} of {self.hold_seconds.label(' s')}{side}"
+            if self.sets.max > 1:
+                text = f"{self.sets.label()} sets of {text}"
+        else:
+            text = f"{self.sets.label()} sets of {self.reps.label()}{side}"
+        if self.hold_at_top_seconds:
+            text += f", holding {self.hold_at_top_seconds} s at the top"
+        return text
+
+
+class Exercise(_Frozen):
+    id: ExerciseId
+    name: str = Field(min_length=1)
+    kind: ExerciseKind
+    summary: str = Field(min_length=1)
+    targets: tuple[Muscle, ...] = Field(min_length=1)
+    steps: tuple[str, ...] = Field(min_length=2)
+    cues: tuple[str, ...] = Field(min_length=1)
+    dosage: Dosage
+    intensity: Intensity
+    places: tuple[Place, ...] = Field(min_length=1)
+    safety: tuple[str, ...] = Field(min_length=1)
+
+    @property
+    def is_hip_flexor_stretch(self) -> bool:
+        return self.kind is ExerciseKind.STRETCH and bool(HIP_FLEXORS & set(self.targets))
+
+
+class SelfTest(_Frozen):
+    id: SelfTestId
+    name: str
+    purpose: str
+    steps: tuple[str, ...] = Field(min_length=2)
+    observe: tuple[str, ...] = Field(min_length=1)
+    results: dict[str, str] = Field(description="result id -> plain meaning")
+    safety: tuple[str, ...] = Field(min_length=1)
+
+
+class SignInfo(_Frozen):
+    id: Sign
+    text: str
+    why: str
+
+
+class RedFlagInfo(_Frozen):
+    id: RedFlag
+    question: str
+    short: str
+
+
+class SittingBandInfo(_Frozen):
+    id: SittingBand
+    hours: str
+    impact: str
+    risk: str
+
+
+class WorkplaceTip(_Frozen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    category: WorkplaceCategory
+    title: str
+    text: str
+
+
+class FaqEntry(_Frozen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    question: str
+    answer: str
+
+
+class MuscleInfo(_Frozen):
+    id: Muscle
+    name: str
+    text: str
+
+
+class Mechanism(_Frozen):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    what_happens: str
+    result: str
+
+
+class Topic(_Frozen):
+    """A page of education text."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    title: str
+    paragraphs: tuple[str, ...] = Field(min_length=1)
+
+
+class Guidelines(_Frozen):
+    """Stretching guidelines (PROTOCOL.md 3.2)."""
+
+    sessions_per_day: IntRange
+    hold_seconds: IntRange
+    block_weeks: IntRange
+    intensity: str
+    timing: str
+    consistency: str
+    key_cue: str
+
+
+class FindingText(_Frozen):
+    """Plain words for one result of one test or band."""
+
+    title: str
+    text: str
+
+
+class Content(_Frozen):
+    """Everything the protocol says, as validated data."""
+
+    exercises: dict[ExerciseId, Exercise]
+    self_tests: dict[SelfTestId, SelfTest]
+    signs: dict[Sign, SignInfo]
+    red_flags: dict[RedFlag, RedFlagInfo]
+    red_flag_advice: str
+    sitting_bands: dict[SittingBand, SittingBandInfo]
+    sitting_note: str
+    workplace: tuple[WorkplaceTip, ...]
+    faq: tuple[FaqEntry, ...]
+    muscles: dict[Muscle, MuscleInfo]
+    mechanisms: tuple[Mechanism, ...]
+    topics: dict[str, Topic]
+    guidelines: Guidelines
+    findings: dict[str, dict[str, FindingText]]
+    disclaimer: str
+
+    def exercise(self, exercise_id: ExerciseId | str) -> Exercise:
+        return self.exercises[ExerciseId(exercise_id)]

@@ -1,0 +1,1 @@
+"""Use cases: the one API the CLI, the web app and the reminder daemon all call."""

@@ -1,0 +1,183 @@
+"""Assessment use cases: evaluate answers, record them, list them, explain them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hipflex.config import Settings
+from hipflex.content import load_content
+from hipflex.domain.assessment import (
+    Assessment,
+    AssessmentInput,
+    AssessmentKind,
+    Outcome,
+    RecordedAssessment,
+    Thresholds,
+    assess,
+    outcome,
+)
+from hipflex.domain.protocol import FindingText, RedFlag, Side, Sign
+from hipflex.services.context import AppContext
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One finding in plain words; `side` is None for findings about the whole body."""
+
+    topic: str
+    result: str
+    side: Side | None
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class AssessmentReport:
+    """An assessment with its meaning: what the user reads after the tests."""
+
+    assessment: Assessment
+    outcome: Outcome
+    explanations: tuple[Explanation, ...]
+    next_step: FindingText
+    disclaimer: str
+    recorded: RecordedAssessment | None = None
+
+
+def thresholds_from(settings: Settings) -> Thresholds:
+    """The configurable cut-offs; out-of-range settings are bad input."""
+    return Thresholds(
+        knee_floor_deg=settings.thomas_knee_floor_deg,
+        thigh_tolerance_deg=settings.thigh_tolerance_deg,
+        extension_floor_deg=settings.hip_extension_floor_deg,
+    )
+
+
+def explain(assessment: Assessment, recorded: RecordedAssessment | None = None) -> AssessmentReport:
+    content = load_content()
+    findings = content.findings
+    values = {
+        "knee_floor": f"{assessment.thresholds.knee_floor_deg:g}",
+        "extension_floor": f"{assessment.thresholds.extension_floor_deg:g}",
+    }
+    explanations: list[Explanation] = []
+    for side, found in assessment.sides.items():
+        for topic, result in (
+            ("thomas", found.thomas.result.value),
+            ("hip_extension", found.extension.result.value),
+        ):
+            text = findings[topic][result]
+            title = text.title.format(side=side.value, **values)
+            explanations.append(
+                Explanation(topic, result, side, title, text.text.format(side=side.value, **values))
+            )
+    if assessment.sitting_band is not None:
+        band = findings["sitting"][assessment.sitting_band.value]
+        explanations.append(
+            Explanation("sitting", assessment.sitting_band.value, None, band.title, band.text)
+        )
+    signs_key = "some" if assessment.signs else "none"
+    signs = findings["signs"][signs_key]
+    explanations.append(Explanation("signs", signs_key, None, signs.title, signs.text))
+    verdict = outcome(assessment)
+    return AssessmentReport(
+        assessment=assessment,
+        outcome=verdict,
+        explanations=tuple(explanations),
+        next_step=findings["overall"][verdict.value],
+        disclaimer=content.disclaimer,
+        recorded=recorded,
+    )
+
+
+def evaluate(app: AppContext, answers: AssessmentInput) -> AssessmentReport:
+    """Findings without saving them."""
+    return explain(assess(answers, thresholds_from(app.settings)))
+
+
+def record_assessment(
+    app: AppContext, answers: AssessmentInput, kind: AssessmentKind = AssessmentKind.BASELINE
+) -> AssessmentReport:
+    """Findings, saved with every input, result and side; nothing is saved on bad input."""
+    assessment = assess(answers, thresholds_from(app.settings))
+    recorded = app.store.add_assessment(assessment, at=app.clock.now(), kind=kind)
+    return explain(assessment, recorded)
+
+
+def assessment_history(app: AppContext, limit: int | None = None) -> list[RecordedAssessment]:
+    return app.store.assessments(limit=limit)
+
+
+def report_json(report: AssessmentReport) -> dict[str, Any]:
+    """The JSON contract of `hipflex assess --json` (and later the web API)."""
+    assessment = report.assessment
+    recorded = report.recorded
+    return {
+        "recorded": None
+        if recorded is None
+        else {
+            "id": recorded.id,
+            "recorded_at": recorded.recorded_at.isoformat(),
+            "kind": recorded.kind.value,
+        },
+        **assessment_json(assessment),
+        "outcome": report.outcome.value,
+        "explanations": [
+            {
+                "topic": e.topic,
+                "result": e.result,
+                "side": None if e.side is None else e.side.value,
+                "title": e.title,
+                "text": e.text,
+            }
+            for e in report.explanations
+        ],
+        "next_step": {"title": report.next_step.title, "text": report.next_step.text},
+        "disclaimer": report.disclaimer,
+    }
+
+
+def assessment_json(assessment: Assessment) -> dict[str, Any]:
+    sides = assessment.sides
+    return {
+        "thomas": {
+            side.value: {
+                "result": found.thomas.result.value,
+                "thigh": None if found.thomas.thigh is None else found.thomas.thigh.value,
+                "thigh_angle_deg": found.thomas.thigh_angle_deg,
+                "knee_flexion_deg": found.thomas.knee_flexion_deg,
+            }
+            for side, found in sides.items()
+        },
+        "hip_extension": {
+            side.value: {
+                "result": found.extension.result.value,
+                "degrees": found.extension.degrees,
+                "compensated": found.extension.compensated,
+            }
+            for side, found in sides.items()
+        },
+        "sides": {
+            side.value: {
+                "tight_muscles": [m.value for m in found.tight_muscles],
+                "hip_extension_limited": found.extension_limited,
+                "any_tight": found.any_tight,
+            }
+            for side, found in sides.items()
+        },
+        "sitting": {
+            "hours": assessment.sitting_hours,
+            "band": None if assessment.sitting_band is None else assessment.sitting_band.value,
+        },
+        "signs": {
+            "present": [s.value for s in Sign if s in assessment.signs],
+            "count": len(assessment.signs),
+        },
+        "red_flags": [r.value for r in RedFlag if r in assessment.red_flags],
+        "safe_to_exercise": assessment.safe_to_exercise,
+        "thresholds": {
+            "knee_floor_deg": assessment.thresholds.knee_floor_deg,
+            "thigh_tolerance_deg": assessment.thresholds.thigh_tolerance_deg,
+            "extension_floor_deg": assessment.thresholds.extension_floor_deg,
+        },
+    }

@@ -1,0 +1,170 @@
+"""The one way in and out of the database: domain objects in, domain objects out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from hipflex.domain.assessment import (
+    Assessment,
+    AssessmentInput,
+    AssessmentKind,
+    ExtensionFinding,
+    ExtensionInput,
+    ExtensionResult,
+    RecordedAssessment,
+    SideFindings,
+    ThighPosition,
+    ThomasFinding,
+    ThomasInput,
+    ThomasResult,
+    Thresholds,
+)
+from hipflex.domain.protocol import RedFlag, Side, Sign, SittingBand
+from hipflex.store.db import WRITE_OPTION, make_engine
+from hipflex.store.migrate import upgrade_if_needed
+from hipflex.store.models import AssessmentRow, AssessmentSideRow
+
+T = TypeVar("T")
+
+
+def _optional(kind: Callable[[str], T], value: str | None) -> T | None:
+    return None if value is None else kind(value)
+
+
+class Store:
+    """hipflex's data; every write is one short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(
+            engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """Open (creating and migrating as needed) the store at a SQLAlchemy URL."""
+        engine = make_engine(url)
+        upgrade_if_needed(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        with self._write.begin() as session:
+            yield session
+
+    # Assessments
+
+    def add_assessment(
+        self, assessment: Assessment, *, at: datetime, kind: AssessmentKind
+    ) -> RecordedAssessment:
+        row = _assessment_row(assessment, at=at, kind=kind)
+        with self._writing() as session:
+            session.add(row)
+            session.flush()
+            row_id = row.id
+        return RecordedAssessment(row_id, at, kind, assessment)
+
+    def assessments(self, *, limit: int | None = None) -> list[RecordedAssessment]:
+        """Newest first."""
+        query = (
+            select(AssessmentRow)
+            .options(selectinload(AssessmentRow.sides))
+            .order_by(AssessmentRow.recorded_at.desc(), AssessmentRow.id.desc())
+            .limit(limit)
+        )
+        with self._read() as session:
+            return [_recorded(row) for row in session.scalars(query)]
+
+    def latest_assessment(self) -> RecordedAssessment | None:
+        found = self.assessments(limit=1)
+        return found[0] if found else None
+
+
+def _assessment_row(assessment: Assessment, *, at: datetime, kind: AssessmentKind) -> AssessmentRow:
+    answers = assessment.answers
+    limits = assessment.thresholds
+    row = AssessmentRow(
+        recorded_at=at,
+        kind=kind.value,
+        sitting_hours=assessment.sitting_hours,
+        sitting_band=None if assessment.sitting_band is None else assessment.sitting_band.value,
+        signs=sorted(s.value for s in assessment.signs),
+        red_flags=sorted(r.value for r in assessment.red_flags),
+        safe_to_exercise=assessment.safe_to_exercise,
+        knee_floor_deg=limits.knee_floor_deg,
+        thigh_tolerance_deg=limits.thigh_tolerance_deg,
+        extension_floor_deg=limits.extension_floor_deg,
+    )
+    for side, found in assessment.sides.items():
+        given = answers.thomas.get(side, ThomasInput())
+        row.sides.append(
+            AssessmentSideRow(
+                side=side.value,
+                thomas_thigh_given=None if given.thigh is None else given.thigh.value,
+                thomas_thigh_angle_deg=given.thigh_angle_deg,
+                thomas_knee_flexion_deg=given.knee_flexion_deg,
+                thomas_thigh=None if found.thomas.thigh is None else found.thomas.thigh.value,
+                thomas_result=found.thomas.result.value,
+                extension_deg=found.extension.degrees,
+                extension_compensated=found.extension.compensated,
+                extension_result=found.extension.result.value,
+            )
+        )
+    return row
+
+
+def _recorded(row: AssessmentRow) -> RecordedAssessment:
+    thomas: dict[Side, ThomasInput] = {}
+    extension: dict[Side, ExtensionInput] = {}
+    sides: dict[Side, SideFindings] = {}
+    for side_row in row.sides:
+        side = Side(side_row.side)
+        thomas[side] = ThomasInput(
+            thigh=_optional(ThighPosition, side_row.thomas_thigh_given),
+            thigh_angle_deg=side_row.thomas_thigh_angle_deg,
+            knee_flexion_deg=side_row.thomas_knee_flexion_deg,
+        )
+        extension[side] = ExtensionInput(side_row.extension_deg, side_row.extension_compensated)
+        sides[side] = SideFindings(
+            side=side,
+            thomas=ThomasFinding(
+                result=ThomasResult(side_row.thomas_result),
+                thigh=_optional(ThighPosition, side_row.thomas_thigh),
+                thigh_angle_deg=side_row.thomas_thigh_angle_deg,
+                knee_flexion_deg=side_row.thomas_knee_flexion_deg,
+            ),
+            extension=ExtensionFinding(
+                ExtensionResult(side_row.extension_result),
+                side_row.extension_deg,
+                side_row.extension_compensated,
+            ),
+        )
+    signs = frozenset(Sign(s) for s in row.signs)
+    red_flags = frozenset(RedFlag(r) for r in row.red_flags)
+    answers = AssessmentInput(
+        thomas=thomas,
+        extension=extension,
+        sitting_hours=row.sitting_hours,
+        signs=signs,
+        red_flags=red_flags,
+    )
+    assessment = Assessment(
+        answers=answers,
+        sides=dict(sorted(sides.items(), key=lambda item: list(Side).index(item[0]))),
+        sitting_hours=row.sitting_hours,
+        sitting_band=_optional(SittingBand, row.sitting_band),
+        signs=signs,
+        red_flags=red_flags,
+        thresholds=Thresholds(row.knee_floor_deg, row.thigh_tolerance_deg, row.extension_floor_deg),
+    )
+    return RecordedAssessment(row.id, row.recorded_at, AssessmentKind(row.kind), assessment)

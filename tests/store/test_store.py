@@ -1,0 +1,141 @@
+"""The store: round trips, migrations, SQLite settings."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.exc import StatementError
+
+from hipflex.domain.assessment import (
+    AssessmentInput,
+    AssessmentKind,
+    ExtensionInput,
+    ThighPosition,
+    ThomasInput,
+    assess,
+)
+from hipflex.domain.protocol import RedFlag, Side, Sign
+from hipflex.store import Store
+from hipflex.store.migrate import HEAD_REVISION, MIGRATIONS_DIR
+from hipflex.store.models import Base
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def _url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def test_head_revision_constant_matches_the_migration_scripts():
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
+
+
+def test_migrations_build_exactly_the_models(tmp_path: Path):
+    store = Store.open(_url(tmp_path / "m.db"))
+    with store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    store.close()
+    assert diff == []
+
+
+def test_sqlite_file_is_created_in_wal_mode(tmp_path: Path):
+    db = tmp_path / "nested" / "folder" / "h.db"
+    Store.open(_url(db)).close()
+    assert db.exists()
+    with sqlite3.connect(db) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
+
+
+def test_reopening_a_migrated_store_keeps_data(tmp_path: Path):
+    url = _url(tmp_path / "h.db")
+    first = Store.open(url)
+    first.add_assessment(
+        assess(AssessmentInput(sitting_hours=5)), at=T0, kind=AssessmentKind.BASELINE
+    )
+    first.close()
+    again = Store.open(url)
+    assert [r.assessment.sitting_hours for r in again.assessments()] == [5]
+    again.close()
+
+
+def test_naive_datetimes_are_refused(tmp_path: Path):
+    store = Store.open(_url(tmp_path / "h.db"))
+    naive = datetime(2026, 1, 1)  # noqa: DTZ001 - the point of the test
+    with pytest.raises(StatementError, match="naive datetime"):
+        store.add_assessment(assess(AssessmentInput()), at=naive, kind=AssessmentKind.BASELINE)
+    assert store.assessments() == []
+    store.close()
+
+
+def test_assessments_are_listed_newest_first_with_their_kind(tmp_path: Path):
+    store = Store.open(_url(tmp_path / "h.db"))
+    for day, kind in enumerate([AssessmentKind.BASELINE, AssessmentKind.RETEST]):
+        store.add_assessment(
+            assess(AssessmentInput(sitting_hours=day)), at=T0 + timedelta(days=day), kind=kind
+        )
+    listed = store.assessments()
+    assert [r.kind for r in listed] == [AssessmentKind.RETEST, AssessmentKind.BASELINE]
+    assert store.latest_assessment() == listed[0]
+    assert listed[0].recorded_at == T0 + timedelta(days=1)
+    assert listed[0].recorded_at.tzinfo is not None
+    assert len(store.assessments(limit=1)) == 1
+    store.close()
+
+
+_thigh = st.none() | st.sampled_from(ThighPosition)
+_knee = st.floats(min_value=0, max_value=180)
+
+
+@st.composite
+def _answers(draw: st.DrawFn) -> AssessmentInput:
+    thomas = {}
+    for side in Side:
+        if draw(st.booleans()):
+            use_angle = draw(st.booleans())
+            thomas[side] = ThomasInput(
+                thigh=None if use_angle else draw(st.sampled_from(ThighPosition)),
+                thigh_angle_deg=draw(st.floats(min_value=-90, max_value=90)) if use_angle else None,
+                knee_flexion_deg=draw(_knee),
+            )
+    extension = {
+        side: ExtensionInput(
+            draw(st.none() | st.floats(min_value=-30, max_value=60)), draw(st.booleans())
+        )
+        for side in Side
+    }
+    return AssessmentInput(
+        thomas=thomas,
+        extension=extension,
+        sitting_hours=draw(st.none() | st.floats(min_value=0, max_value=24)),
+        signs=frozenset(draw(st.sets(st.sampled_from(Sign)))),
+        red_flags=frozenset(draw(st.sets(st.sampled_from(RedFlag), max_size=2))),
+    )
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answers=_answers())
+def test_every_input_and_result_survives_a_round_trip(tmp_path: Path, answers: AssessmentInput):
+    store = Store.open(_url(tmp_path / "round.db"))
+    try:
+        assessment = assess(answers)
+        saved = store.add_assessment(assessment, at=T0, kind=AssessmentKind.RETEST)
+        loaded = store.latest_assessment()
+        assert loaded == saved
+        assert loaded is not None
+        assert loaded.assessment == assessment
+    finally:
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM assessments")
+        store.close()
