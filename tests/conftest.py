@@ -28,7 +28,7 @@ def require_tool(name: str, install_hint: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "hipflex-data"
     monkeypatch.setenv("HIPFLEX_DATA_DIR", str(data))
     monkeypatch.delenv("HIPFLEX_DATABASE_URL", raising=False)

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from hipflex.domain.protocol import HIP_FLEXORS, Content, Exercise, Muscle, SelfTest
+from hipflex.domain.protocol import HIP_FLEXORS, Content, Exercise, SelfTest
 from hipflex.services.library import TopicEntry
 
 
@@ -20,7 +20,7 @@ def _console(console: Console | None) -> Console:
 
 def render_topic_list(entries: Sequence[TopicEntry], console: Console | None = None) -> None:
     table = Table(title="Topics", title_justify="left")
-    table.add_column("Topic id", style="bold")
+    table.add_column("Topic id", style="bold", no_wrap=True)
     table.add_column("What it covers")
     for entry in entries:
         table.add_row(entry.id, entry.title)
@@ -48,8 +48,6 @@ def _extras(topic_id: str, content: Content) -> list[RenderableType]:
             if muscle.id in HIP_FLEXORS:
                 table.add_row(muscle.name, muscle.text)
         parts.append(table)
-    elif topic_id == "psoas":
-        parts.append(Text(content.muscles[Muscle.ILIOPSOAS].text))
     elif topic_id == "mechanisms":
         table = Table(show_header=True, expand=True)
         for column in ("Mechanism", "What happens", "Result"):
@@ -106,7 +104,7 @@ def render_topic(entry: TopicEntry, content: Content, console: Console | None = 
     out = _console(console)
     parts: list[RenderableType] = []
     if entry.id in content.topics:
-        parts.extend(Markdown(p) for p in content.topics[entry.id].paragraphs)
+        parts.append(Markdown("\n\n".join(content.topics[entry.id].paragraphs)))
         parts.extend(_extras(entry.id, content))
         out.print(Panel(Group(*parts), title=entry.title, title_align="left"))
     elif entry.id == "tests":
@@ -154,7 +152,8 @@ def exercise_card(exercise: Exercise) -> Panel:
         Text("\nSafety", style="bold yellow"),
         _bullets(exercise.safety),
     )
-    return Panel(body, title=f"{exercise.name}  [{exercise.id.value}]", title_align="left")
+    title = Text.assemble(exercise.name, (f"  ({exercise.id.value})", "dim"))
+    return Panel(body, title=title, title_align="left")
 
 
 def render_exercise(exercise: Exercise, console: Console | None = None) -> None:
@@ -163,7 +162,8 @@ def render_exercise(exercise: Exercise, console: Console | None = None) -> None:
 
 def render_exercise_list(content: Content, console: Console | None = None) -> None:
     table = Table(title="Exercises", title_justify="left")
-    for column in ("Id", "Name", "Kind", "Intensity", "How much"):
+    table.add_column("Id", no_wrap=True, style="bold")
+    for column in ("Name", "Kind", "Intensity", "How much"):
         table.add_column(column)
     for exercise in content.exercises.values():
         table.add_row(

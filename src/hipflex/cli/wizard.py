@@ -92,32 +92,37 @@ def _signs(console: Console, content: Content) -> frozenset[Sign]:
     )
 
 
-def _thomas_side(console: Console, app: AppContext, side: Side) -> ThomasInput:
-    limits = thresholds_from(app.settings)
-
-    def ask() -> ThomasInput:
-        thigh = Prompt.ask(
+def _thigh(console: Console, side: Side) -> ThighPosition | float:
+    """Flat, raised, or a measured angle above horizontal."""
+    while True:
+        answer = Prompt.ask(
             f"[bold]{side.value.capitalize()} leg hanging[/bold]: does the thigh stay flat on "
             "the table or rise above it? (or type its angle above horizontal in degrees)",
             console=console,
             default="flat",
         ).strip()
+        for position in ThighPosition:
+            if answer and position.value.startswith(answer.lower()):
+                return position
+        try:
+            return float(answer.replace("°", ""))
+        except ValueError:
+            console.print("[red]Please answer flat, raised or an angle.[/red]")
+
+
+def _thomas_side(console: Console, app: AppContext, side: Side) -> ThomasInput:
+    limits = thresholds_from(app.settings)
+
+    def ask() -> ThomasInput:
+        thigh = _thigh(console, side)
         knee = _number(
             console,
             f"How far does the {side.value} knee bend, in degrees? "
             "(90 = the shin hangs straight down)",
         )
-        try:
-            angle = float(thigh)
-        except ValueError:
-            position = ThighPosition.RAISED if thigh.lower().startswith("r") else None
-            if thigh.lower().startswith("f"):
-                position = ThighPosition.FLAT
-            if position is None:
-                console.print("[red]Please answer flat, raised or an angle.[/red]")
-                return ask()
-            return ThomasInput(thigh=position, knee_flexion_deg=knee)
-        return ThomasInput(thigh_angle_deg=angle, knee_flexion_deg=knee)
+        if isinstance(thigh, ThighPosition):
+            return ThomasInput(thigh=thigh, knee_flexion_deg=knee)
+        return ThomasInput(thigh_angle_deg=thigh, knee_flexion_deg=knee)
 
     return _ask_until_valid(console, ask, lambda given: assess_thomas(side, given, limits))
 
@@ -135,7 +140,8 @@ def _extension_side(console: Console, app: AppContext, side: Side) -> ExtensionI
         degrees = _number(
             console,
             f"About how many degrees did the {side.value} leg go back? "
-            "(press Enter if you could not tell)",
+            "(press Enter if you could not tell; with no angle and no arching the side "
+            "counts as not tested)",
             optional=True,
         )
         return ExtensionInput(degrees=degrees, compensated=compensated)

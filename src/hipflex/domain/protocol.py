@@ -150,10 +150,14 @@ class Dosage(_Frozen):
         """Plain words, e.g. "2-3 holds of 30-60 s, each side" or "3 sets of 15"."""
         side = ", each side" if self.per_side else ""
         if self.hold_seconds is not None:
-            holds = "hold" if self.reps.max == 1 else "holds"
-            text = f"{self.reps.label()} {holds} of {self.hold_seconds.label(' s')}{side}"
-            if self.sets.max > 1:
-                text = f"{self.sets.label()} sets of {text}"
+            hold = self.hold_seconds.label(" s")
+            if self.reps.max == 1:  # one hold per set: a plank's sets are its holds
+                count = self.sets
+                text = f"{count.label()} {'hold' if count.max == 1 else 'holds'} of {hold}{side}"
+            else:
+                text = f"{self.reps.label()} holds of {hold}{side}"
+                if self.sets.max > 1:
+                    text = f"{self.sets.label()} sets of {text}"
         else:
             text = f"{self.sets.label()} sets of {self.reps.label()}{side}"
         if self.hold_at_top_seconds:
