@@ -74,14 +74,7 @@ def test_unusable_database_is_one_line_not_a_traceback(tmp_path: Path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     env = {**os.environ, "HIPFLEX_DATA_DIR": str(blocker / "sub")}
-    result = subprocess.run(
-        [str(HIPFLEX), "assess", "--json", "--sitting-hours", "3"],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    result = run("assess", "--json", "--sitting-hours", "3", env=env)
     assert result.returncode == 1
     assert result.stderr.startswith("hipflex: error: cannot open the database")
     assert "Traceback" not in result.stderr
@@ -90,14 +83,7 @@ def test_unusable_database_is_one_line_not_a_traceback(tmp_path: Path):
 def test_database_url_setting_is_honoured(tmp_path: Path):
     db = tmp_path / "elsewhere.db"
     env = {**os.environ, "HIPFLEX_DATABASE_URL": f"sqlite:///{db}"}
-    result = subprocess.run(
-        [str(HIPFLEX), "assess", "--json", "--sitting-hours", "3"],
-        capture_output=True,
-        check=False,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    result = run("assess", "--json", "--sitting-hours", "3", env=env)
     assert result.returncode == 0, result.stderr
     assert db.exists()
 
