@@ -16,14 +16,9 @@ HIPFLEX = Path(sys.executable).parent / "hipflex"
 README = Path(__file__).parents[2] / "README.md"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(HIPFLEX), *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=os.environ.copy(),
-        check=False,
+        [str(HIPFLEX), *args], capture_output=True, text=True, timeout=60, check=False, env=env
     )
 
 
