@@ -283,7 +283,7 @@ def test_topics(content: Content) -> None:
 
 def test_workplace_tips_by_category(content: Content) -> None:
     by_category = {
-        category: [t.id for t in content.workplace if t.category is category]
+        category: [t.id for t in content.workplace.values() if t.category is category]
         for category in WorkplaceCategory
     }
     assert by_category == {

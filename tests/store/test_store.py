@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,8 +23,10 @@ from hipflex.domain.assessment import (
     ThomasInput,
     assess,
 )
+from hipflex.domain.preferences import Preferences, Weekday
 from hipflex.domain.protocol import RedFlag, Side, Sign
 from hipflex.store import Store
+from hipflex.store.db import make_engine
 from hipflex.store.migrate import HEAD_REVISION, MIGRATIONS_DIR
 from hipflex.store.models import Base
 
@@ -139,3 +141,54 @@ def test_every_input_and_result_survives_a_round_trip(tmp_path: Path, answers: A
         with store.engine.begin() as connection:
             connection.exec_driver_sql("DELETE FROM assessments")
         store.close()
+
+
+def test_upgrading_from_the_first_migration_keeps_the_assessments(tmp_path: Path):
+    from sqlalchemy import create_engine
+
+    from hipflex.store.migrate import upgrade
+
+    url = _url(tmp_path / "old.db")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        upgrade(connection, "0001_assessments")
+    engine.dispose()
+    old = Store(make_engine(url))
+    saved = old.add_assessment(
+        assess(AssessmentInput(sitting_hours=6.5, signs=frozenset({Sign.SWAYBACK}))),
+        at=T0,
+        kind=AssessmentKind.BASELINE,
+    )
+    old.close()
+    upgraded = Store.open(url)
+    assert upgraded.assessments() == [saved]
+    assert upgraded.preferences() == Preferences()
+    upgraded.close()
+
+
+def test_preferences_and_blocks_round_trip(tmp_path: Path):
+    store = Store.open(_url(tmp_path / "p.db"))
+    assert store.preferences() == Preferences()
+    wanted = Preferences(
+        sessions_per_day=3,
+        block_weeks=4,
+        break_minutes=35,
+        work_days=frozenset({Weekday.TUE, Weekday.SAT}),
+        work_start=time(7, 30),
+        work_end=time(15, 45),
+        floor_at_work=True,
+        sit_stand_desk=True,
+        timezone="Asia/Tokyo",
+    )
+    store.save_preferences(wanted, at=T0)
+    store.save_preferences(wanted, at=T0 + timedelta(hours=1))  # an update, not a second row
+    assert store.preferences() == wanted
+    assert store.latest_block() is None
+    saved = store.add_assessment(assess(AssessmentInput()), at=T0, kind=AssessmentKind.BASELINE)
+    first = store.start_block(assessment_id=saved.id, started_on=T0.date(), at=T0)
+    second = store.start_block(
+        assessment_id=saved.id, started_on=T0.date() + timedelta(days=42), at=T0 + timedelta(1)
+    )
+    assert store.latest_block() == second
+    assert first.id != second.id
+    store.close()

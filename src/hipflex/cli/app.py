@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from hipflex import __version__
-from hipflex.cli import assess_cmd, history_cmd, learn_cmd
+from hipflex.cli import assess_cmd, history_cmd, learn_cmd, plan_cmd, settings_cmd
+from hipflex.cli.calendar_cmd import calendar_app
 from hipflex.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, guarded
 
 app = typer.Typer(
@@ -48,6 +49,10 @@ app.command("assess")(guarded(assess_cmd.assess))
 app.command("history")(guarded(history_cmd.history))
 app.command("learn")(guarded(learn_cmd.learn))
 app.command("exercises")(guarded(learn_cmd.exercises))
+app.command("plan")(guarded(plan_cmd.plan))
+app.command("today")(guarded(plan_cmd.today))
+app.command("settings")(guarded(settings_cmd.settings))
+app.add_typer(calendar_app, name="calendar")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -71,7 +71,7 @@ def _extras(topic_id: str, content: Content) -> list[RenderableType]:
         )
     elif topic_id == "workplace":
         for category in ("setup", "movement", "positioning"):
-            tips = [t for t in content.workplace if t.category == category]
+            tips = [t for t in content.workplace.values() if t.category == category]
             parts.append(Text(category.capitalize(), style="bold"))
             parts.append(_bullets([f"{t.title}: {t.text}" for t in tips]))
     elif topic_id == "safety":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -41,3 +42,16 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     return run
+
+
+def guarded_io(path: Path, data: bytes) -> None:
+    """Write a file whole (via a temporary file), or fail with one line; nothing half-written."""
+    target = path.expanduser()
+    temporary = target.with_name(f".{target.name}.partial")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(target)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        msg = f"cannot write {path}: {exc.strerror or exc}"
+        raise HipflexError(msg) from None

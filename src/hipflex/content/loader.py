@@ -32,6 +32,7 @@ from hipflex.domain.protocol import (
     SittingBandInfo,
     Topic,
     WorkplaceTip,
+    WorkplaceTipId,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -205,6 +206,10 @@ def build_content(read: Callable[[str], str]) -> Content:
     muscles = edu.many("muscle", MuscleInfo)
     topics = edu.many("topic", Topic)
 
+    wp = files["workplace.toml"]
+    tips = wp.many("tip", WorkplaceTip)
+    _require_all(wp, "tip", (t.id for t in tips), WorkplaceTipId)
+
     guide = files["guidelines.toml"]
     return Content(
         exercises=_by_id(exercises),
@@ -214,7 +219,7 @@ def build_content(read: Callable[[str], str]) -> Content:
         red_flag_advice=rf.text("advice"),
         sitting_bands=_by_id(bands),
         sitting_note=st.text("note"),
-        workplace=tuple(files["workplace.toml"].many("tip", WorkplaceTip)),
+        workplace=_by_id(tips),
         faq=tuple(files["faq.toml"].many("faq", FaqEntry)),
         muscles=_by_id(muscles),
         mechanisms=tuple(edu.many("mechanism", Mechanism)),

@@ -101,6 +101,23 @@ class SelfTestId(StrEnum):
     HIP_EXTENSION = "hip_extension"
 
 
+class WorkplaceTipId(StrEnum):
+    """Workplace changes (PROTOCOL.md 3.4)."""
+
+    SIT_STAND_DESK = "sit_stand_desk"
+    PERCH_SITTING = "perch_sitting"
+    SEAT_WEDGE = "seat_wedge"
+    LUMBAR_SUPPORT = "lumbar_support"
+    WALK_BREAKS = "walk_breaks"
+    DESK_STRETCH = "desk_stretch"
+    SEATED_GLUTE_SQUEEZE = "seated_glute_squeeze"
+    WALKING_MEETINGS = "walking_meetings"
+    NO_CROSSED_LEGS = "no_crossed_legs"
+    FEET_FLAT = "feet_flat"
+    PERCH_ON_EDGE = "perch_on_edge"
+    KNEELING_CHAIR = "kneeling_chair"
+
+
 class WorkplaceCategory(StrEnum):
     SETUP = "setup"
     MOVEMENT = "movement"
@@ -213,7 +230,7 @@ class SittingBandInfo(_Frozen):
 
 
 class WorkplaceTip(_Frozen):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: WorkplaceTipId
     category: WorkplaceCategory
     title: str
     text: str
@@ -275,7 +292,7 @@ class Content(_Frozen):
     red_flag_advice: str
     sitting_bands: dict[SittingBand, SittingBandInfo]
     sitting_note: str
-    workplace: tuple[WorkplaceTip, ...]
+    workplace: dict[WorkplaceTipId, WorkplaceTip]
     faq: tuple[FaqEntry, ...]
     muscles: dict[Muscle, MuscleInfo]
     mechanisms: tuple[Mechanism, ...]

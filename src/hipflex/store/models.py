@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -99,3 +100,34 @@ class AssessmentSideRow(Base):
     extension_result: Mapped[str] = mapped_column(String(16))
 
     assessment: Mapped[AssessmentRow] = relationship(back_populates="sides")
+
+
+class PreferencesRow(Base):
+    """The user's preferences: one row (id 1); absent means the defaults."""
+
+    __tablename__ = "preferences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sessions_per_day: Mapped[int]
+    block_weeks: Mapped[int]
+    break_minutes: Mapped[int]
+    work_days: Mapped[str] = mapped_column(String(32))
+    work_start: Mapped[str] = mapped_column(String(5))
+    work_end: Mapped[str] = mapped_column(String(5))
+    floor_at_work: Mapped[bool]
+    sit_stand_desk: Mapped[bool]
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BlockRow(Base):
+    """A programme block: its start day and the assessment it was built from."""
+
+    __tablename__ = "blocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="RESTRICT"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

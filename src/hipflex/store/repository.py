@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TypeVar
 
 from sqlalchemy import Engine, select
@@ -25,10 +25,14 @@ from hipflex.domain.assessment import (
     ThomasResult,
     Thresholds,
 )
+from hipflex.domain.plan import Block
+from hipflex.domain.preferences import Preferences, format_weekdays, parse_weekdays
 from hipflex.domain.protocol import RedFlag, Side, Sign, SittingBand
 from hipflex.store.db import WRITE_OPTION, make_engine
 from hipflex.store.migrate import upgrade_if_needed
-from hipflex.store.models import AssessmentRow, AssessmentSideRow
+from hipflex.store.models import AssessmentRow, AssessmentSideRow, BlockRow, PreferencesRow
+
+PREFERENCES_ID = 1
 
 T = TypeVar("T")
 
@@ -74,20 +78,84 @@ class Store:
             row_id = row.id
         return RecordedAssessment(row_id, at, kind, assessment)
 
-    def assessments(self, *, limit: int | None = None) -> list[RecordedAssessment]:
-        """Newest first."""
+    def assessments(
+        self, *, limit: int | None = None, kind: AssessmentKind | None = None
+    ) -> list[RecordedAssessment]:
+        """Newest first, optionally of one kind only."""
         query = (
             select(AssessmentRow)
             .options(selectinload(AssessmentRow.sides))
             .order_by(AssessmentRow.recorded_at.desc(), AssessmentRow.id.desc())
             .limit(limit)
         )
+        if kind is not None:
+            query = query.where(AssessmentRow.kind == kind.value)
         with self._read() as session:
             return [_recorded(row) for row in session.scalars(query)]
 
-    def latest_assessment(self) -> RecordedAssessment | None:
-        found = self.assessments(limit=1)
+    def latest_assessment(self, kind: AssessmentKind | None = None) -> RecordedAssessment | None:
+        found = self.assessments(limit=1, kind=kind)
         return found[0] if found else None
+
+    def assessment(self, assessment_id: int) -> RecordedAssessment | None:
+        with self._read() as session:
+            row = session.get(AssessmentRow, assessment_id)
+            return None if row is None else _recorded(row)
+
+    # Preferences
+
+    def preferences(self) -> Preferences:
+        with self._read() as session:
+            row = session.get(PreferencesRow, PREFERENCES_ID)
+            if row is None:
+                return Preferences()
+            return Preferences(
+                sessions_per_day=row.sessions_per_day,
+                block_weeks=row.block_weeks,
+                break_minutes=row.break_minutes,
+                work_days=parse_weekdays(row.work_days),
+                work_start=time.fromisoformat(row.work_start),
+                work_end=time.fromisoformat(row.work_end),
+                floor_at_work=row.floor_at_work,
+                sit_stand_desk=row.sit_stand_desk,
+                timezone=row.timezone,
+            )
+
+    def save_preferences(self, preferences: Preferences, *, at: datetime) -> None:
+        values = {
+            "sessions_per_day": preferences.sessions_per_day,
+            "block_weeks": preferences.block_weeks,
+            "break_minutes": preferences.break_minutes,
+            "work_days": format_weekdays(preferences.work_days),
+            "work_start": preferences.work_start.strftime("%H:%M"),
+            "work_end": preferences.work_end.strftime("%H:%M"),
+            "floor_at_work": preferences.floor_at_work,
+            "sit_stand_desk": preferences.sit_stand_desk,
+            "timezone": preferences.timezone,
+            "updated_at": at,
+        }
+        with self._writing() as session:
+            row = session.get(PreferencesRow, PREFERENCES_ID)
+            if row is None:
+                session.add(PreferencesRow(id=PREFERENCES_ID, **values))
+            else:
+                for key, value in values.items():
+                    setattr(row, key, value)
+
+    # Programme blocks
+
+    def latest_block(self) -> Block | None:
+        query = select(BlockRow).order_by(BlockRow.created_at.desc(), BlockRow.id.desc()).limit(1)
+        with self._read() as session:
+            row = session.scalars(query).first()
+            return None if row is None else Block(row.id, row.started_on, row.assessment_id)
+
+    def start_block(self, *, assessment_id: int, started_on: date, at: datetime) -> Block:
+        row = BlockRow(started_on=started_on, assessment_id=assessment_id, created_at=at)
+        with self._writing() as session:
+            session.add(row)
+            session.flush()
+            return Block(row.id, row.started_on, row.assessment_id)
 
 
 def _assessment_row(assessment: Assessment, *, at: datetime, kind: AssessmentKind) -> AssessmentRow:

@@ -1,0 +1,59 @@
+"""`hipflex plan` and `hipflex today`: this week's programme and today's timeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def plan(
+    week: Annotated[
+        int | None,
+        typer.Option(
+            help="Show this week of the block (1 to its length) instead of the current one."
+        ),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+) -> None:
+    """Show this week's programme: each session's exercises, how much, and the cues."""
+    import json
+
+    from hipflex.services.context import open_app
+    from hipflex.services.plan_json import plan_json
+    from hipflex.services.programme import plan_week
+
+    app = open_app()
+    try:
+        view = plan_week(app, week)
+    finally:
+        app.close()
+    if json_output:
+        print(json.dumps(plan_json(view), indent=2))
+    else:
+        from hipflex.cli.plan_view import render_plan
+
+        render_plan(view)
+
+
+def today(
+    json_output: Annotated[bool, typer.Option("--json", help="Print the day as JSON.")] = False,
+) -> None:
+    """Show today's timeline: sessions and movement breaks, with the next one highlighted."""
+    import json
+
+    from hipflex.services import programme
+    from hipflex.services.context import open_app
+    from hipflex.services.plan_json import today_json
+
+    app = open_app()
+    try:
+        view = programme.today(app)
+    finally:
+        app.close()
+    if json_output:
+        print(json.dumps(today_json(view), indent=2))
+    else:
+        from hipflex.cli.plan_view import render_today
+
+        render_today(view)

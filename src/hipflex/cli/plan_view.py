@@ -1,0 +1,143 @@
+"""Rendering the week's programme and today's timeline with Rich."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from hipflex.content import load_content
+from hipflex.domain.plan import Prescription, Programme, SafetyStop
+from hipflex.domain.schedule import BREAK_ROUTINE, ItemKind
+from hipflex.services.plan_json import break_step_title, stop_reason
+from hipflex.services.programme import PlanView, TodayView
+
+
+def _render_stop(view: PlanView, out: Console) -> None:
+    result = view.result
+    assert not isinstance(result, Programme)
+    if isinstance(result, SafetyStop):
+        out.print(
+            Panel(stop_reason(result), title="STOP: see a clinician first", border_style="red")
+        )
+    else:
+        out.print(Panel(stop_reason(result), title="No test results yet", border_style="yellow"))
+
+
+def _card(prescription: Prescription) -> Panel:
+    exercise = load_content().exercise(prescription.exercise_id)
+    body = Text()
+    body.append(prescription.describe(), style="bold")
+    if prescription.tempo:
+        body.append(f"\nTempo: {prescription.tempo}")
+    if exercise.dosage.note and not exercise.dosage.from_protocol:
+        body.append(f"\n{exercise.dosage.note}", style="italic")
+    for cue in prescription.cues:
+        body.append(f"\n• {cue}")
+    body.append(f"\n! {exercise.safety[0]}", style="yellow")
+    return Panel(body, title=prescription.name, title_align="left", subtitle=exercise.id.value)
+
+
+def render_plan(view: PlanView, console: Console | None = None) -> None:
+    out = console or Console()
+    result = view.result
+    if not isinstance(result, Programme):
+        _render_stop(view, out)
+        return
+    content = load_content()
+    heading = f"Week {result.week} of {result.weeks_total}"
+    kind = "prevention plan" if result.kind.value == "prevention" else "your programme"
+    out.print(Rule(f"{heading}: {kind}"))
+    if view.block_complete:
+        out.print(
+            "Your block is complete. Re-test with `hipflex assess` to decide between "
+            "keeping it up and another block.",
+            style="bold",
+        )
+    if view.projected:
+        out.print(
+            f"This is a preview of week {result.week}: it assumes the weeks before it go "
+            "well. What you log decides the real dosage.",
+            style="italic",
+        )
+    if result.retest_due:
+        out.print("Re-test week: repeat `hipflex assess` at the end of this week.", style="bold")
+    for removed in sorted(result.removed):
+        name = content.exercise(removed).name
+        out.print(
+            f"{name} is paused because you reported sharp pain in it. Please have it "
+            "checked by a clinician before you do it again.",
+            style="red",
+        )
+    day = view.sample_day()
+    for session in result.sessions:
+        start = None
+        if day is not None:
+            start = next((i.start for i in day.items if i.session is session), None)
+        when = f" at about {start:%H:%M}" if start else ""
+        minutes = round(session.estimated_seconds / 60)
+        out.print(Rule(f"{session.name}{when} (about {minutes} min)", align="left"))
+        for prescription in session.prescriptions:
+            out.print(_card(prescription))
+    out.print(Rule("At your desk", align="left"))
+    out.print(
+        f"Stand up and move every {result.break_minutes} minutes of sitting "
+        "(`hipflex today` shows the times)."
+    )
+    for tip in result.workplace:
+        info = content.workplace[tip]
+        out.print(Text.assemble("• ", (info.title, "bold"), f": {info.text}"))
+    out.print(Text(content.disclaimer, style="dim"))
+
+
+def render_today(view: TodayView, console: Console | None = None) -> None:
+    out = console or Console()
+    if view.day is None:
+        _render_stop(view.plan, out)
+        return
+    upcoming = view.next_item
+    day = view.day
+    label = "work day" if day.work_day else "day off"
+    table = Table(
+        title=f"Today, {day.day:%A %d %B} ({label}), week {view.plan.week}",
+        title_justify="left",
+    )
+    table.add_column("", width=2)
+    table.add_column("Time", no_wrap=True)
+    table.add_column("What")
+    table.add_column("Details")
+    for item in day.items:
+        is_next = item is upcoming
+        done = item.end <= view.now
+        if item.kind is ItemKind.SESSION and item.session is not None:
+            details = ", ".join(p.name for p in item.session.prescriptions)
+        else:
+            details = ", ".join(break_step_title(s) for s in BREAK_ROUTINE)
+        marker = "▶" if is_next else ("✓" if done else "")
+        style = "bold reverse" if is_next else ("dim" if done else "")
+        title = f"{item.title} (next)" if is_next else item.title
+        table.add_row(marker, f"{item.start:%H:%M}-{item.end:%H:%M}", title, details, style=style)
+    out.print(table)
+    if upcoming is None:
+        out.print("That's everything for today. Well done.")
+    elif upcoming.kind is ItemKind.BREAK:
+        minutes = max(0, round((upcoming.start - view.now).total_seconds() / 60))
+        routine = " · ".join(
+            f"{break_step_title(s)}: {s.seconds} s{' each side' if s.per_side else ''}"
+            for s in BREAK_ROUTINE
+        )
+        out.print(
+            Group(
+                Text(f"Next: a movement break in {minutes} min.", style="bold"),
+                Text(routine),
+            )
+        )
+    else:
+        out.print(
+            Text(
+                f"Next: {upcoming.title} at {upcoming.start:%H:%M}. See `hipflex plan`.",
+                style="bold",
+            )
+        )

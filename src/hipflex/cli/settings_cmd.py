@@ -1,0 +1,79 @@
+"""`hipflex settings`: view and change the preferences that shape your programme."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+
+def settings(
+    sessions_per_day: Annotated[
+        int | None, typer.Option(help="Stretching sessions a day: 2 or 3.")
+    ] = None,
+    block_weeks: Annotated[
+        int | None, typer.Option(help="Programme block length: 4 to 6 weeks.")
+    ] = None,
+    break_minutes: Annotated[
+        int | None, typer.Option(help="Minutes of sitting between movement breaks: 30 to 45.")
+    ] = None,
+    work_days: Annotated[
+        str | None,
+        typer.Option(metavar="DAYS", help="Your work days, e.g. mon-fri or mon,wed,fri."),
+    ] = None,
+    work_hours: Annotated[
+        str | None,
+        typer.Option(metavar="HH:MM-HH:MM", help="Your working hours, e.g. 09:00-17:30."),
+    ] = None,
+    floor_at_work: Annotated[
+        bool | None,
+        typer.Option(
+            "--floor-at-work/--no-floor-at-work",
+            help="Whether you have floor space at work for exercises lying down.",
+        ),
+    ] = None,
+    sit_stand_desk: Annotated[
+        bool | None,
+        typer.Option("--sit-stand-desk/--no-sit-stand-desk", help="Whether your desk can stand."),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(metavar="ZONE", help="Your time zone (IANA name, e.g. Europe/Berlin)."),
+    ] = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the settings as JSON.")
+    ] = False,
+) -> None:
+    """View your preferences, or change them with the options (each one is checked)."""
+    import json
+
+    from hipflex.cli.settings_view import preferences_json, render_preferences
+    from hipflex.domain.preferences import parse_weekdays, parse_work_hours
+    from hipflex.services.context import open_app
+    from hipflex.services.programme import get_preferences, update_preferences
+
+    changes: dict[str, object] = {
+        "sessions_per_day": sessions_per_day,
+        "block_weeks": block_weeks,
+        "break_minutes": break_minutes,
+        "work_days": None if work_days is None else parse_weekdays(work_days),
+        "floor_at_work": floor_at_work,
+        "sit_stand_desk": sit_stand_desk,
+        "timezone": timezone,
+    }
+    if work_hours is not None:
+        changes["work_start"], changes["work_end"] = parse_work_hours(work_hours)
+    app = open_app()
+    try:
+        if any(value is not None for value in changes.values()):
+            preferences = update_preferences(app, **changes)
+            changed = True
+        else:
+            preferences = get_preferences(app)
+            changed = False
+    finally:
+        app.close()
+    if json_output:
+        print(json.dumps(preferences_json(preferences), indent=2))
+    else:
+        render_preferences(preferences, changed=changed)

@@ -1,0 +1,57 @@
+"""Rendering the preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from hipflex.domain.preferences import Preferences, format_weekdays
+from hipflex.services.timezones import system_zone_name
+
+
+def preferences_json(preferences: Preferences) -> dict[str, Any]:
+    return {
+        "sessions_per_day": preferences.sessions_per_day,
+        "block_weeks": preferences.block_weeks,
+        "break_minutes": preferences.break_minutes,
+        "work_days": format_weekdays(preferences.work_days),
+        "work_hours": f"{preferences.work_start:%H:%M}-{preferences.work_end:%H:%M}",
+        "floor_at_work": preferences.floor_at_work,
+        "sit_stand_desk": preferences.sit_stand_desk,
+        "timezone": preferences.timezone,
+    }
+
+
+def render_preferences(
+    preferences: Preferences, *, changed: bool, console: Console | None = None
+) -> None:
+    out = console or Console()
+    table = Table(title="Your settings" + (" (saved)" if changed else ""), title_justify="left")
+    table.add_column("Setting", style="bold")
+    table.add_column("Value")
+    table.add_column("Change with")
+    zone = preferences.timezone or f"system ({system_zone_name()})"
+    rows = [
+        ("Sessions a day", str(preferences.sessions_per_day), "--sessions-per-day 2|3"),
+        ("Block length", f"{preferences.block_weeks} weeks", "--block-weeks 4-6"),
+        ("Movement break every", f"{preferences.break_minutes} min", "--break-minutes 30-45"),
+        ("Work days", format_weekdays(preferences.work_days), "--work-days mon-fri"),
+        (
+            "Work hours",
+            f"{preferences.work_start:%H:%M}-{preferences.work_end:%H:%M}",
+            "--work-hours 09:00-17:00",
+        ),
+        (
+            "Floor space at work",
+            "yes" if preferences.floor_at_work else "no",
+            "--[no-]floor-at-work",
+        ),
+        ("Sit-stand desk", "yes" if preferences.sit_stand_desk else "no", "--[no-]sit-stand-desk"),
+        ("Time zone", zone, "--timezone Europe/Berlin"),
+    ]
+    for row in rows:
+        table.add_row(*(escape(cell) for cell in row))
+    out.print(table)

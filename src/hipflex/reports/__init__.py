@@ -1,0 +1,1 @@
+"""Reports and exports: charts, the progress report, calendar and data exports."""

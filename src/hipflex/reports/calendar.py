@@ -1,0 +1,98 @@
+"""The programme as an RFC 5545 calendar: recurring work-day events with alarms."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+
+from icalendar import Alarm, Calendar, Event, vRecur
+
+from hipflex.content import load_content
+from hipflex.domain.preferences import Weekday
+from hipflex.domain.schedule import BREAK_ROUTINE, DayPlan, TimelineItem
+from hipflex.services.plan_json import break_step_title
+from hipflex.services.programme import CalendarPlan, CalendarWeek
+
+PRODID = "-//hipflex//hipflex programme//EN"
+ALARM_BEFORE = timedelta(minutes=5)
+
+
+def _uid(plan: CalendarPlan, week: int, key: str) -> str:
+    """The same block, week and item give the same UID, so a re-import updates in place."""
+    block = plan.block
+    return f"hipflex-{block.started_on:%Y%m%d}-{block.id}-w{week}-{key}@hipflex.local"
+
+
+def _description(item: TimelineItem, week: CalendarWeek) -> str:
+    programme = week.programme
+    if item.session is None:
+        lines = [
+            f"• {break_step_title(s)}: {s.seconds} s{' each side' if s.per_side else ''}"
+            for s in BREAK_ROUTINE
+        ]
+        return "\n".join(["Stand up and move:", *lines])
+    content = load_content()
+    lines = [f"• {p.name}: {p.describe()}" for p in item.session.prescriptions]
+    return "\n".join(
+        [
+            f"Week {programme.week} of {programme.weeks_total}.",
+            *lines,
+            "",
+            f"Key cue: {content.guidelines.key_cue}",
+            "A moderate stretch, never pain: stop if you feel sharp pain.",
+            "Run `hipflex plan` for the exercise cards.",
+        ]
+    )
+
+
+def _event(plan: CalendarPlan, week: CalendarWeek, item: TimelineItem, key: str) -> Event:
+    days: tuple[DayPlan, ...] = week.work_days
+    event = Event()
+    event.add("uid", _uid(plan, week.programme.week, key))
+    event.add("dtstamp", plan.stamp.astimezone(UTC))
+    event.add("dtstart", item.start.replace(tzinfo=plan.zone))
+    event.add("dtend", item.end.replace(tzinfo=plan.zone))
+    byday = sorted({Weekday(d.day.weekday()) for d in days})
+    event.add("rrule", vRecur(freq="DAILY", byday=[d.ical for d in byday], count=len(days)))
+    event.add("summary", f"hipflex: {item.title}")
+    event.add("description", _description(item, week))
+    event.add("categories", ["hipflex"])
+    if item.session is not None:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"{item.title} in {ALARM_BEFORE.seconds // 60} minutes")
+        alarm.add("trigger", -ALARM_BEFORE)
+        event.add_component(alarm)
+    else:
+        event.add("transp", "TRANSPARENT")  # a two-minute break should not block the day
+    return event
+
+
+def build_calendar(plan: CalendarPlan) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", "hipflex")
+    calendar.add("x-wr-timezone", plan.zone.key)
+    first_day = last_day = None
+    for week in plan.weeks:
+        if not week.work_days:
+            continue
+        template = week.work_days[0]
+        first_day = first_day or template.day
+        last_day = week.work_days[-1].day
+        breaks = 0
+        for item in template.items:
+            if item.session is not None:
+                key = item.session.slot.value
+            else:
+                breaks += 1
+                key = f"break{breaks}"
+            calendar.add_component(_event(plan, week, item, key))
+    if first_day is not None and last_day is not None:
+        # A year past the end keeps the zone right if the events are moved later.
+        calendar.add_missing_timezones(
+            first_date=first_day - timedelta(days=1), last_date=last_day + timedelta(days=366)
+        )
+    return bytes(calendar.to_ical())
