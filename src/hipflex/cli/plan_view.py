@@ -10,6 +10,7 @@ from rich.text import Text
 
 from hipflex.content import load_content
 from hipflex.domain.plan import Prescription, Programme, SafetyStop
+from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.schedule import BREAK_ROUTINE, ItemKind
 from hipflex.services.plan_json import break_step_title, stop_reason
 from hipflex.services.programme import PlanView, TodayView
@@ -30,6 +31,8 @@ def _card(prescription: Prescription) -> Panel:
     exercise = load_content().exercise(prescription.exercise_id)
     body = Text()
     body.append(prescription.describe(), style="bold")
+    for number, instruction in enumerate(exercise.steps, start=1):
+        body.append(f"\n{number}. {instruction}")
     if prescription.tempo:
         body.append(f"\nTempo: {prescription.tempo}")
     if exercise.dosage.note and not exercise.dosage.from_protocol:
@@ -72,6 +75,7 @@ def render_plan(view: PlanView, console: Console | None = None) -> None:
             style="red",
         )
     day = view.sample_day()
+    shown: set[ExerciseId] = set()  # a full card the first time, a line after that
     for session in result.sessions:
         start = None
         if day is not None:
@@ -80,7 +84,17 @@ def render_plan(view: PlanView, console: Console | None = None) -> None:
         minutes = round(session.estimated_seconds / 60)
         out.print(Rule(f"{session.name}{when} (about {minutes} min)", align="left"))
         for prescription in session.prescriptions:
-            out.print(_card(prescription))
+            if prescription.exercise_id in shown:
+                out.print(
+                    Text.assemble(
+                        "• ",
+                        (prescription.name, "bold"),
+                        f": {prescription.describe()} (card above)",
+                    )
+                )
+            else:
+                out.print(_card(prescription))
+                shown.add(prescription.exercise_id)
     out.print(Rule("At your desk", align="left"))
     out.print(
         f"Stand up and move every {result.break_minutes} minutes of sitting "
@@ -124,6 +138,8 @@ def render_today(view: TodayView, console: Console | None = None) -> None:
         out.print("That's everything for today. Well done.")
     elif upcoming.kind is ItemKind.BREAK:
         minutes = max(0, round((upcoming.start - view.now).total_seconds() / 60))
+        if view.now < day.work_start:
+            out.print(f"Your working day starts at {day.work_start:%H:%M}.")
         routine = " · ".join(
             f"{break_step_title(s)}: {s.seconds} s{' each side' if s.per_side else ''}"
             for s in BREAK_ROUTINE
