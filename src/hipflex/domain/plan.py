@@ -290,10 +290,12 @@ def build_programme(
     selection = select(assessment)
     if not isinstance(selection, Selection):
         return selection
-    sessions = tuple(
+    planned = (
         _session(slot, selection, state, preferences, exercises)
         for slot in SLOTS_FOR[preferences.sessions_per_day]
     )
+    # A session whose every exercise is paused for sharp pain is left out, not kept empty.
+    sessions = tuple(session for session in planned if session.prescriptions)
     return Programme(
         kind=selection.kind,
         week=week,

@@ -83,17 +83,20 @@ class Preferences:
 
 def parse_weekdays(text: str) -> frozenset[Weekday]:
     """'mon-fri', 'mon,wed,fri' or 'mon-thu,sat' -> days; anything else is bad input."""
-    names = {day.label: day for day in Weekday}
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    names = {day.label: day for day in Weekday} | {n: Weekday(i) for i, n in enumerate(full)}
     problem = f"work days '{text}' not understood; use day names like mon-fri or mon,wed,fri"
 
     def day(name: str) -> Weekday:
-        key = name.strip().lower()[:3]
+        key = name.strip().lower()
         if key not in names:
             raise BadInput(problem)
         return names[key]
 
     days: set[Weekday] = set()
     for part in text.split(","):
+        if part.count("-") > 1:
+            raise BadInput(problem)
         first, dash, last = part.partition("-")
         if not dash:
             days.add(day(first))

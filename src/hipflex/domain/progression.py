@@ -25,6 +25,8 @@ MIN_ADHERENCE_TO_PROGRESS = 0.5
 # take 30 s holds to 60 s by week 4, where gains plateau (PROTOCOL.md section 4).
 MAX_LEVEL = 3
 HOLD_STEP_SECONDS = 5
+# Pain means are floats: 16/3 - 10/3 is 1.9999999999999996, still a rise of 2.
+_TOLERANCE = 1e-9
 
 
 class Verdict(StrEnum):
@@ -144,10 +146,10 @@ def decide(
     if summary.sharp_pain:
         names = ", ".join(sorted(e.value for e in summary.sharp_pain))
         reasons.append(f"sharp pain was reported during {names}")
-    if session_rise is not None and session_rise >= PAIN_RISE_WARNING:
-        reasons.append(f"pain rose by {session_rise:g} points during a session")
-    if week_rise is not None and week_rise >= PAIN_RISE_WARNING:
-        reasons.append(f"average pain rose by {week_rise:g} points over the week")
+    if session_rise is not None and session_rise >= PAIN_RISE_WARNING - _TOLERANCE:
+        reasons.append(f"pain rose by {session_rise:.3g} points during a session")
+    if week_rise is not None and week_rise >= PAIN_RISE_WARNING - _TOLERANCE:
+        reasons.append(f"average pain rose by {week_rise:.2g} points over the week")
     if reasons:
         newly_removed = summary.sharp_pain - state.removed
         return WeekDecision(
@@ -171,8 +173,8 @@ def decide(
                 ),
             ),
         )
-    rising = (session_rise is not None and session_rise > 0) or (
-        week_rise is not None and week_rise > 0
+    rising = (session_rise is not None and session_rise > _TOLERANCE) or (
+        week_rise is not None and week_rise > _TOLERANCE
     )
     if rising:
         return WeekDecision(
@@ -208,6 +210,8 @@ def replay(
 def step(span: IntRange, level: int, *, round_to: int = 1) -> int:
     """The value `level` steps up a range: its minimum at 0, its maximum at MAX_LEVEL."""
     clamped = min(max(level, 0), MAX_LEVEL)
+    if clamped in (0, MAX_LEVEL):  # the ends are exact, whatever the rounding
+        return span.min if clamped == 0 else span.max
     raw = span.min + (span.max - span.min) * clamped / MAX_LEVEL
     value = round(raw / round_to) * round_to
     return min(max(value, span.min), span.max)

@@ -1,0 +1,601 @@
+"""Findings + preferences + progression -> a week's programme (PROTOCOL.md 3 and 4)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hipflex.content import load_content
+from hipflex.domain.assessment import (
+    Assessment,
+    AssessmentInput,
+    ExtensionInput,
+    ThighPosition,
+    ThomasInput,
+    assess,
+)
+from hipflex.domain.errors import BadInput
+from hipflex.domain.plan import (
+    NeedsTests,
+    Prescription,
+    Programme,
+    ProgrammeKind,
+    SafetyStop,
+    SessionPlan,
+    SessionSlot,
+    build_programme,
+    prescribe,
+    retest_weeks,
+    select,
+    workplace_advice,
+)
+from hipflex.domain.preferences import Preferences, Weekday
+from hipflex.domain.progression import MAX_LEVEL, ProgressionState
+from hipflex.domain.protocol import ExerciseId, Muscle, RedFlag, Side, Sign, WorkplaceTipId
+
+EXERCISES = load_content().exercises
+E = ExerciseId
+HK = E.HALF_KNEELING_HIP_FLEXOR
+GLUTES = frozenset({E.GLUTE_BRIDGE, E.CLAMSHELL})
+CORE = frozenset({E.DEAD_BUG, E.BIRD_DOG, E.PLANK})
+
+# The protocol's hold ranges in seconds (PROTOCOL.md 3.1; plank: 3.3, conventional).
+HOLD_RANGES = {
+    HK: (30, 60),
+    E.COUCH_STRETCH: (60, 120),
+    E.PIGEON_POSE: (60, 120),
+    E.STANDING_QUAD_HIP_FLEXOR: (30, 30),
+    E.PLANK: (20, 30),
+}
+
+# --- builders and strategies ------------------------------------------------------------
+
+
+def thomas(raised: bool, knee: float) -> ThomasInput:
+    return ThomasInput(
+        ThighPosition.RAISED if raised else ThighPosition.FLAT, knee_flexion_deg=knee
+    )
+
+
+def both(observed: ThomasInput) -> dict[Side, ThomasInput]:
+    return dict.fromkeys(Side, observed)
+
+
+NORMAL_THOMAS = both(thomas(raised=False, knee=85.0))
+NORMAL_EXTENSION = dict.fromkeys(Side, ExtensionInput(degrees=12.0))
+
+
+def tight(
+    *,
+    raised: bool = False,
+    knee: float = 85.0,
+    extension: ExtensionInput | None = None,
+    red_flags: frozenset[RedFlag] = frozenset(),
+) -> Assessment:
+    """An assessment from one Thomas observation on the left (right normal)."""
+    return assess(
+        AssessmentInput(
+            thomas={Side.LEFT: thomas(raised, knee), Side.RIGHT: thomas(raised=False, knee=85.0)},
+            extension={Side.LEFT: extension or ExtensionInput(degrees=12.0)},
+            red_flags=red_flags,
+        )
+    )
+
+
+ILIOPSOAS = tight(raised=True)
+RECTUS = tight(knee=70.0)
+BOTH = tight(raised=True, knee=70.0)
+EXTENSION_ONLY = tight(extension=ExtensionInput(degrees=5.0))
+
+thomas_inputs = st.one_of(
+    st.just(ThomasInput()),
+    st.builds(thomas, st.booleans(), st.floats(min_value=0, max_value=180)),
+)
+extension_inputs = st.one_of(
+    st.just(ExtensionInput()),
+    st.builds(
+        ExtensionInput,
+        st.one_of(st.none(), st.floats(min_value=-30, max_value=60)),
+        st.booleans(),
+    ),
+)
+tight_assessments = (
+    st.builds(
+        AssessmentInput,
+        thomas=st.fixed_dictionaries(dict.fromkeys(Side, thomas_inputs)),
+        extension=st.fixed_dictionaries(dict.fromkeys(Side, extension_inputs)),
+        sitting_hours=st.one_of(st.none(), st.floats(min_value=0, max_value=24)),
+        signs=st.frozensets(st.sampled_from(Sign)),
+    )
+    .map(assess)
+    .filter(lambda a: a.any_tight)
+)
+
+states = st.builds(
+    ProgressionState,
+    level=st.integers(0, MAX_LEVEL),
+    couch_weeks=st.integers(0, 6),
+    removed=st.frozensets(st.sampled_from(ExerciseId)),
+)
+preferences = st.builds(
+    Preferences,
+    sessions_per_day=st.integers(2, 3),
+    block_weeks=st.integers(4, 6),
+    break_minutes=st.integers(30, 45),
+    work_days=st.frozensets(st.sampled_from(Weekday), min_size=1),
+    floor_at_work=st.booleans(),
+    sit_stand_desk=st.booleans(),
+)
+
+
+def build(
+    assessment: Assessment,
+    prefs: Preferences | None = None,
+    state: ProgressionState | None = None,
+    week: int = 1,
+) -> Programme:
+    result = build_programme(
+        assessment,
+        prefs or Preferences(),
+        EXERCISES,
+        week=week,
+        state=state or ProgressionState(),
+    )
+    assert isinstance(result, Programme)
+    return result
+
+
+def ids(session: SessionPlan) -> set[ExerciseId]:
+    return set(session.exercise_ids)
+
+
+def slot(programme: Programme, which: SessionSlot) -> SessionPlan:
+    """The session in that slot; an empty one when it was left out (all paused)."""
+    found = [s for s in programme.sessions if s.slot is which]
+    assert len(found) <= 1
+    return found[0] if found else SessionPlan(which, "", ())
+
+
+def all_ids(programme: Programme) -> set[ExerciseId]:
+    return {e for s in programme.sessions for e in s.exercise_ids}
+
+
+def expected_session(
+    which: SessionSlot, assessment: Assessment, prefs: Preferences, state: ProgressionState
+) -> set[ExerciseId]:
+    """An independent oracle of PROTOCOL.md section 4 as hipflex schedules it."""
+    muscles = assessment.tight_muscles()
+    limited = any(s.extension_limited for s in assessment.sides.values())
+    rectus = Muscle.RECTUS_FEMORIS in muscles
+    evening = which is SessionSlot.EVENING
+    chosen = {HK}
+    if not evening and rectus:
+        chosen.add(E.STANDING_QUAD_HIP_FLEXOR)
+    if evening:
+        chosen |= CORE
+        if Muscle.ILIOPSOAS in muscles or limited:
+            chosen.add(E.PIGEON_POSE)
+        if rectus and state.couch_unlocked:
+            chosen.add(E.COUCH_STRETCH)
+    if (which is SessionSlot.MORNING and prefs.floor_at_work) or (
+        evening and not prefs.floor_at_work
+    ):
+        chosen |= GLUTES
+    return chosen - state.removed
+
+
+# --- the dosage of every prescription -----------------------------------------------------
+
+
+def check_dosage(p: Prescription) -> None:
+    dosage = EXERCISES[p.exercise_id].dosage
+    assert dosage.sets.min <= p.sets <= dosage.sets.max
+    assert dosage.reps.min <= p.reps <= dosage.reps.max
+    assert p.per_side is dosage.per_side
+    if p.exercise_id in HOLD_RANGES:
+        low, high = HOLD_RANGES[p.exercise_id]
+        assert p.hold_seconds is not None
+        assert low <= p.hold_seconds <= high
+    else:
+        assert p.hold_seconds is None
+    if p.exercise_id is E.GLUTE_BRIDGE:
+        assert (p.sets, p.reps, p.hold_at_top_seconds, p.per_side) == (3, 15, 3, False)
+    if p.exercise_id is E.CLAMSHELL:
+        assert (p.sets, p.reps, p.per_side) == (3, 15, True)
+    assert p.estimated_seconds > 0
+
+
+@given(tight_assessments, preferences, states)
+def test_every_prescription_in_every_week_stays_inside_its_protocol_range(
+    assessment: Assessment, prefs: Preferences, state: ProgressionState
+):
+    for week in range(1, prefs.block_weeks + 1):
+        programme = build(assessment, prefs, state, week)
+        assert programme.week == week
+        assert programme.weeks_total == prefs.block_weeks
+        for session in programme.sessions:
+            for p in session.prescriptions:
+                check_dosage(p)
+
+
+@pytest.mark.parametrize("exercise_id", list(ExerciseId))
+@pytest.mark.parametrize("level", [-1, *range(MAX_LEVEL + 1), MAX_LEVEL + 3])
+def test_prescribe_stays_in_range_at_every_level(exercise_id: ExerciseId, level: int):
+    check_dosage(prescribe(EXERCISES[exercise_id], level))
+
+
+def test_content_dosages_match_the_protocol():
+    for exercise_id, (low, high) in HOLD_RANGES.items():
+        hold = EXERCISES[exercise_id].dosage.hold_seconds
+        assert hold is not None
+        assert (hold.min, hold.max) == (low, high)
+    hk = EXERCISES[HK].dosage
+    assert (hk.reps.min, hk.reps.max) == (2, 3)
+
+
+def test_half_kneeling_holds_grow_from_30_to_60_seconds():
+    holds = [prescribe(EXERCISES[HK], level).hold_seconds for level in range(MAX_LEVEL + 1)]
+    assert holds == [30, 40, 50, 60]
+    reps = [prescribe(EXERCISES[HK], level).reps for level in range(MAX_LEVEL + 1)]
+    assert reps[0] == 2
+    assert reps[-1] == 3
+
+
+@pytest.mark.parametrize("exercise_id", list(ExerciseId))
+def test_dosage_never_decreases_as_the_level_rises(exercise_id: ExerciseId):
+    ladder = [prescribe(EXERCISES[exercise_id], level) for level in range(MAX_LEVEL + 1)]
+    for lower, higher in itertools.pairwise(ladder):
+        assert (lower.hold_seconds or 0) <= (higher.hold_seconds or 0)
+        assert lower.sets <= higher.sets
+        assert lower.reps <= higher.reps
+    first, last = ladder[0], ladder[-1]
+    dosage = EXERCISES[exercise_id].dosage
+    if dosage.hold_seconds is not None:
+        assert first.hold_seconds == dosage.hold_seconds.min
+        assert last.hold_seconds == dosage.hold_seconds.max
+    assert (first.sets, last.sets) == (dosage.sets.min, dosage.sets.max)
+
+
+@given(st.integers(0, MAX_LEVEL), st.integers(0, MAX_LEVEL))
+def test_half_kneeling_hold_is_monotone_in_the_level(a: int, b: int):
+    low, high = sorted((a, b))
+    low_hold = build(BOTH, state=ProgressionState(level=low)).sessions[0].prescriptions[0]
+    high_hold = build(BOTH, state=ProgressionState(level=high)).sessions[0].prescriptions[0]
+    assert low_hold.exercise_id is HK
+    assert high_hold.exercise_id is HK
+    assert low_hold.hold_seconds is not None
+    assert high_hold.hold_seconds is not None
+    assert low_hold.hold_seconds <= high_hold.hold_seconds
+
+
+def test_week_one_half_kneeling_is_two_holds_of_30_seconds_a_side():
+    p = slot(build(ILIOPSOAS), SessionSlot.MORNING).prescriptions[0]
+    assert (p.exercise_id, p.sets, p.reps, p.hold_seconds, p.per_side) == (HK, 1, 2, 30, True)
+    assert p.sides == (Side.LEFT, Side.RIGHT)
+
+
+# --- which exercises the findings call for -----------------------------------------------
+
+
+@given(tight_assessments, preferences, states)
+def test_sessions_hold_exactly_what_the_findings_call_for(
+    assessment: Assessment, prefs: Preferences, state: ProgressionState
+):
+    programme = build(assessment, prefs, state)
+    assert programme.kind is ProgrammeKind.CORRECTIVE
+    assert programme.removed == state.removed
+    for session in programme.sessions:
+        assert ids(session) == expected_session(session.slot, assessment, prefs, state)
+        assert session.estimated_seconds == sum(p.estimated_seconds for p in session.prescriptions)
+
+
+@given(tight_assessments, preferences, states)
+def test_half_kneeling_is_in_every_session_and_glute_and_core_work_in_the_day(
+    assessment: Assessment, prefs: Preferences, state: ProgressionState
+):
+    programme = build(assessment, prefs, state)
+    for session in programme.sessions:
+        assert (HK in ids(session)) is (HK not in state.removed)
+        if HK not in state.removed:
+            assert session.exercise_ids[0] is HK
+    day = all_ids(programme)
+    assert (GLUTES | CORE) - state.removed <= day
+    assert not (day & state.removed)
+
+
+@given(tight_assessments, preferences, states)
+def test_couch_only_in_the_evening_once_unlocked_and_rectus_is_tight(
+    assessment: Assessment, prefs: Preferences, state: ProgressionState
+):
+    programme = build(assessment, prefs, state)
+    for session in programme.sessions:
+        if session.slot is not SessionSlot.EVENING:
+            assert E.COUCH_STRETCH not in ids(session)
+    expected = (
+        state.couch_unlocked
+        and Muscle.RECTUS_FEMORIS in assessment.tight_muscles()
+        and E.COUCH_STRETCH not in state.removed
+    )
+    assert (E.COUCH_STRETCH in ids(slot(programme, SessionSlot.EVENING))) is expected
+
+
+@given(tight_assessments, preferences)
+def test_no_couch_stretch_in_week_one(assessment: Assessment, prefs: Preferences):
+    assert E.COUCH_STRETCH not in all_ids(build(assessment, prefs, ProgressionState()))
+
+
+def test_couch_enters_at_60_seconds_and_grows_to_120():
+    holds = []
+    for couch_weeks in range(1, 7):
+        evening = slot(
+            build(RECTUS, state=ProgressionState(couch_weeks=couch_weeks)), SessionSlot.EVENING
+        )
+        (couch,) = (p for p in evening.prescriptions if p.exercise_id is E.COUCH_STRETCH)
+        holds.append(couch.hold_seconds)
+    assert holds[0] == 60
+    assert holds[-1] == 120
+    assert holds == sorted(holds)
+
+
+def test_couch_is_not_prescribed_without_tight_rectus_even_when_unlocked():
+    unlocked = ProgressionState(level=2, couch_weeks=3)
+    for assessment in (ILIOPSOAS, EXTENSION_ONLY):
+        assert E.COUCH_STRETCH not in all_ids(build(assessment, state=unlocked))
+    assert E.COUCH_STRETCH in ids(slot(build(RECTUS, state=unlocked), SessionSlot.EVENING))
+
+
+def test_tight_iliopsoas_gets_pigeon_in_the_evening_and_no_knee_bent_stretches():
+    programme = build(ILIOPSOAS, state=ProgressionState(couch_weeks=2))
+    assert E.PIGEON_POSE in ids(slot(programme, SessionSlot.EVENING))
+    assert E.PIGEON_POSE not in ids(slot(programme, SessionSlot.MORNING))
+    assert not {E.STANDING_QUAD_HIP_FLEXOR, E.COUCH_STRETCH} & all_ids(programme)
+    assert programme.focus == {Muscle.ILIOPSOAS}
+
+
+def test_tight_rectus_gets_standing_quad_at_work_and_later_the_couch():
+    prefs = Preferences(sessions_per_day=3)
+    week_one = build(RECTUS, prefs)
+    assert E.STANDING_QUAD_HIP_FLEXOR in ids(slot(week_one, SessionSlot.MORNING))
+    assert E.STANDING_QUAD_HIP_FLEXOR in ids(slot(week_one, SessionSlot.MIDDAY))
+    assert E.STANDING_QUAD_HIP_FLEXOR not in ids(slot(week_one, SessionSlot.EVENING))
+    assert E.PIGEON_POSE not in all_ids(week_one)
+    assert E.COUCH_STRETCH not in all_ids(week_one)
+    later = build(RECTUS, prefs, ProgressionState(level=1, couch_weeks=1))
+    assert E.COUCH_STRETCH in ids(slot(later, SessionSlot.EVENING))
+    assert week_one.focus == {Muscle.RECTUS_FEMORIS}
+
+
+def test_knee_at_exactly_80_is_not_rectus_work():
+    assert E.STANDING_QUAD_HIP_FLEXOR not in all_ids(build(tight(raised=True, knee=80.0)))
+    assert E.STANDING_QUAD_HIP_FLEXOR in all_ids(build(tight(raised=True, knee=79.9)))
+
+
+def test_both_tight_gets_every_stretch():
+    programme = build(BOTH, state=ProgressionState(couch_weeks=1))
+    assert {HK, E.PIGEON_POSE, E.STANDING_QUAD_HIP_FLEXOR, E.COUCH_STRETCH} <= all_ids(programme)
+    assert programme.focus == {Muscle.ILIOPSOAS, Muscle.RECTUS_FEMORIS}
+
+
+@pytest.mark.parametrize(
+    "extension",
+    [ExtensionInput(degrees=9.9), ExtensionInput(degrees=15.0, compensated=True)],
+)
+def test_limited_hip_extension_alone_gets_pigeon(extension: ExtensionInput):
+    assessment = assess(AssessmentInput(thomas=NORMAL_THOMAS, extension={Side.RIGHT: extension}))
+    programme = build(assessment)
+    assert programme.kind is ProgrammeKind.CORRECTIVE
+    assert E.PIGEON_POSE in ids(slot(programme, SessionSlot.EVENING))
+    assert E.STANDING_QUAD_HIP_FLEXOR not in all_ids(programme)
+    assert all_ids(programme) >= (GLUTES | CORE)
+
+
+def test_extension_of_exactly_10_degrees_is_not_limited():
+    assessment = assess(
+        AssessmentInput(
+            thomas=NORMAL_THOMAS,
+            extension=dict.fromkeys(Side, ExtensionInput(degrees=10.0)),
+            sitting_hours=7,
+        )
+    )
+    assert build(assessment).kind is ProgrammeKind.PREVENTION
+
+
+# --- prevention, safety stop, no tests ----------------------------------------------------
+
+
+@given(
+    hours=st.floats(min_value=6, max_value=24),
+    sessions=st.integers(2, 3),
+    state=states.filter(lambda s: HK not in s.removed),
+)
+def test_normal_tests_with_high_sitting_get_half_kneeling_only(
+    hours: float, sessions: int, state: ProgressionState
+):
+    assessment = assess(
+        AssessmentInput(thomas=NORMAL_THOMAS, extension=NORMAL_EXTENSION, sitting_hours=hours)
+    )
+    programme = build(assessment, Preferences(sessions_per_day=sessions), state)
+    assert programme.kind is ProgrammeKind.PREVENTION
+    assert len(programme.sessions) == sessions
+    for session in programme.sessions:
+        assert session.exercise_ids == (HK,)
+    assert programme.focus == frozenset()
+    assert WorkplaceTipId.WALK_BREAKS in programme.workplace
+
+
+@given(
+    flags=st.frozensets(st.sampled_from(RedFlag), min_size=1),
+    observed=st.fixed_dictionaries(dict.fromkeys(Side, thomas_inputs)),
+    hours=st.one_of(st.none(), st.floats(min_value=0, max_value=24)),
+)
+def test_any_red_flag_stops_the_plan_whatever_else_is_found(
+    flags: frozenset[RedFlag], observed: dict[Side, ThomasInput], hours: float | None
+):
+    assessment = assess(AssessmentInput(thomas=observed, sitting_hours=hours, red_flags=flags))
+    result = build_programme(
+        assessment, Preferences(), EXERCISES, week=1, state=ProgressionState(level=3)
+    )
+    assert result == SafetyStop(flags)
+    assert select(assessment) == SafetyStop(flags)
+
+
+def test_red_flag_with_both_muscles_tight_still_stops():
+    assessment = tight(raised=True, knee=60.0, red_flags=frozenset({RedFlag.NIGHT_PAIN}))
+    result = build_programme(assessment, Preferences(), EXERCISES, week=1, state=ProgressionState())
+    assert isinstance(result, SafetyStop)
+    assert result.red_flags == {RedFlag.NIGHT_PAIN}
+    assert not hasattr(result, "sessions")
+
+
+@pytest.mark.parametrize("hours", [None, 0.0, 9.0])
+def test_no_test_results_needs_tests(hours: float | None):
+    assessment = assess(
+        AssessmentInput(sitting_hours=hours, signs=frozenset({Sign.TIGHT_FRONT_HIPS}))
+    )
+    result = build_programme(assessment, Preferences(), EXERCISES, week=1, state=ProgressionState())
+    assert result == NeedsTests()
+
+
+# --- sessions, slots and preferences ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sessions", "slots"),
+    [
+        (2, (SessionSlot.MORNING, SessionSlot.EVENING)),
+        (3, (SessionSlot.MORNING, SessionSlot.MIDDAY, SessionSlot.EVENING)),
+    ],
+)
+def test_sessions_per_day_choose_the_slots(sessions: int, slots: tuple[SessionSlot, ...]):
+    programme = build(BOTH, Preferences(sessions_per_day=sessions))
+    assert tuple(s.slot for s in programme.sessions) == slots
+    assert programme.sessions_per_day == sessions
+    assert slot(programme, SessionSlot.EVENING).name == "End-of-day session"
+
+
+@pytest.mark.parametrize("sessions", [2, 3])
+def test_floor_at_work_moves_glute_work_to_the_morning(sessions: int):
+    at_work = build(BOTH, Preferences(sessions_per_day=sessions, floor_at_work=True))
+    assert ids(slot(at_work, SessionSlot.MORNING)) >= GLUTES
+    assert not GLUTES & ids(slot(at_work, SessionSlot.EVENING))
+    assert ids(slot(at_work, SessionSlot.EVENING)) >= CORE
+    at_home = build(BOTH, Preferences(sessions_per_day=sessions, floor_at_work=False))
+    assert ids(slot(at_home, SessionSlot.EVENING)) >= GLUTES
+    assert not GLUTES & ids(slot(at_home, SessionSlot.MORNING))
+    if sessions == 3:
+        assert not GLUTES & ids(slot(at_work, SessionSlot.MIDDAY))
+        assert not GLUTES & ids(slot(at_home, SessionSlot.MIDDAY))
+
+
+def test_removed_exercises_are_left_out_everywhere():
+    state = ProgressionState(couch_weeks=2, removed=frozenset({HK, E.PIGEON_POSE, E.PLANK}))
+    programme = build(BOTH, state=state)
+    assert not {HK, E.PIGEON_POSE, E.PLANK} & all_ids(programme)
+    assert E.COUCH_STRETCH in all_ids(programme)
+    assert programme.removed == state.removed
+    back = build(BOTH, state=state.cleared(HK))
+    for session in back.sessions:
+        assert HK in ids(session)
+
+
+def test_sit_stand_desk_advice():
+    tips = workplace_advice(Preferences(sit_stand_desk=True))
+    assert WorkplaceTipId.SIT_STAND_DESK in tips
+    assert WorkplaceTipId.PERCH_SITTING not in tips
+    assert WorkplaceTipId.SEAT_WEDGE not in tips
+    assert {WorkplaceTipId.WALK_BREAKS, WorkplaceTipId.DESK_STRETCH} <= set(tips)
+
+
+def test_plain_desk_advice():
+    tips = workplace_advice(Preferences(sit_stand_desk=False))
+    assert {
+        WorkplaceTipId.PERCH_SITTING,
+        WorkplaceTipId.SEAT_WEDGE,
+        WorkplaceTipId.LUMBAR_SUPPORT,
+        WorkplaceTipId.WALK_BREAKS,
+        WorkplaceTipId.DESK_STRETCH,
+    } <= set(tips)
+    assert WorkplaceTipId.SIT_STAND_DESK not in tips
+
+
+@given(tight_assessments, preferences)
+def test_programme_workplace_follows_the_desk(assessment: Assessment, prefs: Preferences):
+    tips = set(build(assessment, prefs).workplace)
+    assert {WorkplaceTipId.WALK_BREAKS, WorkplaceTipId.DESK_STRETCH} <= tips
+    assert (WorkplaceTipId.SIT_STAND_DESK in tips) is prefs.sit_stand_desk
+    assert (WorkplaceTipId.PERCH_SITTING in tips) is not prefs.sit_stand_desk
+    assert (WorkplaceTipId.SEAT_WEDGE in tips) is not prefs.sit_stand_desk
+    assert len(tips) == len(build(assessment, prefs).workplace)  # no duplicates
+
+
+# --- weeks and re-tests -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("weeks", "expected"), [(6, (3, 6)), (4, (2, 4)), (5, (3, 5))])
+def test_retest_weeks(weeks: int, expected: tuple[int, ...]):
+    assert retest_weeks(weeks) == expected
+    programme = build(RECTUS, Preferences(block_weeks=weeks), week=expected[0])
+    assert programme.retest_weeks == expected
+    assert programme.retest_due
+    assert not build(RECTUS, Preferences(block_weeks=weeks), week=1).retest_due
+
+
+@pytest.mark.parametrize("weeks", [4, 5, 6])
+def test_weeks_outside_the_block_are_bad_input(weeks: int):
+    prefs = Preferences(block_weeks=weeks)
+    for week in (0, weeks + 1):
+        with pytest.raises(BadInput, match=f"{weeks}-week block"):
+            build_programme(RECTUS, prefs, EXERCISES, week=week, state=ProgressionState())
+    assert build(RECTUS, prefs, week=weeks).week == weeks
+
+
+# --- plain words and timing ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "level", "text"),
+    [
+        (HK, 0, "2 holds of 30 s, each side"),
+        (HK, MAX_LEVEL, "3 holds of 60 s, each side"),
+        (E.COUCH_STRETCH, 0, "1 hold of 60 s, each side"),
+        (E.STANDING_QUAD_HIP_FLEXOR, 2, "1 hold of 30 s, each side"),
+        (E.GLUTE_BRIDGE, 0, "3 sets of 15, holding 3 s at the top"),
+        (E.CLAMSHELL, MAX_LEVEL, "3 sets of 15, each side"),
+        (E.DEAD_BUG, 0, "2 sets of 8, each side"),
+        (E.PLANK, 0, "2 holds of 20 s"),
+        (E.PLANK, MAX_LEVEL, "3 holds of 30 s"),
+    ],
+)
+def test_describe(exercise_id: ExerciseId, level: int, text: str):
+    assert prescribe(EXERCISES[exercise_id], level).describe() == text
+
+
+def test_estimated_seconds():
+    # two 30 s holds a side, three 15 s pauses between the four holds
+    assert prescribe(EXERCISES[HK], 0).estimated_seconds == 4 * 30 + 3 * 15
+    # 45 reps of (3 s + 3 s at the top), two 30 s rests between the three sets
+    assert prescribe(EXERCISES[E.GLUTE_BRIDGE], 0).estimated_seconds == 45 * 6 + 2 * 30
+
+
+@pytest.mark.parametrize("exercise_id", list(ExerciseId))
+def test_every_exercise_takes_time_and_keeps_its_cues(exercise_id: ExerciseId):
+    p = prescribe(EXERCISES[exercise_id], 0)
+    assert p.estimated_seconds > 0
+    assert p.cues == EXERCISES[exercise_id].cues
+    assert p.name == EXERCISES[exercise_id].name
+
+
+def test_a_session_with_every_exercise_paused_is_left_out():
+    state = ProgressionState(removed=frozenset({E.HALF_KNEELING_HIP_FLEXOR}))
+    programme = build(RECTUS, Preferences(sessions_per_day=3), state)
+    # work sessions held only half-kneeling and the standing quad stretch
+    assert all(s.prescriptions for s in programme.sessions)
+    prevention = build(
+        assess(AssessmentInput(thomas=NORMAL_THOMAS, sitting_hours=7)),
+        Preferences(),
+        state,
+    )
+    assert prevention.sessions == ()

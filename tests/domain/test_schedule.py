@@ -1,0 +1,390 @@
+"""A programme week + work hours -> one day's sessions and movement breaks (PROTOCOL.md 3.4)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hipflex.content import load_content
+from hipflex.domain.assessment import (
+    Assessment,
+    AssessmentInput,
+    ExtensionInput,
+    ThighPosition,
+    ThomasInput,
+    assess,
+)
+from hipflex.domain.plan import Programme, SessionSlot, build_programme
+from hipflex.domain.preferences import Preferences, Weekday
+from hipflex.domain.progression import MAX_LEVEL, ProgressionState
+from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.schedule import (
+    BREAK_ROUTINE,
+    BREAK_SECONDS,
+    BreakActivity,
+    DayPlan,
+    ItemKind,
+    TimelineItem,
+    day_plan,
+)
+
+EXERCISES = load_content().exercises
+MONDAY = date(2026, 11, 2)
+SATURDAY = date(2026, 11, 7)
+BREAK = timedelta(minutes=2)  # the routine's 110 s, as a whole-minute slot
+
+
+def whole_minutes(seconds: int) -> timedelta:
+    return timedelta(minutes=math.ceil(seconds / 60))
+
+
+BOTH_TIGHT = assess(
+    AssessmentInput(
+        thomas=dict.fromkeys(Side, ThomasInput(ThighPosition.RAISED, knee_flexion_deg=70.0))
+    )
+)
+
+
+def programme_for(
+    prefs: Preferences,
+    assessment: Assessment = BOTH_TIGHT,
+    state: ProgressionState | None = None,
+) -> Programme:
+    result = build_programme(
+        assessment, prefs, EXERCISES, week=1, state=state or ProgressionState()
+    )
+    assert isinstance(result, Programme)
+    return result
+
+
+def plan(
+    prefs: Preferences,
+    day: date = MONDAY,
+    assessment: Assessment = BOTH_TIGHT,
+    state: ProgressionState | None = None,
+) -> DayPlan:
+    return day_plan(programme_for(prefs, assessment, state), prefs, day)
+
+
+def at(day: date, hours: int, minutes: int = 0, seconds: int = 0) -> datetime:
+    return datetime.combine(day, time(hours, minutes, seconds))
+
+
+def sessions(day_plan_: DayPlan) -> list[TimelineItem]:
+    return [i for i in day_plan_.items if i.kind is ItemKind.SESSION]
+
+
+def slot_of(item: TimelineItem) -> SessionSlot:
+    assert item.session is not None
+    return item.session.slot
+
+
+# --- strategies ---------------------------------------------------------------------------
+
+observations = st.one_of(
+    st.just(ThomasInput()),
+    st.builds(
+        ThomasInput,
+        st.sampled_from(ThighPosition),
+        knee_flexion_deg=st.floats(min_value=0, max_value=180),
+    ),
+)
+assessments = (
+    st.builds(
+        AssessmentInput,
+        thomas=st.fixed_dictionaries(dict.fromkeys(Side, observations)),
+        extension=st.fixed_dictionaries(
+            {
+                side: st.builds(
+                    ExtensionInput,
+                    st.one_of(st.none(), st.floats(min_value=-30, max_value=60)),
+                    st.booleans(),
+                )
+                for side in Side
+            }
+        ),
+        sitting_hours=st.floats(min_value=6, max_value=24),  # normal tests give prevention
+    )
+    .map(assess)
+    .filter(lambda a: a.tested)
+)
+states = st.builds(
+    ProgressionState,
+    level=st.integers(0, MAX_LEVEL),
+    couch_weeks=st.integers(0, 6),
+    # The half-kneeling stretch stays in, so every session has something (a session whose
+    # every exercise is paused is left out of the plan: tests/domain/test_plan.py).
+    removed=st.frozensets(
+        st.sampled_from([e for e in ExerciseId if e is not ExerciseId.HALF_KNEELING_HIP_FLEXOR])
+    ),
+)
+
+
+@st.composite
+def work_preferences(draw: st.DrawFn) -> Preferences:
+    start = draw(st.integers(6 * 60, 10 * 60))
+    length = draw(st.integers(60, 10 * 60))
+    end = start + length
+    return Preferences(
+        sessions_per_day=draw(st.integers(2, 3)),
+        block_weeks=draw(st.integers(4, 6)),
+        break_minutes=draw(st.integers(30, 45)),
+        work_days=draw(st.frozensets(st.sampled_from(Weekday), min_size=1)),
+        work_start=time(start // 60, start % 60),
+        work_end=time(end // 60, end % 60),
+        floor_at_work=draw(st.booleans()),
+        sit_stand_desk=draw(st.booleans()),
+    )
+
+
+days = st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31))
+
+
+# --- work days ----------------------------------------------------------------------------
+
+
+def check_work_day(result: DayPlan, programme: Programme, prefs: Preferences) -> None:
+    interval = timedelta(minutes=prefs.break_minutes)
+    start, end = result.work_start, result.work_end
+    assert result.work_day
+    assert start == datetime.combine(result.day, prefs.work_start)
+    assert end == datetime.combine(result.day, prefs.work_end)
+    items = result.items
+    # no two items overlap, and they come in time order
+    for earlier, later in itertools.pairwise(items):
+        assert earlier.end <= later.start
+    for item in items:
+        assert item.start <= item.end
+        assert item.start.second == item.end.second == 0  # clock times, whole minutes
+        assert item.start.microsecond == item.end.microsecond == 0
+        if item.kind is ItemKind.SESSION:
+            assert item.session is not None
+            assert item.end - item.start == whole_minutes(item.session.estimated_seconds)
+            assert item.title == item.session.name
+        else:
+            assert item.session is None
+            assert item.title == "Movement break"
+    # every break: inside work hours, after exactly break_minutes of sitting
+    assert result.breaks
+    for index, item in enumerate(items):
+        if item.kind is ItemKind.BREAK:
+            moved_at = start if index == 0 else items[index - 1].end
+            assert start <= item.start
+            assert item.end <= end
+            assert item.end - item.start == BREAK
+            assert item.start - moved_at == interval
+    # the last stretch of sitting before work ends is never longer than one interval + break
+    before_evening = [i for i in items if slot_of_or_none(i) is not SessionSlot.EVENING]
+    last_moved = before_evening[-1].end
+    assert end - last_moved <= interval + BREAK
+    # sessions: one per slot, in slot order
+    found = sessions(result)
+    assert len(found) == prefs.sessions_per_day
+    assert [slot_of(s) for s in found] == [s.slot for s in programme.sessions]
+    # the morning session follows the walk of the first break
+    assert items[0] is result.breaks[0]
+    assert slot_of(items[1]) is SessionSlot.MORNING
+    assert items[1].start == items[0].end
+    # the evening session is the last item, at the end of the working day
+    evening = items[-1]
+    assert slot_of(evening) is SessionSlot.EVENING
+    assert evening.start == max(end, items[-2].end)
+    if prefs.sessions_per_day == 3:
+        check_midday(result, interval)
+
+
+def slot_of_or_none(item: TimelineItem) -> SessionSlot | None:
+    return None if item.session is None else item.session.slot
+
+
+def check_midday(result: DayPlan, interval: timedelta) -> None:
+    items = list(result.items)
+    index = next(i for i, item in enumerate(items) if slot_of_or_none(item) is SessionSlot.MIDDAY)
+    midday, before = items[index], items[index - 1]
+    assert midday.start == before.end
+    midpoint = result.work_start + (result.work_end - result.work_start) / 2
+    later_breaks = [b for b in result.breaks[1:] if b.start >= midpoint - interval / 2]
+    if later_breaks:
+        # right after the first break that starts at most half an interval before mid-day
+        assert before is later_breaks[0]
+    else:
+        # a day too short to reach mid-day: straight after the morning session
+        assert slot_of_or_none(before) is SessionSlot.MORNING
+
+
+@given(work_preferences(), assessments, states)
+def test_work_day_timeline_for_any_programme(
+    prefs: Preferences, assessment: Assessment, state: ProgressionState
+):
+    programme = programme_for(prefs, assessment, state)
+    workday = next(
+        d for d in (MONDAY + timedelta(days=i) for i in range(7)) if d.weekday() in prefs.work_days
+    )
+    check_work_day(day_plan(programme, prefs, workday), programme, prefs)
+
+
+tight_assessments = st.builds(
+    AssessmentInput,
+    thomas=st.fixed_dictionaries(dict.fromkeys(Side, observations)),
+    extension=st.fixed_dictionaries(
+        {side: st.just(ExtensionInput(compensated=True)) for side in Side}
+    ),
+).map(assess)
+
+
+@given(work_preferences(), tight_assessments, states, days)
+def test_any_day_timeline_for_any_corrective_programme(
+    prefs: Preferences, assessment: Assessment, state: ProgressionState, day: date
+):
+    programme = programme_for(prefs, assessment, state)
+    result = day_plan(programme, prefs, day)
+    assert result.day == day
+    if day.weekday() in prefs.work_days:
+        check_work_day(result, programme, prefs)
+    else:
+        check_rest_day(result, programme, prefs)
+
+
+def check_rest_day(result: DayPlan, programme: Programme, prefs: Preferences) -> None:
+    assert not result.work_day
+    assert result.breaks == ()
+    assert all(item.kind is ItemKind.SESSION for item in result.items)
+    assert len(result.items) == prefs.sessions_per_day
+    assert [slot_of(s) for s in result.items] == [s.slot for s in programme.sessions]
+    for earlier, later in itertools.pairwise(result.items):
+        assert earlier.end <= later.start
+    assert result.items[0].start == result.work_start
+    assert result.items[-1].start == result.work_end
+
+
+# --- worked examples ----------------------------------------------------------------------
+
+
+def test_standard_day_breaks_every_40_minutes_of_sitting():
+    prefs = Preferences()  # 09:00-17:00, 40 min, two sessions
+    result = plan(prefs)
+    first, morning = result.items[0], result.items[1]
+    assert (first.kind, first.start, first.end) == (
+        ItemKind.BREAK,
+        at(MONDAY, 9, 40),
+        at(MONDAY, 9, 42),
+    )
+    assert morning.start == at(MONDAY, 9, 42)
+    assert slot_of(morning) is SessionSlot.MORNING
+    second = result.breaks[1]
+    assert second.start == morning.end + timedelta(minutes=40)
+    evening = result.items[-1]
+    assert slot_of(evening) is SessionSlot.EVENING
+    assert evening.start == at(MONDAY, 17, 0)
+    assert all(b.end <= at(MONDAY, 17, 0) for b in result.breaks)
+    assert len(result.breaks) == 11
+
+
+def test_three_sessions_put_the_midday_session_after_the_break_nearest_mid_day():
+    prefs = Preferences(sessions_per_day=3)
+    result = plan(prefs, state=ProgressionState(level=MAX_LEVEL, couch_weeks=3))
+    midday = next(s for s in sessions(result) if slot_of(s) is SessionSlot.MIDDAY)
+    index = result.items.index(midday)
+    assert result.items[index - 1].kind is ItemKind.BREAK
+    assert at(MONDAY, 12, 40) <= result.items[index - 1].start <= at(MONDAY, 13, 30)
+    assert result.items[-1].start == at(MONDAY, 17, 0)
+
+
+def test_short_day_with_three_sessions_puts_midday_after_the_morning():
+    prefs = Preferences(sessions_per_day=3, break_minutes=45, work_start=time(9), work_end=time(10))
+    result = plan(prefs)
+    kinds = [(i.kind, slot_of_or_none(i)) for i in result.items]
+    assert kinds == [
+        (ItemKind.BREAK, None),
+        (ItemKind.SESSION, SessionSlot.MORNING),
+        (ItemKind.SESSION, SessionSlot.MIDDAY),
+        (ItemKind.SESSION, SessionSlot.EVENING),
+    ]
+    assert result.items[0].start == at(MONDAY, 9, 45)
+    assert result.items[2].start == result.items[1].end
+
+
+def test_one_hour_day_with_30_minute_breaks():
+    prefs = Preferences(break_minutes=30, work_start=time(8), work_end=time(9))
+    result = plan(
+        prefs,
+        assessment=assess(
+            AssessmentInput(
+                thomas=dict.fromkeys(Side, ThomasInput(ThighPosition.FLAT, knee_flexion_deg=85.0)),
+                sitting_hours=9,
+            )
+        ),
+    )
+    assert [b.start for b in result.breaks] == [at(MONDAY, 8, 30)]
+    assert result.items[-1].start == at(MONDAY, 9)
+
+
+def test_rest_day_has_sessions_and_no_breaks():
+    prefs = Preferences(sessions_per_day=3)  # mon-fri
+    result = plan(prefs, SATURDAY)
+    assert not result.work_day
+    assert result.breaks == ()
+    assert [(slot_of(i), i.start) for i in result.items] == [
+        (SessionSlot.MORNING, at(SATURDAY, 9)),
+        (SessionSlot.MIDDAY, at(SATURDAY, 13)),
+        (SessionSlot.EVENING, at(SATURDAY, 17)),
+    ]
+
+
+def test_saturday_is_a_work_day_when_chosen():
+    prefs = Preferences(work_days=frozenset({Weekday.SAT}))
+    assert plan(prefs, SATURDAY).work_day
+    assert plan(prefs, SATURDAY).breaks
+    assert not plan(prefs, MONDAY).work_day
+
+
+# --- next item ----------------------------------------------------------------------------
+
+
+def test_next_item_is_the_one_under_way_or_next():
+    result = plan(Preferences())
+    first, morning = result.items[0], result.items[1]
+    assert result.next_item(at(MONDAY, 7)) is first
+    assert result.next_item(first.start) is first
+    assert result.next_item(first.start + timedelta(seconds=30)) is first
+    assert result.next_item(first.end) is morning  # a finished break is past
+    assert result.next_item(morning.end) is result.items[2]
+    evening = result.items[-1]
+    assert result.next_item(evening.start + timedelta(seconds=1)) is evening
+    assert result.next_item(evening.end) is None
+    assert result.next_item(at(MONDAY, 23, 59)) is None
+
+
+@given(work_preferences(), st.integers(0, 24 * 60 * 60 - 1))
+def test_next_item_matches_a_scan_of_the_timeline(prefs: Preferences, second: int):
+    result = plan(prefs)
+    now = datetime.combine(MONDAY, time()) + timedelta(seconds=second)
+    expected = [i for i in result.items if i.start <= now < i.end]
+    if not expected:
+        expected = [i for i in result.items if i.start > now][:1]
+    assert result.next_item(now) == (expected[0] if expected else None)
+
+
+# --- the break routine --------------------------------------------------------------------
+
+
+def test_break_routine_takes_about_two_minutes_and_has_the_desk_stretch():
+    total = sum(s.seconds * (2 if s.per_side else 1) for s in BREAK_ROUTINE)
+    assert total == BREAK_SECONDS
+    assert 60 <= BREAK_SECONDS <= 120
+    (stretch,) = (s for s in BREAK_ROUTINE if s.activity is BreakActivity.HIP_FLEXOR_STRETCH)
+    assert stretch.seconds == 30
+    assert stretch.per_side
+    assert BreakActivity.HIP_FLEXOR_STRETCH.value == ExerciseId.STANDING_QUAD_HIP_FLEXOR.value
+    assert BREAK_ROUTINE[0].activity is BreakActivity.WALK
+
+
+@pytest.mark.parametrize("minutes", [30, 45])
+def test_break_interval_follows_the_preference(minutes: int):
+    result = plan(Preferences(break_minutes=minutes))
+    assert result.breaks[0].start == at(MONDAY, 9, minutes)
