@@ -26,7 +26,6 @@ from hipflex.domain.assessment import (
 from hipflex.domain.preferences import Preferences, Weekday
 from hipflex.domain.protocol import RedFlag, Side, Sign
 from hipflex.store import Store
-from hipflex.store.db import make_engine
 from hipflex.store.migrate import HEAD_REVISION, MIGRATIONS_DIR
 from hipflex.store.models import Base
 
@@ -144,7 +143,8 @@ def test_every_input_and_result_survives_a_round_trip(tmp_path: Path, answers: A
 
 
 def test_upgrading_from_the_first_migration_keeps_the_assessments(tmp_path: Path):
-    from sqlalchemy import create_engine
+    """A database made by the first release, with data in it, upgrades losing nothing."""
+    from sqlalchemy import create_engine, text
 
     from hipflex.store.migrate import upgrade
 
@@ -152,16 +152,41 @@ def test_upgrading_from_the_first_migration_keeps_the_assessments(tmp_path: Path
     engine = create_engine(url)
     with engine.begin() as connection:
         upgrade(connection, "0001_assessments")
+        connection.execute(
+            text(
+                "INSERT INTO assessments (id, recorded_at, kind, sitting_hours, sitting_band, "
+                "signs, red_flags, safe_to_exercise, knee_floor_deg, thigh_tolerance_deg, "
+                "extension_floor_deg) VALUES (1, '2026-11-02 09:00:00.000000', 'baseline', 6.5, "
+                "'high', '[\"swayback\"]', '[]', 1, 80.0, 0.0, 10.0)"
+            )
+        )
+        for side, result in (("left", "tight_iliopsoas"), ("right", "not_tested")):
+            connection.execute(
+                text(
+                    "INSERT INTO assessment_sides (assessment_id, side, thomas_thigh_given, "
+                    "thomas_knee_flexion_deg, thomas_thigh, thomas_result, "
+                    "extension_compensated, extension_result) VALUES "
+                    "(1, :side, :given, :knee, :given, :result, 0, 'not_tested')"
+                ),
+                {
+                    "side": side,
+                    "given": "raised" if result != "not_tested" else None,
+                    "knee": 85.0 if result != "not_tested" else None,
+                    "result": result,
+                },
+            )
     engine.dispose()
-    old = Store(make_engine(url))
-    saved = old.add_assessment(
-        assess(AssessmentInput(sitting_hours=6.5, signs=frozenset({Sign.SWAYBACK}))),
-        at=T0,
-        kind=AssessmentKind.BASELINE,
-    )
-    old.close()
     upgraded = Store.open(url)
-    assert upgraded.assessments() == [saved]
+    (saved,) = upgraded.assessments()
+    expected = assess(
+        AssessmentInput(
+            thomas={Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=85.0)},
+            sitting_hours=6.5,
+            signs=frozenset({Sign.SWAYBACK}),
+        )
+    )
+    assert saved.assessment == expected
+    assert saved.recorded_at == T0
     assert upgraded.preferences() == Preferences()
     upgraded.close()
 

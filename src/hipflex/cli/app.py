@@ -12,6 +12,7 @@ from hipflex import __version__
 from hipflex.cli import assess_cmd, history_cmd, learn_cmd, plan_cmd, settings_cmd
 from hipflex.cli.calendar_cmd import calendar_app
 from hipflex.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, guarded
+from hipflex.cli.log_cmd import log_app
 
 app = typer.Typer(
     name="hipflex",
@@ -53,6 +54,10 @@ app.command("plan")(guarded(plan_cmd.plan))
 app.command("today")(guarded(plan_cmd.today))
 app.command("settings")(guarded(settings_cmd.settings))
 app.add_typer(calendar_app, name="calendar")
+app.add_typer(log_app, name="log")
+app.command(
+    "retest", help="Repeat the self-tests and save them as a re-test of your current block."
+)(guarded(assess_cmd.assess))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

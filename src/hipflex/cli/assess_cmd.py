@@ -17,6 +17,7 @@ ThighOpt = Annotated[
 
 
 def assess(
+    ctx: typer.Context,
     thomas_left: ThighOpt = None,
     thomas_right: ThighOpt = None,
     thigh_angle_left: Annotated[
@@ -136,6 +137,10 @@ def assess(
             answers = AssessmentInput()
         if no_save:
             report = assessments.evaluate(app, answers)
+        elif ctx.info_name == "retest":
+            from hipflex.services.tracking import record_retest
+
+            report = record_retest(app, answers)
         else:
             report = assessments.record_assessment(app, answers)
     finally:

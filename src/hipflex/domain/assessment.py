@@ -341,6 +341,8 @@ class RecordedAssessment:
     recorded_at: datetime
     kind: AssessmentKind
     assessment: Assessment
+    block_id: int | None = None  # re-tests: the block and week they belong to
+    block_week: int | None = None
 
 
 class Outcome(StrEnum):

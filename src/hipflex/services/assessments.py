@@ -96,11 +96,18 @@ def evaluate(app: AppContext, answers: AssessmentInput) -> AssessmentReport:
 
 
 def record_assessment(
-    app: AppContext, answers: AssessmentInput, kind: AssessmentKind = AssessmentKind.BASELINE
+    app: AppContext,
+    answers: AssessmentInput,
+    kind: AssessmentKind = AssessmentKind.BASELINE,
+    *,
+    block_id: int | None = None,
+    block_week: int | None = None,
 ) -> AssessmentReport:
     """Findings, saved with every input, result and side; nothing is saved on bad input."""
     assessment = assess(answers, thresholds_from(app.settings))
-    recorded = app.store.add_assessment(assessment, at=app.clock.now(), kind=kind)
+    recorded = app.store.add_assessment(
+        assessment, at=app.clock.now(), kind=kind, block_id=block_id, block_week=block_week
+    )
     return explain(assessment, recorded)
 
 

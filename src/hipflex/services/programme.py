@@ -25,6 +25,7 @@ from hipflex.domain.progression import WeekDecision, WeekSummary, replay
 from hipflex.domain.schedule import DayPlan, TimelineItem, day_plan
 from hipflex.services.context import AppContext
 from hipflex.services.timezones import zone_for
+from hipflex.services.tracking import logged_weeks, paused_exercises
 
 
 class NoAssessment(HipflexError):  # noqa: N818 - reads as a state, like the domain's errors
@@ -91,16 +92,6 @@ def _local_today(app: AppContext, zone: ZoneInfo) -> date:
     return app.clock.now().astimezone(zone).date()
 
 
-def _logged_weeks(weeks: int, preferences: Preferences) -> list[WeekSummary]:
-    """What the logs say about each finished week.
-
-    Nothing is logged yet (the tracking feature fills this in), so every past week counts
-    as no sessions done: the plan holds its dosage rather than guess at tolerance.
-    """
-    planned = preferences.sessions_per_day * 7
-    return [WeekSummary(week, planned, 0) for week in range(1, weeks + 1)]
-
-
 def _active_block(app: AppContext, baseline: RecordedAssessment, today: date) -> Block:
     """The newest block, or a new one when a newer baseline assessment exists."""
     block = app.store.latest_block()
@@ -145,9 +136,11 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
         raise BadInput(msg)
     done = min(shown, current) - 1
     planned = preferences.sessions_per_day * 7
-    history = _logged_weeks(done, preferences)
+    history = logged_weeks(app, block, done, preferences)
     assumed = [WeekSummary(w, planned, planned) for w in range(done + 1, shown)]
     state, decisions = replay(history + assumed, couch_indicated=selection.couch_indicated)
+    # Sharp pain pauses an exercise at once, not next week, until the user has it checked.
+    state = replace(state, removed=paused_exercises(app))
     result = build_programme(
         baseline.assessment, preferences, load_content().exercises, week=shown, state=state
     )

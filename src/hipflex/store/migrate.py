@@ -10,7 +10,7 @@ from hipflex.store.db import WRITE_OPTION
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: The newest revision; a test checks it matches the scripts, so opening can skip Alembic.
-HEAD_REVISION = "0002_preferences_blocks"
+HEAD_REVISION = "0003_logs"
 
 
 def current_revision(connection: Connection) -> str | None:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     MetaData,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
 )
@@ -73,6 +74,9 @@ class AssessmentRow(Base):
     knee_floor_deg: Mapped[float] = mapped_column(Float)
     thigh_tolerance_deg: Mapped[float] = mapped_column(Float)
     extension_floor_deg: Mapped[float] = mapped_column(Float)
+    # A re-test belongs to a block and a week of it; a baseline starts its own block.
+    block_id: Mapped[int | None]
+    block_week: Mapped[int | None]
 
     sides: Mapped[list[AssessmentSideRow]] = relationship(
         back_populates="assessment", cascade="all, delete-orphan", order_by="AssessmentSideRow.side"
@@ -131,3 +135,83 @@ class BlockRow(Base):
         ForeignKey("assessments.id", ondelete="RESTRICT"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SessionLogRow(Base):
+    """A session done, guided or typed in afterwards; its exercises are separate rows."""
+
+    __tablename__ = "session_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(16))
+    slot: Mapped[str | None] = mapped_column(String(16))
+    pain_before: Mapped[int | None]
+    pain_after: Mapped[int | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    entries: Mapped[list[ExerciseLogRow]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="ExerciseLogRow.id"
+    )
+
+
+class ExerciseLogRow(Base):
+    """One hold or set of one exercise on one side, committed as it completes."""
+
+    __tablename__ = "exercise_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("session_logs.id", ondelete="CASCADE"), index=True
+    )
+    exercise_id: Mapped[str] = mapped_column(String(40))
+    side: Mapped[str | None] = mapped_column(String(8))
+    set_number: Mapped[int]
+    hold_seconds: Mapped[int | None]
+    reps: Mapped[int | None]
+    skipped: Mapped[bool]
+    sharp_pain: Mapped[bool]
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[SessionLogRow] = relationship(back_populates="entries")
+
+
+class PainRatingRow(Base):
+    __tablename__ = "pain_ratings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    score: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SittingLogRow(Base):
+    """Hours sat on a day; entries are kept, the latest one for a day is the figure."""
+
+    __tablename__ = "sitting_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    hours: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NoteRow(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ClearanceRow(Base):
+    """An exercise paused for sharp pain that the user has had checked."""
+
+    __tablename__ = "clearances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exercise_id: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

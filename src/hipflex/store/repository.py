@@ -29,8 +29,15 @@ from hipflex.domain.plan import Block
 from hipflex.domain.preferences import Preferences, format_weekdays, parse_weekdays
 from hipflex.domain.protocol import RedFlag, Side, Sign, SittingBand
 from hipflex.store.db import WRITE_OPTION, make_engine
+from hipflex.store.logs import LogStore
 from hipflex.store.migrate import upgrade_if_needed
-from hipflex.store.models import AssessmentRow, AssessmentSideRow, BlockRow, PreferencesRow
+from hipflex.store.models import (
+    AssessmentRow,
+    AssessmentSideRow,
+    Base,
+    BlockRow,
+    PreferencesRow,
+)
 
 PREFERENCES_ID = 1
 
@@ -41,7 +48,7 @@ def _optional(kind: Callable[[str], T], value: str | None) -> T | None:
     return None if value is None else kind(value)
 
 
-class Store:
+class Store(LogStore):
     """hipflex's data; every write is one short transaction."""
 
     def __init__(self, engine: Engine) -> None:
@@ -66,17 +73,30 @@ class Store:
         with self._write.begin() as session:
             yield session
 
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with self._read() as session:
+            yield session
+
     # Assessments
 
     def add_assessment(
-        self, assessment: Assessment, *, at: datetime, kind: AssessmentKind
+        self,
+        assessment: Assessment,
+        *,
+        at: datetime,
+        kind: AssessmentKind,
+        block_id: int | None = None,
+        block_week: int | None = None,
     ) -> RecordedAssessment:
         row = _assessment_row(assessment, at=at, kind=kind)
+        row.block_id = block_id
+        row.block_week = block_week
         with self._writing() as session:
             session.add(row)
             session.flush()
             row_id = row.id
-        return RecordedAssessment(row_id, at, kind, assessment)
+        return RecordedAssessment(row_id, at, kind, assessment, block_id, block_week)
 
     def assessments(
         self, *, limit: int | None = None, kind: AssessmentKind | None = None
@@ -149,6 +169,18 @@ class Store:
         with self._read() as session:
             row = session.scalars(query).first()
             return None if row is None else Block(row.id, row.started_on, row.assessment_id)
+
+    def blocks(self) -> list[Block]:
+        """Oldest first."""
+        query = select(BlockRow).order_by(BlockRow.created_at, BlockRow.id)
+        with self._read() as session:
+            return [Block(r.id, r.started_on, r.assessment_id) for r in session.scalars(query)]
+
+    def erase_all(self) -> None:
+        """Delete every row of every table (the schema stays), in one transaction."""
+        with self._writing() as session:
+            for table in reversed(Base.metadata.sorted_tables):
+                session.execute(table.delete())
 
     def start_block(self, *, assessment_id: int, started_on: date, at: datetime) -> Block:
         row = BlockRow(started_on=started_on, assessment_id=assessment_id, created_at=at)
@@ -235,4 +267,6 @@ def _recorded(row: AssessmentRow) -> RecordedAssessment:
         red_flags=red_flags,
         thresholds=Thresholds(row.knee_floor_deg, row.thigh_tolerance_deg, row.extension_floor_deg),
     )
-    return RecordedAssessment(row.id, row.recorded_at, AssessmentKind(row.kind), assessment)
+    return RecordedAssessment(
+        row.id, row.recorded_at, AssessmentKind(row.kind), assessment, row.block_id, row.block_week
+    )

@@ -1,0 +1,38 @@
+"""Rendering what was logged."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+
+from hipflex.content import load_content
+from hipflex.services.session_logs import LoggedSession
+
+
+def render_logged_session(logged: LoggedSession, console: Console | None = None) -> None:
+    out = console or Console()
+    log = logged.log
+    done = sorted({e.exercise_id.value for e in log.entries if not e.skipped})
+    skipped = sorted({e.exercise_id.value for e in log.entries if e.skipped})
+    out.print(f"Logged your {logged.session.name.lower()}: {len(done)} exercise(s) done.")
+    if skipped:
+        out.print(f"Skipped: {', '.join(skipped)}.")
+    if log.pain is not None and log.pain.rise >= 2:
+        out.print(
+            "Your pain rose by 2 points or more during the session: your plan will ease off. "
+            "If it keeps rising, see a clinician.",
+            style="yellow",
+        )
+    content = load_content()
+    for exercise_id in sorted(logged.newly_paused):
+        name = content.exercise(exercise_id).name
+        out.print(
+            Panel(
+                f"You reported sharp pain in the {name}. Sharp pain is not normal in a stretch "
+                "or exercise: it is paused in your plan. Please have it checked by a doctor or "
+                "physiotherapist; when they say it is fine, run "
+                f"`hipflex log checked {exercise_id.value}` to bring it back.",
+                title="Sharp pain: exercise paused",
+                border_style="red",
+            )
+        )

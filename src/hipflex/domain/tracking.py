@@ -1,0 +1,281 @@
+"""Logs -> progress: week summaries, adherence, the pain verdict, measurement error.
+
+The numbers are PROTOCOL.md section 4's: a meaningful pain change is 2 points or 30% of
+baseline; a self-measured angle has about a 7 degree standard error.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from statistics import fmean
+
+from hipflex.domain.errors import BadInput
+from hipflex.domain.plan import Prescription, SessionSlot
+from hipflex.domain.progression import SessionPain, WeekSummary
+from hipflex.domain.protocol import ExerciseId, Side
+
+# PROTOCOL.md section 4: the usual minimal clinically important difference for pain NRS.
+PAIN_MCID_POINTS = 2.0
+PAIN_MCID_FRACTION = 0.30
+PAIN_RANGE = (0, 10)
+# PROTOCOL.md section 4: a self-measured angle carries about a 7 degree standard error, so
+# a single-measurement change needs about 19 degrees (1.96 x sqrt(2) x SEM) to be real.
+ANGLE_SEM_DEG = 7.0
+ANGLE_MDC_DEG = 1.96 * math.sqrt(2) * ANGLE_SEM_DEG
+MAX_SITTING_HOURS = 24.0
+_TOLERANCE = 1e-9
+
+
+class SessionSource(StrEnum):
+    MANUAL = "manual"  # typed in afterwards with `hipflex log session`
+    GUIDED = "guided"  # recorded hold by hold by the session player
+
+
+class SittingSource(StrEnum):
+    ENTERED = "entered"
+    MEASURED = "measured"  # by the reminder daemon
+
+
+def check_pain(score: int, what: str = "pain") -> int:
+    low, high = PAIN_RANGE
+    if isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high:
+        msg = f"{what} must be a whole number from {low} to {high}, not {score}"
+        raise BadInput(msg)
+    return score
+
+
+def check_sitting_hours(hours: float) -> float:
+    if not math.isfinite(hours) or not 0 <= hours <= MAX_SITTING_HOURS:
+        msg = f"sitting hours must be between 0 and 24, not {hours:g}"
+        raise BadInput(msg)
+    return hours
+
+
+def check_not_future(when: datetime, now: datetime, what: str) -> None:
+    if when > now:
+        msg = f"{what} {when:%Y-%m-%d %H:%M} is in the future"
+        raise BadInput(msg)
+
+
+@dataclass(frozen=True)
+class ExerciseEntry:
+    """One hold or one set of one exercise, on one side (None when not per side)."""
+
+    exercise_id: ExerciseId
+    side: Side | None = None
+    set_number: int = 1
+    hold_seconds: int | None = None
+    reps: int | None = None
+    skipped: bool = False
+    sharp_pain: bool = False
+
+    def __post_init__(self) -> None:
+        if self.set_number < 1:
+            msg = f"set numbers start at 1, not {self.set_number}"
+            raise BadInput(msg)
+        for value, what in ((self.hold_seconds, "hold seconds"), (self.reps, "reps")):
+            if value is not None and not 0 <= value <= 3600:
+                msg = f"{what} must be between 0 and 3600, not {value}"
+                raise BadInput(msg)
+
+
+@dataclass(frozen=True)
+class SessionLog:
+    started_at: datetime
+    source: SessionSource
+    entries: tuple[ExerciseEntry, ...] = ()
+    slot: SessionSlot | None = None
+    pain_before: int | None = None
+    pain_after: int | None = None
+    ended_at: datetime | None = None
+    note: str | None = None
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        for score, what in ((self.pain_before, "pain before"), (self.pain_after, "pain after")):
+            if score is not None:
+                check_pain(score, what)
+
+    @property
+    def done(self) -> bool:
+        """A session counts when at least one exercise was done, not skipped."""
+        return any(not e.skipped for e in self.entries)
+
+    @property
+    def sharp_pain(self) -> frozenset[ExerciseId]:
+        return frozenset(e.exercise_id for e in self.entries if e.sharp_pain)
+
+    @property
+    def pain(self) -> SessionPain | None:
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return SessionPain(self.pain_before, self.pain_after)
+
+
+@dataclass(frozen=True)
+class PainRating:
+    at: datetime
+    score: int
+
+    def __post_init__(self) -> None:
+        check_pain(self.score)
+
+
+@dataclass(frozen=True)
+class SittingEntry:
+    day: date
+    hours: float
+    source: SittingSource
+    at: datetime
+
+    def __post_init__(self) -> None:
+        check_sitting_hours(self.hours)
+
+
+@dataclass(frozen=True)
+class Note:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """The user had an exercise checked after sharp pain and may do it again."""
+
+    exercise_id: ExerciseId
+    at: datetime
+
+
+def week_summary(
+    week: int,
+    planned: int,
+    sessions: Iterable[SessionLog],
+    ratings: Iterable[PainRating],
+) -> WeekSummary:
+    """A programme week's logs as the progression rules read them."""
+    done = [s for s in sessions if s.done]
+    return WeekSummary(
+        week=week,
+        sessions_planned=planned,
+        sessions_done=len(done),
+        session_pain=tuple(p for p in (s.pain for s in done) if p is not None),
+        daily_pain=tuple(float(r.score) for r in ratings),
+        sharp_pain=frozenset(e for s in done for e in s.sharp_pain),
+    )
+
+
+class PainVerdict(StrEnum):
+    RESPONDER = "responder"  # improved by 2 points or 30% of baseline
+    NOT_YET = "not_yet"  # changed less than that
+    WORSE = "worse"  # up by 2 points or more
+    NO_DATA = "no_data"
+
+
+@dataclass(frozen=True)
+class PainChange:
+    verdict: PainVerdict
+    baseline: float | None
+    latest: float | None
+
+    @property
+    def change(self) -> float | None:
+        """Points of improvement (positive is better)."""
+        if self.baseline is None or self.latest is None:
+            return None
+        return self.baseline - self.latest
+
+
+def pain_verdict(baseline: float | None, latest: float | None) -> PainChange:
+    """'Responder' only at the usual minimal important change (PROTOCOL.md section 4)."""
+    if baseline is None or latest is None:
+        return PainChange(PainVerdict.NO_DATA, baseline, latest)
+    improvement = baseline - latest
+    if improvement <= -PAIN_MCID_POINTS + _TOLERANCE:
+        verdict = PainVerdict.WORSE
+    elif improvement >= PAIN_MCID_POINTS - _TOLERANCE or (
+        baseline > 0 and improvement / baseline >= PAIN_MCID_FRACTION - _TOLERANCE
+    ):
+        verdict = PainVerdict.RESPONDER
+    else:
+        verdict = PainVerdict.NOT_YET
+    return PainChange(verdict, baseline, latest)
+
+
+@dataclass(frozen=True)
+class AngleChange:
+    before: float
+    after: float
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+    @property
+    def beyond_error(self) -> bool:
+        """Larger than a single self-measurement's error can explain (about 19 degrees)."""
+        return abs(self.delta) >= ANGLE_MDC_DEG - _TOLERANCE
+
+
+def angle_change(before: float | None, after: float | None) -> AngleChange | None:
+    if before is None or after is None:
+        return None
+    return AngleChange(before, after)
+
+
+def asymmetry(left: float | None, right: float | None) -> float | None:
+    """Left minus right, degrees; None unless both sides were measured."""
+    if left is None or right is None:
+        return None
+    return left - right
+
+
+def daily_sitting(entries: Iterable[SittingEntry]) -> dict[date, SittingEntry]:
+    """One figure a day: the latest entry wins, nothing is summed or overwritten in storage."""
+    latest: dict[date, SittingEntry] = {}
+    for entry in sorted(entries, key=lambda e: e.at):
+        latest[entry.day] = entry
+    return dict(sorted(latest.items()))
+
+
+def streak(session_days: Iterable[date], today: date) -> int:
+    """Days in a row, up to today (or yesterday, if today is not done yet), with a session."""
+    days = set(session_days)
+    start = today if today in days else today - timedelta(days=1)
+    count = 0
+    while start - timedelta(days=count) in days:
+        count += 1
+    return count
+
+
+def mean_or_none(values: Sequence[float]) -> float | None:
+    return fmean(values) if values else None
+
+
+def entries_as_prescribed(
+    prescription: Prescription, *, skipped: bool = False, sharp_pain: bool = False
+) -> tuple[ExerciseEntry, ...]:
+    """The log entries of an exercise done (or skipped) as prescribed: a hold or a set per
+    side; sharp pain is marked on the last one, where the exercise stopped."""
+    sides: tuple[Side | None, ...] = prescription.sides or (None,)
+    entries = [
+        ExerciseEntry(
+            exercise_id=prescription.exercise_id,
+            side=side,
+            set_number=number,
+            hold_seconds=None if skipped else prescription.hold_seconds,
+            reps=None if skipped else (None if prescription.hold_seconds else prescription.reps),
+            skipped=skipped,
+        )
+        for number in range(
+            1,
+            1 + prescription.sets * (prescription.reps if prescription.hold_seconds else 1),
+        )
+        for side in sides
+    ]
+    if sharp_pain and entries:
+        entries[-1] = replace(entries[-1], sharp_pain=True)
+    return tuple(entries)

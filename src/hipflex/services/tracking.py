@@ -1,0 +1,198 @@
+"""Logging use cases: pain, sitting, sessions, notes, re-tests, clearing a paused exercise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from hipflex.domain.assessment import AssessmentInput, AssessmentKind
+from hipflex.domain.errors import BadInput
+from hipflex.domain.plan import Block, SessionSlot
+from hipflex.domain.preferences import Preferences
+from hipflex.domain.progression import WeekSummary
+from hipflex.domain.protocol import ExerciseId
+from hipflex.domain.tracking import (
+    Clearance,
+    ExerciseEntry,
+    Note,
+    PainRating,
+    SessionLog,
+    SessionSource,
+    SittingEntry,
+    SittingSource,
+    check_not_future,
+    check_pain,
+    check_sitting_hours,
+    week_summary,
+)
+from hipflex.services.assessments import AssessmentReport, record_assessment
+from hipflex.services.context import AppContext
+from hipflex.services.timezones import zone_for
+
+MAX_NOTE_LENGTH = 2000
+
+
+def _zone(app: AppContext) -> ZoneInfo:
+    return zone_for(app.store.preferences().timezone)
+
+
+def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone)
+
+
+def log_pain(app: AppContext, score: int, when: datetime | None = None) -> PainRating:
+    """A daily pain rating, 0-10; never in the future."""
+    now = app.clock.now()
+    at = when or now
+    check_not_future(at, now, "the pain rating time")
+    rating = PainRating(at, check_pain(score))
+    app.store.add_pain_rating(rating, at=now)
+    return rating
+
+
+def log_sitting(
+    app: AppContext,
+    hours: float,
+    day: date | None = None,
+    source: SittingSource = SittingSource.ENTERED,
+) -> SittingEntry:
+    """Hours sat on a day (today by default); a later entry for the same day is kept too."""
+    now = app.clock.now()
+    today = now.astimezone(_zone(app)).date()
+    on = day or today
+    if on > today:
+        msg = f"the date {on.isoformat()} is in the future"
+        raise BadInput(msg)
+    entry = SittingEntry(on, check_sitting_hours(hours), source, now)
+    app.store.add_sitting(entry)
+    return entry
+
+
+def log_session(
+    app: AppContext,
+    entries: Sequence[ExerciseEntry],
+    *,
+    pain_before: int | None = None,
+    pain_after: int | None = None,
+    started_at: datetime | None = None,
+    slot: SessionSlot | None = None,
+    note: str | None = None,
+) -> SessionLog:
+    """A session done without the guided player, typed in exercise by exercise."""
+    now = app.clock.now()
+    start = started_at or now
+    check_not_future(start, now, "the session time")
+    if not entries:
+        msg = "a session needs at least one exercise"
+        raise BadInput(msg)
+    log = SessionLog(
+        started_at=start,
+        ended_at=start if started_at else now,
+        source=SessionSource.MANUAL,
+        entries=tuple(entries),
+        slot=slot,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        note=_clean_note(note) if note else None,
+    )
+    return app.store.add_session_log(log, at=now)
+
+
+def _clean_note(text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        msg = "the note is empty"
+        raise BadInput(msg)
+    if len(cleaned) > MAX_NOTE_LENGTH:
+        msg = f"notes are at most {MAX_NOTE_LENGTH} characters (this one has {len(cleaned)})"
+        raise BadInput(msg)
+    return cleaned
+
+
+def log_note(app: AppContext, text: str) -> Note:
+    note = Note(app.clock.now(), _clean_note(text))
+    app.store.add_note(note)
+    return note
+
+
+def paused_exercises(app: AppContext) -> frozenset[ExerciseId]:
+    """Exercises with sharp pain logged after their last clearance: out until checked."""
+    last_pain: dict[ExerciseId, datetime] = {}
+    for log in app.store.session_logs():
+        for exercise_id in log.sharp_pain:
+            last_pain[exercise_id] = log.started_at
+    last_clear = {c.exercise_id: c.at for c in app.store.clearances()}
+    return frozenset(
+        exercise_id
+        for exercise_id, at in last_pain.items()
+        if exercise_id not in last_clear or last_clear[exercise_id] < at
+    )
+
+
+def clear_exercise(app: AppContext, exercise_id: ExerciseId) -> Clearance:
+    """The user had a paused exercise checked and may do it again."""
+    if exercise_id not in paused_exercises(app):
+        msg = f"{exercise_id.value} is not paused"
+        raise BadInput(msg)
+    clearance = Clearance(exercise_id, app.clock.now())
+    app.store.add_clearance(clearance)
+    return clearance
+
+
+def logged_weeks(
+    app: AppContext, block: Block, weeks: int, preferences: Preferences
+) -> list[WeekSummary]:
+    """What the logs say about each of the block's first `weeks` weeks."""
+    zone = zone_for(preferences.timezone)
+    planned = preferences.sessions_per_day * 7
+    summaries = []
+    for week in range(1, weeks + 1):
+        since = local_midnight(block.week_start(week), zone).astimezone(UTC)
+        until = since + timedelta(days=7)
+        sessions = app.store.session_logs(since=since, until=until)
+        ratings = app.store.pain_ratings(since=since, until=until)
+        summaries.append(week_summary(week, planned, sessions, ratings))
+    return summaries
+
+
+def record_retest(app: AppContext, answers: AssessmentInput) -> AssessmentReport:
+    """A re-run of the tests, linked to the current block and week (or a first baseline)."""
+    block = app.store.latest_block()
+    if block is None:
+        return record_assessment(app, answers)
+    today = app.clock.now().astimezone(_zone(app)).date()
+    week = min(block.week_on(today), app.store.preferences().block_weeks)
+    return record_assessment(
+        app, answers, kind=AssessmentKind.RETEST, block_id=block.id, block_week=week
+    )
+
+
+def parse_day(text: str) -> date:
+    """'2026-11-24', 'today' or 'yesterday' (relative words need the clock: see parse_when)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        msg = f"'{text}' is not a date; use YYYY-MM-DD"
+        raise BadInput(msg) from None
+
+
+def resolve_day(app: AppContext, text: str) -> date:
+    today = app.clock.now().astimezone(_zone(app)).date()
+    words = {"today": today, "yesterday": today - timedelta(days=1)}
+    return words.get(text.strip().lower()) or parse_day(text)
+
+
+def resolve_when(app: AppContext, text: str) -> datetime:
+    """'HH:MM' (today), 'yesterday HH:MM', or 'YYYY-MM-DD HH:MM', in the user's zone."""
+    zone = _zone(app)
+    parts = text.strip().split()
+    try:
+        clock = time.fromisoformat(parts[-1])
+        day = resolve_day(app, parts[0]) if len(parts) == 2 else resolve_day(app, "today")
+        if len(parts) > 2:
+            raise ValueError
+    except (ValueError, IndexError, BadInput):
+        msg = f"'{text}' is not a time; use HH:MM, 'yesterday HH:MM' or 'YYYY-MM-DD HH:MM'"
+        raise BadInput(msg) from None
+    return datetime.combine(day, clock, tzinfo=zone)

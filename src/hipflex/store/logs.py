@@ -1,0 +1,199 @@
+"""The log tables: sessions and their exercises, pain, sitting, notes, clearances."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from hipflex.domain.plan import SessionSlot
+from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.tracking import (
+    Clearance,
+    ExerciseEntry,
+    Note,
+    PainRating,
+    SessionLog,
+    SessionSource,
+    SittingEntry,
+    SittingSource,
+)
+from hipflex.store.models import (
+    ClearanceRow,
+    ExerciseLogRow,
+    NoteRow,
+    PainRatingRow,
+    SessionLogRow,
+    SittingLogRow,
+)
+
+
+def _entry_row(entry: ExerciseEntry, at: datetime) -> ExerciseLogRow:
+    return ExerciseLogRow(
+        exercise_id=entry.exercise_id.value,
+        side=None if entry.side is None else entry.side.value,
+        set_number=entry.set_number,
+        hold_seconds=entry.hold_seconds,
+        reps=entry.reps,
+        skipped=entry.skipped,
+        sharp_pain=entry.sharp_pain,
+        logged_at=at,
+    )
+
+
+def _session_log(row: SessionLogRow) -> SessionLog:
+    return SessionLog(
+        id=row.id,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        source=SessionSource(row.source),
+        slot=None if row.slot is None else SessionSlot(row.slot),
+        pain_before=row.pain_before,
+        pain_after=row.pain_after,
+        note=row.note,
+        entries=tuple(
+            ExerciseEntry(
+                exercise_id=ExerciseId(e.exercise_id),
+                side=None if e.side is None else Side(e.side),
+                set_number=e.set_number,
+                hold_seconds=e.hold_seconds,
+                reps=e.reps,
+                skipped=e.skipped,
+                sharp_pain=e.sharp_pain,
+            )
+            for e in row.entries
+        ),
+    )
+
+
+class LogStore:
+    """Append-only logs: an entry is never silently overwritten by another."""
+
+    def _writing(self) -> AbstractContextManager[Session]:  # pragma: no cover - Store's
+        raise NotImplementedError
+
+    def _reading(self) -> AbstractContextManager[Session]:  # pragma: no cover - Store's
+        raise NotImplementedError
+
+    # Sessions
+
+    def add_session_log(self, log: SessionLog, *, at: datetime) -> SessionLog:
+        """A whole session at once (typed in afterwards)."""
+        row = SessionLogRow(
+            started_at=log.started_at,
+            ended_at=log.ended_at,
+            source=log.source.value,
+            slot=None if log.slot is None else log.slot.value,
+            pain_before=log.pain_before,
+            pain_after=log.pain_after,
+            note=log.note,
+            created_at=at,
+            entries=[_entry_row(entry, at) for entry in log.entries],
+        )
+        with self._writing() as session:
+            session.add(row)
+            session.flush()
+            log_id = row.id
+        return replace(log, id=log_id)
+
+    def add_exercise_entry(self, session_id: int, entry: ExerciseEntry, *, at: datetime) -> None:
+        """One completed hold or set, committed at once (a crash loses at most the next)."""
+        row = _entry_row(entry, at)
+        row.session_id = session_id
+        with self._writing() as session:
+            session.add(row)
+
+    def finish_session_log(
+        self,
+        session_id: int,
+        *,
+        ended_at: datetime,
+        pain_after: int | None,
+        note: str | None = None,
+    ) -> None:
+        with self._writing() as session:
+            row = session.get(SessionLogRow, session_id)
+            if row is None:
+                msg = f"no session log {session_id}"
+                raise LookupError(msg)
+            row.ended_at = ended_at
+            row.pain_after = pain_after
+            if note:
+                row.note = note
+
+    def session_logs(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[SessionLog]:
+        """Oldest first, started in [since, until)."""
+        query = (
+            select(SessionLogRow)
+            .options(selectinload(SessionLogRow.entries))
+            .order_by(SessionLogRow.started_at, SessionLogRow.id)
+        )
+        if since is not None:
+            query = query.where(SessionLogRow.started_at >= since)
+        if until is not None:
+            query = query.where(SessionLogRow.started_at < until)
+        with self._reading() as session:
+            return [_session_log(row) for row in session.scalars(query)]
+
+    # Pain, sitting, notes, clearances
+
+    def add_pain_rating(self, rating: PainRating, *, at: datetime) -> None:
+        with self._writing() as session:
+            session.add(PainRatingRow(at=rating.at, score=rating.score, created_at=at))
+
+    def pain_ratings(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[PainRating]:
+        query = select(PainRatingRow).order_by(PainRatingRow.at, PainRatingRow.id)
+        if since is not None:
+            query = query.where(PainRatingRow.at >= since)
+        if until is not None:
+            query = query.where(PainRatingRow.at < until)
+        with self._reading() as session:
+            return [PainRating(row.at, row.score) for row in session.scalars(query)]
+
+    def add_sitting(self, entry: SittingEntry) -> None:
+        with self._writing() as session:
+            session.add(
+                SittingLogRow(
+                    day=entry.day, hours=entry.hours, source=entry.source.value, created_at=entry.at
+                )
+            )
+
+    def sitting_entries(
+        self, *, since: date | None = None, until: date | None = None
+    ) -> list[SittingEntry]:
+        """Every entry, oldest first, for days in [since, until)."""
+        query = select(SittingLogRow).order_by(SittingLogRow.created_at, SittingLogRow.id)
+        if since is not None:
+            query = query.where(SittingLogRow.day >= since)
+        if until is not None:
+            query = query.where(SittingLogRow.day < until)
+        with self._reading() as session:
+            return [
+                SittingEntry(row.day, row.hours, SittingSource(row.source), row.created_at)
+                for row in session.scalars(query)
+            ]
+
+    def add_note(self, note: Note) -> None:
+        with self._writing() as session:
+            session.add(NoteRow(at=note.at, text=note.text))
+
+    def notes(self) -> list[Note]:
+        with self._reading() as session:
+            rows = session.scalars(select(NoteRow).order_by(NoteRow.at, NoteRow.id))
+            return [Note(row.at, row.text) for row in rows]
+
+    def add_clearance(self, clearance: Clearance) -> None:
+        with self._writing() as session:
+            session.add(ClearanceRow(exercise_id=clearance.exercise_id.value, at=clearance.at))
+
+    def clearances(self) -> list[Clearance]:
+        with self._reading() as session:
+            rows = session.scalars(select(ClearanceRow).order_by(ClearanceRow.at, ClearanceRow.id))
+            return [Clearance(ExerciseId(row.exercise_id), row.at) for row in rows]
