@@ -13,6 +13,8 @@ from hipflex.cli import assess_cmd, history_cmd, learn_cmd, plan_cmd, settings_c
 from hipflex.cli.calendar_cmd import calendar_app
 from hipflex.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, guarded
 from hipflex.cli.log_cmd import log_app
+from hipflex.cli.progress_cmd import progress as progress_command
+from hipflex.cli.report_cmd import report as report_command
 
 app = typer.Typer(
     name="hipflex",
@@ -55,6 +57,8 @@ app.command("today")(guarded(plan_cmd.today))
 app.command("settings")(guarded(settings_cmd.settings))
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(log_app, name="log")
+app.command("progress")(guarded(progress_command))
+app.command("report")(guarded(report_command))
 app.command(
     "retest", help="Repeat the self-tests and save them as a re-test of your current block."
 )(guarded(assess_cmd.assess))

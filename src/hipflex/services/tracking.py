@@ -118,10 +118,7 @@ def log_note(app: AppContext, text: str) -> Note:
 
 def paused_exercises(app: AppContext) -> frozenset[ExerciseId]:
     """Exercises with sharp pain logged after their last clearance: out until checked."""
-    last_pain: dict[ExerciseId, datetime] = {}
-    for log in app.store.session_logs():
-        for exercise_id in log.sharp_pain:
-            last_pain[exercise_id] = log.started_at
+    last_pain = dict(app.store.sharp_pain_reports())  # oldest first: the newest wins
     last_clear = {c.exercise_id: c.at for c in app.store.clearances()}
     return frozenset(
         exercise_id

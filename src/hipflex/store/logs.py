@@ -140,6 +140,17 @@ class LogStore:
         with self._reading() as session:
             return [_session_log(row) for row in session.scalars(query)]
 
+    def sharp_pain_reports(self) -> list[tuple[ExerciseId, datetime]]:
+        """(exercise, session start) of every sharp-pain entry, oldest first."""
+        query = (
+            select(ExerciseLogRow.exercise_id, SessionLogRow.started_at)
+            .join(SessionLogRow, ExerciseLogRow.session_id == SessionLogRow.id)
+            .where(ExerciseLogRow.sharp_pain.is_(True))
+            .order_by(SessionLogRow.started_at)
+        )
+        with self._reading() as session:
+            return [(ExerciseId(e), at) for e, at in session.execute(query)]
+
     # Pain, sitting, notes, clearances
 
     def add_pain_rating(self, rating: PainRating, *, at: datetime) -> None:

@@ -1,0 +1,77 @@
+"""The report as HTML (Jinja2, charts inline as SVG) or PDF (fpdf2, charts as PNG)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from hipflex.reports.report import Report, Section
+
+FONT = "DejaVu"
+CHART_HEIGHT_MM = 90  # heading, a line of text and a page-wide chart
+
+
+def to_html(report: Report) -> str:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    environment = Environment(
+        loader=PackageLoader("hipflex.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+    )
+    return environment.get_template("report.html.j2").render(report=report)
+
+
+def _font_files() -> tuple[Path, Path]:
+    """DejaVu Sans ships with matplotlib: full Unicode in the PDF, nothing downloaded."""
+    import matplotlib as mpl
+
+    folder = Path(mpl.get_data_path()) / "fonts" / "ttf"
+    return folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+
+
+def _section(pdf: object, section: Section) -> None:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    assert isinstance(pdf, FPDF)
+    if section.chart is not None and pdf.will_page_break(CHART_HEIGHT_MM):
+        pdf.add_page()  # keep a chart with its heading
+    pdf.set_font(FONT, "B", 12)
+    pdf.cell(0, 8, section.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9.5)
+    for paragraph in section.paragraphs:
+        pdf.multi_cell(0, 5, paragraph, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+    if section.table is not None:
+        heading = FontFace(emphasis="BOLD", fill_color=(243, 244, 246))
+        with pdf.table(headings_style=heading, line_height=5, padding=1) as table:
+            table.row(section.table.headers)
+            for row in section.table.rows:
+                table.row(row)
+        pdf.ln(2)
+    if section.chart is not None:
+        pdf.image(io.BytesIO(section.chart.png), w=pdf.epw, alt_text=section.chart.description)
+    pdf.ln(3)
+
+
+def to_pdf(report: Report) -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    regular, bold = _font_files()
+    pdf.add_font(FONT, "", str(regular))
+    pdf.add_font(FONT, "B", str(bold))
+    pdf.set_title(report.title)
+    pdf.set_creator("hipflex")
+    pdf.set_creation_date(report.generated_at)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 16)
+    pdf.cell(0, 10, report.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9.5)
+    pdf.cell(0, 6, report.subtitle, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    for section in report.sections:
+        _section(pdf, section)
+    return bytes(pdf.output())

@@ -1,0 +1,169 @@
+"""The progress report a physiotherapist can read in two minutes: one document model,
+rendered to HTML (Jinja2) and PDF (fpdf2) with the same charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from hipflex.content import load_content
+from hipflex.domain.protocol import Side
+from hipflex.domain.tracking import ANGLE_MDC_DEG, ANGLE_SEM_DEG
+from hipflex.reports.charts import Chart, progress_charts
+from hipflex.services.progress import MEASURES, ProgressView, measure
+from hipflex.services.progress_json import MEASURE_NAMES, change_sentence, pain_sentence
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    paragraphs: tuple[str, ...] = ()
+    table: Table | None = None
+    chart: Chart | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    title: str
+    subtitle: str
+    generated_at: datetime
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+
+
+def _deg(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}°"
+
+
+def _summary(view: ProgressView) -> Section:
+    total = view.preferences.block_weeks
+    done, planned = view.sessions_done, view.sessions_planned
+    rate = f" ({done / planned:.0%})" if planned else ""
+    lines = [
+        f"Week {min(view.current_week, total)} of a {total}-week block"
+        + ("" if view.block is None else f" started {view.block.started_on:%d %B %Y}")
+        + ".",
+        (
+            f"Sessions done: {done} of {planned} planned{rate}; current streak "
+            f"{view.streak_days} day(s)."
+        ),
+        f"Pain: {pain_sentence(view.pain)}",
+    ]
+    if view.sitting_band is not None:
+        lines.append(
+            f"Sitting over the last 7 logged days falls in the "
+            f"{view.sitting_band.value.replace('_', ' ')} band."
+        )
+    if view.paused:
+        names = ", ".join(load_content().exercise(e).name for e in sorted(view.paused))
+        lines.append(f"Paused after sharp pain, awaiting a check: {names}.")
+    if view.safety:
+        lines.append(f"Safety events in this period: {len(view.safety)} (see below).")
+    return Section("Summary", tuple(lines))
+
+
+def _tests(view: ProgressView) -> Section:
+    if not view.tests:
+        return Section("Tests", ("No tests recorded in this block.",))
+    baseline, latest = view.tests[0], view.tests[-1]
+    rows = []
+    for side in Side:
+        for recorded, label in ((baseline, "baseline"), (latest, "latest")):
+            if label == "latest" and latest is baseline:
+                continue
+            found = recorded.assessment.sides[side]
+            rows.append(
+                (
+                    side.value,
+                    f"{label}, {recorded.recorded_at:%d %b}",
+                    found.thomas.result.value.replace("_", " "),
+                    _deg(found.thomas.knee_flexion_deg),
+                    _deg(found.thomas.thigh_angle_deg),
+                    found.extension.result.value.replace("_", " "),
+                    _deg(found.extension.degrees)
+                    + (" (compensated)" if found.extension.compensated else ""),
+                )
+            )
+    table = Table(
+        ("Side", "Test", "Thomas", "Knee bend", "Thigh angle", "Hip extension", "Extension"),
+        tuple(rows),
+    )
+    notes = [
+        f"{MEASURE_NAMES[name]}, {side.value}: {change_sentence(change)}"
+        for (side, name), change in view.changes.items()
+    ]
+    for name in MEASURES:
+        left = measure(latest.assessment, Side.LEFT, name)
+        right = measure(latest.assessment, Side.RIGHT, name)
+        if left is not None and right is not None and left != right:
+            notes.append(
+                f"Asymmetry, {MEASURE_NAMES[name].lower()}: left {left:g}°, right {right:g}°."
+            )
+    return Section("Tests per side: baseline and latest", tuple(notes), table)
+
+
+def _programme(view: ProgressView) -> Section:
+    programme = view.programme
+    if programme is None:
+        return Section("Current programme", ("No programme: see the safety section.",))
+    rows = tuple(
+        (session.name, p.name, p.describe())
+        for session in programme.sessions
+        for p in session.prescriptions
+    )
+    intro = (
+        (
+            f"Week {programme.week}: {programme.sessions_per_day} sessions a day and a "
+            f"movement break every {programme.break_minutes} minutes of sitting."
+        ),
+    )
+    return Section("Current programme", intro, Table(("Session", "Exercise", "Dose"), rows))
+
+
+def _safety(view: ProgressView) -> Section:
+    if not view.safety:
+        return Section("Safety events", ("None reported.",))
+    rows = tuple(
+        (
+            event.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            "sharp pain" if event.kind == "sharp_pain" else "red flags",
+            event.detail.replace("_", " "),
+        )
+        for event in view.safety
+    )
+    return Section("Safety events", (), Table(("When", "What", "Detail"), rows))
+
+
+def build_report(view: ProgressView, generated_at: datetime) -> Report:
+    pain, adherence, sitting = progress_charts(view)
+    caveat = (
+        f"Angles are self-measured: each carries roughly a {ANGLE_SEM_DEG:g}° standard error, "
+        f"so a change under about {ANGLE_MDC_DEG:.0f}° between two single measurements is "
+        "labelled 'within measurement error'. Pain is a 0-10 numeric rating; 'responder' "
+        "means an improvement of at least 2 points or 30% from the first week."
+    )
+    sections = [
+        _summary(view),
+        _tests(view),
+        Section("Pain", (pain_sentence(view.pain),), chart=pain),
+        Section("Adherence", (), chart=adherence),
+        Section("Sitting", (load_content().sitting_note,), chart=sitting),
+        _programme(view),
+        _safety(view),
+        Section("About these numbers", (caveat, load_content().disclaimer)),
+    ]
+    if view.notes:
+        rows = tuple((at.astimezone().strftime("%Y-%m-%d"), text) for at, text in view.notes)
+        sections.append(Section("Notes", (), Table(("Date", "Note"), rows)))
+    start = "" if view.block is None else f"{view.block.started_on:%d %B %Y} to "
+    return Report(
+        title="hipflex progress report",
+        subtitle=f"{start}{view.today:%d %B %Y} · self-reported data, not a diagnosis",
+        generated_at=generated_at,
+        sections=tuple(sections),
+    )
