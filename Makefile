@@ -46,6 +46,7 @@ test: lint
 bench: $(DEV_STAMP)
 	$(BIN)/python -m pytest bench --benchmark-only -p no:cacheprovider -q
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/report_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
