@@ -4,27 +4,63 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.amber import AmberSnapshotExtension
+from syrupy.location import PyTestLocation
+from syrupy.types import SnapshotIndex
 
 from hipflex.config import Settings
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
 
 STRICT = os.environ.get("HIPFLEX_STRICT", "") not in ("", "0", "false")
+POSTGRES_URL_VARIABLE = "HIPFLEX_TEST_POSTGRES_URL"
+DATABASES = ("sqlite", "postgres")
+POSTGRES_HINT = (
+    "install PostgreSQL (Debian: apt-get install postgresql; .ci/run sets it up) and set "
+    f"{POSTGRES_URL_VARIABLE}=postgresql+psycopg://USER:PASSWORD@127.0.0.1:5432/DATABASE"
+)
+
+
+def missing(message: str) -> NoReturn:
+    """Skip a test that needs a missing component; fail instead under HIPFLEX_STRICT=1."""
+    if STRICT:
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 def require_tool(name: str, install_hint: str) -> str:
     """Path of a program a test needs; skips (or fails under HIPFLEX_STRICT=1) without it."""
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed ({install_hint})"
-        if STRICT:
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"{name} is not installed ({install_hint})")
     return path
+
+
+def require_postgres_url() -> str:
+    """The test server's URL; skips (or fails under HIPFLEX_STRICT=1) when it is not set."""
+    url = os.environ.get(POSTGRES_URL_VARIABLE, "").strip()
+    if not url:
+        missing(f"{POSTGRES_URL_VARIABLE} is not set ({POSTGRES_HINT})")
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":  # SQLAlchemy would pick psycopg2; we ship psycopg 3
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"postgres: runs on PostgreSQL ({POSTGRES_URL_VARIABLE}); -m 'not postgres'"
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -37,6 +73,70 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return data
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Engine]:
+    """An engine on the test server's database, for creating and dropping schemas."""
+    url = require_postgres_url()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0]
+        where = make_url(url).render_as_string(hide_password=True)
+        missing(f"cannot connect to PostgreSQL at {where}: {reason} ({POSTGRES_HINT})")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: Engine) -> Iterator[str]:
+    """A URL whose connections see only a new, empty schema, dropped after the test."""
+    schema = f"hipflex_test_{uuid.uuid4().hex[:16]}"
+    with postgres_server.connect() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    url = postgres_server.url.update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with postgres_server.connect() as connection:
+        # A connection left idle in a transaction would hold the drop forever; fail instead.
+        connection.exec_driver_sql("SET lock_timeout = '10s'")
+        connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store's URL: a SQLite file in tmp_path, or a fresh schema on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'app-data' / 'hipflex.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+def _without_database_id(name: str) -> str:
+    """test_x[sqlite] -> test_x, test_x[3-postgres] -> test_x[3]."""
+    base, bracket, ids = name.partition("[")
+    if not bracket:
+        return name
+    kept = [part for part in ids.removesuffix("]").split("-") if part not in DATABASES]
+    return f"{base}[{'-'.join(kept)}]" if kept else base
+
+
+class OneSnapshotForEveryDatabase(AmberSnapshotExtension):
+    """Snapshots are named without the database: both backends must render the same."""
+
+    @classmethod
+    def get_snapshot_name(cls, *, test_location: PyTestLocation, index: SnapshotIndex = 0) -> str:
+        name = super().get_snapshot_name(test_location=test_location, index=index)
+        test_name = test_location.snapshot_name
+        return _without_database_id(test_name) + name.removeprefix(test_name)
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    return snapshot.use_extension(OneSnapshotForEveryDatabase)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     from datetime import UTC, datetime
@@ -45,7 +145,8 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(tmp_path: Path, clock: FixedClock) -> Iterator[AppContext]:
-    context = AppContext(Settings(data_dir=tmp_path / "app-data"), clock)
+def app(tmp_path: Path, database_url: str, clock: FixedClock) -> Iterator[AppContext]:
+    settings = Settings(data_dir=tmp_path / "app-data", database_url=database_url)
+    context = AppContext(settings, clock)
     yield context
     context.close()

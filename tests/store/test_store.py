@@ -1,4 +1,4 @@
-"""The store: round trips, migrations, SQLite settings."""
+"""The store on SQLite and PostgreSQL: round trips, migrations; SQLite settings."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.config import main as alembic_main
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.exc import StatementError
 
 from hipflex.domain.assessment import (
@@ -26,8 +28,9 @@ from hipflex.domain.assessment import (
 from hipflex.domain.preferences import Preferences, Weekday
 from hipflex.domain.protocol import RedFlag, Side, Sign
 from hipflex.store import Store
-from hipflex.store.migrate import HEAD_REVISION, MIGRATIONS_DIR
-from hipflex.store.models import Base
+from hipflex.store.db import make_engine
+from hipflex.store.migrate import HEAD_REVISION, MIGRATIONS_DIR, current_revision, upgrade
+from hipflex.store.models import Base, UTCDateTime
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -42,8 +45,8 @@ def test_head_revision_constant_matches_the_migration_scripts():
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
 
 
-def test_migrations_build_exactly_the_models(tmp_path: Path):
-    store = Store.open(_url(tmp_path / "m.db"))
+def test_migrations_build_exactly_the_models(database_url: str):
+    store = Store.open(database_url)
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     store.close()
@@ -59,20 +62,19 @@ def test_sqlite_file_is_created_in_wal_mode(tmp_path: Path):
         assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD_REVISION
 
 
-def test_reopening_a_migrated_store_keeps_data(tmp_path: Path):
-    url = _url(tmp_path / "h.db")
-    first = Store.open(url)
+def test_reopening_a_migrated_store_keeps_data(database_url: str):
+    first = Store.open(database_url)
     first.add_assessment(
         assess(AssessmentInput(sitting_hours=5)), at=T0, kind=AssessmentKind.BASELINE
     )
     first.close()
-    again = Store.open(url)
+    again = Store.open(database_url)
     assert [r.assessment.sitting_hours for r in again.assessments()] == [5]
     again.close()
 
 
-def test_naive_datetimes_are_refused(tmp_path: Path):
-    store = Store.open(_url(tmp_path / "h.db"))
+def test_naive_datetimes_are_refused(database_url: str):
+    store = Store.open(database_url)
     naive = datetime(2026, 1, 1)  # noqa: DTZ001 - the point of the test
     with pytest.raises(StatementError, match="naive datetime"):
         store.add_assessment(assess(AssessmentInput()), at=naive, kind=AssessmentKind.BASELINE)
@@ -80,8 +82,8 @@ def test_naive_datetimes_are_refused(tmp_path: Path):
     store.close()
 
 
-def test_assessments_are_listed_newest_first_with_their_kind(tmp_path: Path):
-    store = Store.open(_url(tmp_path / "h.db"))
+def test_assessments_are_listed_newest_first_with_their_kind(database_url: str):
+    store = Store.open(database_url)
     for day, kind in enumerate([AssessmentKind.BASELINE, AssessmentKind.RETEST]):
         store.add_assessment(
             assess(AssessmentInput(sitting_hours=day)), at=T0 + timedelta(days=day), kind=kind
@@ -125,10 +127,12 @@ def _answers(draw: st.DrawFn) -> AssessmentInput:
     )
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(answers=_answers())
-def test_every_input_and_result_survives_a_round_trip(tmp_path: Path, answers: AssessmentInput):
-    store = Store.open(_url(tmp_path / "round.db"))
+def test_every_input_and_result_survives_a_round_trip(database_url: str, answers: AssessmentInput):
+    store = Store.open(database_url)
     try:
         assessment = assess(answers)
         saved = store.add_assessment(assessment, at=T0, kind=AssessmentKind.RETEST)
@@ -142,41 +146,40 @@ def test_every_input_and_result_survives_a_round_trip(tmp_path: Path, answers: A
         store.close()
 
 
-def test_upgrading_from_the_first_migration_keeps_the_assessments(tmp_path: Path):
+def test_upgrading_from_the_first_migration_keeps_the_assessments(database_url: str):
     """A database made by the first release, with data in it, upgrades losing nothing."""
-    from sqlalchemy import create_engine, text
-
-    from hipflex.store.migrate import upgrade
-
-    url = _url(tmp_path / "old.db")
-    engine = create_engine(url)
-    with engine.begin() as connection:
+    first_release = make_engine(database_url)
+    with first_release.begin() as connection:
         upgrade(connection, "0001_assessments")
+        # Portable SQL: TRUE/FALSE and a JSON text literal read the same on both databases;
+        # the time is bound through the column's type, as the first release wrote it.
         connection.execute(
             text(
-                "INSERT INTO assessments (id, recorded_at, kind, sitting_hours, sitting_band, "
+                "INSERT INTO assessments (recorded_at, kind, sitting_hours, sitting_band, "
                 "signs, red_flags, safe_to_exercise, knee_floor_deg, thigh_tolerance_deg, "
-                "extension_floor_deg) VALUES (1, '2026-11-02 09:00:00.000000', 'baseline', 6.5, "
-                "'high', '[\"swayback\"]', '[]', 1, 80.0, 0.0, 10.0)"
-            )
+                "extension_floor_deg) VALUES (:at, 'baseline', 6.5, "
+                "'high', '[\"swayback\"]', '[]', TRUE, 80.0, 0.0, 10.0)"
+            ).bindparams(bindparam("at", T0, type_=UTCDateTime())),
         )
+        assessment_id = connection.execute(text("SELECT id FROM assessments")).scalar_one()
         for side, result in (("left", "tight_iliopsoas"), ("right", "not_tested")):
             connection.execute(
                 text(
                     "INSERT INTO assessment_sides (assessment_id, side, thomas_thigh_given, "
                     "thomas_knee_flexion_deg, thomas_thigh, thomas_result, "
                     "extension_compensated, extension_result) VALUES "
-                    "(1, :side, :given, :knee, :given, :result, 0, 'not_tested')"
+                    "(:id, :side, :given, :knee, :given, :result, FALSE, 'not_tested')"
                 ),
                 {
+                    "id": assessment_id,
                     "side": side,
                     "given": "raised" if result != "not_tested" else None,
                     "knee": 85.0 if result != "not_tested" else None,
                     "result": result,
                 },
             )
-    engine.dispose()
-    upgraded = Store.open(url)
+    first_release.dispose()
+    upgraded = Store.open(database_url)
     (saved,) = upgraded.assessments()
     expected = assess(
         AssessmentInput(
@@ -188,11 +191,50 @@ def test_upgrading_from_the_first_migration_keeps_the_assessments(tmp_path: Path
     assert saved.assessment == expected
     assert saved.recorded_at == T0
     assert upgraded.preferences() == Preferences()
+    later = upgraded.add_assessment(expected, at=T0 + timedelta(days=1), kind=AssessmentKind.RETEST)
+    assert later.id != saved.id  # ids keep counting after rows the old release wrote
     upgraded.close()
 
 
-def test_preferences_and_blocks_round_trip(tmp_path: Path):
-    store = Store.open(_url(tmp_path / "p.db"))
+def test_alembic_command_line_downgrades_to_base_and_upgrades_again(
+    database_url: str, tmp_path: Path
+):
+    """The developers' path: `alembic -c FILE upgrade head`, `downgrade base`, `upgrade head`."""
+    ini = tmp_path / "alembic.ini"
+    # The ini file is interpolated: a % in the URL (PostgreSQL's options) must be doubled.
+    ini.write_text(
+        f"[alembic]\nscript_location = {MIGRATIONS_DIR}\n"
+        f"sqlalchemy.url = {database_url.replace('%', '%%')}\n"
+    )
+    engine = make_engine(database_url)
+
+    def tables() -> set[str]:
+        with engine.connect() as connection:
+            return set(inspect(connection).get_table_names())
+
+    def alembic(*args: str) -> None:
+        alembic_main(argv=["-c", str(ini), *args])
+        engine.dispose()  # forget pooled connections: the schema under them changed
+
+    everything = {table.name for table in Base.metadata.sorted_tables} | {"alembic_version"}
+    alembic("upgrade", "head")
+    assert tables() == everything
+    alembic("downgrade", "base")
+    assert tables() == {"alembic_version"}
+    alembic("upgrade", "head")
+    assert tables() == everything
+    with engine.connect() as connection:
+        assert current_revision(connection) == HEAD_REVISION
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
+    store = Store.open(database_url)
+    store.add_assessment(assess(AssessmentInput()), at=T0, kind=AssessmentKind.BASELINE)
+    assert len(store.assessments()) == 1
+    store.close()
+
+
+def test_preferences_and_blocks_round_trip(database_url: str):
+    store = Store.open(database_url)
     assert store.preferences() == Preferences()
     wanted = Preferences(
         sessions_per_day=3,
