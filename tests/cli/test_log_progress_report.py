@@ -1,0 +1,268 @@
+"""`hipflex log ...`, `progress`, `report` and `retest` from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from tests.cli.conftest import Cli
+
+# Thighs raised on both sides, knees bending past 80: a tight iliopsoas (pigeon pose).
+TIGHT_ILIOPSOAS = ["--thomas-left", "raised", "--knee-left", "85", "--thomas-right", "raised",
+                   "--knee-right", "90", "--sitting-hours", "7"]  # fmt: skip
+
+
+@pytest.fixture
+def assessed(cli: Cli) -> Cli:
+    cli.json("assess", "--json", *TIGHT_ILIOPSOAS)
+    return cli
+
+
+def one_line_error(result: Result, code: int, *fragments: str) -> None:
+    """A known error: one plain line on stderr, nothing on stdout, the right exit status."""
+    assert result.exit_code == code, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("hipflex: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+    assert result.stdout == ""
+
+
+def plan_ids(cli: Cli) -> set[str]:
+    out = cli.json("plan", "--json")
+    return {e["id"] for s in out["sessions"] for e in s["exercises"]}
+
+
+# --- log ---------------------------------------------------------------------------------
+
+
+def test_log_pain(cli: Cli):
+    result = cli("log", "pain", "3")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Logged pain 3/10 at ")
+    earlier = cli("log", "pain", "0", "--when", "yesterday 20:00")
+    assert earlier.exit_code == 0, earlier.output
+    assert "20:00" in earlier.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["11"], "whole number from 0 to 10, not 11"),
+        (["--", "-1"], "whole number from 0 to 10"),
+        (["3", "--when", "soon"], "is not a time"),
+        (["3", "--when", "2099-01-01 08:00"], "in the future"),
+    ],
+)
+def test_log_pain_bad_input(cli: Cli, args: list[str], fragment: str):
+    one_line_error(cli("log", "pain", *args), 2, fragment)
+
+
+def test_log_pain_that_is_not_a_number_is_a_usage_error(cli: Cli):
+    result = cli("log", "pain", "2.5")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_log_sitting(cli: Cli):
+    result = cli("log", "sitting", "7.5")
+    assert result.exit_code == 0, result.output
+    assert "Logged 7.5 h of sitting on " in result.stdout
+    assert "(high band)" in result.stdout
+    yesterday = cli("log", "sitting", "2", "--date", "yesterday")
+    assert yesterday.exit_code == 0, yesterday.output
+    assert "(low band)" in yesterday.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["25"], "between 0 and 24"),
+        (["--", "-1"], "between 0 and 24"),
+        (["3", "--date", "2099-01-01"], "2099-01-01 is in the future"),
+        (["3", "--date", "someday"], "not a date"),
+    ],
+)
+def test_log_sitting_bad_input(cli: Cli, args: list[str], fragment: str):
+    one_line_error(cli("log", "sitting", *args), 2, fragment)
+
+
+def test_log_note(cli: Cli):
+    result = cli("log", "note", "Hips felt looser today")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Noted at ")
+    one_line_error(cli("log", "note", "   "), 2, "empty")
+
+
+def test_log_session_needs_an_assessment(cli: Cli):
+    one_line_error(cli("log", "session"), 1, "hipflex assess")
+
+
+def test_log_session_refuses_an_unknown_or_unplanned_exercise(assessed: Cli):
+    one_line_error(assessed("log", "session", "--skipped", "cartwheel"), 2, "unknown exercise")
+    one_line_error(
+        assessed("log", "session", "--slot", "morning", "--sharp-pain", "pigeon_pose"),
+        2,
+        "pigeon_pose is not in your morning session",
+    )
+    one_line_error(assessed("log", "session", "--pain-after", "12"), 2, "0 to 10")
+
+
+def test_sharp_pain_pauses_an_exercise_until_checked(assessed: Cli):
+    assert "pigeon_pose" in plan_ids(assessed)
+    result = assessed(
+        "log", "session", "--slot", "evening", "--sharp-pain", "pigeon_pose",
+        "--pain-before", "3", "--pain-after", "5",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Logged your end-of-day session" in result.stdout
+    assert "Sharp pain: exercise paused" in result.stdout
+    assert "hipflex log checked pigeon_pose" in " ".join(result.stdout.split())
+    assert "pain rose by 2 points or more" in " ".join(result.stdout.split())
+
+    plan = assessed.json("plan", "--json")
+    assert plan["removed"] == ["pigeon_pose"]
+    assert "pigeon_pose" not in plan_ids(assessed)
+    assert assessed.json("progress", "--json")["paused_exercises"] == ["pigeon_pose"]
+
+    checked = assessed("log", "checked", "pigeon_pose")
+    assert checked.exit_code == 0, checked.output
+    assert "pigeon_pose is back in your plan" in checked.stdout
+    assert assessed.json("plan", "--json")["removed"] == []
+    assert "pigeon_pose" in plan_ids(assessed)
+    one_line_error(assessed("log", "checked", "pigeon_pose"), 2, "pigeon_pose is not paused")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: `hipflex log session --sharp-pain pigeon_pose` without --slot is refused "
+        "('pigeon_pose is not in your morning session'): the default slot is the first "
+        "session of the day even when the named exercise is only in the evening one, so a "
+        "sharp-pain report is rejected instead of pausing the exercise"
+    ),
+)
+def test_sharp_pain_without_a_slot_finds_the_session_with_that_exercise(assessed: Cli):
+    result = assessed("log", "session", "--sharp-pain", "pigeon_pose")
+    assert result.exit_code == 0, result.output
+    assert assessed.json("plan", "--json")["removed"] == ["pigeon_pose"]
+
+
+def test_log_checked_refuses_an_exercise_that_is_not_paused(assessed: Cli):
+    one_line_error(assessed("log", "checked", "plank"), 2, "plank is not paused")
+    one_line_error(assessed("log", "checked", "cartwheel"), 2, "unknown exercise")
+
+
+# --- progress ----------------------------------------------------------------------------
+
+
+def test_progress_json_contract(assessed: Cli):
+    assert assessed("log", "pain", "4").exit_code == 0
+    assert assessed("log", "sitting", "7").exit_code == 0
+    assert assessed("log", "session", "--pain-before", "4", "--pain-after", "3").exit_code == 0
+    out = assessed.json("progress", "--json")
+    assert set(out) == {
+        "today", "block_started_on", "current_week", "weeks_total", "streak_days", "sessions",
+        "weeks", "pain", "tests", "changes", "measurement_error_deg", "asymmetry_deg",
+        "sitting", "safety_events", "paused_exercises",
+    }  # fmt: skip
+    assert out["current_week"] == 1
+    assert out["sessions"]["done"] == 1
+    assert out["weeks"][0]["sessions_done"] == 1
+    assert out["pain"]["verdict"] == "no_data"
+    assert out["measurement_error_deg"] == 19.4
+    assert list(out["sitting"]["days"].values()) == [7.0]
+    assert out["sitting"]["band_last_7_days"] == "high"
+    assert out["streak_days"] == 1
+    assert [t["kind"] for t in out["tests"]] == ["baseline"]
+    assert out["changes"] == []
+
+
+def test_progress_text(assessed: Cli):
+    result = assessed("progress")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+
+
+def test_progress_needs_an_assessment(cli: Cli):
+    one_line_error(cli("progress", "--json"), 1, "hipflex assess")
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def test_report_writes_pdf_and_html(assessed: Cli, tmp_path: Path):
+    assert assessed("log", "note", "<script>alert(1)</script>").exit_code == 0
+    pdf = tmp_path / "report.pdf"
+    result = assessed("report", "--out", str(pdf))
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {pdf}" in result.stdout
+    assert pdf.read_bytes().startswith(b"%PDF")
+    html = tmp_path / "report.html"
+    assert assessed("report", "--out", str(html)).exit_code == 0
+    text = html.read_text(encoding="utf-8")
+    assert "<svg" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "<script>" not in text
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("report", "."))) == [
+        "report.html",
+        "report.pdf",
+    ]  # no partial files left behind
+
+
+def test_report_refuses_other_formats(assessed: Cli, tmp_path: Path):
+    out = tmp_path / "report.txt"
+    one_line_error(assessed("report", "--out", str(out)), 2, ".pdf or .html", "report.txt")
+    assert not out.exists()
+
+
+def test_report_into_a_missing_folder_fails_cleanly(assessed: Cli, tmp_path: Path):
+    out = tmp_path / "missing-folder" / "report.html"
+    one_line_error(assessed("report", "--out", str(out)), 1, "cannot write")
+    assert not out.parent.exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "BUG: guarded_io (cli/errors.py) cleans up with temporary.unlink(missing_ok=True), "
+        "which only ignores FileNotFoundError; under a path whose 'folder' is a file the "
+        "cleanup raises NotADirectoryError and the user gets a traceback, not one line"
+    ),
+)
+def test_report_under_a_file_fails_cleanly(assessed: Cli, tmp_path: Path):
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "a-file" / "report.html"
+    one_line_error(assessed("report", "--out", str(out)), 1, "cannot write")
+
+
+def test_report_needs_an_assessment(cli: Cli, tmp_path: Path):
+    out = tmp_path / "report.pdf"
+    one_line_error(cli("report", "--out", str(out)), 1, "hipflex assess")
+    assert not out.exists()
+
+
+# --- retest ------------------------------------------------------------------------------
+
+
+def test_retest_records_a_retest_of_the_current_block(assessed: Cli):
+    assessed.json("plan", "--json")  # the block starts with the first plan
+    out = assessed.json("retest", "--json", *TIGHT_ILIOPSOAS[:-2], "--sitting-hours", "6")
+    assert out["recorded"]["kind"] == "retest"
+    history = assessed.json("history", "--json")
+    assert [r["kind"] for r in history] == ["retest", "baseline"]
+    progress = assessed.json("progress", "--json")
+    assert [t["kind"] for t in progress["tests"]] == ["baseline", "retest"]
+    assert progress["tests"][1]["block_week"] == 1
+    assert {(c["side"], c["measure"]) for c in progress["changes"]} == {
+        ("left", "knee_flexion_deg"),
+        ("right", "knee_flexion_deg"),
+    }
+
+
+def test_retest_before_any_block_is_a_baseline(cli: Cli):
+    out = cli.json("retest", "--json", *TIGHT_ILIOPSOAS)
+    assert out["recorded"]["kind"] == "baseline"

@@ -1,0 +1,414 @@
+"""Logs -> progress: pain and sitting checks, the pain verdict, measurement error, summaries
+(PROTOCOL.md section 4)."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from hipflex.content import load_content
+from hipflex.domain.errors import BadInput
+from hipflex.domain.plan import prescribe
+from hipflex.domain.progression import SessionPain
+from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.tracking import (
+    ANGLE_MDC_DEG,
+    ANGLE_SEM_DEG,
+    PAIN_MCID_FRACTION,
+    PAIN_MCID_POINTS,
+    ExerciseEntry,
+    PainRating,
+    PainVerdict,
+    SessionLog,
+    SessionSource,
+    SittingEntry,
+    SittingSource,
+    angle_change,
+    asymmetry,
+    check_pain,
+    check_sitting_hours,
+    daily_sitting,
+    entries_as_prescribed,
+    pain_verdict,
+    streak,
+    week_summary,
+)
+
+E = ExerciseId
+EXERCISES = load_content().exercises
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+pain_values = st.floats(min_value=0, max_value=10, allow_nan=False)
+
+
+# --- input checks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("score", range(11))
+def test_pain_accepts_whole_numbers_0_to_10(score: int):
+    assert check_pain(score) == score
+    assert PainRating(T0, score).score == score
+
+
+@pytest.mark.parametrize("score", [11, -1, 2.5, True, False, "3", None])
+def test_pain_refuses_anything_else(score: object):
+    with pytest.raises(BadInput, match="whole number from 0 to 10"):
+        check_pain(score)  # type: ignore[arg-type]
+
+
+def test_pain_error_names_what_was_rated():
+    with pytest.raises(BadInput, match=r"^pain after must be"):
+        SessionLog(T0, SessionSource.MANUAL, pain_before=3, pain_after=12)
+
+
+@pytest.mark.parametrize("hours", [0, 0.0, 7.5, 24, 24.0])
+def test_sitting_hours_accept_0_to_24(hours: float):
+    assert check_sitting_hours(hours) == hours
+
+
+@pytest.mark.parametrize("hours", [-0.1, 24.1, math.nan, math.inf, -math.inf])
+def test_sitting_hours_refuse_outside_0_to_24(hours: float):
+    with pytest.raises(BadInput, match="between 0 and 24"):
+        check_sitting_hours(hours)
+    with pytest.raises(BadInput):
+        SittingEntry(date(2026, 11, 2), hours, SittingSource.ENTERED, T0)
+
+
+# --- the pain verdict --------------------------------------------------------------------
+
+
+def test_pain_thresholds_are_the_protocols():
+    assert PAIN_MCID_POINTS == 2
+    assert pytest.approx(0.30) == PAIN_MCID_FRACTION
+
+
+@pytest.mark.parametrize(
+    ("baseline", "latest", "verdict"),
+    [
+        (6, 4, PainVerdict.RESPONDER),  # 2 points
+        (6, 4.3, PainVerdict.NOT_YET),  # 1.7 points, 28%
+        (5, 3.5, PainVerdict.RESPONDER),  # 1.5 points, exactly 30%
+        (3, 2.1, PainVerdict.RESPONDER),  # 0.9 points, 30% of 3
+        (3, 2.2, PainVerdict.NOT_YET),  # 0.8 points, 27%
+        (10, 7, PainVerdict.RESPONDER),  # 3 points, exactly 30%
+        (10, 8.1, PainVerdict.NOT_YET),  # 1.9 points, 19%
+        (4, 6, PainVerdict.WORSE),  # up 2
+        (4, 5.9, PainVerdict.NOT_YET),  # up 1.9
+        (0, 0, PainVerdict.NOT_YET),  # nothing to improve on
+        (0, 1, PainVerdict.NOT_YET),
+        (2, 2, PainVerdict.NOT_YET),
+    ],
+)
+def test_pain_verdict_examples(baseline: float, latest: float, verdict: PainVerdict):
+    change = pain_verdict(baseline, latest)
+    assert change.verdict is verdict
+    assert change.change == pytest.approx(baseline - latest)
+
+
+def test_six_to_four_point_one_is_a_responder_by_the_30_percent_rule():
+    # 1.9 points is under 2, but 1.9 / 6 = 32% of baseline: "2 points OR 30%".
+    assert pain_verdict(6, 4.1).verdict is PainVerdict.RESPONDER
+
+
+@pytest.mark.parametrize(("baseline", "latest"), [(None, 3), (3, None), (None, None)])
+def test_pain_verdict_without_data(baseline: float | None, latest: float | None):
+    change = pain_verdict(baseline, latest)
+    assert change.verdict is PainVerdict.NO_DATA
+    assert change.change is None
+
+
+@given(pain_values, pain_values)
+def test_responder_iff_two_points_or_thirty_percent(baseline: float, latest: float):
+    improvement = baseline - latest
+    margins = [improvement - 2, improvement + 2]
+    if baseline > 0:
+        margins.append(improvement - 0.3 * baseline)
+    assume(all(abs(m) > 1e-6 for m in margins))  # away from the float-tolerance edges
+    responder = improvement >= 2 or (baseline > 0 and improvement >= 0.3 * baseline)
+    verdict = pain_verdict(baseline, latest).verdict
+    assert (verdict is PainVerdict.RESPONDER) == responder
+    assert (verdict is PainVerdict.WORSE) == (improvement <= -2)
+
+
+@given(st.integers(0, 100), st.integers(0, 100))
+def test_pain_verdict_edges_are_inclusive_for_tenths(baseline_tenths: int, latest_tenths: int):
+    """Weekly means in tenths: exact boundaries (2.0 points, 30.0%) count despite floats."""
+    baseline, latest = baseline_tenths / 10, latest_tenths / 10
+    gain = baseline_tenths - latest_tenths  # in tenths, exact
+    responder = gain >= 20 or (baseline_tenths > 0 and 10 * gain >= 3 * baseline_tenths)
+    verdict = pain_verdict(baseline, latest).verdict
+    assert (verdict is PainVerdict.RESPONDER) == responder
+    assert (verdict is PainVerdict.WORSE) == (gain <= -20)
+
+
+# --- angles: measurement error -----------------------------------------------------------
+
+
+def test_angle_error_constants():
+    assert ANGLE_SEM_DEG == 7
+    assert pytest.approx(1.96 * math.sqrt(2) * 7) == ANGLE_MDC_DEG
+    assert pytest.approx(19.4, abs=0.01) == ANGLE_MDC_DEG
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "beyond"),
+    [
+        (70, 89, False),
+        (70, 90, True),
+        (90, 70, True),
+        (89, 70, False),
+        (70, 70, False),
+        (80, 90, False),  # 10 degrees: within error
+        (60, 85, True),  # 25 degrees: beyond
+    ],
+)
+def test_angle_change_examples(before: float, after: float, beyond: bool):
+    change = angle_change(before, after)
+    assert change is not None
+    assert change.delta == after - before
+    assert change.beyond_error is beyond
+
+
+def test_angle_change_exactly_at_the_threshold_counts():
+    change = angle_change(0, ANGLE_MDC_DEG)
+    assert change is not None
+    assert change.beyond_error
+
+
+@given(st.floats(-90, 180), st.floats(-90, 180))
+def test_beyond_error_iff_at_least_the_mdc(before: float, after: float):
+    assume(abs(abs(after - before) - ANGLE_MDC_DEG) > 1e-6)
+    change = angle_change(before, after)
+    assert change is not None
+    assert change.beyond_error == (abs(after - before) >= ANGLE_MDC_DEG)
+
+
+@pytest.mark.parametrize(("before", "after"), [(None, 80), (80, None), (None, None)])
+def test_angle_change_needs_both_measurements(before: float | None, after: float | None):
+    assert angle_change(before, after) is None
+
+
+def test_asymmetry_is_left_minus_right_when_both_measured():
+    assert asymmetry(70, 85) == -15
+    assert asymmetry(85, 70) == 15
+    assert asymmetry(80, 80) == 0
+    assert asymmetry(None, 80) is None
+    assert asymmetry(80, None) is None
+
+
+# --- sitting and streaks -----------------------------------------------------------------
+
+
+def _sat(day: int, hours: float, minutes_after: int) -> SittingEntry:
+    return SittingEntry(
+        date(2026, 11, day),
+        hours,
+        SittingSource.ENTERED,
+        T0 + timedelta(minutes=minutes_after),
+    )
+
+
+def test_daily_sitting_keeps_the_latest_entry_of_each_day_never_sums():
+    entries = [
+        _sat(3, 9.0, minutes_after=60 * 24 * 2),  # a later correction of the 3rd
+        _sat(2, 5.0, minutes_after=0),
+        _sat(3, 6.0, minutes_after=60 * 24),
+        _sat(2, 7.0, minutes_after=30),
+    ]
+    days = daily_sitting(entries)
+    assert list(days) == [date(2026, 11, 2), date(2026, 11, 3)]
+    assert days[date(2026, 11, 2)].hours == 7.0
+    assert days[date(2026, 11, 3)].hours == 9.0
+    assert daily_sitting([]) == {}
+
+
+@given(st.lists(st.tuples(st.integers(1, 5), st.floats(0, 24), st.integers(0, 10_000))))
+def test_daily_sitting_value_is_always_one_logged_entry(raw: list[tuple[int, float, int]]):
+    entries = [_sat(day, hours, minutes) for day, hours, minutes in raw]
+    days = daily_sitting(entries)
+    assert set(days) == {e.day for e in entries}
+    for day, chosen in days.items():
+        same_day = [e for e in entries if e.day == day]
+        assert chosen in same_day
+        assert chosen.at == max(e.at for e in same_day)
+
+
+TODAY = date(2026, 11, 10)
+
+
+def _days(*offsets: int) -> list[date]:
+    return [TODAY - timedelta(days=n) for n in offsets]
+
+
+@pytest.mark.parametrize(
+    ("done", "expected"),
+    [
+        (_days(0, 1, 2), 3),  # today done
+        (_days(1, 2), 2),  # today not done yet: counts up to yesterday
+        (_days(0, 2, 3), 1),  # a gap yesterday
+        (_days(2, 3, 4), 0),  # yesterday missed: no streak
+        ([], 0),
+        (_days(0), 1),
+        (_days(0, 0, 1), 2),  # two sessions on one day count once
+        (_days(-1, 0), 1),  # a future day is not part of it
+    ],
+)
+def test_streak(done: list[date], expected: int):
+    assert streak(done, TODAY) == expected
+
+
+# --- week summaries ----------------------------------------------------------------------
+
+
+def _entry(exercise: ExerciseId, *, skipped: bool = False, sharp: bool = False) -> ExerciseEntry:
+    return ExerciseEntry(exercise, Side.LEFT, hold_seconds=30, skipped=skipped, sharp_pain=sharp)
+
+
+def test_week_summary_counts_sessions_with_something_done():
+    sessions = [
+        SessionLog(
+            T0,
+            SessionSource.MANUAL,
+            (_entry(E.HALF_KNEELING_HIP_FLEXOR), _entry(E.PIGEON_POSE, sharp=True)),
+            pain_before=3,
+            pain_after=5,
+        ),
+        SessionLog(  # everything skipped: not done, its pain ignored
+            T0 + timedelta(hours=8),
+            SessionSource.MANUAL,
+            (_entry(E.HALF_KNEELING_HIP_FLEXOR, skipped=True),),
+            pain_before=6,
+            pain_after=9,
+        ),
+        SessionLog(  # pain before only: no before/after pair
+            T0 + timedelta(days=1),
+            SessionSource.GUIDED,
+            (_entry(E.HALF_KNEELING_HIP_FLEXOR), _entry(E.GLUTE_BRIDGE, skipped=True)),
+            pain_before=2,
+        ),
+        SessionLog(T0 + timedelta(days=2), SessionSource.MANUAL, ()),  # nothing at all
+    ]
+    ratings = [PainRating(T0, 4), PainRating(T0 + timedelta(days=1), 2)]
+    summary = week_summary(2, 14, sessions, ratings)
+    assert summary.week == 2
+    assert summary.sessions_planned == 14
+    assert summary.sessions_done == 2
+    assert summary.session_pain == (SessionPain(3, 5),)
+    assert summary.worst_session_rise == 2
+    assert summary.daily_pain == (4.0, 2.0)
+    assert summary.mean_pain == 3.0
+    assert summary.sharp_pain == {E.PIGEON_POSE}
+    assert summary.adherence == pytest.approx(2 / 14)
+
+
+def test_week_summary_of_nothing():
+    summary = week_summary(1, 14, [], [])
+    assert summary.sessions_done == 0
+    assert summary.session_pain == ()
+    assert summary.mean_pain is None
+    assert summary.sharp_pain == frozenset()
+
+
+def test_session_log_pain_pair_and_done():
+    log = SessionLog(T0, SessionSource.MANUAL, (_entry(E.PLANK),), pain_before=4, pain_after=2)
+    assert log.done
+    assert log.pain == SessionPain(4, 2)
+    assert log.pain.rise == -2
+    assert SessionLog(T0, SessionSource.MANUAL, (_entry(E.PLANK),), pain_after=2).pain is None
+
+
+def test_exercise_entry_checks():
+    with pytest.raises(BadInput, match="set numbers start at 1"):
+        ExerciseEntry(E.PLANK, set_number=0)
+    with pytest.raises(BadInput, match="hold seconds"):
+        ExerciseEntry(E.PLANK, hold_seconds=-1)
+    with pytest.raises(BadInput, match="reps"):
+        ExerciseEntry(E.GLUTE_BRIDGE, reps=3601)
+
+
+# --- entries as prescribed ---------------------------------------------------------------
+
+
+def test_a_stretch_per_side_gives_one_entry_per_hold_and_side():
+    prescription = prescribe(EXERCISES[E.HALF_KNEELING_HIP_FLEXOR], 0)
+    assert (prescription.sets, prescription.reps, prescription.hold_seconds) == (1, 2, 30)
+    entries = entries_as_prescribed(prescription)
+    assert len(entries) == 4  # 2 holds x 2 sides
+    assert sorted((e.side, e.set_number) for e in entries) == [
+        (Side.LEFT, 1),
+        (Side.LEFT, 2),
+        (Side.RIGHT, 1),
+        (Side.RIGHT, 2),
+    ]
+    for entry in entries:
+        assert entry.exercise_id is E.HALF_KNEELING_HIP_FLEXOR
+        assert entry.hold_seconds == 30
+        assert entry.reps is None
+        assert not entry.skipped
+        assert not entry.sharp_pain
+
+
+def test_a_strength_exercise_gives_one_entry_per_set_with_its_reps():
+    prescription = prescribe(EXERCISES[E.GLUTE_BRIDGE], 0)
+    assert (prescription.sets, prescription.reps, prescription.per_side) == (3, 15, False)
+    entries = entries_as_prescribed(prescription)
+    assert [(e.set_number, e.reps, e.side, e.hold_seconds) for e in entries] == [
+        (1, 15, None, None),
+        (2, 15, None, None),
+        (3, 15, None, None),
+    ]
+
+
+def test_a_strength_exercise_per_side_gives_a_set_per_side():
+    prescription = prescribe(EXERCISES[E.CLAMSHELL], 0)
+    entries = entries_as_prescribed(prescription)
+    assert len(entries) == prescription.sets * 2
+    assert {e.side for e in entries} == {Side.LEFT, Side.RIGHT}
+    assert {e.reps for e in entries} == {prescription.reps}
+
+
+def test_a_hold_not_per_side_has_no_side():
+    prescription = prescribe(EXERCISES[E.PLANK], 0)
+    entries = entries_as_prescribed(prescription)
+    assert len(entries) == prescription.sets * prescription.reps
+    assert {e.side for e in entries} == {None}
+    assert {e.hold_seconds for e in entries} == {prescription.hold_seconds}
+    assert {e.reps for e in entries} == {None}
+
+
+def test_skipped_entries_carry_no_holds_or_reps():
+    for exercise in (E.HALF_KNEELING_HIP_FLEXOR, E.GLUTE_BRIDGE):
+        entries = entries_as_prescribed(prescribe(EXERCISES[exercise], 0), skipped=True)
+        assert entries
+        for entry in entries:
+            assert entry.skipped
+            assert entry.hold_seconds is None
+            assert entry.reps is None
+        log = SessionLog(T0, SessionSource.MANUAL, entries)
+        assert not log.done
+
+
+def test_sharp_pain_marks_only_the_last_entry():
+    entries = entries_as_prescribed(prescribe(EXERCISES[E.PIGEON_POSE], 1), sharp_pain=True)
+    assert [e.sharp_pain for e in entries] == [False] * (len(entries) - 1) + [True]
+    log = SessionLog(T0, SessionSource.MANUAL, entries)
+    assert log.sharp_pain == {E.PIGEON_POSE}
+
+
+@given(st.sampled_from(sorted(EXERCISES)), st.integers(0, 3))
+def test_entries_cover_every_side_and_stay_in_the_prescription(exercise: ExerciseId, level: int):
+    prescription = prescribe(EXERCISES[exercise], level)
+    entries = entries_as_prescribed(prescription)
+    sides = {e.side for e in entries}
+    assert sides == ({Side.LEFT, Side.RIGHT} if prescription.per_side else {None})
+    per_side = len(entries) // len(sides)
+    counts = prescription.sets * (prescription.reps if prescription.hold_seconds else 1)
+    assert per_side == counts
+    for entry in entries:
+        if prescription.hold_seconds is not None:
+            assert (entry.hold_seconds, entry.reps) == (prescription.hold_seconds, None)
+        else:
+            assert (entry.hold_seconds, entry.reps) == (None, prescription.reps)

@@ -1,0 +1,160 @@
+"""The progress report: one document model, HTML with inline SVG, PDF, and its charts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
+from hipflex.domain.plan import SessionSlot
+from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.reports.charts import adherence_chart
+from hipflex.reports.render import to_html, to_pdf
+from hipflex.reports.report import Report, build_report
+from hipflex.services import programme, tracking
+from hipflex.services.assessments import record_assessment
+from hipflex.services.clock import FixedClock
+from hipflex.services.context import AppContext
+from hipflex.services.progress import ProgressView, progress
+from hipflex.services.session_logs import log_planned_session
+
+HOUR = 3600
+PNG = b"\x89PNG\r\n\x1a\n"
+SCRIPT_NOTE = "Felt better <script>alert('x')</script> & looser"
+SECTIONS = [
+    "Summary",
+    "Tests per side: baseline and latest",
+    "Pain",
+    "Adherence",
+    "Sitting",
+    "Current programme",
+    "Safety events",
+    "About these numbers",
+    "Notes",
+]
+
+
+def _answers(knee_left: float, knee_right: float) -> AssessmentInput:
+    return AssessmentInput(
+        thomas={
+            Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=knee_left),
+            Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=knee_right),
+        },
+        sitting_hours=8,
+    )
+
+
+def full_block(app: AppContext, clock: FixedClock) -> ProgressView:
+    """Three weeks of sessions, pain, sitting, sharp pain, a re-test and a note."""
+    programme.update_preferences(app, timezone="UTC")
+    record_assessment(app, _answers(60, 70))
+    programme.plan_week(app)
+    for day in range(19):
+        tracking.log_pain(app, max(0, 6 - day // 4))
+        tracking.log_sitting(app, 5 + day % 4)
+        if day % 3 != 2:
+            log_planned_session(app, slot=SessionSlot.MORNING, pain_before=3, pain_after=2)
+        clock.advance(24 * HOUR)
+        if day == 9:
+            log_planned_session(app, slot=SessionSlot.EVENING, sharp_pain={ExerciseId.PIGEON_POSE})
+    tracking.record_retest(app, _answers(70, 95))
+    tracking.log_note(app, SCRIPT_NOTE)
+    return progress(app)
+
+
+def _paragraphs(report: Report) -> str:
+    return "\n".join(p for s in report.sections for p in s.paragraphs)
+
+
+def _page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+
+
+def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
+    view = full_block(app, clock)
+    report = build_report(view, clock.now())
+    assert [s.title for s in report.sections] == SECTIONS
+    sections = {s.title: s for s in report.sections}
+
+    summary = "\n".join(sections["Summary"].paragraphs)
+    assert "Week 3 of a 6-week block started 02 November 2026." in summary
+    assert "Pigeon pose" in summary  # paused after sharp pain
+    tests = sections["Tests per side: baseline and latest"]
+    assert tests.table is not None
+    assert [row[:2] for row in tests.table.rows] == [
+        ("left", "baseline, 02 Nov"),
+        ("left", "latest, 21 Nov"),
+        ("right", "baseline, 02 Nov"),
+        ("right", "latest, 21 Nov"),
+    ]
+    notes = "\n".join(tests.paragraphs)
+    assert "Thomas test knee bend, left: 60° → 70° (+10°, within measurement error" in notes
+    assert "Thomas test knee bend, right: 70° → 95° (+25°, beyond measurement error)" in notes
+    assert "Asymmetry, thomas test knee bend: left 70°, right 95°." in notes
+    for title in ("Pain", "Adherence", "Sitting"):
+        assert sections[title].chart is not None
+    safety = sections["Safety events"].table
+    assert safety is not None
+    assert [row[1:] for row in safety.rows] == [("sharp pain", "pigeon pose")]
+    programme_table = sections["Current programme"].table
+    assert programme_table is not None
+    assert "Pigeon pose" not in {row[1] for row in programme_table.rows}
+    caveat = sections["About these numbers"].paragraphs[0]
+    assert "7°" in caveat
+    assert "19°" in caveat
+    assert "within measurement error" in caveat
+    assert "2 points or 30%" in caveat
+
+    html = to_html(report)
+    assert html.startswith("<!doctype html>")
+    assert html.count("<svg") == 3
+    assert html.count('<figure role="img" aria-label="') == 3
+    assert 'aria-label="Sessions done per week: week 1: ' in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; looser" in html
+    for title in SECTIONS:
+        assert f"<h2>{title}</h2>" in html
+
+    charts = [sections[title].chart for title in ("Pain", "Adherence", "Sitting")]
+    for chart in charts:
+        assert chart is not None
+        assert "<svg" in chart.svg
+        assert chart.svg.rstrip().endswith("</svg>")
+        assert chart.png.startswith(PNG)
+        assert chart.description
+    assert charts[0] is not None
+    assert re.search(r"\d+ daily and \d+ around sessions", charts[0].description)
+    assert charts[2] is not None
+    assert "19 logged day(s)" in charts[2].description
+
+    pdf = to_pdf(report)
+    assert pdf.startswith(b"%PDF")
+    assert _page_count(pdf) > 1
+    assert b"hipflex" in pdf
+
+
+def test_an_empty_report_and_charts_without_data(app: AppContext):
+    programme.update_preferences(app, timezone="UTC")
+    record_assessment(app, _answers(60, 70))
+    view = progress(app)
+    report = build_report(view, datetime(2026, 11, 2, 9, tzinfo=UTC))
+    assert [s.title for s in report.sections] == SECTIONS[:-1]  # no notes, no notes section
+    paragraphs = _paragraphs(report)
+    assert "Not enough pain ratings yet" in paragraphs
+    assert "None reported." in paragraphs
+    charts = {s.title: s.chart for s in report.sections if s.chart is not None}
+    no_weeks = adherence_chart(replace(view, weeks=()))
+    for chart, message in (
+        (charts["Pain"], "No pain ratings yet"),
+        (no_weeks, "No weeks yet"),
+        (charts["Sitting"], "No sitting hours logged yet"),
+    ):
+        assert chart is not None
+        assert "<svg" in chart.svg
+        assert message in chart.svg
+        assert chart.png.startswith(PNG)
+        assert len(chart.png) > 100
+    assert no_weeks.description == "Sessions done per week: none yet."
+    assert to_pdf(report).startswith(b"%PDF")
+    assert to_html(report).count("<svg") == 3
