@@ -136,15 +136,6 @@ def test_sharp_pain_pauses_an_exercise_until_checked(assessed: Cli):
     one_line_error(assessed("log", "checked", "pigeon_pose"), 2, "pigeon_pose is not paused")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: `hipflex log session --sharp-pain pigeon_pose` without --slot is refused "
-        "('pigeon_pose is not in your morning session'): the default slot is the first "
-        "session of the day even when the named exercise is only in the evening one, so a "
-        "sharp-pain report is rejected instead of pausing the exercise"
-    ),
-)
 def test_sharp_pain_without_a_slot_finds_the_session_with_that_exercise(assessed: Cli):
     result = assessed("log", "session", "--sharp-pain", "pigeon_pose")
     assert result.exit_code == 0, result.output
@@ -225,14 +216,6 @@ def test_report_into_a_missing_folder_fails_cleanly(assessed: Cli, tmp_path: Pat
     assert not out.parent.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: guarded_io (cli/errors.py) cleans up with temporary.unlink(missing_ok=True), "
-        "which only ignores FileNotFoundError; under a path whose 'folder' is a file the "
-        "cleanup raises NotADirectoryError and the user gets a traceback, not one line"
-    ),
-)
 def test_report_under_a_file_fails_cleanly(assessed: Cli, tmp_path: Path):
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     out = tmp_path / "a-file" / "report.html"

@@ -167,14 +167,6 @@ def test_logs_from_before_the_block_do_not_count(app: AppContext, clock: FixedCl
     assert [d.verdict for d in programme.plan_week(app).decisions] == [Verdict.HOLD]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: a couch stretch paused for sharp pain and then cleared (`log checked`) never "
-        "returns in that block: replay() keeps it in ProgressionState.removed, so decide() "
-        "never unlocks it again; only the final `removed` is replaced by paused_exercises()"
-    ),
-)
 def test_a_cleared_couch_stretch_can_return_after_tolerated_weeks(
     started: AppContext, clock: FixedClock
 ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
@@ -52,6 +53,7 @@ def guarded_io(path: Path, data: bytes) -> None:
         temporary.write_bytes(data)
         temporary.replace(target)
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         msg = f"cannot write {path}: {exc.strerror or exc}"
         raise HipflexError(msg) from None

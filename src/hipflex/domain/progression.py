@@ -193,16 +193,25 @@ def decide(
 
 
 def replay(
-    summaries: Sequence[WeekSummary], *, couch_indicated: bool
+    summaries: Sequence[WeekSummary],
+    *,
+    couch_indicated: bool,
+    cleared: Sequence[frozenset[ExerciseId]] = (),
 ) -> tuple[ProgressionState, list[WeekDecision]]:
-    """The state after a run of weeks, oldest first, with each week's decision."""
+    """The state after a run of weeks, oldest first, with each week's decision.
+
+    `cleared[i]` are the exercises the user had checked (and may do again) by the end of
+    week i + 1, so a paused exercise can come back, the couch stretch included.
+    """
     state = ProgressionState()
     decisions: list[WeekDecision] = []
     previous: WeekSummary | None = None
-    for summary in summaries:
+    for index, summary in enumerate(summaries):
         decision = decide(state, summary, previous, couch_indicated=couch_indicated)
         decisions.append(decision)
         state = decision.state
+        if index < len(cleared):
+            state = replace(state, removed=state.removed - cleared[index])
         previous = summary
     return state, decisions
 

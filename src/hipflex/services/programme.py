@@ -25,7 +25,12 @@ from hipflex.domain.progression import WeekDecision, WeekSummary, replay
 from hipflex.domain.schedule import DayPlan, TimelineItem, day_plan
 from hipflex.services.context import AppContext
 from hipflex.services.timezones import zone_for
-from hipflex.services.tracking import logged_weeks, paused_exercises
+from hipflex.services.tracking import (
+    cleared_by_week,
+    ensure_block,
+    logged_weeks,
+    paused_exercises,
+)
 
 
 class NoAssessment(HipflexError):  # noqa: N818 - reads as a state, like the domain's errors
@@ -92,16 +97,6 @@ def _local_today(app: AppContext, zone: ZoneInfo) -> date:
     return app.clock.now().astimezone(zone).date()
 
 
-def _active_block(app: AppContext, baseline: RecordedAssessment, today: date) -> Block:
-    """The newest block, or a new one when a newer baseline assessment exists."""
-    block = app.store.latest_block()
-    if block is None or block.assessment_id != baseline.id:
-        block = app.store.start_block(
-            assessment_id=baseline.id, started_on=today, at=app.clock.now()
-        )
-    return block
-
-
 def plan_week(app: AppContext, week: int | None = None) -> PlanView:
     """The programme for `week` of the active block (the current week by default)."""
     latest = app.store.latest_assessment()
@@ -128,7 +123,7 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
     selection = select(baseline.assessment)
     if not isinstance(selection, Selection):
         return replace(view, result=selection)
-    block = _active_block(app, baseline, today)
+    block = ensure_block(app, baseline, today)
     current = block.week_on(today)
     shown = min(current, preferences.block_weeks) if week is None else week
     if not 1 <= shown <= preferences.block_weeks:
@@ -138,7 +133,11 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
     planned = preferences.sessions_per_day * 7
     history = logged_weeks(app, block, done, preferences)
     assumed = [WeekSummary(w, planned, planned) for w in range(done + 1, shown)]
-    state, decisions = replay(history + assumed, couch_indicated=selection.couch_indicated)
+    state, decisions = replay(
+        history + assumed,
+        couch_indicated=selection.couch_indicated,
+        cleared=cleared_by_week(app, block, done, preferences),
+    )
     # Sharp pain pauses an exercise at once, not next week, until the user has it checked.
     state = replace(state, removed=paused_exercises(app))
     result = build_programme(

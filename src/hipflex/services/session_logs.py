@@ -23,15 +23,20 @@ class LoggedSession:
     newly_paused: frozenset[ExerciseId]
 
 
-def planned_session(app: AppContext, slot: SessionSlot | None) -> SessionPlan:
-    """This week's session in `slot` (the first of the day when not given)."""
+def planned_session(
+    app: AppContext, slot: SessionSlot | None, naming: Collection[ExerciseId] = ()
+) -> SessionPlan:
+    """This week's session in `slot`; without one, the first session that holds every
+    exercise named (the first of the day when none is named)."""
     view = plan_week(app)
     if not isinstance(view.result, Programme):
         msg = f"there is no programme to log against: {stop_reason(view.result)}"
         raise BadInput(msg)
     sessions = view.result.sessions
     if slot is None:
-        return sessions[0]
+        wanted = set(naming)
+        holding = [s for s in sessions if wanted <= set(s.exercise_ids)]
+        return holding[0] if holding else sessions[0]
     for session in sessions:
         if session.slot is slot:
             return session
@@ -52,7 +57,7 @@ def log_planned_session(
     note: str | None = None,
 ) -> LoggedSession:
     """Record a planned session as done as prescribed, apart from what was skipped."""
-    session = planned_session(app, slot)
+    session = planned_session(app, slot, {*skipped, *sharp_pain})
     planned = set(session.exercise_ids)
     for exercise_id in {*skipped, *sharp_pain} - planned:
         msg = f"{exercise_id.value} is not in your {session.slot.value} session"

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hipflex.domain.assessment import AssessmentInput, AssessmentKind
+from hipflex.domain.assessment import AssessmentInput, AssessmentKind, RecordedAssessment
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Block, SessionSlot
 from hipflex.domain.preferences import Preferences
@@ -127,6 +127,34 @@ def paused_exercises(app: AppContext) -> frozenset[ExerciseId]:
     )
 
 
+def cleared_by_week(
+    app: AppContext, block: Block, weeks: int, preferences: Preferences
+) -> list[frozenset[ExerciseId]]:
+    """For each of the first `weeks` weeks: exercises not paused at that week's end."""
+    zone = zone_for(preferences.timezone)
+    pains = app.store.sharp_pain_reports()
+    clearances = app.store.clearances()
+    result = []
+    for week in range(1, weeks + 1):
+        end = local_midnight(block.week_start(week + 1), zone)
+        last_pain: dict[ExerciseId, datetime] = {e: at for e, at in pains if at < end}
+        last_clear = {c.exercise_id: c.at for c in clearances if c.at < end}
+        result.append(
+            frozenset(e for e, at in last_clear.items() if e not in last_pain or last_pain[e] <= at)
+        )
+    return result
+
+
+def ensure_block(app: AppContext, baseline: RecordedAssessment, today: date) -> Block:
+    """The newest block, or a new one starting today when a newer baseline exists."""
+    block = app.store.latest_block()
+    if block is None or block.assessment_id != baseline.id:
+        block = app.store.start_block(
+            assessment_id=baseline.id, started_on=today, at=app.clock.now()
+        )
+    return block
+
+
 def clear_exercise(app: AppContext, exercise_id: ExerciseId) -> Clearance:
     """The user had a paused exercise checked and may do it again."""
     if exercise_id not in paused_exercises(app):
@@ -155,10 +183,11 @@ def logged_weeks(
 
 def record_retest(app: AppContext, answers: AssessmentInput) -> AssessmentReport:
     """A re-run of the tests, linked to the current block and week (or a first baseline)."""
-    block = app.store.latest_block()
-    if block is None:
+    baseline = app.store.latest_assessment(AssessmentKind.BASELINE)
+    if baseline is None:
         return record_assessment(app, answers)
     today = app.clock.now().astimezone(_zone(app)).date()
+    block = ensure_block(app, baseline, today)
     week = min(block.week_on(today), app.store.preferences().block_weeks)
     return record_assessment(
         app, answers, kind=AssessmentKind.RETEST, block_id=block.id, block_week=week
