@@ -69,7 +69,9 @@ def _tests(view: ProgressView) -> Table:
 def _sitting(view: ProgressView, out: Console) -> None:
     hours = [e.hours for e in list(view.sitting.values())[-14:]]
     band = view.sitting_band
-    band_text = "" if band is None else f"; last 7 days' band: {band.value.replace('_', ' ')}"
+    band_text = (
+        "" if band is None else f"; band over the last 7 days: {band.value.replace('_', ' ')}"
+    )
     out.print(
         f"Sitting, last {len(hours)} logged day(s): {sparkline(hours, 24)}  "
         f"(average {sum(hours) / len(hours):.1f} h{band_text})"

@@ -16,12 +16,16 @@ def report(
 ) -> None:
     """Write a progress report (PDF or HTML) that a physiotherapist can read in two minutes."""
     from hipflex.cli.errors import guarded_io
-    from hipflex.domain.errors import BadInput
+    from hipflex.domain.errors import BadInput, HipflexError
 
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):
         msg = f"the report file must end in .pdf or .html, not '{out.name}'"
         raise BadInput(msg)
+    folder = out.expanduser().parent
+    if not folder.is_dir():  # say so before spending seconds on the charts
+        msg = f"cannot write {out}: the folder {folder} does not exist"
+        raise HipflexError(msg)
     from rich.console import Console
 
     from hipflex.reports.render import to_html, to_pdf

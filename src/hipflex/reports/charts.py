@@ -48,9 +48,11 @@ def _figure() -> Figure:
 def _render(figure: Figure, title: str, description: str) -> Chart:
     svg = io.StringIO()
     figure.savefig(svg, format="svg", metadata={"Date": None})
+    text = svg.getvalue()
+    text = text[text.index("<svg") :]  # drop the XML declaration and DOCTYPE: it goes inline
     png = io.BytesIO()
     figure.savefig(png, format="png", metadata={"Software": None})
-    return Chart(title, description, svg.getvalue(), png.getvalue())
+    return Chart(title, description, text, png.getvalue())
 
 
 def _dates_axis(axes: Axes, view: ProgressView) -> None:

@@ -56,7 +56,7 @@ def _summary(view: ProgressView) -> Section:
     ]
     if view.sitting_band is not None:
         lines.append(
-            f"Sitting over the last 7 logged days falls in the "
+            f"Sitting over the last 7 days (the days logged) falls in the "
             f"{view.sitting_band.value.replace('_', ' ')} band."
         )
     if view.paused:
@@ -80,7 +80,7 @@ def _tests(view: ProgressView) -> Section:
             rows.append(
                 (
                     side.value,
-                    f"{label}, {recorded.recorded_at:%d %b}",
+                    f"{label}, {recorded.recorded_at.astimezone(view.zone):%d %b}",
                     found.thomas.result.value.replace("_", " "),
                     _deg(found.thomas.knee_flexion_deg),
                     _deg(found.thomas.thigh_angle_deg),
@@ -130,7 +130,7 @@ def _safety(view: ProgressView) -> Section:
         return Section("Safety events", ("None reported.",))
     rows = tuple(
         (
-            event.at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            event.at.astimezone(view.zone).strftime("%Y-%m-%d %H:%M"),
             "sharp pain" if event.kind == "sharp_pain" else "red flags",
             event.detail.replace("_", " "),
         )
@@ -158,7 +158,9 @@ def build_report(view: ProgressView, generated_at: datetime) -> Report:
         Section("About these numbers", (caveat, load_content().disclaimer)),
     ]
     if view.notes:
-        rows = tuple((at.astimezone().strftime("%Y-%m-%d"), text) for at, text in view.notes)
+        rows = tuple(
+            (at.astimezone(view.zone).strftime("%Y-%m-%d"), text) for at, text in view.notes
+        )
         sections.append(Section("Notes", (), Table(("Date", "Note"), rows)))
     start = "" if view.block is None else f"{view.block.started_on:%d %B %Y} to "
     return Report(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from statistics import fmean
+from zoneinfo import ZoneInfo
 
 from hipflex.domain.assessment import (
     Assessment,
@@ -72,6 +73,7 @@ class SafetyEvent:
 @dataclass(frozen=True)
 class ProgressView:
     today: date
+    zone: ZoneInfo
     preferences: Preferences
     block: Block | None
     current_week: int
@@ -84,7 +86,7 @@ class ProgressView:
     changes: dict[tuple[Side, str], AngleChange]  # baseline -> latest test, per side
     latest_asymmetry: dict[str, float]
     sitting: dict[date, SittingEntry]
-    sitting_band: SittingBand | None  # of the last 7 logged days' average
+    sitting_band: SittingBand | None  # of the average over the last 7 days' entries
     safety: tuple[SafetyEvent, ...]
     paused: frozenset[ExerciseId]
     notes: tuple[tuple[datetime, str], ...]
@@ -191,6 +193,7 @@ def progress(app: AppContext) -> ProgressView:
     session_days = {s.started_at.astimezone(zone).date() for s in sessions if s.done}
     return ProgressView(
         today=today,
+        zone=zone,
         preferences=preferences,
         block=block,
         current_week=view.current_week,
