@@ -1,9 +1,11 @@
-"""Writers at once: several `hipflex` processes and an in-process writer share one database.
+"""Writers at once: several `hipflex` processes and in-process writers share one database.
 
 DESIGN.md habit 5: the CLI, the web app and the daemon share one SQLite file safely (WAL,
-BEGIN IMMEDIATE). Each run starts on an empty database, so the processes' first commands
-also race to create and migrate it; the in-process writer joins once one has finished,
-and all write together for SECONDS. Afterwards every write is there and none failed.
+BEGIN IMMEDIATE), or one PostgreSQL database (an advisory write lock). Each run starts on
+an empty database, so the processes' first commands also race to create and migrate it;
+two in-process writers (the web app and the daemon, each with its own connections) join
+once one has finished, and all write together for SECONDS. Afterwards every write is
+there and none failed.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from hipflex.config import Settings
-from hipflex.services import tracking
+from hipflex.services import programme, tracking
 from hipflex.services.context import AppContext
 from hipflex.store import Store
 
@@ -31,6 +33,9 @@ HIPFLEX = Path(sys.executable).parent / "hipflex"
 PROCESSES = 4
 SECONDS = 2.0  # of writing by all at once; the last commands finish a little later
 LOCKED = "database is locked"
+IN_PROCESS_WRITERS = 2
+IN_PROCESS_KINDS = ("pain", "preferences", "sitting", "preferences", "note")
+BREAK_MINUTES = (30, 35, 45)
 
 
 @dataclass(frozen=True)
@@ -48,10 +53,11 @@ class Finished:
 
 @dataclass
 class Writes:
-    """What the in-process writer managed, per table, and what went wrong."""
+    """What one in-process writer managed, per table, and what went wrong."""
 
     done: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    break_minutes: int | None = None  # the last preference saved
 
 
 def _command(worker: int, n: int) -> Command:
@@ -114,51 +120,60 @@ def _write_in_process(
     n = 0
     try:
         while not stop.is_set():
-            table = ("pain", "sitting", "note")[n % 3]
+            kind = IN_PROCESS_KINDS[n % len(IN_PROCESS_KINDS)]
             try:
-                if table == "pain":
+                if kind == "pain":
                     tracking.log_pain(app, n % 11)
-                elif table == "sitting":
+                elif kind == "sitting":
                     tracking.log_sitting(app, 8.0, date.today() - timedelta(days=2))  # noqa: DTZ011
-                else:
+                elif kind == "note":
                     tracking.log_note(app, f"in-process note {n}")
+                else:  # reads the row, then writes it: what BEGIN IMMEDIATE is for
+                    minutes = BREAK_MINUTES[n % len(BREAK_MINUTES)]
+                    programme.update_preferences(app, break_minutes=minutes)
+                    writes.break_minutes = minutes
             except Exception as exc:  # noqa: BLE001 - every failure is reported by the test
-                writes.errors.append(f"{table}: {exc!r}")
+                writes.errors.append(f"{kind}: {exc!r}")
             else:
-                writes.done[table] += 1
+                writes.done[kind] += 1
             n += 1
-            time.sleep(0.02)  # a busy app, not a tight loop that takes every core
+            time.sleep(0.01)  # a busy app, not a tight loop that takes every core
     finally:
         app.close()
 
 
-def _hammer(env: dict[str, str], settings: Settings) -> tuple[list[Finished], Writes]:
+def _hammer(env: dict[str, str], settings: Settings) -> tuple[list[Finished], list[Writes]]:
     finished: list[Finished] = []
-    writes = Writes()
+    writes = [Writes() for _ in range(IN_PROCESS_WRITERS)]
     schedule = Schedule()
     stop = threading.Event()
     workers = [
         threading.Thread(target=_run_commands, args=(worker, env, schedule, finished))
         for worker in range(PROCESSES)
     ]
-    writer = threading.Thread(target=_write_in_process, args=(settings, schedule, stop, writes))
-    for thread in [*workers, writer]:
+    writers = [
+        threading.Thread(target=_write_in_process, args=(settings, schedule, stop, mine))
+        for mine in writes
+    ]
+    for thread in [*workers, *writers]:
         thread.start()
     for thread in workers:
         thread.join()
     stop.set()
-    writer.join()
+    for thread in writers:
+        thread.join()
     return finished, writes
 
 
-def _check(finished: list[Finished], writes: Writes, url: str) -> None:
+def _check(finished: list[Finished], writes: list[Writes], url: str) -> None:
     failed = [f for f in finished if f.returncode != 0]
     assert not failed, "\n".join(f"{f.command.args}: {f.returncode} {f.stderr}" for f in failed)
     assert not [f for f in finished if LOCKED in f.stderr]
-    assert not writes.errors
+    assert not [error for mine in writes for error in mine.errors]
     assert len(finished) >= PROCESSES  # at least one command per process ran
-    assert all(writes.done[table] > 0 for table in ("pain", "sitting", "note"))
-    expected = Counter(f.command.table for f in finished) + writes.done
+    assert all(mine.done[kind] > 0 for mine in writes for kind in IN_PROCESS_KINDS)
+    expected = sum((mine.done for mine in writes), Counter(f.command.table for f in finished))
+    del expected["preferences"]  # one row, updated in place
     store = Store.open(url)
     try:
         found = Counter(
@@ -166,13 +181,14 @@ def _check(finished: list[Finished], writes: Writes, url: str) -> None:
             sitting=len(store.sitting_entries()),
             note=len(store.notes()),
         )
+        assert store.preferences().break_minutes in {mine.break_minutes for mine in writes}
     finally:
         store.close()
-    assert found == expected  # no write lost, none doubled
+    assert found == expected  # no row lost, none doubled
 
 
 @pytest.mark.slow
-def test_processes_and_a_thread_write_one_sqlite_file_at_once(data_dir: Path):
+def test_processes_and_threads_write_one_sqlite_file_at_once(data_dir: Path):
     env = dict(os.environ)  # HIPFLEX_DATA_DIR is data_dir: the default database lives there
     settings = Settings(data_dir=data_dir)
     finished, writes = _hammer(env, settings)
@@ -184,7 +200,7 @@ def test_processes_and_a_thread_write_one_sqlite_file_at_once(data_dir: Path):
 
 @pytest.mark.slow
 @pytest.mark.postgres
-def test_processes_and_a_thread_write_one_postgresql_database_at_once(postgres_url: str):
+def test_processes_and_threads_write_one_postgresql_database_at_once(postgres_url: str):
     env = {**os.environ, "HIPFLEX_DATABASE_URL": postgres_url}
     settings = Settings(database_url=postgres_url)
     finished, writes = _hammer(env, settings)

@@ -1,4 +1,4 @@
-"""Engines: SQLite in WAL mode with short BEGIN IMMEDIATE writes, or PostgreSQL."""
+"""Engines: SQLite in WAL mode with short BEGIN IMMEDIATE writes; PostgreSQL likewise serial."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlalchemy.engine import make_url
 WRITE_OPTION = "hipflex_write"
 # How long a writer waits for another process's write to finish before giving up.
 BUSY_TIMEOUT_MS = 30_000
+#: Key of the PostgreSQL advisory lock a writer holds until commit (see _configure_postgresql).
+POSTGRES_WRITE_LOCK_KEY = 0x68697066  # "hipf"
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -34,6 +36,15 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
 
 
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # SQLite's BEGIN IMMEDIATE, on PostgreSQL: one writer at a time, so a read-then-write
+        # (saving preferences, migrating an empty database) cannot race another process.
+        if connection.get_execution_options().get(WRITE_OPTION, False):
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK_KEY})")
+
+
 def make_engine(url: str) -> Engine:
     """An engine for the store at `url`; creates the folder of a SQLite file."""
     parsed = make_url(url)
@@ -44,4 +55,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if parsed.get_backend_name() == "postgresql":
+        _configure_postgresql(engine)
+    return engine

@@ -11,8 +11,6 @@ from hipflex.store.db import WRITE_OPTION
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: The newest revision; a test checks it matches the scripts, so opening can skip Alembic.
 HEAD_REVISION = "0003_logs"
-#: Key of the PostgreSQL advisory lock that lets one process at a time migrate.
-MIGRATION_LOCK_KEY = 0x68697066  # "hipf"
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -38,10 +36,5 @@ def upgrade_if_needed(engine: Engine) -> None:
             return
     # One writer at a time: a second process waits, then finds the work done.
     with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # No BEGIN IMMEDIATE there: this lock, held until commit, does its job.
-            connection.execute(
-                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
-            )
         if current_revision(connection) != HEAD_REVISION:
             upgrade(connection)
