@@ -9,8 +9,9 @@ from typing import Annotated
 import typer
 
 from hipflex import __version__
-from hipflex.cli import assess_cmd, history_cmd, learn_cmd, plan_cmd, settings_cmd
+from hipflex.cli import assess_cmd, data_cmd, history_cmd, learn_cmd, plan_cmd, settings_cmd
 from hipflex.cli.calendar_cmd import calendar_app
+from hipflex.cli.data_cmd import data_app
 from hipflex.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, guarded
 from hipflex.cli.log_cmd import log_app
 from hipflex.cli.progress_cmd import progress as progress_command
@@ -62,6 +63,10 @@ app.command("report")(guarded(report_command))
 app.command(
     "retest", help="Repeat the self-tests and save them as a re-test of your current block."
 )(guarded(assess_cmd.assess))
+app.command("export")(guarded(data_cmd.export))
+app.command("import")(guarded(data_cmd.import_))
+app.command("backup")(guarded(data_cmd.backup))
+app.add_typer(data_app, name="data")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,0 +1,161 @@
+"""`hipflex export`, `import`, `backup` and `data erase`: your data, out and back in."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hipflex.cli.errors import guarded
+
+data_app = typer.Typer(
+    help="Manage your hipflex data as a whole.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    FHIR = "fhir"
+
+
+def export(
+    format_: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="json: everything, for `hipflex import`; csv: one row per observation, for "
+            "spreadsheets; fhir: a FHIR R4 Bundle of Observations, for a clinician's system.",
+        ),
+    ] = ExportFormat.JSON,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write to FILE instead of the screen."),
+    ] = None,
+) -> None:
+    """Export all your data: assessments, plan blocks, sessions, pain, sitting and notes.
+
+    JSON keeps everything (restore it with `hipflex import`); CSV has a row per
+    measurement for a spreadsheet; FHIR is for a physiotherapist's or doctor's system.
+    """
+    from hipflex.cli.errors import guarded_io
+    from hipflex.services import data
+    from hipflex.services.context import open_app
+
+    app = open_app()
+    try:
+        snapshot = data.snapshot(app)
+        now = app.clock.now()
+    finally:
+        app.close()
+    if format_ is ExportFormat.CSV:
+        from hipflex.reports.export_csv import build_csv
+
+        text = build_csv(snapshot)
+    elif format_ is ExportFormat.FHIR:
+        from hipflex.reports.export_fhir import bundle_json
+
+        text = bundle_json(snapshot, now)
+    else:
+        from hipflex.reports.export_json import dumps
+
+        text = dumps(snapshot, now)
+    if out is None:
+        sys.stdout.write(text)
+        return
+    guarded_io(out, text.encode("utf-8"))
+    print(f"Wrote {out} ({format_.value}): {data.describe(snapshot)}.")
+
+
+def import_(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE.json", help="A file made by `hipflex export`.")
+    ],
+) -> None:
+    """Restore a JSON export into an empty hipflex (for example on a new computer).
+
+    Every time and link is kept. If you already have data, keep a copy with
+    `hipflex backup FILE` and clear it with `hipflex data erase` first.
+    """
+    from hipflex.domain.errors import BadInput
+    from hipflex.reports.export_json import loads
+    from hipflex.services import data
+    from hipflex.services.context import open_app
+
+    try:
+        text = file.expanduser().read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        msg = f"cannot read {file}: {reason}"
+        raise BadInput(msg) from None
+    snapshot = loads(text)
+    app = open_app()
+    try:
+        imported = data.import_snapshot(app, snapshot)
+    finally:
+        app.close()
+    print(f"Imported {data.describe(imported)} from {file}.")
+
+
+def backup(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="The new backup file.")],
+) -> None:
+    """Copy your hipflex database to a new file, safely even while hipflex is running.
+
+    The copy is a complete SQLite database; an existing file is never overwritten.
+    """
+    from hipflex.services import data
+    from hipflex.services.context import open_app
+
+    app = open_app()
+    try:
+        size = data.backup(app, file)
+    finally:
+        app.close()
+    print(f"Backed up your hipflex data to {file} ({size / 1024:.0f} KB).")
+
+
+def erase(
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete all your hipflex data: assessments, plans, logs, notes and preferences.
+
+    It asks first unless you give --yes. This cannot be undone: keep a copy with
+    `hipflex backup FILE` or `hipflex export --out FILE.json` beforehand.
+    """
+    from hipflex.services import data
+    from hipflex.services.context import open_app
+
+    app = open_app()
+    try:
+        present = data.snapshot(app)
+        if present.empty and not data.stored_tables(app.store):
+            print("There is nothing to erase: your hipflex data is already empty.")
+            return
+        if not yes:
+            print(f"This deletes all your hipflex data: {data.describe(present)}.")
+            print("It cannot be undone. Keep a copy first with `hipflex backup FILE`.")
+            if not _confirmed("Erase everything?"):
+                print("Nothing was erased.")
+                raise typer.Exit(1)
+        erased = data.erase(app)
+    finally:
+        app.close()
+    print(f"Erased {data.describe(erased)}.")
+
+
+def _confirmed(question: str) -> bool:
+    try:
+        return typer.confirm(question, default=False)
+    except typer.Abort:  # end of input: no answer is not a yes
+        print()
+        return False
+
+
+data_app.command("erase")(guarded(erase))
