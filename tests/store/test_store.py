@@ -259,3 +259,23 @@ def test_preferences_and_blocks_round_trip(database_url: str):
     assert store.latest_block() == second
     assert first.id != second.id
     store.close()
+
+
+def test_downgrading_and_upgrading_again_keeps_every_row(database_url: str):
+    """Batch migrations recreate tables on SQLite; children of a recreated table survive."""
+    from hipflex.store.migrate import migrate
+
+    store = Store.open(database_url)
+    answers = AssessmentInput(
+        thomas={side: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=70.0) for side in Side},
+        sitting_hours=5.0,
+    )
+    saved = store.add_assessment(assess(answers), at=T0, kind=AssessmentKind.BASELINE)
+    store.close()
+    engine = Store.open(database_url).engine
+    migrate(engine, "0002_preferences_blocks", downgrade=True)  # recreates `assessments`
+    migrate(engine, "head")
+    engine.dispose()
+    again = Store.open(database_url)
+    assert again.assessments() == [saved]
+    again.close()

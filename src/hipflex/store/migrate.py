@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, text
 
@@ -19,22 +22,55 @@ def current_revision(connection: Connection) -> str | None:
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(connection: Connection, revision: str = "head") -> None:
-    """Run Alembic's upgrade on an open connection (inside its transaction)."""
+def _alembic(connection: Connection, verb: str, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
-    command.upgrade(config, revision)
+    getattr(command, verb)(config, revision)
+
+
+def upgrade(connection: Connection, revision: str = "head") -> None:
+    """Run Alembic's upgrade on an open connection (inside its transaction)."""
+    _alembic(connection, "upgrade", revision)
+
+
+@contextmanager
+def migrating(engine: Engine) -> Iterator[Connection]:
+    """One write transaction for a migration (a second process waits, then finds the work
+    done). On SQLite, foreign keys are off while it runs: batch migrations recreate tables,
+    and dropping the old table must not cascade-delete its children's rows; the keys are
+    checked before commit instead."""
+    with engine.execution_options(**{WRITE_OPTION: True}).connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        raw: Any = connection.connection.driver_connection
+        if sqlite:  # a pragma that only takes effect outside a transaction
+            raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        msg = f"the migration left rows pointing nowhere: {broken[:3]}"
+                        raise RuntimeError(msg)
+        finally:
+            if sqlite:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) -> None:
+    """Move the database to `revision` (developers and tests use downgrades)."""
+    with migrating(engine) as connection:
+        _alembic(connection, "downgrade" if downgrade else "upgrade", revision)
 
 
 def upgrade_if_needed(engine: Engine) -> None:
     with engine.connect() as connection:
         if current_revision(connection) == HEAD_REVISION:
             return
-    # One writer at a time: a second process waits, then finds the work done.
-    with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
+    with migrating(engine) as connection:
         if current_revision(connection) != HEAD_REVISION:
             upgrade(connection)

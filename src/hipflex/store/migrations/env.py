@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from hipflex.store.db import make_engine
+from hipflex.store.migrate import migrating
 from hipflex.store.models import Base
 
 config = context.config
@@ -30,5 +31,5 @@ else:  # the alembic command line, for developers writing a migration
     url = config.get_main_option("sqlalchemy.url")
     if not url:
         raise SystemExit("set sqlalchemy.url (alembic -x or alembic.ini) to a database URL")
-    with make_engine(url).begin() as connection:
+    with migrating(make_engine(url)) as connection:
         _run(connection)
