@@ -19,6 +19,8 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import (
+    CHANGE_SECONDS,
+    LEAD_IN_SECONDS,
     NeedsTests,
     Prescription,
     Programme,
@@ -289,7 +291,10 @@ def test_sessions_hold_exactly_what_the_findings_call_for(
     assert programme.removed == state.removed
     for session in programme.sessions:
         assert ids(session) == expected_session(session.slot, assessment, prefs, state)
-        assert session.estimated_seconds == sum(p.estimated_seconds for p in session.prescriptions)
+        # a lead-in, a change between exercises, and the exercises themselves
+        changes = (len(session.prescriptions) - 1) * CHANGE_SECONDS
+        exercises = sum(p.estimated_seconds for p in session.prescriptions)
+        assert session.estimated_seconds == LEAD_IN_SECONDS + changes + exercises
 
 
 @given(tight_assessments, preferences, states)
@@ -574,8 +579,9 @@ def test_describe(exercise_id: ExerciseId, level: int, text: str):
 
 
 def test_estimated_seconds():
-    # two 30 s holds a side, three 15 s pauses between the four holds
-    assert prescribe(EXERCISES[HK], 0).estimated_seconds == 4 * 30 + 3 * 15
+    # two rounds of a 30 s hold on each side: a 10 s switch of sides inside each round,
+    # a 15 s rest between the rounds
+    assert prescribe(EXERCISES[HK], 0).estimated_seconds == 4 * 30 + 2 * 10 + 1 * 15
     # 45 reps of (3 s + 3 s at the top), two 30 s rests between the three sets
     assert prescribe(EXERCISES[E.GLUTE_BRIDGE], 0).estimated_seconds == 45 * 6 + 2 * 30
 

@@ -30,6 +30,11 @@ from hipflex.domain.protocol import (
 STRETCH_REST_SECONDS = 15
 SET_REST_SECONDS = 30
 SECONDS_PER_REP = 3
+SWITCH_SECONDS = 10  # changing sides inside a round
+LEAD_IN_SECONDS = 5  # "get ready" before the first exercise
+CHANGE_SECONDS = 10  # on to the next exercise (getting down on the floor...)
+LIFT_SECONDS = 1  # a rep with a hold at the top: lift, hold, lower slowly
+LOWER_SECONDS = 2
 
 
 class ProgrammeKind(StrEnum):
@@ -87,16 +92,24 @@ class Prescription:
         ).describe()
 
     @property
+    def rounds(self) -> int:
+        """Holds (stretches, planks) or sets, on each side."""
+        return self.sets * self.reps if self.hold_seconds is not None else self.sets
+
+    @property
+    def rep_seconds(self) -> int:
+        if self.hold_at_top_seconds:
+            return LIFT_SECONDS + self.hold_at_top_seconds + LOWER_SECONDS
+        return SECONDS_PER_REP
+
+    @property
     def estimated_seconds(self) -> int:
+        """Exactly the time the guided session gives it: each round on each side, a switch
+        between sides, a rest between rounds."""
         sides = 2 if self.per_side else 1
-        if self.hold_seconds is not None:
-            work = self.hold_seconds * self.reps * self.sets * sides
-            pauses = self.reps * self.sets * sides - 1
-        else:
-            per_rep = SECONDS_PER_REP + (self.hold_at_top_seconds or 0)
-            work = per_rep * self.reps * self.sets * sides
-            pauses = self.sets - 1  # sides alternate inside a set; rest between sets
-        return work + max(pauses, 0) * self.rest_seconds
+        each = self.hold_seconds if self.hold_seconds is not None else self.reps * self.rep_seconds
+        switches = self.rounds * (sides - 1) * SWITCH_SECONDS
+        return self.rounds * sides * each + switches + (self.rounds - 1) * self.rest_seconds
 
 
 @dataclass(frozen=True)
@@ -107,7 +120,10 @@ class SessionPlan:
 
     @property
     def estimated_seconds(self) -> int:
-        return sum(p.estimated_seconds for p in self.prescriptions)
+        if not self.prescriptions:
+            return 0
+        changes = (len(self.prescriptions) - 1) * CHANGE_SECONDS
+        return LEAD_IN_SECONDS + changes + sum(p.estimated_seconds for p in self.prescriptions)
 
     @property
     def exercise_ids(self) -> tuple[ExerciseId, ...]:
