@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date, datetime
@@ -9,18 +10,16 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from hipflex.domain.plan import SessionSlot
-from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.tracking import (
     Clearance,
     ExerciseEntry,
     Note,
     PainRating,
     SessionLog,
-    SessionSource,
     SittingEntry,
-    SittingSource,
 )
+from hipflex.store import rows
 from hipflex.store.models import (
     ClearanceRow,
     ExerciseLogRow,
@@ -31,42 +30,20 @@ from hipflex.store.models import (
 )
 
 
-def _entry_row(entry: ExerciseEntry, at: datetime) -> ExerciseLogRow:
-    return ExerciseLogRow(
-        exercise_id=entry.exercise_id.value,
-        side=None if entry.side is None else entry.side.value,
-        set_number=entry.set_number,
-        hold_seconds=entry.hold_seconds,
-        reps=entry.reps,
-        skipped=entry.skipped,
-        sharp_pain=entry.sharp_pain,
-        logged_at=at,
+def session_log_rows(
+    session: Session, *, since: datetime | None = None, until: datetime | None = None
+) -> Sequence[SessionLogRow]:
+    """Session logs with their entries, oldest first, started in [since, until)."""
+    query = (
+        select(SessionLogRow)
+        .options(selectinload(SessionLogRow.entries))
+        .order_by(SessionLogRow.started_at, SessionLogRow.id)
     )
-
-
-def _session_log(row: SessionLogRow) -> SessionLog:
-    return SessionLog(
-        id=row.id,
-        started_at=row.started_at,
-        ended_at=row.ended_at,
-        source=SessionSource(row.source),
-        slot=None if row.slot is None else SessionSlot(row.slot),
-        pain_before=row.pain_before,
-        pain_after=row.pain_after,
-        note=row.note,
-        entries=tuple(
-            ExerciseEntry(
-                exercise_id=ExerciseId(e.exercise_id),
-                side=None if e.side is None else Side(e.side),
-                set_number=e.set_number,
-                hold_seconds=e.hold_seconds,
-                reps=e.reps,
-                skipped=e.skipped,
-                sharp_pain=e.sharp_pain,
-            )
-            for e in row.entries
-        ),
-    )
+    if since is not None:
+        query = query.where(SessionLogRow.started_at >= since)
+    if until is not None:
+        query = query.where(SessionLogRow.started_at < until)
+    return session.scalars(query).all()
 
 
 class LogStore:
@@ -91,7 +68,7 @@ class LogStore:
             pain_after=log.pain_after,
             note=log.note,
             created_at=at,
-            entries=[_entry_row(entry, at) for entry in log.entries],
+            entries=[rows.entry_row(entry, at) for entry in log.entries],
         )
         with self._writing() as session:
             session.add(row)
@@ -101,7 +78,7 @@ class LogStore:
 
     def add_exercise_entry(self, session_id: int, entry: ExerciseEntry, *, at: datetime) -> None:
         """One completed hold or set, committed at once (a crash loses at most the next)."""
-        row = _entry_row(entry, at)
+        row = rows.entry_row(entry, at)
         row.session_id = session_id
         with self._writing() as session:
             session.add(row)
@@ -128,17 +105,9 @@ class LogStore:
         self, *, since: datetime | None = None, until: datetime | None = None
     ) -> list[SessionLog]:
         """Oldest first, started in [since, until)."""
-        query = (
-            select(SessionLogRow)
-            .options(selectinload(SessionLogRow.entries))
-            .order_by(SessionLogRow.started_at, SessionLogRow.id)
-        )
-        if since is not None:
-            query = query.where(SessionLogRow.started_at >= since)
-        if until is not None:
-            query = query.where(SessionLogRow.started_at < until)
         with self._reading() as session:
-            return [_session_log(row) for row in session.scalars(query)]
+            found = session_log_rows(session, since=since, until=until)
+            return [rows.session_log(row) for row in found]
 
     def sharp_pain_reports(self) -> list[tuple[ExerciseId, datetime]]:
         """(exercise, session start) of every sharp-pain entry, oldest first."""
@@ -166,7 +135,7 @@ class LogStore:
         if until is not None:
             query = query.where(PainRatingRow.at < until)
         with self._reading() as session:
-            return [PainRating(row.at, row.score) for row in session.scalars(query)]
+            return [rows.pain_rating(row) for row in session.scalars(query)]
 
     def add_sitting(self, entry: SittingEntry) -> None:
         with self._writing() as session:
@@ -186,25 +155,22 @@ class LogStore:
         if until is not None:
             query = query.where(SittingLogRow.day < until)
         with self._reading() as session:
-            return [
-                SittingEntry(row.day, row.hours, SittingSource(row.source), row.created_at)
-                for row in session.scalars(query)
-            ]
+            return [rows.sitting_entry(row) for row in session.scalars(query)]
 
     def add_note(self, note: Note) -> None:
         with self._writing() as session:
             session.add(NoteRow(at=note.at, text=note.text))
 
     def notes(self) -> list[Note]:
+        query = select(NoteRow).order_by(NoteRow.at, NoteRow.id)
         with self._reading() as session:
-            rows = session.scalars(select(NoteRow).order_by(NoteRow.at, NoteRow.id))
-            return [Note(row.at, row.text) for row in rows]
+            return [rows.note(row) for row in session.scalars(query)]
 
     def add_clearance(self, clearance: Clearance) -> None:
         with self._writing() as session:
             session.add(ClearanceRow(exercise_id=clearance.exercise_id.value, at=clearance.at))
 
     def clearances(self) -> list[Clearance]:
+        query = select(ClearanceRow).order_by(ClearanceRow.at, ClearanceRow.id)
         with self._reading() as session:
-            rows = session.scalars(select(ClearanceRow).order_by(ClearanceRow.at, ClearanceRow.id))
-            return [Clearance(ExerciseId(row.exercise_id), row.at) for row in rows]
+            return [rows.clearance(row) for row in session.scalars(query)]

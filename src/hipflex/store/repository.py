@@ -2,50 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
-from typing import TypeVar
+from datetime import date, datetime
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from hipflex.domain.assessment import (
-    Assessment,
-    AssessmentInput,
-    AssessmentKind,
-    ExtensionFinding,
-    ExtensionInput,
-    ExtensionResult,
-    RecordedAssessment,
-    SideFindings,
-    ThighPosition,
-    ThomasFinding,
-    ThomasInput,
-    ThomasResult,
-    Thresholds,
-)
+from hipflex.domain.assessment import Assessment, AssessmentKind, RecordedAssessment
 from hipflex.domain.plan import Block
-from hipflex.domain.preferences import Preferences, format_weekdays, parse_weekdays
-from hipflex.domain.protocol import RedFlag, Side, Sign, SittingBand
+from hipflex.domain.preferences import Preferences
+from hipflex.store import rows
 from hipflex.store.db import WRITE_OPTION, make_engine
 from hipflex.store.logs import LogStore
 from hipflex.store.migrate import upgrade_if_needed
-from hipflex.store.models import (
-    AssessmentRow,
-    AssessmentSideRow,
-    Base,
-    BlockRow,
-    PreferencesRow,
-)
-
-PREFERENCES_ID = 1
-
-T = TypeVar("T")
-
-
-def _optional(kind: Callable[[str], T], value: str | None) -> T | None:
-    return None if value is None else kind(value)
+from hipflex.store.models import AssessmentRow, Base, BlockRow, PreferencesRow
 
 
 class Store(LogStore):
@@ -89,9 +60,9 @@ class Store(LogStore):
         block_id: int | None = None,
         block_week: int | None = None,
     ) -> RecordedAssessment:
-        row = _assessment_row(assessment, at=at, kind=kind)
-        row.block_id = block_id
-        row.block_week = block_week
+        row = rows.assessment_row(
+            assessment, at=at, kind=kind, block_id=block_id, block_week=block_week
+        )
         with self._writing() as session:
             session.add(row)
             session.flush()
@@ -111,7 +82,7 @@ class Store(LogStore):
         if kind is not None:
             query = query.where(AssessmentRow.kind == kind.value)
         with self._read() as session:
-            return [_recorded(row) for row in session.scalars(query)]
+            return [rows.recorded_assessment(row) for row in session.scalars(query)]
 
     def latest_assessment(self, kind: AssessmentKind | None = None) -> RecordedAssessment | None:
         found = self.assessments(limit=1, kind=kind)
@@ -120,44 +91,21 @@ class Store(LogStore):
     def assessment(self, assessment_id: int) -> RecordedAssessment | None:
         with self._read() as session:
             row = session.get(AssessmentRow, assessment_id)
-            return None if row is None else _recorded(row)
+            return None if row is None else rows.recorded_assessment(row)
 
     # Preferences
 
     def preferences(self) -> Preferences:
         with self._read() as session:
-            row = session.get(PreferencesRow, PREFERENCES_ID)
-            if row is None:
-                return Preferences()
-            return Preferences(
-                sessions_per_day=row.sessions_per_day,
-                block_weeks=row.block_weeks,
-                break_minutes=row.break_minutes,
-                work_days=parse_weekdays(row.work_days),
-                work_start=time.fromisoformat(row.work_start),
-                work_end=time.fromisoformat(row.work_end),
-                floor_at_work=row.floor_at_work,
-                sit_stand_desk=row.sit_stand_desk,
-                timezone=row.timezone,
-            )
+            row = session.get(PreferencesRow, rows.PREFERENCES_ID)
+            return Preferences() if row is None else rows.preferences(row)
 
     def save_preferences(self, preferences: Preferences, *, at: datetime) -> None:
-        values = {
-            "sessions_per_day": preferences.sessions_per_day,
-            "block_weeks": preferences.block_weeks,
-            "break_minutes": preferences.break_minutes,
-            "work_days": format_weekdays(preferences.work_days),
-            "work_start": preferences.work_start.strftime("%H:%M"),
-            "work_end": preferences.work_end.strftime("%H:%M"),
-            "floor_at_work": preferences.floor_at_work,
-            "sit_stand_desk": preferences.sit_stand_desk,
-            "timezone": preferences.timezone,
-            "updated_at": at,
-        }
+        values = rows.preferences_values(preferences, at=at)
         with self._writing() as session:
-            row = session.get(PreferencesRow, PREFERENCES_ID)
+            row = session.get(PreferencesRow, rows.PREFERENCES_ID)
             if row is None:
-                session.add(PreferencesRow(id=PREFERENCES_ID, **values))
+                session.add(PreferencesRow(id=rows.PREFERENCES_ID, **values))
             else:
                 for key, value in values.items():
                     setattr(row, key, value)
@@ -168,13 +116,13 @@ class Store(LogStore):
         query = select(BlockRow).order_by(BlockRow.created_at.desc(), BlockRow.id.desc()).limit(1)
         with self._read() as session:
             row = session.scalars(query).first()
-            return None if row is None else Block(row.id, row.started_on, row.assessment_id)
+            return None if row is None else rows.block(row)
 
     def blocks(self) -> list[Block]:
         """Oldest first."""
         query = select(BlockRow).order_by(BlockRow.created_at, BlockRow.id)
         with self._read() as session:
-            return [Block(r.id, r.started_on, r.assessment_id) for r in session.scalars(query)]
+            return [rows.block(row) for row in session.scalars(query)]
 
     def erase_all(self) -> None:
         """Delete every row of every table (the schema stays), in one transaction."""
@@ -187,86 +135,4 @@ class Store(LogStore):
         with self._writing() as session:
             session.add(row)
             session.flush()
-            return Block(row.id, row.started_on, row.assessment_id)
-
-
-def _assessment_row(assessment: Assessment, *, at: datetime, kind: AssessmentKind) -> AssessmentRow:
-    answers = assessment.answers
-    limits = assessment.thresholds
-    row = AssessmentRow(
-        recorded_at=at,
-        kind=kind.value,
-        sitting_hours=assessment.sitting_hours,
-        sitting_band=None if assessment.sitting_band is None else assessment.sitting_band.value,
-        signs=sorted(s.value for s in assessment.signs),
-        red_flags=sorted(r.value for r in assessment.red_flags),
-        safe_to_exercise=assessment.safe_to_exercise,
-        knee_floor_deg=limits.knee_floor_deg,
-        thigh_tolerance_deg=limits.thigh_tolerance_deg,
-        extension_floor_deg=limits.extension_floor_deg,
-    )
-    for side, found in assessment.sides.items():
-        given = answers.thomas.get(side, ThomasInput())
-        row.sides.append(
-            AssessmentSideRow(
-                side=side.value,
-                thomas_thigh_given=None if given.thigh is None else given.thigh.value,
-                thomas_thigh_angle_deg=given.thigh_angle_deg,
-                thomas_knee_flexion_deg=given.knee_flexion_deg,
-                thomas_thigh=None if found.thomas.thigh is None else found.thomas.thigh.value,
-                thomas_result=found.thomas.result.value,
-                extension_deg=found.extension.degrees,
-                extension_compensated=found.extension.compensated,
-                extension_result=found.extension.result.value,
-            )
-        )
-    return row
-
-
-def _recorded(row: AssessmentRow) -> RecordedAssessment:
-    thomas: dict[Side, ThomasInput] = {}
-    extension: dict[Side, ExtensionInput] = {}
-    sides: dict[Side, SideFindings] = {}
-    for side_row in row.sides:
-        side = Side(side_row.side)
-        thomas[side] = ThomasInput(
-            thigh=_optional(ThighPosition, side_row.thomas_thigh_given),
-            thigh_angle_deg=side_row.thomas_thigh_angle_deg,
-            knee_flexion_deg=side_row.thomas_knee_flexion_deg,
-        )
-        extension[side] = ExtensionInput(side_row.extension_deg, side_row.extension_compensated)
-        sides[side] = SideFindings(
-            side=side,
-            thomas=ThomasFinding(
-                result=ThomasResult(side_row.thomas_result),
-                thigh=_optional(ThighPosition, side_row.thomas_thigh),
-                thigh_angle_deg=side_row.thomas_thigh_angle_deg,
-                knee_flexion_deg=side_row.thomas_knee_flexion_deg,
-            ),
-            extension=ExtensionFinding(
-                ExtensionResult(side_row.extension_result),
-                side_row.extension_deg,
-                side_row.extension_compensated,
-            ),
-        )
-    signs = frozenset(Sign(s) for s in row.signs)
-    red_flags = frozenset(RedFlag(r) for r in row.red_flags)
-    answers = AssessmentInput(
-        thomas=thomas,
-        extension=extension,
-        sitting_hours=row.sitting_hours,
-        signs=signs,
-        red_flags=red_flags,
-    )
-    assessment = Assessment(
-        answers=answers,
-        sides=dict(sorted(sides.items(), key=lambda item: list(Side).index(item[0]))),
-        sitting_hours=row.sitting_hours,
-        sitting_band=_optional(SittingBand, row.sitting_band),
-        signs=signs,
-        red_flags=red_flags,
-        thresholds=Thresholds(row.knee_floor_deg, row.thigh_tolerance_deg, row.extension_floor_deg),
-    )
-    return RecordedAssessment(
-        row.id, row.recorded_at, AssessmentKind(row.kind), assessment, row.block_id, row.block_week
-    )
+            return rows.block(row)
