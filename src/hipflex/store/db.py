@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +60,22 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         _configure_postgresql(engine)
     return engine
+
+
+def backup_sqlite(engine: Engine, target: Path) -> None:
+    """SQLite's online backup of `engine`'s database into the file `target`, made whole."""
+    raw = engine.raw_connection()
+    try:
+        source = raw.driver_connection
+        if not isinstance(source, sqlite3.Connection):
+            msg = f"an online backup needs a SQLite database, not {engine.dialect.name}"
+            raise TypeError(msg)
+        destination = sqlite3.connect(target)
+        try:
+            source.backup(destination)
+            # A backup is one self-contained file: no write-ahead log beside it.
+            destination.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            destination.close()
+    finally:
+        raw.close()

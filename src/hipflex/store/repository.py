@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -13,10 +15,17 @@ from hipflex.domain.assessment import Assessment, AssessmentKind, RecordedAssess
 from hipflex.domain.plan import Block
 from hipflex.domain.preferences import Preferences
 from hipflex.store import rows
-from hipflex.store.db import WRITE_OPTION, make_engine
+from hipflex.store.db import WRITE_OPTION, backup_sqlite, make_engine
 from hipflex.store.logs import LogStore
 from hipflex.store.migrate import upgrade_if_needed
 from hipflex.store.models import AssessmentRow, Base, BlockRow, PreferencesRow
+from hipflex.store.snapshot import (
+    Snapshot,
+    StoreNotEmpty,
+    read_snapshot,
+    tables_with_rows,
+    write_snapshot,
+)
 
 
 class Store(LogStore):
@@ -28,6 +37,7 @@ class Store(LogStore):
         self._write = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        self._open_write = threading.local()  # .session: this thread's write transaction
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -41,8 +51,17 @@ class Store(LogStore):
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
+        """A write transaction; a write inside another joins it, so both commit or neither."""
+        joined: Session | None = getattr(self._open_write, "session", None)
+        if joined is not None:
+            yield joined
+            return
         with self._write.begin() as session:
-            yield session
+            self._open_write.session = session
+            try:
+                yield session
+            finally:
+                self._open_write.session = None
 
     @contextmanager
     def _reading(self) -> Iterator[Session]:
@@ -136,3 +155,32 @@ class Store(LogStore):
             session.add(row)
             session.flush()
             return rows.block(row)
+
+    # The whole store
+
+    def snapshot(self) -> Snapshot:
+        """Everything, as it stood at one moment: one read transaction."""
+        with self._reading() as session:
+            if self.engine.dialect.name == "postgresql":
+                # READ COMMITTED would let each query see later commits: one snapshot for all.
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            return read_snapshot(session)
+
+    def restore(self, data: Snapshot) -> None:
+        """Write `data` into this empty store in one transaction; ids may change, links hold.
+
+        Raises StoreNotEmpty, having written nothing, if any table holds a row.
+        """
+        with self._writing() as session:
+            if tables_with_rows(session):
+                raise StoreNotEmpty
+            write_snapshot(self, data)
+
+    def stored_tables(self) -> list[str]:
+        """The tables that hold at least one row."""
+        with self._reading() as session:
+            return tables_with_rows(session)
+
+    def backup_sqlite(self, target: Path) -> None:
+        """Copy this SQLite store, consistently even while in use, into the new file `target`."""
+        backup_sqlite(self.engine, target)
