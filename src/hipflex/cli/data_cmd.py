@@ -84,7 +84,7 @@ def import_(
     `hipflex backup FILE` and clear it with `hipflex data erase` first.
     """
     from hipflex.domain.errors import BadInput
-    from hipflex.reports.export_json import loads
+    from hipflex.reports.import_json import loads
     from hipflex.services import data
     from hipflex.services.context import open_app
 

@@ -1,0 +1,285 @@
+"""A JSON export read back into a snapshot, every value checked and any fault named."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+
+from hipflex.domain.assessment import (
+    Assessment,
+    AssessmentInput,
+    AssessmentKind,
+    ExtensionFinding,
+    ExtensionInput,
+    ExtensionResult,
+    RecordedAssessment,
+    SideFindings,
+    ThighPosition,
+    ThomasFinding,
+    ThomasInput,
+    ThomasResult,
+    Thresholds,
+    assess,
+)
+from hipflex.domain.errors import BadInput
+from hipflex.domain.plan import Block, SessionSlot
+from hipflex.domain.preferences import Preferences, parse_weekdays
+from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign, SittingBand
+from hipflex.domain.tracking import (
+    Clearance,
+    ExerciseEntry,
+    Note,
+    PainRating,
+    SessionLog,
+    SessionSource,
+    SittingEntry,
+    SittingSource,
+)
+from hipflex.reports.json_values import (
+    JsonObject,
+    as_choice,
+    as_clock,
+    as_day,
+    as_flag,
+    as_integer,
+    as_moment,
+    as_number,
+    as_text,
+    bad,
+    show,
+    within,
+)
+from hipflex.services.data import (
+    RecordedBlock,
+    RecordedPain,
+    RecordedSession,
+    SavedPreferences,
+    Snapshot,
+)
+from hipflex.services.timezones import check_zone
+
+# What export_json writes in the header, and all this hipflex reads.
+FORMAT = "hipflex-export"
+VERSION = 1
+
+
+def loads(text: str) -> Snapshot:
+    """JSON text -> Snapshot; anything wrong is a BadInput naming the key."""
+    try:
+        document = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        msg = f"this file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        raise BadInput(msg) from None
+    if not isinstance(document, dict):
+        msg = "this is not a hipflex export: it is not a JSON object"
+        raise BadInput(msg)
+    _check_header(document)
+    try:
+        return _snapshot(JsonObject("", document))
+    except BadInput as exc:
+        msg = f"this export cannot be imported: {exc}"
+        raise BadInput(msg) from None
+
+
+def _no_constant(name: str) -> object:
+    msg = f"this export cannot be imported: {name} is not a number JSON allows"
+    raise BadInput(msg)
+
+
+def _check_header(document: Mapping[str, object]) -> None:
+    kind = document.get("format")
+    if kind != FORMAT:
+        found = 'no "format" key' if "format" not in document else f'"format" {show(kind)}'
+        msg = f'this is not a hipflex export ({found}; expected "format": "{FORMAT}")'
+        raise BadInput(msg)
+    version = document.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        msg = f'this export has no usable "version" (found {show(version)}, expected {VERSION})'
+        raise BadInput(msg)
+    if version != VERSION:
+        newer = " (made by a newer hipflex: update hipflex first)" if version > VERSION else ""
+        msg = f"this export is version {version}; this hipflex reads version {VERSION}{newer}"
+        raise BadInput(msg)
+
+
+def _snapshot(root: JsonObject) -> Snapshot:
+    root.get("exported_at", as_moment)
+    preferences = root.maybe("preferences", JsonObject)
+    return Snapshot(
+        preferences=None if preferences is None else _read_preferences(preferences),
+        assessments=tuple(_read_assessment(item) for item in root.objects("assessments")),
+        blocks=tuple(_read_block(item) for item in root.objects("blocks")),
+        sessions=tuple(_read_session(item) for item in root.objects("sessions")),
+        pain_ratings=tuple(_read_pain(item) for item in root.objects("pain_ratings")),
+        sitting=tuple(_read_sitting(item) for item in root.objects("sitting")),
+        notes=tuple(
+            Note(item.get("at", as_moment), item.get("text", as_text))
+            for item in root.objects("notes")
+        ),
+        clearances=tuple(
+            Clearance(item.get("exercise_id", as_choice(ExerciseId)), item.get("at", as_moment))
+            for item in root.objects("clearances")
+        ),
+    )
+
+
+def _read_preferences(item: JsonObject) -> SavedPreferences:
+    days = item.values("work_days", as_text)
+    zone = item.maybe("timezone", as_text)
+    sessions, weeks, minutes = (
+        item.get(key, as_integer) for key in ("sessions_per_day", "block_weeks", "break_minutes")
+    )
+    start, end = item.get("work_start", as_clock), item.get("work_end", as_clock)
+    floor, desk = item.get("floor_at_work", as_flag), item.get("sit_stand_desk", as_flag)
+    updated_at = item.get("updated_at", as_moment)
+    with within(item.at("work_days")):
+        work_days = parse_weekdays(",".join(days)) if days else frozenset()
+    with within(item.at("timezone")):
+        timezone = None if zone is None else check_zone(zone)
+    with within(item.where):
+        preferences = Preferences(
+            sessions_per_day=sessions,
+            block_weeks=weeks,
+            break_minutes=minutes,
+            work_days=work_days,
+            work_start=start,
+            work_end=end,
+            floor_at_work=floor,
+            sit_stand_desk=desk,
+            timezone=timezone,
+        )
+    return SavedPreferences(preferences, updated_at)
+
+
+def _read_assessment(item: JsonObject) -> RecordedAssessment:
+    sides = item.object("sides")
+    unknown = set(sides.data) - {side.value for side in Side}
+    if unknown:
+        raise bad(sides.at(sorted(unknown)[0]), "unknown side (expected left and right)")
+    thomas: dict[Side, ThomasInput] = {}
+    extension: dict[Side, ExtensionInput] = {}
+    findings: dict[Side, SideFindings] = {}
+    for side in Side:
+        found = _read_side(side, sides.object(side.value))
+        thomas[side], extension[side], findings[side] = found
+    limits = item.object("thresholds")
+    knee_floor = limits.get("knee_floor_deg", as_number)
+    thigh_tolerance = limits.get("thigh_tolerance_deg", as_number)
+    extension_floor = limits.get("extension_floor_deg", as_number)
+    with within(limits.where):
+        thresholds = Thresholds(knee_floor, thigh_tolerance, extension_floor)
+    answers = AssessmentInput(
+        thomas=thomas,
+        extension=extension,
+        sitting_hours=item.maybe("sitting_hours", as_number),
+        signs=frozenset(item.values("signs", as_choice(Sign))),
+        red_flags=frozenset(item.values("red_flags", as_choice(RedFlag))),
+    )
+    with within(item.where):
+        assess(answers, thresholds)  # the same checks as when the tests were first taken
+    # The findings are kept as recorded, even if a later hipflex would read them otherwise.
+    assessment = Assessment(
+        answers=answers,
+        sides=findings,
+        sitting_hours=answers.sitting_hours,
+        sitting_band=item.maybe("sitting_band", as_choice(SittingBand)),
+        signs=answers.signs,
+        red_flags=answers.red_flags,
+        thresholds=thresholds,
+    )
+    return RecordedAssessment(
+        id=item.get("id", as_integer),
+        recorded_at=item.get("recorded_at", as_moment),
+        kind=item.get("kind", as_choice(AssessmentKind)),
+        assessment=assessment,
+        block_id=item.maybe("block_id", as_integer),
+        block_week=item.maybe("block_week", as_integer),
+    )
+
+
+def _read_side(side: Side, item: JsonObject) -> tuple[ThomasInput, ExtensionInput, SideFindings]:
+    thomas = item.object("thomas")
+    angle = thomas.maybe("thigh_angle_deg", as_number)
+    knee = thomas.maybe("knee_flexion_deg", as_number)
+    given = ThomasInput(thomas.maybe("thigh_given", as_choice(ThighPosition)), angle, knee)
+    extension = item.object("hip_extension")
+    degrees = extension.maybe("degrees", as_number)
+    compensated = extension.get("compensated", as_flag)
+    finding = SideFindings(
+        side=side,
+        thomas=ThomasFinding(
+            result=thomas.get("result", as_choice(ThomasResult)),
+            thigh=thomas.maybe("thigh", as_choice(ThighPosition)),
+            thigh_angle_deg=angle,
+            knee_flexion_deg=knee,
+        ),
+        extension=ExtensionFinding(
+            extension.get("result", as_choice(ExtensionResult)), degrees, compensated
+        ),
+    )
+    return given, ExtensionInput(degrees, compensated), finding
+
+
+def _read_block(item: JsonObject) -> RecordedBlock:
+    block = Block(
+        item.get("id", as_integer),
+        item.get("started_on", as_day),
+        item.get("assessment_id", as_integer),
+    )
+    return RecordedBlock(block, item.get("created_at", as_moment))
+
+
+def _read_session(item: JsonObject) -> RecordedSession:
+    entries: list[ExerciseEntry] = []
+    saved: list[datetime] = []
+    for entry in item.objects("entries"):
+        values = (
+            entry.get("exercise_id", as_choice(ExerciseId)),
+            entry.maybe("side", as_choice(Side)),
+            entry.get("set_number", as_integer),
+            entry.maybe("hold_seconds", as_integer),
+            entry.maybe("reps", as_integer),
+            entry.get("skipped", as_flag),
+            entry.get("sharp_pain", as_flag),
+        )
+        saved.append(entry.get("recorded_at", as_moment))
+        with within(entry.where):
+            entries.append(ExerciseEntry(*values))
+    session_id, started_at = item.get("id", as_integer), item.get("started_at", as_moment)
+    ended_at = item.maybe("ended_at", as_moment)
+    source = item.get("source", as_choice(SessionSource))
+    slot = item.maybe("slot", as_choice(SessionSlot))
+    before, after = item.maybe("pain_before", as_integer), item.maybe("pain_after", as_integer)
+    note = item.maybe("note", as_text)
+    recorded_at = item.get("recorded_at", as_moment)
+    with within(item.where):
+        log = SessionLog(
+            started_at=started_at,
+            source=source,
+            entries=tuple(entries),
+            slot=slot,
+            pain_before=before,
+            pain_after=after,
+            ended_at=ended_at,
+            note=note,
+            id=session_id,
+        )
+    return RecordedSession(log, recorded_at, tuple(saved))
+
+
+def _read_pain(item: JsonObject) -> RecordedPain:
+    at = item.get("at", as_moment)
+    score = item.get("score", as_integer)
+    recorded_at = item.get("recorded_at", as_moment)
+    with within(item.where):
+        return RecordedPain(PainRating(at, score), recorded_at)
+
+
+def _read_sitting(item: JsonObject) -> SittingEntry:
+    day = item.get("day", as_day)
+    hours = item.get("hours", as_number)
+    source = item.get("source", as_choice(SittingSource))
+    recorded_at = item.get("recorded_at", as_moment)
+    with within(item.where):
+        return SittingEntry(day, hours, source, recorded_at)
