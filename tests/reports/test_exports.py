@@ -113,6 +113,26 @@ def test_csv_quotes_text_with_commas_and_line_breaks(exported: data.Snapshot):
     assert row["value"] == odd
 
 
+def test_csv_keeps_spreadsheets_from_running_notes_as_formulas(exported: data.Snapshot):
+    risky = ('=HYPERLINK("http://x.example","?")', "+1+2", "-3", "@SUM(A1)", "\tx", "\r=1")
+    at = exported.notes[0].at
+    session = exported.sessions[0]
+    snapshot = replace(
+        exported,
+        notes=tuple(Note(at, text) for text in risky),
+        sessions=(replace(session, log=replace(session.log, note="=1+1")),),
+    )
+    rows = _rows(snapshot)
+    notes = [r["value"] for r in rows if r["record"] == "note"]
+    assert sorted(notes) == sorted(f"'{text}" for text in risky)
+    (session_note,) = [r for r in rows if r["record"] == "session" and r["measure"] == "note"]
+    assert session_note["value"] == "'=1+1"
+    # numbers stay numbers, a negative angle included
+    angle = [r for r in rows if r["measure"] == "thomas_thigh_angle" and r["side"] == "right"]
+    assert angle[0]["value"] == "-2.5"
+    assert all(not r["value"].startswith("'") for r in rows if r["unit"])
+
+
 def test_csv_of_nothing_is_just_the_header():
     assert export_csv.build_csv(data.Snapshot(), UTC).splitlines() == [",".join(export_csv.COLUMNS)]
 

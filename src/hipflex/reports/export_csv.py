@@ -14,6 +14,8 @@ from hipflex.services.timezones import zone_for
 COLUMNS = ("date_time", "record", "side", "measure", "value", "unit", "detail")
 DEG = "deg"
 PAIN_UNIT = "0-10"
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Row:
     unit: str = ""
     side: str = ""
     detail: str = ""
+    free_text: bool = False  # the value is your own words (a note), not a number or a code
 
 
 def build_csv(data: Snapshot, zone: tzinfo | None = None) -> str:
@@ -43,8 +46,15 @@ def build_csv(data: Snapshot, zone: tzinfo | None = None) -> str:
         stamp = (
             when.isoformat(timespec="seconds") if isinstance(when, datetime) else when.isoformat()
         )
-        writer.writerow((stamp, row.record, row.side, row.measure, row.value, row.unit, row.detail))
+        value = _inert(row.value) if row.free_text else row.value  # -2.5 stays a number
+        detail = _inert(row.detail)
+        writer.writerow((stamp, row.record, row.side, row.measure, value, row.unit, detail))
     return out.getvalue()
+
+
+def _inert(text: str) -> str:
+    """Text a spreadsheet shows rather than runs: a formula-like start gets a ' before it."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def _sort_key(row: Row, zone: tzinfo) -> datetime:
@@ -75,7 +85,7 @@ def observation_rows(data: Snapshot) -> list[Row]:
         Row(s.day, "sitting", "sitting_hours", _number(s.hours), "h", detail=s.source.value)
         for s in data.sitting
     )
-    rows.extend(Row(n.at, "note", "note", n.text) for n in data.notes)
+    rows.extend(Row(n.at, "note", "note", n.text, free_text=True) for n in data.notes)
     rows.extend(
         Row(c.at, "clearance", "cleared_after_sharp_pain", c.exercise_id.value)
         for c in data.clearances
@@ -138,7 +148,7 @@ def _session_rows(recorded: RecordedSession) -> list[Row]:
         minutes = (log.ended_at - log.started_at).total_seconds() / 60
         add("duration", _number(round(minutes, 1)), "min")
     if log.note:
-        add("note", log.note)
+        rows.append(Row(at, "session", "note", log.note, detail=detail, free_text=True))
     for entry in log.entries:
         side = "" if entry.side is None else entry.side.value
         what = f"{entry.exercise_id.value} set {entry.set_number}"
