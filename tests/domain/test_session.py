@@ -888,13 +888,6 @@ def test_ticking_by_next_deadline_after_random_play(
     drive_by_deadlines(player)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: float rounding in tick: (last + deadline) - last can fall short of the "
-    "deadline, so elapsed stops ~1e-15 s before the end of the step, and the next deadline "
-    "is below the clock's resolution: a driver ticking at last + next_deadline never moves",
-)
 def test_ticking_by_next_deadline_with_an_inexact_clock_reaches_the_end():
     script = compile_plan(one_exercise(E.PLANK))
     player, _ = start(script, 0.0)

@@ -24,6 +24,8 @@ from hipflex.domain.plan import (
 from hipflex.domain.protocol import ExerciseId, Side
 
 SCRIPT_VERSION = 1
+# Float sums of clock times can fall a hair short of a step's end: within this, it ended.
+_EPSILON = 1e-9
 WARNING_SECONDS = 10  # "10 seconds left"...
 WARNING_FROM_SECONDS = 20  # ...in holds at least this long
 
@@ -330,11 +332,15 @@ def _enter(player: Player, index: int) -> tuple[Player, list[Output]]:
     return moved, outputs
 
 
-def start(script: Script, now: float) -> tuple[Player, list[Output]]:
+def start(script: Script, now: float, index: int = 0) -> tuple[Player, list[Output]]:
+    """Begin at the first step (or at `index`, resuming: earlier steps count as done)."""
     if not script.steps:
         msg = "the session has no steps"
         raise BadInput(msg)
-    return _enter(Player(script, last=now), 0)
+    if not 0 <= index < len(script.steps):
+        msg = f"step {index} is outside the session's {len(script.steps)} steps"
+        raise BadInput(msg)
+    return _enter(Player(script, last=now, done=frozenset(range(index))), index)
 
 
 def tick(player: Player, now: float) -> tuple[Player, list[Output]]:
@@ -350,11 +356,14 @@ def tick(player: Player, now: float) -> tuple[Player, list[Output]]:
     while not player.finished:
         step = player.script.steps[player.index]
         before = player.elapsed
-        if delta < step.seconds - before:
+        if delta < step.seconds - before - _EPSILON:
             after = before + delta
-            outputs += [CueDue(player.index, c) for c in step.cues if before < c.at <= after]
-            return replace(player, elapsed=after), outputs
-        delta -= step.seconds - before
+            due = [c for c in step.cues if before < c.at <= after + _EPSILON]
+            outputs += [CueDue(player.index, c) for c in due]
+            # a cue reached within the tolerance counts as reached, so it is said once
+            reached = max([after, *(c.at for c in due)])
+            return replace(player, elapsed=reached), outputs
+        delta = max(0.0, delta - (step.seconds - before))
         outputs += [CueDue(player.index, c) for c in step.cues if before < c.at < step.seconds]
         outputs.append(StepCompleted(player.index, step))
         player = replace(

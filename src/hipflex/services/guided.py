@@ -1,0 +1,172 @@
+"""Guided sessions: today's script, logging each hold or set as it completes, resuming."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hipflex.content import load_content
+from hipflex.domain.assessment import parse_choice
+from hipflex.domain.errors import BadInput
+from hipflex.domain.plan import Programme, SessionPlan, SessionSlot
+from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.schedule import BREAK_ROUTINE, BreakActivity, day_plan
+from hipflex.domain.session import (
+    Cue,
+    Script,
+    Step,
+    StepKind,
+    compile_session,
+    resume_index,
+)
+from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource, check_pain
+from hipflex.services.context import AppContext
+from hipflex.services.plan_json import break_step_title, stop_reason
+from hipflex.services.programme import plan_week
+
+#: An unfinished guided session older than this is left alone rather than offered again.
+RESUME_WITHIN = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class GuidedSession:
+    script: Script
+    slot: SessionSlot | None  # None for a movement break
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """A guided session that stopped before its end (a crash, a closed terminal)."""
+
+    log: SessionLog
+    script: Script
+    resume_at: int  # the first step not logged yet
+
+
+def _hip_flexor_stretches() -> list[ExerciseId]:
+    return [e.id for e in load_content().exercises.values() if e.is_hip_flexor_stretch]
+
+
+def script_for(session: SessionPlan) -> Script:
+    return compile_session(session, tilt_cue_for=_hip_flexor_stretches())
+
+
+def choose_session(app: AppContext, name: str | None = None) -> GuidedSession:
+    """The session named (morning, midday, evening), or today's next one."""
+    view = plan_week(app)
+    programme = view.result
+    if not isinstance(programme, Programme):
+        msg = f"there is no session to guide: {stop_reason(programme)}"
+        raise BadInput(msg)
+    if not programme.sessions:
+        msg = "every exercise of your plan is paused after sharp pain: please have it checked"
+        raise BadInput(msg)
+    sessions = {s.slot: s for s in programme.sessions}
+    if name is not None:
+        slot = parse_choice(SessionSlot, name, "session")
+        if slot not in sessions:
+            choices = ", ".join(s.value for s in sessions)
+            msg = f"there is no {slot.value} session in your plan (yours: {choices})"
+            raise BadInput(msg)
+        return GuidedSession(script_for(sessions[slot]), slot)
+    now = app.clock.now().astimezone(view.zone).replace(tzinfo=None)
+    today = day_plan(programme, view.preferences, now.date())
+    upcoming = [i.session for i in today.items if i.session is not None and i.end > now]
+    chosen = upcoming[0] if upcoming else programme.sessions[-1]
+    return GuidedSession(script_for(chosen), chosen.slot)
+
+
+def break_session() -> GuidedSession:
+    """The desk micro-routine of a movement break, as a script for the same player (it is
+    not logged as a session: the reminders keep their own record of breaks)."""
+    steps: list[Step] = [Step(StepKind.LEAD_IN, 3, "Movement break", (Cue(0, "Stand up."),))]
+    for part in BREAK_ROUTINE:
+        title = break_step_title(part)
+        exercise = (
+            ExerciseId.STANDING_QUAD_HIP_FLEXOR
+            if part.activity is BreakActivity.HIP_FLEXOR_STRETCH
+            else None
+        )
+        sides: tuple[Side | None, ...] = tuple(Side) if part.per_side else (None,)
+        for side in sides:
+            words = title if side is None else f"{title}, {side.value} side"
+            cue = load_content().exercise(exercise).cues[0] if exercise else None
+            steps.append(
+                Step(
+                    StepKind.HOLD if exercise else StepKind.REST,
+                    part.seconds,
+                    words,
+                    (Cue(0, f"{words}." + (f" {cue}" if cue else "")),),
+                    exercise,
+                    side,
+                )
+            )
+    steps.append(Step(StepKind.DONE, 0, "Done", (Cue(0, "Back to work. Well done."),)))
+    return GuidedSession(Script("Movement break", tuple(steps)), None)
+
+
+def begin(app: AppContext, guided: GuidedSession, pain_before: int | None) -> int:
+    """Open the session's log before the first hold, so every hold can be committed."""
+    if pain_before is not None:
+        check_pain(pain_before, "pain before")
+    opened = app.store.add_session_log(
+        SessionLog(
+            started_at=app.clock.now(),
+            source=SessionSource.GUIDED,
+            slot=guided.slot,
+            pain_before=pain_before,
+        ),
+        at=app.clock.now(),
+    )
+    assert opened.id is not None
+    return opened.id
+
+
+def record_step(app: AppContext, log_id: int, step: Step) -> None:
+    """A completed hold or set, committed at once: a crash loses at most the next one."""
+    if step.exercise_id is None or not step.records:
+        return
+    entry = ExerciseEntry(
+        exercise_id=step.exercise_id,
+        side=step.side,
+        set_number=step.number or 1,
+        hold_seconds=step.hold_seconds,
+        reps=step.reps,
+    )
+    app.store.add_exercise_entry(log_id, entry, at=app.clock.now())
+
+
+def record_sharp_pain(
+    app: AppContext, log_id: int, exercise_id: ExerciseId, side: Side | None
+) -> None:
+    """Sharp pain stops the exercise; logged at once, it pauses the exercise in the plan."""
+    entry = ExerciseEntry(exercise_id, side, skipped=True, sharp_pain=True)
+    app.store.add_exercise_entry(log_id, entry, at=app.clock.now())
+
+
+def finish(
+    app: AppContext, log_id: int, *, pain_after: int | None, note: str | None = None
+) -> None:
+    if pain_after is not None:
+        check_pain(pain_after, "pain after")
+    app.store.finish_session_log(log_id, ended_at=app.clock.now(), pain_after=pain_after, note=note)
+
+
+def interrupted(app: AppContext) -> Interrupted | None:
+    """The latest guided session left unfinished in the last hours, if any."""
+    since = app.clock.now() - RESUME_WITHIN
+    for log in reversed(app.store.session_logs(since=since)):
+        if log.source is SessionSource.GUIDED and log.ended_at is None and log.slot is not None:
+            try:
+                guided = choose_session(app, log.slot.value)
+            except BadInput:
+                return None
+            logged = [(e.exercise_id, e.side, e.set_number) for e in log.entries]
+            return Interrupted(log, guided.script, resume_index(guided.script, logged))
+    return None
+
+
+def abandon(app: AppContext, log: SessionLog, at: datetime | None = None) -> None:
+    """Close an interrupted session as it stands (the user chose not to resume)."""
+    assert log.id is not None
+    app.store.finish_session_log(log.id, ended_at=at or app.clock.now(), pain_after=None)
