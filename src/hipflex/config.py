@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "hipflex"
@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     strict: bool = Field(
         default=False,
         description="Tests that need a missing component fail instead of skipping (CI).",
+    )
+    web_password: SecretStr | None = Field(
+        default=None,
+        description="Password for `hipflex serve --allow-remote` (HTTP basic auth, any user).",
     )
     thomas_knee_floor_deg: float = Field(
         default=80.0,

@@ -19,6 +19,8 @@ data_app = typer.Typer(
 
 
 class ExportFormat(StrEnum):
+    """Mirrors hipflex.reports.exports.ExportFormat without importing it (fast --help)."""
+
     JSON = "json"
     CSV = "csv"
     FHIR = "fhir"
@@ -45,6 +47,8 @@ def export(
     measurement for a spreadsheet; FHIR is for a physiotherapist's or doctor's system.
     """
     from hipflex.cli.errors import guarded_io
+    from hipflex.reports.exports import ExportFormat as ExportKind
+    from hipflex.reports.exports import render_export
     from hipflex.services import data
     from hipflex.services.context import open_app
 
@@ -54,18 +58,7 @@ def export(
         now = app.clock.now()
     finally:
         app.close()
-    if format_ is ExportFormat.CSV:
-        from hipflex.reports.export_csv import build_csv
-
-        text = build_csv(snapshot)
-    elif format_ is ExportFormat.FHIR:
-        from hipflex.reports.export_fhir import bundle_json
-
-        text = bundle_json(snapshot, now)
-    else:
-        from hipflex.reports.export_json import dumps
-
-        text = dumps(snapshot, now)
+    text = render_export(ExportKind(format_.value), snapshot, now).text
     if out is None:
         sys.stdout.write(text)
         return

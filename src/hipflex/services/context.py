@@ -34,6 +34,10 @@ class AppContext:
                 raise StoreUnavailable(msg) from exc
         return self._store
 
+    def open(self) -> None:
+        """Open (and migrate) the store now rather than on first use."""
+        _ = self.store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -136,6 +136,25 @@ def record_step(app: AppContext, log_id: int, step: Step) -> None:
     app.store.add_exercise_entry(log_id, entry, at=app.clock.now())
 
 
+def record_entry(
+    app: AppContext,
+    log_id: int,
+    exercise_id: ExerciseId,
+    side: Side | None,
+    *,
+    set_number: int = 1,
+    hold_seconds: int | None = None,
+    reps: int | None = None,
+    sharp_pain: bool = False,
+) -> None:
+    """An entry posted by the browser player as a hold or set completes."""
+    if sharp_pain:
+        record_sharp_pain(app, log_id, exercise_id, side)
+        return
+    entry = ExerciseEntry(exercise_id, side, set_number, hold_seconds, reps)
+    app.store.add_exercise_entry(log_id, entry, at=app.clock.now())
+
+
 def record_sharp_pain(
     app: AppContext, log_id: int, exercise_id: ExerciseId, side: Side | None
 ) -> None:

@@ -1,0 +1,105 @@
+"""The app factory: nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from hipflex import __version__
+from hipflex.config import Settings
+from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.services.clock import Clock, SystemClock
+from hipflex.services.context import AppContext, StoreUnavailable
+from hipflex.services.programme import NoAssessment
+from hipflex.web.security import (
+    CSRF_COOKIE,
+    BodyTooLarge,
+    LocalGuard,
+    allowed_hosts,
+    new_token,
+)
+
+API_PREFIX = "/api/v1"
+
+#: Domain errors -> HTTP status, in one place.
+STATUS_FOR: tuple[tuple[type[Exception], int], ...] = (
+    (BadInput, 422),
+    (NoAssessment, 409),
+    (StoreUnavailable, 503),
+    (BodyTooLarge, 413),
+    (HipflexError, 400),
+)
+
+
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock | None = None,
+    *,
+    bind_host: str = "127.0.0.1",
+    password: str | None = None,
+) -> FastAPI:
+    """The web app over one AppContext (one store, one clock)."""
+    context = AppContext(settings or Settings(), clock or SystemClock())
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        context.open()  # migrate before the first request, not in a race between two
+        yield
+        context.close()
+
+    app = FastAPI(
+        title="hipflex",
+        version=__version__,
+        description="A local-first coach for desk workers with tight hip flexors.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.context = context
+
+    for error, status in STATUS_FOR:
+        app.add_exception_handler(error, _handler(status))
+
+    @app.middleware("http")
+    async def csrf_cookie(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """Every visitor gets a CSRF token cookie; forms and scripts echo it back."""
+        token = request.cookies.get(CSRF_COOKIE) or new_token()
+        request.state.csrf_token = token
+        response = await call_next(request)
+        if request.cookies.get(CSRF_COOKIE) != token:
+            response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="strict")
+        return response
+
+    from hipflex.web import api, downloads, pages
+
+    app.include_router(api.router, prefix=API_PREFIX)
+    app.include_router(downloads.router, prefix=API_PREFIX)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("hipflex.web", "static")]), name="static")
+    app.add_middleware(
+        LocalGuard,
+        hosts=allowed_hosts(bind_host),
+        any_host=bind_host in ("0.0.0.0", "::") and password is not None,  # noqa: S104
+        password=password,
+    )
+    return app
+
+
+def _handler(status: int) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handle(_: Request, exc: Exception) -> Response:
+        return JSONResponse({"detail": str(exc) or type(exc).__name__}, status_code=status)
+
+    return handle
+
+
+def context_of(request: Request) -> AppContext:
+    """The app's context (a FastAPI dependency)."""
+    context: AppContext = request.app.state.context
+    return context

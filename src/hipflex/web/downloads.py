@@ -1,0 +1,54 @@
+"""Downloads: the report, the calendar and the data exports."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from hipflex.services.context import AppContext
+from hipflex.web.app import context_of
+
+router = APIRouter()
+Context = Annotated[AppContext, Depends(context_of)]
+
+
+def _attachment(body: bytes | str, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/exports/{kind}",
+    summary="Your data as JSON (for import), CSV or a FHIR R4 Bundle",
+    response_class=Response,
+)
+def export(kind: Literal["json", "csv", "fhir"], app: Context) -> Response:
+    from hipflex.reports.exports import ExportFormat, render_export
+    from hipflex.services import data
+
+    made = render_export(ExportFormat(kind), data.snapshot(app), app.clock.now())
+    return _attachment(made.text, made.media_type, made.filename)
+
+
+@router.get("/calendar.ics", summary="Sessions and breaks as a calendar", response_class=Response)
+def calendar(app: Context, weeks: Annotated[int | None, Query(ge=1, le=6)] = None) -> Response:
+    from hipflex.reports.calendar import build_calendar
+    from hipflex.services.programme import calendar_plan
+
+    return _attachment(build_calendar(calendar_plan(app, weeks)), "text/calendar", "hipflex.ics")
+
+
+@router.get("/report.{kind}", summary="The progress report, PDF or HTML", response_class=Response)
+def report(kind: Literal["pdf", "html"], app: Context) -> Response:
+    from hipflex.reports.render import to_html, to_pdf
+    from hipflex.reports.report import build_report
+    from hipflex.services.progress import progress
+
+    document = build_report(progress(app), app.clock.now())
+    if kind == "pdf":
+        return _attachment(to_pdf(document), "application/pdf", "hipflex-report.pdf")
+    return Response(to_html(document), media_type="text/html")
