@@ -71,7 +71,31 @@ class LocalGuard:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
+        if "content-length" not in request.headers:
+            # A streamed body: read it here, so that one too long is a 413, not whatever
+            # the route makes of an error raised while it reads.
+            messages = await self._read_streamed(receive)
+            if messages is None:
+                too_large = JSONResponse({"detail": "The request is too large."}, status_code=413)
+                await too_large(scope, receive, send)
+                return
+            receive = _replay(messages, receive)
         await self.app(scope, self._limited(receive), send)
+
+    async def _read_streamed(self, receive: Receive) -> list[Message] | None:
+        """The request's messages up to the end of its body; None past the size limit."""
+        messages: list[Message] = []
+        seen = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                return messages
+            seen += len(message.get("body", b""))
+            if seen > self.max_body:
+                return None
+            if not message.get("more_body", False):
+                return messages
 
     def _refuse(self, request: Request) -> Response | None:
         host = _host_name(request.headers.get("host", ""))
@@ -116,6 +140,18 @@ class LocalGuard:
             return message
 
         return wrapped
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    """A receive that gives the messages already read, then the server's own."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replayed
 
 
 class BodyTooLarge(Exception):  # noqa: N818 - reads as a state
