@@ -115,6 +115,12 @@ def assessment_history(app: AppContext, limit: int | None = None) -> list[Record
     return app.store.assessments(limit=limit)
 
 
+def latest_report(app: AppContext) -> AssessmentReport | None:
+    """The newest saved assessment with its meaning, or None before the first one."""
+    latest = app.store.latest_assessment()
+    return None if latest is None else explain(latest.assessment, latest)
+
+
 def report_json(report: AssessmentReport) -> dict[str, Any]:
     """The JSON contract of `hipflex assess --json` (and later the web API)."""
     assessment = report.assessment

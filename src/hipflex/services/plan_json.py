@@ -12,6 +12,7 @@ from hipflex.domain.schedule import (
     BreakActivity,
     BreakStep,
     DayPlan,
+    ItemKind,
     TimelineItem,
 )
 from hipflex.services.programme import PlanView, TodayView
@@ -109,6 +110,7 @@ def _item(item: TimelineItem) -> dict[str, Any]:
         "end": item.end.strftime("%H:%M"),
     }
     if item.session is not None:
+        body["slot"] = item.session.slot.value
         body["exercises"] = [p.exercise_id.value for p in item.session.prescriptions]
     else:
         body["routine"] = [
@@ -127,6 +129,8 @@ def today_json(view: TodayView) -> dict[str, Any]:
     if view.day is None:
         return plan_json(view.plan)
     upcoming = view.next_item
+    session = view.next_of(ItemKind.SESSION)
+    movement = view.next_of(ItemKind.BREAK)
     return {
         "safe_to_exercise": True,
         "date": view.day.day.isoformat(),
@@ -135,5 +139,7 @@ def today_json(view: TodayView) -> dict[str, Any]:
         "week": view.plan.week,
         "items": [_item(i) for i in view.day.items],
         "next": None if upcoming is None else _item(upcoming),
+        "next_session": None if session is None else _item(session),
+        "next_break": None if movement is None else _item(movement),
         "time_zone": view.plan.zone.key,
     }

@@ -22,7 +22,7 @@ from hipflex.domain.plan import (
 )
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import WeekDecision, WeekSummary, replay
-from hipflex.domain.schedule import DayPlan, TimelineItem, day_plan
+from hipflex.domain.schedule import DayPlan, ItemKind, TimelineItem, day_plan
 from hipflex.services.context import AppContext
 from hipflex.services.timezones import zone_for
 from hipflex.services.tracking import (
@@ -162,6 +162,12 @@ class TodayView:
     @property
     def next_item(self) -> TimelineItem | None:
         return None if self.day is None else self.day.next_item(self.now)
+
+    def next_of(self, kind: ItemKind) -> TimelineItem | None:
+        """The first session (or movement break) under way or still to come today."""
+        if self.day is None:
+            return None
+        return next((i for i in self.day.items if i.kind is kind and i.end > self.now), None)
 
 
 def today(app: AppContext) -> TodayView:

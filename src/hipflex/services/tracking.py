@@ -41,6 +41,11 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)
 
 
+def local_today(app: AppContext) -> date:
+    """Today's date in the user's time zone."""
+    return app.clock.now().astimezone(_zone(app)).date()
+
+
 def log_pain(app: AppContext, score: int, when: datetime | None = None) -> PainRating:
     """A daily pain rating, 0-10; never in the future."""
     now = app.clock.now()
