@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipflex import __version__
 from hipflex.config import Settings
@@ -82,6 +83,7 @@ def create_app(
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(downloads.router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.add_exception_handler(StarletteHTTPException, pages.http_error)  # a friendly 404 page
     app.mount("/static", StaticFiles(packages=[("hipflex.web", "static")]), name="static")
     app.add_middleware(
         LocalGuard,

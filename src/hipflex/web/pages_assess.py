@@ -1,0 +1,94 @@
+"""The assessment wizard (/assess) and the safety page (/safety)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from hipflex.domain.errors import HipflexError
+from hipflex.domain.protocol import RedFlag, Side
+from hipflex.services import assessments, tracking
+from hipflex.services.context import AppContext
+from hipflex.web.api import AssessmentBody, csrf_protected
+from hipflex.web.app import context_of
+from hipflex.web.rendering import render, status_for
+
+router = APIRouter()
+Context = Annotated[AppContext, Depends(context_of)]
+
+
+@router.get("/assess")
+def assess_page(request: Request, retest: str | None = None) -> Response:
+    return render(request, "assess.html", kind="retest" if retest else "baseline", error=None)
+
+
+def _number(form: FormData, name: str) -> float | None:
+    """A number field: blank means not given; anything else must be a number."""
+    text = str(form.get(name) or "").strip()
+    return None if text == "" else float(text)  # ValueError is reported by the caller
+
+
+def body_from_form(form: FormData) -> AssessmentBody:
+    """The wizard's fields (the same names the script reads) as the API's body."""
+    thomas: dict[str, dict[str, Any]] = {}
+    extension: dict[str, dict[str, Any]] = {}
+    for side in Side:
+        if not form.get("thomas_skip"):
+            thigh = form.get(f"thomas_{side}_thigh")
+            entry: dict[str, Any] = {"knee_flexion_deg": _number(form, f"thomas_{side}_knee")}
+            if thigh == "angle":
+                entry["thigh_angle_deg"] = _number(form, f"thomas_{side}_angle")
+            elif thigh in ("flat", "raised"):
+                entry["thigh"] = thigh
+            if any(value is not None for value in entry.values()):
+                thomas[side.value] = entry
+        if not form.get("extension_skip"):
+            degrees = _number(form, f"extension_{side}_degrees")
+            compensated = form.get(f"extension_{side}_compensated") == "yes"
+            if degrees is not None or compensated:
+                extension[side.value] = {"degrees": degrees, "compensated": compensated}
+    return AssessmentBody.model_validate(
+        {
+            "thomas": thomas,
+            "hip_extension": extension,
+            "sitting_hours": _number(form, "sitting_hours"),
+            "signs": [str(s) for s in form.getlist("signs")],
+            "red_flags": [f.value for f in RedFlag if form.get(f"red_flag_{f.value}") == "yes"],
+            "kind": "retest" if form.get("kind") == "retest" else "baseline",
+        }
+    )
+
+
+@router.post("/assess", dependencies=[Depends(csrf_protected)])
+async def assess_submit(request: Request, app: Context) -> Response:
+    """The wizard without JavaScript: a plain form post, answered by a redirect."""
+    form = await request.form()
+    kind = "retest" if form.get("kind") == "retest" else "baseline"
+    try:
+        body = body_from_form(form)
+        answers = body.answers()
+        if body.kind == "retest":
+            report = tracking.record_retest(app, answers)
+        else:
+            report = assessments.record_assessment(app, answers)
+    except (ValueError, ValidationError) as exc:
+        problem = "Please check your answers: every angle and hour must be a number."
+        if isinstance(exc, ValidationError):
+            problem = "Please check your answers: " + exc.errors()[0]["msg"]
+        return render(request, "assess.html", status_code=422, kind=kind, error=problem)
+    except HipflexError as exc:
+        status = status_for(exc)
+        return render(request, "assess.html", status_code=status, kind=kind, error=str(exc))
+    target = "/plan" if report.assessment.safe_to_exercise else "/safety"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/safety")
+def safety_page(request: Request, app: Context) -> Response:
+    report = assessments.latest_report(app)
+    flagged = [] if report is None else [f for f in RedFlag if f in report.assessment.red_flags]
+    return render(request, "safety.html", flagged=flagged)

@@ -1,0 +1,64 @@
+"""Results and plan (/plan) and today's timeline (/today)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.services import assessments, programme
+from hipflex.services.context import AppContext
+from hipflex.services.plan_json import plan_json, today_json
+from hipflex.web.app import context_of
+from hipflex.web.rendering import error_page, render
+
+router = APIRouter()
+Context = Annotated[AppContext, Depends(context_of)]
+
+
+def _week(text: str | None) -> int | None:
+    if text is None or text.strip() == "":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        msg = f"week '{text}' is not a number: choose a week of your block, such as 1"
+        raise BadInput(msg) from None
+
+
+def exercise_cards(plan: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """Each exercise of the week once, in order of first use, with its distinct doses."""
+    cards: dict[str, list[str]] = {}
+    for session in plan["sessions"]:
+        for exercise in session["exercises"]:
+            doses = cards.setdefault(exercise["id"], [])
+            if exercise["description"] not in doses:
+                doses.append(exercise["description"])
+    return list(cards.items())
+
+
+@router.get("/plan")
+def plan_page(request: Request, app: Context, week: str | None = None) -> Response:
+    try:
+        view = programme.plan_week(app, _week(week))
+    except programme.NoAssessment:
+        return render(request, "no_assessment.html", page_title="Your plan")
+    except HipflexError as exc:
+        return error_page(request, exc)
+    plan = plan_json(view)
+    findings = assessments.report_json(
+        assessments.explain(view.assessment.assessment, view.assessment)
+    )
+    return render(request, "plan.html", plan=plan, findings=findings, cards=exercise_cards(plan))
+
+
+@router.get("/today")
+def today_page(request: Request, app: Context) -> Response:
+    try:
+        today = today_json(programme.today(app))
+    except programme.NoAssessment:
+        return render(request, "no_assessment.html", page_title="Today")
+    except HipflexError as exc:
+        return error_page(request, exc)
+    return render(request, "today.html", today=today)

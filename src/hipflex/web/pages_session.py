@@ -1,0 +1,48 @@
+"""The guided session player (/session) and the movement break (/break). The page only
+names what will be played; the script itself comes from the API and plays in the browser."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from hipflex.domain.errors import HipflexError
+from hipflex.services import guided, library, programme
+from hipflex.services.context import AppContext
+from hipflex.web.app import context_of
+from hipflex.web.rendering import error_page, render
+
+router = APIRouter()
+Context = Annotated[AppContext, Depends(context_of)]
+
+
+def _render_player(request: Request, mode: str, chosen: guided.GuidedSession) -> Response:
+    script = chosen.script
+    return render(
+        request,
+        "player.html",
+        page_title=script.name,
+        mode=mode,
+        name=script.name,
+        slot=None if chosen.slot is None else chosen.slot.value,
+        exercises=[e.value for e in script.exercise_ids()],
+        minutes=max(1, round(script.total_seconds / 60)),
+        exercise_names={e.id.value: e.name for e in library.library().exercises.values()},
+    )
+
+
+@router.get("/session")
+def session_page(request: Request, app: Context, slot: str | None = None) -> Response:
+    try:
+        chosen = guided.choose_session(app, slot or None)
+    except programme.NoAssessment:
+        return render(request, "no_assessment.html", page_title="Guided session")
+    except HipflexError as exc:
+        return error_page(request, exc)
+    return _render_player(request, "session", chosen)
+
+
+@router.get("/break")
+def break_page(request: Request) -> Response:
+    return _render_player(request, "break", guided.break_session())

@@ -1,0 +1,45 @@
+"""Settings (/settings): the preferences form; the page script saves it with PUT."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated
+from zoneinfo import available_timezones
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from hipflex.domain.preferences import (
+    BLOCK_WEEKS_RANGE,
+    BREAK_MINUTES_RANGE,
+    SESSIONS_PER_DAY_RANGE,
+    Weekday,
+)
+from hipflex.services import programme
+from hipflex.services.context import AppContext
+from hipflex.web.app import context_of
+from hipflex.web.rendering import render
+
+router = APIRouter()
+Context = Annotated[AppContext, Depends(context_of)]
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@cache
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc")))
+
+
+@router.get("/settings")
+def settings_page(request: Request, app: Context) -> Response:
+    preferences = programme.get_preferences(app)
+    return render(
+        request,
+        "settings.html",
+        preferences=preferences,
+        days=[(day.label, DAY_NAMES[day.value], day in preferences.work_days) for day in Weekday],
+        sessions_range=range(SESSIONS_PER_DAY_RANGE[0], SESSIONS_PER_DAY_RANGE[1] + 1),
+        weeks_range=range(BLOCK_WEEKS_RANGE[0], BLOCK_WEEKS_RANGE[1] + 1),
+        break_range=BREAK_MINUTES_RANGE,
+        zones=_zones(),
+    )

@@ -1,0 +1,60 @@
+"""The log forms (/log) and progress (/progress)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from hipflex.domain.errors import HipflexError
+from hipflex.reports.charts import progress_charts
+from hipflex.services import programme, tracking
+from hipflex.services.context import AppContext
+from hipflex.services.plan_json import plan_json
+from hipflex.services.progress import progress
+from hipflex.services.progress_json import MEASURE_NAMES, progress_json
+from hipflex.web.app import context_of
+from hipflex.web.rendering import error_page, render
+
+router = APIRouter()
+Context = Annotated[AppContext, Depends(context_of)]
+
+
+@router.get("/log")
+def log_page(request: Request, app: Context) -> Response:
+    try:
+        plan: dict[str, Any] | None = plan_json(programme.plan_week(app))
+    except programme.NoAssessment:
+        plan = None
+    except HipflexError as exc:
+        return error_page(request, exc)
+    return render(request, "log.html", plan=plan, today=tracking.local_today(app).isoformat())
+
+
+def _svg_source(svg: str) -> str:
+    """An SVG as an image address: each chart keeps its own ids (no clashes on the page)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+@router.get("/progress")
+def progress_page(request: Request, app: Context) -> Response:
+    try:
+        view = progress(app)
+    except programme.NoAssessment:
+        return render(request, "no_assessment.html", page_title="Progress")
+    except HipflexError as exc:
+        return error_page(request, exc)
+    charts = [
+        {"title": c.title, "description": c.description, "src": _svg_source(c.svg)}
+        for c in progress_charts(view)
+    ]
+    notes = [{"at": at.isoformat(), "text": text} for at, text in view.notes[-5:]]
+    return render(
+        request,
+        "progress.html",
+        data=progress_json(view),
+        charts=charts,
+        notes=list(reversed(notes)),
+        measure_names=MEASURE_NAMES,
+    )

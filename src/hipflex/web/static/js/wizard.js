@@ -1,0 +1,220 @@
+// The assessment wizard: one step at a time, friendly checks before moving on, then the
+// answers go to POST /api/v1/assessments. The server checks everything again (its 422
+// message is shown above the form). Without this script the form posts to /assess.
+import { say, send } from "./api.js";
+
+const form = document.getElementById("assess-form");
+const steps = [...form.querySelectorAll(".wizard-step")];
+const backButton = document.getElementById("wizard-back");
+const nextButton = document.getElementById("wizard-next");
+const submitButton = document.getElementById("wizard-submit");
+const problem = document.getElementById("assess-error");
+const safetyNote = document.getElementById("safety-stop-note");
+const SIDES = ["left", "right"];
+let current = 0;
+
+document.documentElement.classList.add("js");
+form.noValidate = true; // the checks below give friendlier messages than the browser's
+
+const field = (name) => form.elements.namedItem(name);
+const checked = (name) => {
+  const box = form.querySelector(`input[name="${name}"]:checked`);
+  return box ? box.value : null;
+};
+const isSkipped = (test) => document.getElementById(`${test}_skip`).checked;
+
+function setError(key, text) {
+  const box = document.getElementById(`${key}-error`);
+  if (box) box.textContent = text;
+  for (const input of form.querySelectorAll(`[aria-describedby~="${key}-error"]`)) {
+    if (text) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  }
+  return text ? key : null;
+}
+
+/** The number in a field, "" when blank, or NaN when it is not a number. */
+function numberIn(name) {
+  const input = field(name);
+  if (input.validity && input.validity.badInput) return Number.NaN;
+  const text = input.value.trim();
+  return text === "" ? "" : Number(text);
+}
+
+function checkNumber(name, what, min, max, required) {
+  const value = numberIn(name);
+  let text = "";
+  if (value === "") text = required ? `Enter ${what}, from ${min} to ${max}.` : "";
+  else if (Number.isNaN(value)) text = `That isn't a number: enter ${what}, from ${min} to ${max}.`;
+  else if (value < min || value > max) text = `Enter ${what} from ${min} to ${max}; ${value} is outside that range.`;
+  return setError(name, text);
+}
+
+const checks = {
+  "step-safety": () =>
+    [...form.querySelectorAll('#step-safety input[value="no"]')].map((radio) => {
+      const key = radio.id.replace(/-no$/, "");
+      return setError(key, checked(radio.name) ? "" : "Please answer yes or no.");
+    }),
+  "step-sitting": () => [checkNumber("sitting_hours", "the hours you sit on a typical day", 0, 24, true)],
+  "step-thomas": () => {
+    if (isSkipped("thomas")) return SIDES.flatMap((s) => [setError(`thomas_${s}_thigh`, ""), setError(`thomas_${s}_angle`, ""), setError(`thomas_${s}_knee`, "")]);
+    return SIDES.flatMap((side) => {
+      const thigh = checked(`thomas_${side}_thigh`);
+      return [
+        setError(`thomas_${side}_thigh`, thigh ? "" : `Choose where your ${side} thigh rested.`),
+        thigh === "angle"
+          ? checkNumber(`thomas_${side}_angle`, `angle A for the ${side} thigh`, -90, 90, true)
+          : setError(`thomas_${side}_angle`, ""),
+        checkNumber(`thomas_${side}_knee`, `the ${side} knee bend in degrees`, 0, 180, true),
+      ];
+    });
+  },
+  "step-extension": () => {
+    if (isSkipped("extension")) return SIDES.flatMap((s) => [setError(`extension_${s}_degrees`, ""), setError(`extension_${s}_compensated`, "")]);
+    return SIDES.flatMap((side) => {
+      const compensated = checked(`extension_${side}_compensated`);
+      return [
+        setError(`extension_${side}_compensated`, compensated ? "" : "Please answer yes or no."),
+        // With compensation the side counts as tight whatever the angle, so it may be blank.
+        checkNumber(`extension_${side}_degrees`, `how far your ${side} leg went back`, -30, 60, compensated !== "yes"),
+      ];
+    });
+  },
+};
+
+function validate(step) {
+  const failed = (checks[step.id] ? checks[step.id]() : []).filter(Boolean);
+  if (!failed.length) {
+    problem.textContent = "";
+    return true;
+  }
+  say(problem, "error", failed.length === 1 ? "One answer needs a look: see the message below it." : `${failed.length} answers need a look: see the messages below them.`);
+  const first = form.querySelector(`[aria-describedby~="${failed[0]}-error"]`);
+  if (first) first.focus();
+  return false;
+}
+
+function redFlags() {
+  return [...form.querySelectorAll('#step-safety input[value="yes"]:checked')].map((radio) =>
+    radio.name.replace(/^red_flag_/, ""),
+  );
+}
+
+function numberOrNull(name) {
+  const value = numberIn(name);
+  return value === "" || Number.isNaN(value) ? null : value;
+}
+
+/** The answers as the API's body (the same mapping as the no-script form post). */
+function answers() {
+  const body = { thomas: {}, hip_extension: {}, signs: [], red_flags: redFlags(), kind: field("kind").value };
+  body.sitting_hours = numberOrNull("sitting_hours");
+  body.signs = [...form.querySelectorAll('input[name="signs"]:checked')].map((box) => box.value);
+  for (const side of SIDES) {
+    if (!isSkipped("thomas")) {
+      const thigh = checked(`thomas_${side}_thigh`);
+      const entry = { knee_flexion_deg: numberOrNull(`thomas_${side}_knee`) };
+      if (thigh === "angle") entry.thigh_angle_deg = numberOrNull(`thomas_${side}_angle`);
+      else if (thigh) entry.thigh = thigh;
+      body.thomas[side] = entry;
+    }
+    if (!isSkipped("extension")) {
+      body.hip_extension[side] = {
+        degrees: numberOrNull(`extension_${side}_degrees`),
+        compensated: checked(`extension_${side}_compensated`) === "yes",
+      };
+    }
+  }
+  return body;
+}
+
+function labelOf(input) {
+  return input.closest("label").textContent.trim();
+}
+
+function fillReview() {
+  const body = answers();
+  const rows = [["Warning signs", body.red_flags.length ? "Yes, at least one" : "None"]];
+  rows.push(["Sitting", `${body.sitting_hours} hours on a typical day`]);
+  const signs = [...form.querySelectorAll('input[name="signs"]:checked')].map(labelOf);
+  rows.push(["Signs you ticked", signs.length ? signs.join(" ") : "None"]);
+  for (const side of SIDES) {
+    const t = body.thomas[side];
+    const thigh = t ? (t.thigh ? `thigh ${t.thigh}` : `thigh at ${t.thigh_angle_deg}°`) : "";
+    rows.push([`Thomas test, ${side}`, t ? `${thigh}, knee bent ${t.knee_flexion_deg}°` : "Skipped"]);
+  }
+  for (const side of SIDES) {
+    const e = body.hip_extension[side];
+    const how = e ? `${e.degrees === null ? "angle not given" : `${e.degrees}° back`}, ${e.compensated ? "with" : "without"} arching or leaning` : "Skipped";
+    rows.push([`Hip extension, ${side}`, how]);
+  }
+  const list = document.getElementById("review-list");
+  list.replaceChildren(
+    ...rows.flatMap(([term, detail]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = term;
+      const dd = document.createElement("dd");
+      dd.textContent = detail;
+      return [dt, dd];
+    }),
+  );
+}
+
+function show(index, focus) {
+  current = index;
+  steps.forEach((step, i) => { step.hidden = i !== index; });
+  backButton.hidden = index === 0;
+  nextButton.hidden = index === steps.length - 1;
+  submitButton.hidden = index !== steps.length - 1;
+  if (steps[index].id === "step-review") fillReview();
+  if (focus) steps[index].querySelector("h2").focus();
+}
+
+async function save(body) {
+  submitButton.disabled = nextButton.disabled = true;
+  problem.classList.remove("error");
+  problem.textContent = "Saving your answers…";
+  const result = await send("POST", "/api/v1/assessments", body);
+  if (result.ok) {
+    window.location.assign(result.data.safe_to_exercise ? "/plan" : "/safety");
+    return;
+  }
+  submitButton.disabled = nextButton.disabled = false;
+  say(problem, "error", result.message);
+  problem.focus();
+}
+
+function goNext() {
+  if (!validate(steps[current])) return;
+  if (steps[current].id === "step-safety" && redFlags().length) {
+    // Safety first: a yes ends the wizard on the safety page; nothing else is asked.
+    save({ red_flags: redFlags(), kind: field("kind").value });
+    return;
+  }
+  show(Math.min(current + 1, steps.length - 1), true);
+}
+
+function syncConditional() {
+  for (const box of form.querySelectorAll("[data-when]")) {
+    const [name, value] = box.dataset.when.split("=");
+    box.hidden = checked(name) !== value;
+  }
+  for (const test of ["thomas", "extension"]) {
+    document.getElementById(`${test}-fields`).querySelectorAll(":scope > fieldset")
+      .forEach((set) => { set.disabled = isSkipped(test); });
+  }
+  safetyNote.hidden = redFlags().length === 0;
+}
+
+form.addEventListener("change", syncConditional);
+nextButton.addEventListener("click", goNext);
+backButton.addEventListener("click", () => show(Math.max(current - 1, 0), true));
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  if (current < steps.length - 1) goNext();
+  else if (validate(steps[current])) save(answers());
+});
+
+syncConditional();
+show(0, false);
