@@ -47,6 +47,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m pytest bench --benchmark-only -p no:cacheprovider -q
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/web_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
