@@ -260,18 +260,29 @@ function sharpPain() {
   let following = state.index + 1;
   while (following < script.steps.length && script.steps[following].exercise_id === exercise) following += 1;
   for (let i = state.index; i < following; i += 1) if (!state.done.has(i)) state.skipped.add(i);
-  const name = exerciseNames[exercise] || "this exercise";
-  beep(300, 0.3);
-  enter(following);
-  if (state.finished) return;
+  state.resumeAt = following; // where "go on" picks up: the next exercise (or the end)
   state.paused = true;
-  render();
-  schedule();
-  $("pain-stop-exercise").textContent = name;
+  window.clearTimeout(timer);
+  beep(300, 0.3);
+  const last = following >= script.steps.length || script.steps[following].kind === "done";
+  $("btn-continue").textContent = last ? "Finish the session" : "Go on with the next exercise";
+  $("pain-stop-exercise").textContent = exerciseNames[exercise] || "this exercise";
   $("stage").hidden = true;
   $("pain-stop").hidden = false;
   root.dataset.state = "sharp-pain";
   $("pain-stop-heading").focus();
+}
+
+function afterPain() {
+  $("pain-stop").hidden = true;
+  $("stage").hidden = false;
+  enter(state.resumeAt);
+  if (state.finished) return;
+  state.paused = false;
+  state.last = clock();
+  render();
+  schedule();
+  $("step-title").focus();
 }
 
 function askQuit() {
@@ -364,6 +375,11 @@ async function saveFinish(event) {
   }
 }
 
+for (const button of document.querySelectorAll("[data-clear]")) {
+  button.addEventListener("click", () => {
+    for (const radio of document.querySelectorAll(`input[name="${button.dataset.clear}"]`)) radio.checked = false;
+  });
+}
 $("btn-start").addEventListener("click", start);
 $("btn-pause").addEventListener("click", () => setPaused(!state.paused));
 $("btn-skip").addEventListener("click", skip);
@@ -373,12 +389,7 @@ $("btn-sharp-pain").addEventListener("click", sharpPain);
 $("quit-confirm").addEventListener("click", () => { $("quit-dialog").close(); finish(true); });
 $("quit-cancel").addEventListener("click", keepGoing);
 $("quit-dialog").addEventListener("cancel", (event) => { event.preventDefault(); keepGoing(); });
-$("btn-continue").addEventListener("click", () => {
-  $("pain-stop").hidden = true;
-  $("stage").hidden = false;
-  setPaused(false);
-  $("step-title").focus();
-});
+$("btn-continue").addEventListener("click", afterPain);
 $("btn-end").addEventListener("click", () => finish(true));
 if (mode === "session") $("finish-form").addEventListener("submit", saveFinish);
 
