@@ -39,7 +39,7 @@ def session_page(request: Request, app: Context, slot: str | None = None) -> Res
     except programme.NoAssessment:
         return render(request, "no_assessment.html", page_title="Guided session")
     except HipflexError as exc:
-        return error_page(request, exc)
+        return error_page(request, exc, title="No session to play")
     return _render_player(request, "session", chosen)
 
 

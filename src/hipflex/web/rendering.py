@@ -88,14 +88,14 @@ def status_for(error: HipflexError) -> int:
     return 400
 
 
-def error_page(request: Request, error: HipflexError) -> Response:
+def error_page(request: Request, error: HipflexError, title: str = "That didn't work") -> Response:
     """A domain error met while building a page, in words."""
     message = str(error)
     return render(
         request,
         "error.html",
         status_code=status_for(error),
-        title="That didn't work",
+        title=title,
         message=message[:1].upper() + message[1:],
     )
 

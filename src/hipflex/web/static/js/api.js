@@ -24,8 +24,10 @@ export function problemText(data, status) {
   return status ? `The app answered with an error (${status}). Please try again.` : "";
 }
 
+/** A message as a sentence: a capital first, a full stop last. */
 function capitalise(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 
 /** Send JSON; resolves to {ok, status, data, message}; never throws. */

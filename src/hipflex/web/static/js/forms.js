@@ -94,7 +94,8 @@ export function wire(form, { transform = (body) => body, reset = true, validate 
     event.preventDefault();
     status.textContent = "";
     if (!check(form) | !validate(form)) { // both run: every problem is marked at once
-      say(status, "error", "Please check the field marked above.");
+      const marked = form.querySelectorAll(".field-error:not(:empty)").length;
+      say(status, "error", marked > 1 ? `Please check the ${marked} fields marked above.` : "Please check the field marked above.");
       return;
     }
     const button = form.querySelector('button[type="submit"]');

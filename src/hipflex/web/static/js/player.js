@@ -41,7 +41,8 @@ async function api(method, url, body) {
     if (response.ok) return { ok: true, data };
     const detail = data && data.detail;
     const text = typeof detail === "string" ? detail : `the app answered ${response.status}`;
-    return { ok: false, message: text.charAt(0).toUpperCase() + text.slice(1) };
+    const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+    return { ok: false, message: /[.!?]$/.test(sentence) ? sentence : `${sentence}.` };
   } catch {
     return { ok: false, message: "Could not reach hipflex. Is it still running?" };
   }
