@@ -1,0 +1,314 @@
+"""Notifiers: DBusNotifier against a test notification server on a private D-Bus bus, the
+terminal notifier over pipes, and the fake."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import pytest
+from dbus_fast import Variant
+from dbus_fast.aio import MessageBus
+from dbus_fast.annotations import DBusInt32, DBusSignature, DBusStr, DBusUInt32
+from dbus_fast.service import ServiceInterface, dbus_method, dbus_signal
+
+from hipflex.reminders.notifier import (
+    ACTIONS,
+    DISMISSED,
+    EXPIRED,
+    DBusNotifier,
+    FakeNotifier,
+    Shown,
+    TerminalNotifier,
+    choose_notifier,
+)
+from hipflex.reminders.sources import Unavailable
+
+NOTIFICATIONS = "org.freedesktop.Notifications"
+PATH = "/org/freedesktop/Notifications"
+QUIET_SECONDS = 0.2  # how long "no answer arrives" is watched for
+
+
+@dataclass(frozen=True)
+class NotifyCall:
+    app_name: str
+    replaces_id: int
+    summary: str
+    body: str
+    actions: list[str]
+    hints: dict[str, Any]
+    expire_timeout: int
+
+
+class TestNotificationServer(ServiceInterface):
+    """Records Notify calls and hands out ids; the test sends the user's answers."""
+
+    __test__ = False
+
+    def __init__(self, capabilities: tuple[str, ...] = ("actions", "body")) -> None:
+        super().__init__(NOTIFICATIONS)
+        self.calls: list[NotifyCall] = []
+        self.closed_by_call: list[int] = []
+        self.capabilities = capabilities
+        self._last_id = 0
+
+    @dbus_method(name="Notify")
+    def notify(  # noqa: PLR0917 - the specification's argument list
+        self,
+        app_name: DBusStr,
+        replaces_id: DBusUInt32,
+        app_icon: DBusStr,
+        summary: DBusStr,
+        body: DBusStr,
+        actions: Annotated[list[str], DBusSignature("as")],
+        hints: Annotated[dict[str, Variant], DBusSignature("a{sv}")],
+        expire_timeout: DBusInt32,
+    ) -> DBusUInt32:
+        assert app_icon == ""
+        plain_hints = {name: value.value for name, value in hints.items()}
+        self.calls.append(
+            NotifyCall(app_name, replaces_id, summary, body, actions, plain_hints, expire_timeout)
+        )
+        if replaces_id:
+            return replaces_id
+        self._last_id += 1
+        return self._last_id
+
+    @dbus_method(name="GetCapabilities")
+    def get_capabilities(self) -> Annotated[list[str], DBusSignature("as")]:
+        return list(self.capabilities)
+
+    @dbus_method(name="GetServerInformation")
+    def get_server_information(self) -> Annotated[list[str], DBusSignature("ssss")]:
+        return ["test-notifications", "hipflex tests", "1.0", "1.2"]
+
+    # No "-> None": dbus-fast would read the string "None" as a D-Bus signature.
+    @dbus_method(name="CloseNotification")
+    def close_notification(self, notification: DBusUInt32):  # type: ignore[no-untyped-def]
+        self.closed_by_call.append(notification)
+        self.notification_closed(notification, 3)
+
+    @dbus_signal(name="ActionInvoked")
+    def action_invoked(
+        self, notification: int, action: str
+    ) -> Annotated[list[Any], DBusSignature("us")]:
+        return [notification, action]
+
+    @dbus_signal(name="NotificationClosed")
+    def notification_closed(
+        self, notification: int, reason: int
+    ) -> Annotated[list[Any], DBusSignature("uu")]:
+        return [notification, reason]
+
+
+async def serve(address: str, server: TestNotificationServer) -> MessageBus:
+    bus = await MessageBus(bus_address=address).connect()
+    bus.export(PATH, server)
+    await bus.request_name(NOTIFICATIONS)
+    return bus
+
+
+def with_server(
+    address: str,
+    test: Callable[[TestNotificationServer, DBusNotifier], Awaitable[None]],
+    server: TestNotificationServer | None = None,
+) -> TestNotificationServer:
+    server = server or TestNotificationServer()
+
+    async def main() -> None:
+        service = await serve(address, server)
+        notifier = await DBusNotifier.open(address)
+        try:
+            await test(server, notifier)
+        finally:
+            await notifier.close()
+            service.disconnect()
+
+    asyncio.run(main())
+    return server
+
+
+async def answer(notifier: DBusNotifier | TerminalNotifier | FakeNotifier) -> str:
+    return await asyncio.wait_for(notifier.next_answer(), 5)
+
+
+async def assert_no_answer(notifier: DBusNotifier | TerminalNotifier) -> None:
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(notifier.next_answer(), QUIET_SECONDS)
+
+
+def test_show_sends_the_actions_and_a_snooze_comes_back(bus_address: str) -> None:
+    async def test(server: TestNotificationServer, notifier: DBusNotifier) -> None:
+        assert notifier.supports_actions
+        assert notifier.server == "test-notifications 1.0"
+        await notifier.show("Time to move", "You have sat for 40 minutes.", ACTIONS)
+        (call,) = server.calls
+        assert call == NotifyCall(
+            app_name="hipflex",
+            replaces_id=0,
+            summary="Time to move",
+            body="You have sat for 40 minutes.",
+            actions=["start", "Start the break routine", "snooze", "Snooze 5 min", "skip", "Skip"],
+            hints={"urgency": 1},
+            expire_timeout=0,
+        )
+        server.action_invoked(1, "snooze")
+        server.notification_closed(1, 2)  # servers close a notification after its action
+        assert await answer(notifier) == "snooze"
+        await assert_no_answer(notifier)  # the close that follows is not a dismissal
+
+    with_server(bus_address, test)
+
+
+def test_closing_without_an_action_is_dismissed_and_timing_out_expired(
+    bus_address: str,
+) -> None:
+    async def test(server: TestNotificationServer, notifier: DBusNotifier) -> None:
+        await notifier.show("Time to move", "", ACTIONS)
+        server.notification_closed(1, 2)
+        assert await answer(notifier) == DISMISSED
+        await notifier.show("Time to move", "", ACTIONS)
+        server.notification_closed(2, 1)
+        assert await answer(notifier) == EXPIRED
+        assert [call.replaces_id for call in server.calls] == [0, 0]  # each a new one
+
+    with_server(bus_address, test)
+
+
+def test_showing_again_replaces_the_notification_on_screen(bus_address: str) -> None:
+    async def test(server: TestNotificationServer, notifier: DBusNotifier) -> None:
+        await notifier.show("Time to move", "", ACTIONS)
+        await notifier.show("Time to move", "Snoozed twice: no more snoozes.", ACTIONS[::2])
+        assert [call.replaces_id for call in server.calls] == [0, 1]
+        assert server.calls[1].actions == ["start", "Start the break routine", "skip", "Skip"]
+        server.action_invoked(1, "start")
+        assert await answer(notifier) == "start"
+
+    with_server(bus_address, test)
+
+
+def test_other_notifications_signals_are_ignored(bus_address: str) -> None:
+    async def test(server: TestNotificationServer, notifier: DBusNotifier) -> None:
+        server.action_invoked(1, "snooze")  # before anything is shown
+        await notifier.show("Time to move", "", ACTIONS)
+        server.action_invoked(7, "skip")
+        server.notification_closed(7, 2)
+        await assert_no_answer(notifier)
+        server.action_invoked(1, "skip")
+        assert await answer(notifier) == "skip"
+        server.action_invoked(1, "snooze")  # a second answer to the same reminder
+        await assert_no_answer(notifier)
+
+    with_server(bus_address, test)
+
+
+def test_withdraw_closes_the_notification_without_an_answer(bus_address: str) -> None:
+    async def test(server: TestNotificationServer, notifier: DBusNotifier) -> None:
+        await notifier.show("Time to move", "", ACTIONS)
+        await notifier.withdraw()
+        assert server.closed_by_call == [1]
+        await assert_no_answer(notifier)
+        await notifier.withdraw()  # nothing showing: nothing to close
+        assert server.closed_by_call == [1]
+
+    with_server(bus_address, test)
+
+
+def test_no_notification_server_is_unavailable(bus_address: str) -> None:
+    async def main() -> None:
+        await DBusNotifier.open(bus_address)
+
+    with pytest.raises(
+        Unavailable,
+        match=r"^desktop notifications: org.freedesktop.Notifications is not on the bus$",
+    ):
+        asyncio.run(main())
+
+
+def test_choose_notifier_prefers_the_desktop_and_logs_it(
+    bus_address: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="hipflex.reminders")
+    environ = {"DBUS_SESSION_BUS_ADDRESS": bus_address}
+
+    async def main() -> tuple[str, str, str]:
+        without = await choose_notifier(environ, io.StringIO(), None)
+        service = await serve(bus_address, TestNotificationServer())
+        with_actions = await choose_notifier(environ, io.StringIO(), None)
+        await with_actions.close()
+        service.disconnect()
+        plain = await serve(bus_address, TestNotificationServer(capabilities=("body",)))
+        no_buttons = await choose_notifier(environ, io.StringIO(), None)
+        plain.disconnect()
+        return without.name, with_actions.name, no_buttons.name
+
+    assert asyncio.run(main()) == ("terminal", DBusNotifier.name, "terminal")
+    lines = [record.getMessage() for record in caplog.records]
+    assert len(lines) == 3
+    assert lines[0].startswith("notifier: terminal (not available: desktop notifications")
+    assert lines[1] == f"notifier: {DBusNotifier.name} (test-notifications 1.0)"
+    assert lines[2].endswith("test-notifications 1.0 shows no action buttons)")
+
+
+def test_the_terminal_prints_the_reminder_and_reads_letters() -> None:
+    output = io.StringIO()
+    read_end, write_end = os.pipe()
+
+    async def main() -> list[str]:
+        with os.fdopen(read_end, "rb", buffering=0) as typed:
+            notifier = TerminalNotifier(output, typed)
+            os.write(write_end, b"s\n")  # typed before any reminder: not an answer
+            await asyncio.sleep(0.05)
+            await notifier.show("Time to move", "You have sat for 40 minutes.", ACTIONS)
+            await asyncio.sleep(0.05)
+            answers = []
+            for keys in (b"x\n", b" Z \n", b"k\n"):
+                os.write(write_end, keys)
+                await asyncio.sleep(0.05)
+            answers.append(await answer(notifier))
+            await assert_no_answer(notifier)  # one answer per reminder: "k" came too late
+            await notifier.show("Time to move", "", ACTIONS[::2])
+            os.write(write_end, b"z\nskip")  # snooze is not offered; "skip" spelled out
+            os.close(write_end)  # end of input completes the last line
+            answers.append(await answer(notifier))
+            await notifier.withdraw()
+            await notifier.close()
+            return answers
+
+    assert asyncio.run(main()) == ["snooze", "skip"]
+    text = output.getvalue()
+    assert text.startswith("\a\nTime to move\nYou have sat for 40 minutes.\n")
+    assert "[s] Start the break routine   [z] Snooze 5 min   [k] Skip" in text
+    assert "[s] Start the break routine   [k] Skip" in text
+
+
+def test_the_terminal_answers_from_a_file_through_a_thread(tmp_path: Any) -> None:
+    typed = tmp_path / "answers.txt"
+    typed.write_text("k\n")
+
+    async def main() -> str:
+        with typed.open("rb") as answers_from:
+            notifier = TerminalNotifier(io.StringIO(), answers_from)
+            await notifier.show("Time to move", "", ACTIONS)
+            return await answer(notifier)
+
+    assert asyncio.run(main()) == "skip"
+
+
+def test_the_fake_records_and_answers() -> None:
+    async def main() -> str:
+        notifier = FakeNotifier()
+        await notifier.show("Time to move", "body", ACTIONS)
+        notifier.answer("start")
+        await notifier.withdraw()
+        await notifier.close()
+        assert notifier.shown == [Shown("Time to move", "body", ACTIONS)]
+        assert (notifier.withdrawn, notifier.closed) == (1, True)
+        return await answer(notifier)
+
+    assert asyncio.run(main()) == "start"
