@@ -266,7 +266,7 @@ function sharpPain() {
   window.clearTimeout(timer);
   beep(300, 0.3);
   const last = following >= script.steps.length || script.steps[following].kind === "done";
-  $("btn-continue").textContent = last ? "Finish the session" : "Go on with the next exercise";
+  $("btn-continue").textContent = last ? `Finish the ${mode}` : "Go on with the next exercise";
   $("pain-stop-exercise").textContent = exerciseNames[exercise] || "this exercise";
   $("stage").hidden = true;
   $("pain-stop").hidden = false;
