@@ -61,11 +61,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture(scope="module")
 def xvfb() -> Iterator[str]:
-    """DISPLAY of a fresh Xvfb. -displayfd picks a free display and says when it is up."""
+    """DISPLAY of a fresh Xvfb. -displayfd picks a free display and says when it is up;
+    -noreset keeps it from resetting (and dropping new clients) whenever the last one
+    disconnects, which happens between tests."""
     binary = require_tool("Xvfb", XVFB_HINT)
     ready, tell = os.pipe()
+    screen = ("-screen", "0", "1024x768x24")
     process = subprocess.Popen(
-        [binary, "-displayfd", str(tell), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        [binary, "-displayfd", str(tell), *screen, "-nolisten", "tcp", "-noreset"],
         pass_fds=(tell,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
