@@ -145,11 +145,14 @@ def test_seated_time_adds_up_and_days_roll_over():
     assert state.today.day == tuesday.date()
 
 
-def test_a_gap_between_samples_is_not_counted_as_sitting():
+def test_seated_time_counts_across_gaps_shorter_than_a_natural_break_only():
     state = observe(BreakState(), MONDAY_9, Activity.ACTIVE, POLICY)
-    later = observe(state, MONDAY_9 + timedelta(minutes=2.5), Activity.ACTIVE, POLICY)
-    assert later.today is not None
-    assert later.today.seated_seconds == 0  # no samples in between: not known to be seated
+    reading = observe(state, MONDAY_9 + timedelta(minutes=2.5), Activity.ACTIVE, POLICY)
+    assert reading.today is not None
+    assert reading.today.seated_seconds == 150  # still at the desk, reading
+    away = observe(state, MONDAY_9 + timedelta(minutes=3.5), Activity.ACTIVE, POLICY)
+    assert away.today is not None
+    assert away.today.seated_seconds == 0  # that long without input was time away
 
 
 def test_next_check_is_when_the_interval_or_snooze_ends():

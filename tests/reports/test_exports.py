@@ -58,6 +58,7 @@ def test_csv_columns_and_times_in_your_zone(exported: data.Snapshot):
         "sitting",
         "note",
         "clearance",
+        "break",
     }
 
 
@@ -104,6 +105,7 @@ def test_csv_has_pain_sitting_sessions_and_exercises(exported: data.Snapshot):
     assert one("exercise", "sharp_pain")["detail"] == "plank set 1"
     assert one("note", "note")["value"] == "new chair at work"
     assert one("clearance", "cleared_after_sharp_pain")["value"] == "plank"
+    assert one("break", "movement_break")["value"] == "snoozed"
 
 
 def test_csv_quotes_text_with_commas_and_line_breaks(exported: data.Snapshot):

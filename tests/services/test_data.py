@@ -29,11 +29,13 @@ from hipflex.domain.assessment import (
     Thresholds,
     assess,
 )
+from hipflex.domain.breaks import Outcome
 from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.preferences import Preferences, Weekday
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign
 from hipflex.domain.tracking import (
+    BreakEvent,
     Clearance,
     ExerciseEntry,
     Note,
@@ -161,6 +163,7 @@ operations = st.lists(
         st.tuples(st.just("session"), sessions()),
         st.tuples(st.just("note"), texts, moments),
         st.tuples(st.just("clearance"), st.sampled_from(ExerciseId), moments),
+        st.tuples(st.just("break"), st.sampled_from(Outcome), moments, moments),
         st.tuples(st.just("preferences"), preferences(), moments),
     ),
     max_size=14,
@@ -204,6 +207,8 @@ def write(store: Store, ops: list[tuple[Any, ...]]) -> None:
                 store.add_note(Note(at, text))
             case ("clearance", exercise, at):
                 store.add_clearance(Clearance(exercise, at))
+            case ("break", outcome, at, saved_at):
+                store.add_break_event(BreakEvent(at, outcome), at=saved_at)
             case ("preferences", chosen, at):
                 store.save_preferences(chosen, at=at)
 
@@ -307,6 +312,7 @@ def fill(app: AppContext, clock: FixedClock) -> None:
     log_note(app, "new chair at work")
     clock.advance(15 * 24 * 3600)
     app.store.add_clearance(Clearance(ExerciseId.PLANK, clock.now()))
+    app.store.add_break_event(BreakEvent(clock.now(), Outcome.SNOOZED), at=clock.now())
     record_retest(
         app,
         AssessmentInput(
@@ -328,7 +334,7 @@ def test_snapshot_holds_everything_with_its_links(filled: AppContext):
     snapshot = data.snapshot(filled)
     assert data.describe(snapshot) == (
         "2 assessments, 1 programme block, 1 session, 1 pain rating, 1 sitting entry, "
-        "1 note and 1 cleared exercise"
+        "1 note, 1 cleared exercise and 1 movement break"
     )
     baseline, retest = snapshot.assessments
     (block,) = snapshot.blocks

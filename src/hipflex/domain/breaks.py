@@ -16,9 +16,6 @@ from hipflex.domain.preferences import BREAK_MINUTES_RANGE, WEEKDAYS, Weekday
 NATURAL_BREAK_MINUTES = 3.0
 SNOOZE_MINUTES = 5.0
 MAX_SNOOZES_IN_A_ROW = 2
-#: A gap between samples longer than this is time away (the computer slept, or the
-#: source stopped): a policy never counts it as sitting.
-MAX_SAMPLE_GAP_SECONDS = 120.0
 
 
 class Activity(StrEnum):
@@ -137,7 +134,7 @@ def observe(
     dnd: bool = False,
 ) -> BreakState:
     """One activity sample. Seated time counts between active samples closer together than
-    both the natural-break threshold and the longest plausible sample gap."""
+    the natural-break threshold; a longer gap (asleep, or no samples) is time away."""
     if state.last_sample is not None and at < state.last_sample:
         return state  # a clock stepping backwards: ignore the sample
     today, finished = _totals(state, at.date())
@@ -151,7 +148,7 @@ def observe(
             if natural and sitting_since is not None:
                 today = replace(today, natural_breaks=today.natural_breaks + 1)
             sitting_since = at
-        elif gap is not None and gap <= MAX_SAMPLE_GAP_SECONDS and last_active is not None:
+        elif gap is not None and gap < policy.natural_break.total_seconds() and last_active:
             seated = (
                 at - max(last_active, datetime.combine(at.date(), time(0), at.tzinfo))
             ).total_seconds()

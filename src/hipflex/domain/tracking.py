@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import fmean
 
+from hipflex.domain.breaks import Outcome
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Prescription, SessionSlot
 from hipflex.domain.progression import SessionPain, WeekSummary
@@ -140,6 +141,14 @@ class SittingEntry:
 class Note:
     at: datetime
     text: str
+
+
+@dataclass(frozen=True)
+class BreakEvent:
+    """What the user did with a movement-break reminder."""
+
+    at: datetime
+    outcome: Outcome
 
 
 @dataclass(frozen=True)

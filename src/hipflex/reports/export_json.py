@@ -63,6 +63,10 @@ def export_document(data: Snapshot, exported_at: datetime) -> dict[str, Any]:
         "clearances": [
             {"exercise_id": c.exercise_id.value, "at": _when(c.at)} for c in data.clearances
         ],
+        "break_events": [
+            {"at": _when(e.at), "outcome": e.outcome.value, "recorded_at": _when(saved)}
+            for e, saved in data.break_events
+        ],
     }
 
 

@@ -22,11 +22,13 @@ from hipflex.domain.assessment import (
     Thresholds,
     assess,
 )
+from hipflex.domain.breaks import Outcome
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Block, SessionSlot
 from hipflex.domain.preferences import Preferences, parse_weekdays
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign, SittingBand
 from hipflex.domain.tracking import (
+    BreakEvent,
     Clearance,
     ExerciseEntry,
     Note,
@@ -120,6 +122,14 @@ def _snapshot(root: JsonObject) -> Snapshot:
         clearances=tuple(
             Clearance(item.get("exercise_id", as_choice(ExerciseId)), item.get("at", as_moment))
             for item in root.objects("clearances")
+        ),
+        # Exports made before the reminders recorded breaks have no such list.
+        break_events=tuple(
+            (
+                BreakEvent(item.get("at", as_moment), item.get("outcome", as_choice(Outcome))),
+                item.get("recorded_at", as_moment),
+            )
+            for item in (root.objects("break_events") if "break_events" in root.data else [])
         ),
     )
 

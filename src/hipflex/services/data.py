@@ -54,6 +54,7 @@ _RECORD_NAMES = {
     "sitting": ("{count} sitting entry", "{count} sitting entries"),
     "notes": ("{count} note", "{count} notes"),
     "clearances": ("{count} cleared exercise", "{count} cleared exercises"),
+    "break_events": ("{count} movement break", "{count} movement breaks"),
     "preferences": ("your preferences", "your preferences"),
 }
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.tracking import (
+    BreakEvent,
     Clearance,
     ExerciseEntry,
     Note,
@@ -21,6 +22,7 @@ from hipflex.domain.tracking import (
 )
 from hipflex.store import rows
 from hipflex.store.models import (
+    BreakEventRow,
     ClearanceRow,
     ExerciseLogRow,
     NoteRow,
@@ -165,6 +167,21 @@ class LogStore:
         query = select(NoteRow).order_by(NoteRow.at, NoteRow.id)
         with self._reading() as session:
             return [rows.note(row) for row in session.scalars(query)]
+
+    def add_break_event(self, event: BreakEvent, *, at: datetime) -> None:
+        with self._writing() as session:
+            session.add(BreakEventRow(at=event.at, outcome=event.outcome.value, created_at=at))
+
+    def break_events(
+        self, *, since: datetime | None = None, until: datetime | None = None
+    ) -> list[BreakEvent]:
+        query = select(BreakEventRow).order_by(BreakEventRow.at, BreakEventRow.id)
+        if since is not None:
+            query = query.where(BreakEventRow.at >= since)
+        if until is not None:
+            query = query.where(BreakEventRow.at < until)
+        with self._reading() as session:
+            return [rows.break_event(row) for row in session.scalars(query)]
 
     def add_clearance(self, clearance: Clearance) -> None:
         with self._writing() as session:

@@ -215,3 +215,14 @@ class ClearanceRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     exercise_id: Mapped[str] = mapped_column(String(40))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BreakEventRow(Base):
+    """A movement-break reminder's outcome: done, skipped or snoozed."""
+
+    __tablename__ = "break_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -21,10 +21,12 @@ from hipflex.domain.assessment import (
     ThomasResult,
     Thresholds,
 )
+from hipflex.domain.breaks import Outcome
 from hipflex.domain.plan import Block, SessionSlot
 from hipflex.domain.preferences import Preferences, format_weekdays, parse_weekdays
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign, SittingBand
 from hipflex.domain.tracking import (
+    BreakEvent,
     Clearance,
     ExerciseEntry,
     Note,
@@ -38,6 +40,7 @@ from hipflex.store.models import (
     AssessmentRow,
     AssessmentSideRow,
     BlockRow,
+    BreakEventRow,
     ClearanceRow,
     ExerciseLogRow,
     NoteRow,
@@ -245,3 +248,7 @@ def note(row: NoteRow) -> Note:
 
 def clearance(row: ClearanceRow) -> Clearance:
     return Clearance(ExerciseId(row.exercise_id), row.at)
+
+
+def break_event(row: BreakEventRow) -> BreakEvent:
+    return BreakEvent(row.at, Outcome(row.outcome))

@@ -13,13 +13,21 @@ from hipflex.domain.assessment import RecordedAssessment
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Block
 from hipflex.domain.preferences import Preferences
-from hipflex.domain.tracking import Clearance, Note, PainRating, SessionLog, SittingEntry
+from hipflex.domain.tracking import (
+    BreakEvent,
+    Clearance,
+    Note,
+    PainRating,
+    SessionLog,
+    SittingEntry,
+)
 from hipflex.store import rows
 from hipflex.store.logs import session_log_rows
 from hipflex.store.models import (
     AssessmentRow,
     Base,
     BlockRow,
+    BreakEventRow,
     ClearanceRow,
     NoteRow,
     PainRatingRow,
@@ -75,6 +83,7 @@ class Snapshot:
     sitting: tuple[SittingEntry, ...] = ()
     notes: tuple[Note, ...] = ()
     clearances: tuple[Clearance, ...] = ()
+    break_events: tuple[tuple[BreakEvent, datetime], ...] = ()  # with when each was saved
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind (keys as in the JSON export)."""
@@ -86,6 +95,7 @@ class Snapshot:
             "sitting": len(self.sitting),
             "notes": len(self.notes),
             "clearances": len(self.clearances),
+            "break_events": len(self.break_events),
             "preferences": int(self.preferences is not None),
         }
 
@@ -128,6 +138,7 @@ def read_snapshot(session: Session) -> Snapshot:
     sitting = select(SittingLogRow).order_by(SittingLogRow.created_at, SittingLogRow.id)
     notes = select(NoteRow).order_by(NoteRow.at, NoteRow.id)
     clearances = select(ClearanceRow).order_by(ClearanceRow.at, ClearanceRow.id)
+    breaks = select(BreakEventRow).order_by(BreakEventRow.at, BreakEventRow.id)
     return Snapshot(
         preferences=None
         if saved is None
@@ -146,6 +157,7 @@ def read_snapshot(session: Session) -> Snapshot:
         sitting=tuple(rows.sitting_entry(r) for r in session.scalars(sitting)),
         notes=tuple(rows.note(r) for r in session.scalars(notes)),
         clearances=tuple(rows.clearance(r) for r in session.scalars(clearances)),
+        break_events=tuple((rows.break_event(r), r.created_at) for r in session.scalars(breaks)),
     )
 
 
@@ -170,6 +182,8 @@ def write_snapshot(store: Store, data: Snapshot) -> None:
         store.add_note(note)
     for clearance in data.clearances:
         store.add_clearance(clearance)
+    for event, saved in data.break_events:
+        store.add_break_event(event, at=saved)
 
 
 def _write_assessments_and_blocks(store: Store, data: Snapshot) -> None:
