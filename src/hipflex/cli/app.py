@@ -15,6 +15,7 @@ from hipflex.cli.data_cmd import data_app
 from hipflex.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, guarded
 from hipflex.cli.log_cmd import log_app
 from hipflex.cli.progress_cmd import progress as progress_command
+from hipflex.cli.remind_cmd import remind_app
 from hipflex.cli.report_cmd import report as report_command
 from hipflex.cli.serve_cmd import serve
 from hipflex.cli.session_cmd import movement_break, session
@@ -65,6 +66,7 @@ app.command("report")(guarded(report_command))
 app.command("session")(guarded(session))
 app.command("break")(guarded(movement_break))
 app.command("serve")(guarded(serve))
+app.add_typer(remind_app, name="remind")
 app.command(
     "retest", help="Repeat the self-tests and save them as a re-test of your current block."
 )(guarded(assess_cmd.assess))

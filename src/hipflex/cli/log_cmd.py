@@ -45,6 +45,10 @@ def sitting(
         str | None,
         typer.Option("--date", metavar="DATE", help="Which day: YYYY-MM-DD or yesterday."),
     ] = None,
+    measured: Annotated[
+        bool,
+        typer.Option("--measured", help="Measured at the computer (the reminder records it)."),
+    ] = False,
 ) -> None:
     """Record how many hours you sat on a day (today by default)."""
     from hipflex.domain.assessment import sitting_band
@@ -53,8 +57,11 @@ def sitting(
 
     app = open_app()
     try:
+        from hipflex.domain.tracking import SittingSource
+
         on = None if day is None else tracking.resolve_day(app, day)
-        entry = tracking.log_sitting(app, hours, on)
+        source = SittingSource.MEASURED if measured else SittingSource.ENTERED
+        entry = tracking.log_sitting(app, hours, on, source)
     finally:
         app.close()
     band = sitting_band(entry.hours).value.replace("_", " ")
@@ -112,6 +119,25 @@ def session(
     render_logged_session(logged)
 
 
+def movement_break(
+    outcome: Annotated[str, typer.Argument(metavar="OUTCOME", help="done, skipped or snoozed.")],
+    when: WhenOpt = None,
+) -> None:
+    """Record what you did with a movement-break reminder (the reminder does this)."""
+    from hipflex.domain.assessment import parse_choice
+    from hipflex.domain.breaks import Outcome
+    from hipflex.services import tracking
+    from hipflex.services.context import open_app
+
+    app = open_app()
+    try:
+        at = None if when is None else tracking.resolve_when(app, when)
+        event = tracking.log_break(app, parse_choice(Outcome, outcome, "break outcome"), at)
+    finally:
+        app.close()
+    print(f"Logged a movement break, {event.outcome.value}, at {event.at.astimezone():%H:%M}.")
+
+
 def note(text: Annotated[str, typer.Argument(help="What you want to remember.")]) -> None:
     """Keep a free note (it appears in your report)."""
     from hipflex.services import tracking
@@ -146,4 +172,5 @@ log_app.command("pain")(guarded(pain))
 log_app.command("sitting")(guarded(sitting))
 log_app.command("session")(guarded(session))
 log_app.command("note")(guarded(note))
+log_app.command("break")(guarded(movement_break))
 log_app.command("checked")(guarded(checked))

@@ -245,3 +245,29 @@ def answer(state: BreakState, outcome: Outcome, now: datetime, policy: BreakPoli
 def take_finished_days(state: BreakState) -> tuple[BreakState, tuple[DayTotals, ...]]:
     """Hand over the closed days (for the store's measured sitting hours)."""
     return replace(state, finished_days=()), state.finished_days
+
+
+def observe_reading(
+    state: BreakState,
+    now: datetime,
+    policy: BreakPolicy,
+    *,
+    idle_seconds: float | None,
+    locked: bool = False,
+    asleep: bool = False,
+    fullscreen: bool = False,
+) -> BreakState:
+    """A reading from an activity source ("idle for N seconds") as samples: the last input
+    as an active sample, then `now`. Without idle information (a plain timer) the user is
+    taken to be at the computer during the day."""
+    if asleep:
+        return observe(state, now, Activity.ASLEEP, policy)
+    if locked:
+        return observe(state, now, Activity.LOCKED, policy, dnd=True)
+    if idle_seconds is None:
+        return observe(state, now, Activity.ACTIVE, policy, dnd=fullscreen)
+    last_input = now - timedelta(seconds=max(0.0, idle_seconds))
+    if state.last_active is None or last_input > state.last_active:
+        state = observe(state, last_input, Activity.ACTIVE, policy, dnd=fullscreen)
+    activity = Activity.IDLE if idle_seconds > 0 else Activity.ACTIVE
+    return observe(state, now, activity, policy, dnd=fullscreen)

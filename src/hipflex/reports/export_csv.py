@@ -90,9 +90,7 @@ def observation_rows(data: Snapshot) -> list[Row]:
         Row(c.at, "clearance", "cleared_after_sharp_pain", c.exercise_id.value)
         for c in data.clearances
     )
-    rows.extend(
-        Row(e.at, "break", "movement_break", e.outcome.value) for e, _ in data.break_events
-    )
+    rows.extend(Row(e.at, "break", "movement_break", e.outcome.value) for e, _ in data.break_events)
     return rows
 
 

@@ -7,12 +7,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hipflex.domain.assessment import AssessmentInput, AssessmentKind, RecordedAssessment
+from hipflex.domain.breaks import Outcome
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Block, SessionSlot
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import WeekSummary
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.tracking import (
+    BreakEvent,
     Clearance,
     ExerciseEntry,
     Note,
@@ -197,6 +199,23 @@ def record_retest(app: AppContext, answers: AssessmentInput) -> AssessmentReport
     return record_assessment(
         app, answers, kind=AssessmentKind.RETEST, block_id=block.id, block_week=week
     )
+
+
+def log_break(app: AppContext, outcome: Outcome, when: datetime | None = None) -> BreakEvent:
+    """A movement-break reminder's outcome; never in the future."""
+    now = app.clock.now()
+    at = when or now
+    check_not_future(at, now, "the break time")
+    event = BreakEvent(at, outcome)
+    app.store.add_break_event(event, at=now)
+    return event
+
+
+def break_counts(app: AppContext, day: date) -> dict[Outcome, int]:
+    """How many breaks were done, skipped and snoozed on a day (the user's zone)."""
+    since = local_midnight(day, _zone(app)).astimezone(UTC)
+    events = app.store.break_events(since=since, until=since + timedelta(days=1))
+    return {outcome: sum(1 for e in events if e.outcome is outcome) for outcome in Outcome}
 
 
 def parse_day(text: str) -> date:
