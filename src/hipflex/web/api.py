@@ -17,6 +17,7 @@ from hipflex.domain.assessment import (
     parse_choice,
     parse_ids,
 )
+from hipflex.domain.breaks import Outcome
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign
 from hipflex.domain.session import script_to_json
@@ -242,7 +243,40 @@ def finish_session(log_id: int, body: FinishBody, app: Context) -> Json:
     return {"session_id": log_id, "finished": True}
 
 
+class SharpPainBody(_Body):
+    exercise_id: str
+    side: Literal["left", "right"] | None = None
+
+
+@router.post("/break/sharp-pain", status_code=201, summary="Sharp pain during a break")
+def break_sharp_pain(body: SharpPainBody, app: Context) -> Json:
+    exercise = parse_choice(ExerciseId, body.exercise_id, "exercise")
+    guided.report_sharp_pain(app, exercise, None if body.side is None else Side(body.side))
+    return {"exercise_id": exercise.value, "paused": True}
+
+
 # Logs
+
+
+class BreakBody(_Body):
+    outcome: Literal["done", "skipped", "snoozed"]
+    when: dt.datetime | None = None
+
+
+class CheckedBody(_Body):
+    exercise_id: str
+
+
+@router.post("/logs/checked", summary="A clinician checked a paused exercise: it returns")
+def log_checked(body: CheckedBody, app: Context) -> Json:
+    cleared = tracking.clear_exercise(app, parse_choice(ExerciseId, body.exercise_id, "exercise"))
+    return {"exercise_id": cleared.exercise_id.value, "paused": False}
+
+
+@router.post("/logs/breaks", status_code=201, summary="A movement-break reminder's outcome")
+def log_break(body: BreakBody, app: Context) -> Json:
+    event = tracking.log_break(app, Outcome(body.outcome), _aware(body.when))
+    return {"outcome": event.outcome.value, "at": event.at.isoformat()}
 
 
 class PainBody(_Body):

@@ -55,6 +55,15 @@ function problem(text) {
 }
 
 function postEntry(step, sharpPain) {
+  if (mode === "break" && sharpPain && step.exercise_id) {
+    // A break is not logged as a session, but sharp pain in it pauses the stretch.
+    posting = posting.then(async () => {
+      const body = { exercise_id: step.exercise_id, side: step.side };
+      const result = await api("POST", "/api/v1/break/sharp-pain", body);
+      if (!result.ok) problem(`The sharp pain was not saved: ${result.message}`);
+    });
+    return;
+  }
   if (mode !== "session" || logId === null || !step.exercise_id) return;
   const body = {
     exercise_id: step.exercise_id,
