@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from hipflex.cli.session_run import sharp_pain_advice
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
+from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.session import Script
 from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource
@@ -30,8 +32,8 @@ NO_VOICE = "Spoken cues need espeak-ng, which is not installed: playing silently
 def run(
     *args: str, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The command's result, with the terminal bells (BEL) taken out of its output."""
-    result = subprocess.run(
+    """The command's result (its output is a pipe: no terminal bells in it)."""
+    return subprocess.run(
         [str(HIPFLEX), *args],
         input=stdin,
         stdin=subprocess.DEVNULL if stdin is None else None,
@@ -41,8 +43,6 @@ def run(
         check=False,
         env=env,
     )
-    result.stdout = result.stdout.replace("\a", "")
-    return result
 
 
 def assessed() -> None:
@@ -68,6 +68,28 @@ def script_of(log: SessionLog) -> Script:
         return guided.choose_session(app, log.slot.value).script
     finally:
         app.close()
+
+
+def stamp(script: Script, index: int) -> str:
+    """The plain player's [mm:ss] for a step: its place in the script."""
+    seconds = sum(step.seconds for step in script.steps[:index])
+    return f"[{seconds // 60:02d}:{seconds % 60:02d}]"
+
+
+def interrupt(slot: str, holds: int) -> guided.Interrupted:
+    """A guided session of `slot` left unfinished after `holds` holds or sets."""
+    app = open_app()
+    try:
+        chosen = guided.choose_session(app, slot)
+        log_id = guided.begin(app, chosen, pain_before=4)
+        for step in [s for s in chosen.script.steps if s.records][:holds]:
+            guided.record_step(app, log_id, step)
+        stopped = guided.interrupted(app)
+    finally:
+        app.close()
+    assert stopped is not None
+    assert stopped.log.id == log_id
+    return stopped
 
 
 def entries_for(script: Script) -> list[ExerciseEntry]:
@@ -96,15 +118,22 @@ def test_a_whole_session_is_logged_with_pain_before_and_after():
     script = script_of(log)
     expected = entries_for(script)
     assert list(log.entries) == expected
+    assert "\a" not in result.stdout  # the output is not a terminal: no bells
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{script.name}: about ")
-    assert lines[-2].endswith("] Session finished.")
+    assert lines[0].endswith(
+        "Type a command and Enter: p pause, r resume, n skip, b back, s sharp pain, q quit."
+    )
+    assert lines[-2] == f"{script.name} finished."
     assert lines[-1] == (
         f"Session complete: {len(expected)} of {len(expected)} holds and sets done, all saved."
     )
-    titles = [s.title for s in script.steps if s.seconds]
-    shown = [line.split("] ", 1)[1] for line in lines if line.startswith("[")]
-    assert [t.rsplit(" (", 1)[0] for t in shown[:-1]] == titles
+    shown = [line for line in lines if line.startswith("[")]
+    assert shown == [
+        f"{stamp(script, i)} {step.title} ({step.seconds} s)"
+        for i, step in enumerate(script.steps)
+        if step.seconds
+    ]
 
 
 def test_q_on_standard_input_stops_the_session_and_closes_its_log():
@@ -113,11 +142,28 @@ def test_q_on_standard_input_stops_the_session_and_closes_its_log():
         "session", "morning", "--plain", "--speed", "500", "--pain-before", "1", stdin="q\n"
     )
     assert result.returncode == 0, result.stderr
-    assert "Session stopped." in result.stdout
+    assert "\nMorning session stopped.\n" in result.stdout
     assert "Session stopped: 0 of 6 holds and sets done, all saved." in result.stdout
     [log] = stored_logs()
     assert log.ended_at is not None  # stopped on purpose: not offered to resume
     assert (log.pain_before, log.pain_after, log.entries) == (1, None, ())
+
+
+def test_commands_typed_as_words_on_standard_input():
+    assessed()
+    # "stop" is not sharp pain: an unknown command; "skip" skips the lead-in, "quit" stops
+    result = run(
+        "session", "morning", "--plain", "--speed", "500", "--pain-before", "1",
+        stdin="stop\nskip\nquit\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("  (unknown command: p, r, n, b, s or q)") == 1
+    assert "STOP" not in result.stdout
+    assert "\nMorning session stopped.\n" in result.stdout
+    [log] = stored_logs()
+    assert log.ended_at is not None
+    assert log.entries == ()
+    assert log.sharp_pain == frozenset()
 
 
 def test_break_plays_and_logs_nothing():
@@ -125,8 +171,11 @@ def test_break_plays_and_logs_nothing():
     result = run("break", "--plain", "--speed", "500")
     assert result.returncode == 0, result.stderr
     assert "  Stand up." in result.stdout
-    assert "Standing quad and hip flexor stretch, left side (30 s)" in result.stdout
-    assert "Standing quad and hip flexor stretch, right side (30 s)" in result.stdout
+    assert "[00:03] A short walk (30 s)" in result.stdout
+    assert "[00:33] Standing quad and hip flexor stretch, left side (30 s)" in result.stdout
+    assert "[01:03] Standing quad and hip flexor stretch, right side (30 s)" in result.stdout
+    assert "[01:33] 10 glute squeezes (20 s)" in result.stdout
+    assert "\nMovement break finished.\n" in result.stdout
     assert result.stdout.rstrip().endswith("Break done. Back to work, and well done for moving.")
     assert stored_logs() == []
 
@@ -206,20 +255,116 @@ def test_session_without_an_assessment_says_what_to_do(cli: Cli):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: sharp pain in `hipflex break` says the exercise 'is paused in your plan', "
-    "but the break records nothing (NoRecorder), so the plan keeps it",
-)
 def test_sharp_pain_in_a_break_is_recorded():
     assessed()
     # skip the lead-in and the walk, then sharp pain in the standing stretch
     result = run("break", "--plain", "--speed", "500", stdin="n\nn\ns\n")
     assert result.returncode == 0, result.stderr
-    assert "STOP: sharp pain." in result.stdout
-    assert "paused in your plan" in result.stdout
+    advice = sharp_pain_advice(ExerciseId.STANDING_QUAD_HIP_FLEXOR)
+    assert f"  STOP: sharp pain. {advice}\n" in result.stdout
+    assert "paused in your plan" in advice
+    assert "`hipflex log checked standing_quad_hip_flexor` brings it back." in advice
+    assert result.stdout.rstrip().endswith("Break done. Back to work, and well done for moving.")
     app = open_app()
     try:
-        assert ExerciseId.STANDING_QUAD_HIP_FLEXOR in tracking.paused_exercises(app)
+        assert tracking.paused_exercises(app) == {ExerciseId.STANDING_QUAD_HIP_FLEXOR}
+        # that is all the break logs: one guided log holding the sharp pain alone, closed,
+        # and not a session done
+        [log] = app.store.session_logs()
     finally:
         app.close()
+    assert log.source is SessionSource.GUIDED
+    assert log.slot is None
+    assert log.ended_at is not None
+    assert log.entries == (
+        ExerciseEntry(
+            ExerciseId.STANDING_QUAD_HIP_FLEXOR, Side.LEFT, skipped=True, sharp_pain=True
+        ),
+    )
+    assert not log.done
+    # it is not offered as a session to resume; the next session leaves the stretch out
+    assert "standing_quad_hip_flexor" not in run("session", "--plain", "--speed", "500").stdout
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: sharp pain in a break pauses the standing stretch in the plan, but the "
+    "next break (guided.break_session(), also the web's) still guides that stretch",
+)
+def test_after_sharp_pain_in_a_break_the_next_break_leaves_the_stretch_out():
+    assessed()
+    first = run("break", "--plain", "--speed", "500", stdin="n\nn\ns\n")
+    assert first.returncode == 0, first.stderr
+    result = run("break", "--plain", "--speed", "500")
+    assert result.returncode == 0, result.stderr
+    assert "  A short walk." in result.stdout
+    assert "Standing quad and hip flexor stretch" not in result.stdout
+
+
+def test_session_of_another_slot_without_a_terminal_starts_it_and_closes_the_old_one():
+    assessed()
+    old = interrupt("morning", holds=2).log
+    result = run(
+        "session", "evening", "--plain", "--speed", "500", "--pain-before", "3",
+        "--pain-after", "2",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    app = open_app()
+    try:
+        evening = guided.choose_session(app, "evening").script
+        assert guided.interrupted(app) is None
+    finally:
+        app.close()
+    assert result.stdout.splitlines()[0].startswith(f"{evening.name}: about ")
+    assert next(line for line in result.stdout.splitlines() if line.startswith("[")) == (
+        f"[00:00] {evening.steps[0].title} ({evening.steps[0].seconds} s)"
+    )
+    closed, new = stored_logs()
+    assert closed.id == old.id
+    assert closed.ended_at is not None  # closed as it stood
+    assert closed.pain_after is None
+    assert closed.entries == old.entries
+    assert len(closed.entries) == 2
+    assert new.slot is SessionSlot.EVENING
+    assert (new.pain_before, new.pain_after) == (3, 2)
+    assert list(new.entries) == entries_for(evening)
+
+
+def test_session_of_the_same_slot_without_a_terminal_resumes_it():
+    assessed()
+    stopped = interrupt("morning", holds=2)
+    result = run("session", "Morning", "--plain", "--speed", "500", "--pain-after", "1")
+    assert result.returncode == 0, result.stderr
+    [log] = stored_logs()
+    assert log.id == stopped.log.id
+    assert log.ended_at is not None
+    assert (log.pain_before, log.pain_after) == (4, 1)
+    script = script_of(log)
+    assert list(log.entries) == entries_for(script)
+    shown = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    at = stopped.resume_at
+    assert script.steps[at].title == "Half-kneeling hip flexor stretch, left side: hold 2 of 2"
+    # the stamp is where the step stands in the script, as if never stopped
+    assert shown[0] == f"{stamp(script, at)} {script.steps[at].title} (30 s)"
+    assert shown[0].startswith("[01:30] ")
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("midday", "there is no midday session in your plan (yours: morning, evening)"),
+        ("noon", "unknown session 'noon' (choose from: morning, midday, evening)"),
+    ],
+)
+def test_a_bad_session_name_leaves_the_interrupted_session_to_resume(
+    cli: Cli, name: str, message: str
+):
+    assessed()
+    old = interrupt("morning", holds=2).log
+    result = cli("session", name, "--plain")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"hipflex: error: {message}"
+    [log] = stored_logs()
+    assert log.id == old.id
+    assert log.ended_at is None  # still there to resume
+    assert log.entries == old.entries

@@ -11,8 +11,17 @@ from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInpu
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Programme, SessionSlot
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side
-from hipflex.domain.session import Script, Step, StepCompleted, StepKind, start, tick
-from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource
+from hipflex.domain.session import (
+    Script,
+    Step,
+    StepCompleted,
+    StepKind,
+    script_from_json,
+    script_to_json,
+    start,
+    tick,
+)
+from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource, week_summary
 from hipflex.services import guided, programme, tracking
 from hipflex.services.assessments import record_assessment
 from hipflex.services.clock import FixedClock
@@ -394,3 +403,88 @@ def test_break_session_has_the_standing_stretch_on_each_side():
     assert all(step.cues for step in steps)
     tilt = stretch[0].cues[0].text
     assert "Tuck your tailbone" in tilt
+    # only the stretch is an exercise: the walk and the squeezes are things to do, not
+    # rests (the players say MOVE and ring the bell) and not logged
+    assert [(s.kind, s.title) for s in steps] == [
+        (StepKind.LEAD_IN, "Movement break"),
+        (StepKind.ACTIVITY, "A short walk"),
+        (StepKind.HOLD, "Standing quad and hip flexor stretch, left side"),
+        (StepKind.HOLD, "Standing quad and hip flexor stretch, right side"),
+        (StepKind.ACTIVITY, "10 glute squeezes"),
+        (StepKind.DONE, "Done"),
+    ]
+    assert not any(s.kind is StepKind.REST for s in steps)
+    assert [s.title for s in steps if s.records] == [s.title for s in stretch]
+    assert [c.text for c in steps[1].cues] == ["A short walk."]
+    assert (
+        stretch[0]
+        .cues[0]
+        .text.startswith("Standing quad and hip flexor stretch, left side. Tuck your tailbone")
+    )
+
+
+def test_break_titles_start_with_a_capital():
+    titles = [s.title for s in guided.break_session().script.steps]
+    assert all(title[0].isupper() or title[0].isdigit() for title in titles)
+
+
+def test_the_break_script_survives_a_round_trip_with_its_activities():
+    script = guided.break_session().script
+    assert script_from_json(script_to_json(script)) == script
+    assert [s["kind"] for s in script_to_json(script)["steps"]][1] == "activity"
+
+
+def test_sharp_pain_in_a_break_pauses_the_stretch_but_is_not_a_session_done(
+    planned: AppContext, clock: FixedClock
+):
+    guided.report_sharp_pain(planned, ExerciseId.STANDING_QUAD_HIP_FLEXOR, Side.RIGHT)
+
+    log = only_log(planned)
+    assert log.source is SessionSource.GUIDED
+    assert log.slot is None
+    assert log.started_at == log.ended_at == clock.now()
+    assert log.entries == (
+        ExerciseEntry(
+            ExerciseId.STANDING_QUAD_HIP_FLEXOR, Side.RIGHT, skipped=True, sharp_pain=True
+        ),
+    )
+    assert not log.done
+    assert log.sharp_pain == {ExerciseId.STANDING_QUAD_HIP_FLEXOR}
+    assert tracking.paused_exercises(planned) == {ExerciseId.STANDING_QUAD_HIP_FLEXOR}
+    assert guided.interrupted(planned) is None  # closed: nothing to resume
+    # the plan leaves the stretch out until it is checked
+    morning = guided.choose_session(planned, "morning").script
+    assert ExerciseId.STANDING_QUAD_HIP_FLEXOR not in morning.exercise_ids()
+    assert ExerciseId.HALF_KNEELING_HIP_FLEXOR in morning.exercise_ids()
+
+    # adherence: it is not a session done
+    assert week_summary(1, 14, planned.store.session_logs(), []).sessions_done == 0
+    view = programme.plan_week(planned)
+    assert view.block is not None
+    [week] = tracking.logged_weeks(planned, view.block, 1, view.preferences)
+    assert (week.sessions_done, week.adherence) == (0, 0.0)
+
+    # a real session done the same week counts once, the break's log not at all
+    clock.advance(60)
+    chosen = guided.choose_session(planned, "morning")
+    log_id = guided.begin(planned, chosen, pain_before=None)
+    play_to_the_end(planned, log_id, chosen.script)
+    guided.finish(planned, log_id, pain_after=None)
+    [week] = tracking.logged_weeks(planned, view.block, 1, view.preferences)
+    assert week.sessions_done == 1
+    assert tracking.paused_exercises(planned) == {ExerciseId.STANDING_QUAD_HIP_FLEXOR}
+
+
+def test_cleared_after_a_break_s_sharp_pain_the_stretch_is_back(
+    planned: AppContext, clock: FixedClock
+):
+    guided.report_sharp_pain(planned, ExerciseId.STANDING_QUAD_HIP_FLEXOR, None)
+    clock.advance(HOUR)
+    assert ExerciseId.STANDING_QUAD_HIP_FLEXOR not in (
+        guided.choose_session(planned, "morning").script.exercise_ids()
+    )
+    tracking.clear_exercise(planned, ExerciseId.STANDING_QUAD_HIP_FLEXOR)
+    assert tracking.paused_exercises(planned) == frozenset()
+    assert ExerciseId.STANDING_QUAD_HIP_FLEXOR in (
+        guided.choose_session(planned, "morning").script.exercise_ids()
+    )

@@ -8,13 +8,12 @@ from rich.console import Console
 from rich.prompt import Confirm, Prompt
 
 from hipflex.cli.session_run import (
-    SHARP_PAIN_ADVICE,
-    NoRecorder,
     Recorder,
     SpeedClock,
     StdinKeys,
     Voice,
     run_plain,
+    sharp_pain_advice,
 )
 from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import ExerciseId, Side
@@ -22,6 +21,19 @@ from hipflex.domain.session import Player, Script, Step, StepKind
 from hipflex.domain.tracking import check_pain
 from hipflex.services import guided
 from hipflex.services.context import AppContext, open_app
+
+
+class BreakRecorder:
+    """A break is not logged as a session, but sharp pain in it is (it pauses the stretch)."""
+
+    def __init__(self, app: AppContext) -> None:
+        self.app = app
+
+    def completed(self, step: Step) -> None:
+        """Nothing to log for a completed part of a break."""
+
+    def sharp_pain(self, exercise_id: ExerciseId, side: Side | None) -> None:
+        guided.report_sharp_pain(self.app, exercise_id, side)
 
 
 class StoreRecorder:
@@ -98,8 +110,8 @@ def _after(
         choices = [e.value for e in script.exercise_ids()]
         which = Prompt.ask("Which exercise?", choices=choices, console=console)
         recorder.sharp_pain(ExerciseId(which), None)
-    if recorder.reported:
-        console.print(f"[bold red]{SHARP_PAIN_ADVICE}[/bold red]")
+    for exercise_id in sorted(recorder.reported):
+        console.print(sharp_pain_advice(exercise_id), style="bold red")
     return pain_after
 
 
@@ -133,6 +145,14 @@ def run_guided_session(
     app = open_app()
     try:
         stopped = guided.interrupted(app)
+        other = (
+            stopped is not None
+            and name is not None
+            and stopped.log.slot is not None
+            and stopped.log.slot.value != name.strip().lower()
+        )
+        if other and resume is None:
+            resume = False  # you asked for another session: start that one
         if stopped is not None and resume is None:
             resume = not _interactive() or Confirm.ask(
                 f"You stopped your {stopped.script.name.lower()} before the end. Resume it?",
@@ -144,9 +164,9 @@ def run_guided_session(
             script, index, log_id = stopped.script, stopped.resume_at, stopped.log.id
             pain_before = stopped.log.pain_before
         else:
+            chosen = guided.choose_session(app, name)  # a bad name must not close the old one
             if stopped is not None:
                 guided.abandon(app, stopped.log)
-            chosen = guided.choose_session(app, name)
             script, index = chosen.script, 0
             if pain_before is None and _interactive():
                 pain_before = _ask_pain(console, "How is your low back pain right now?")
@@ -165,7 +185,16 @@ def run_guided_session(
 def run_break(*, plain: bool, voice: bool, speed: float) -> None:
     console = Console()
     chosen = guided.break_session()
-    _play(
-        chosen.script, NoRecorder(), index=0, plain=plain, voice=_voice(voice, console), speed=speed
-    )
+    app = open_app()
+    try:
+        _play(
+            chosen.script,
+            BreakRecorder(app),
+            index=0,
+            plain=plain,
+            voice=_voice(voice, console),
+            speed=speed,
+        )
+    finally:
+        app.close()
     console.print("Break done. Back to work, and well done for moving.")

@@ -3,6 +3,7 @@ line-by-line player for screen readers and dumb terminals."""
 
 from __future__ import annotations
 
+import os
 import select
 import shutil
 import subprocess
@@ -30,20 +31,33 @@ from hipflex.domain.session import (
     tick,
 )
 
-#: Plain-mode commands, typed then Enter (the full-screen player takes single keys).
-PLAIN_KEYS = {
+#: Plain-mode commands, a letter or a word, then Enter (the full-screen player takes keys).
+#: Only whole commands count: "stop" or "skipping" are not read as "s" (sharp pain).
+PLAIN_COMMANDS = {
     "p": Control.PAUSE,
+    "pause": Control.PAUSE,
     "r": Control.RESUME,
+    "resume": Control.RESUME,
     "n": Control.SKIP,
+    "next": Control.SKIP,
+    "skip": Control.SKIP,
     "b": Control.BACK,
+    "back": Control.BACK,
     "q": Control.QUIT,
+    "quit": Control.QUIT,
     "s": Control.SHARP_PAIN,
+    "sharp": Control.SHARP_PAIN,
+    "pain": Control.SHARP_PAIN,
+    "sharp pain": Control.SHARP_PAIN,  # as the intro words it
 }
-SHARP_PAIN_ADVICE = (
-    "Sharp pain is not normal in a stretch or an exercise. That exercise has stopped and is "
-    "paused in your plan; please have it checked by a doctor or physiotherapist. When they "
-    "say it is fine, `hipflex log checked ID` brings it back."
-)
+
+
+def sharp_pain_advice(exercise_id: ExerciseId) -> str:
+    return (
+        "Sharp pain is not normal in a stretch or an exercise. That exercise has stopped and "
+        "is paused in your plan; please have it checked by a doctor or physiotherapist. When "
+        f"they say it is fine, `hipflex log checked {exercise_id.value}` brings it back."
+    )
 
 
 class Clock(Protocol):
@@ -136,27 +150,40 @@ class KeySource(Protocol):
 
 
 class StdinKeys:
-    """Lines from standard input, waited for with select (no polling)."""
+    """Lines from standard input, waited for with select (no polling). It reads the file
+    descriptor itself, so lines arriving together (a paste, a pipe) are all seen."""
 
     def __init__(self, stream: TextIO = sys.stdin) -> None:
-        self.stream: TextIO | None = stream
+        self.fd: int | None = stream.fileno()
+        self.buffer = b""
 
     @property
     def closed(self) -> bool:
-        return self.stream is None
+        return self.fd is None and b"\n" not in self.buffer
+
+    def _line(self) -> str | None:
+        if b"\n" not in self.buffer:
+            return None
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.decode(errors="replace")
 
     def wait(self, timeout: float | None) -> str | None:
-        if self.stream is None:
+        line = self._line()
+        if line is not None:
+            return line
+        if self.fd is None:
             time.sleep(timeout if timeout is not None else 0.5)
             return None
-        ready, _, _ = select.select([self.stream], [], [], timeout)
+        ready, _, _ = select.select([self.fd], [], [], timeout)
         if not ready:
             return None
-        line = self.stream.readline()
-        if not line:  # end of input: play on without commands
-            self.stream = None
-            return None
-        return line.rstrip("\n")
+        chunk = os.read(self.fd, 4096)
+        if not chunk:  # end of input: play on without commands
+            self.fd = None
+            if self.buffer:
+                self.buffer += b"\n"
+        self.buffer += chunk
+        return self._line()
 
 
 def run_plain(
@@ -170,30 +197,33 @@ def run_plain(
     voice: Voice | None = None,
 ) -> Player:
     """Play a script as plain lines: one line per step and per cue, commands typed."""
+    starts = [sum(step.seconds for step in script.steps[:i]) for i in range(len(script.steps))]
+    bells = out.isatty()  # a bell character is noise in a log or for a screen reader
 
     def bell() -> None:
-        out.write("\a")
+        if bells:
+            out.write("\a")
 
     def show(outputs: Sequence[Output]) -> None:
         for output in outputs:
             if isinstance(output, StepStarted) and output.step.seconds:
-                label = _clock_label(clock.now())
+                label = _clock_label(starts[output.index])
                 out.write(f"[{label}] {output.step.title} ({output.step.seconds} s)\n")
             elif isinstance(output, CueDue):
                 out.write(f"  {output.cue.text}\n")
             elif isinstance(output, StepSkipped) and output.step.records:
                 out.write(f"  (skipped: {output.step.title})\n")
             elif isinstance(output, SharpPain):
-                out.write(f"  STOP: sharp pain. {SHARP_PAIN_ADVICE}\n")
+                out.write(f"  STOP: sharp pain. {sharp_pain_advice(output.exercise_id)}\n")
             elif isinstance(output, Finished):
                 done = "stopped" if output.quit else "finished"
-                out.write(f"[{_clock_label(clock.now())}] Session {done}.\n")
+                out.write(f"{script.name} {done}.\n")
         out.flush()
         run_outputs(script, outputs, recorder, bell=bell, voice=voice)
 
     out.write(
-        f"{script.name}: about {round(script.total_seconds / 60)} min. Type a letter and Enter: "
-        "p pause, r resume, n skip, b back, s sharp pain, q quit.\n"
+        f"{script.name}: about {round(script.total_seconds / 60)} min. Type a command and "
+        "Enter: p pause, r resume, n skip, b back, s sharp pain, q quit.\n"
     )
     player, outputs = start(script, clock.now(), index)
     show(outputs)
@@ -202,18 +232,20 @@ def run_plain(
             player, outputs = control(player, Control.RESUME, clock.now())
         deadline = player.next_deadline()
         line = keys.wait(None if deadline is None else deadline / clock.speed)
-        command = "" if line is None else line.strip().lower()[:1]
+        command = "" if line is None else " ".join(line.lower().split())
         if not command:  # the timeout, or Enter alone: time passes
             player, outputs = tick(player, clock.now())
-        else:
-            action = PLAIN_KEYS.get(command)
-            if action is Control.PAUSE and player.paused:
-                action = Control.RESUME
-            if action is None:
-                out.write("  (unknown command: p, r, n, b, s or q)\n")
-                continue
-            player, outputs = control(player, action, clock.now())
-            if action in (Control.PAUSE, Control.RESUME):
-                out.write("  Paused. Type r to resume.\n" if player.paused else "  Resumed.\n")
+            show(outputs)
+            continue
+        action = PLAIN_COMMANDS.get(command)
+        if action is Control.PAUSE and player.paused:
+            action = Control.RESUME
+        if action is None:
+            out.write("  (unknown command: p, r, n, b, s or q)\n")
+            continue
+        was_paused = player.paused
+        player, outputs = control(player, action, clock.now())
+        if player.paused != was_paused:
+            out.write("  Paused. Type r to resume.\n" if player.paused else "  Resumed.\n")
         show(outputs)
     return player

@@ -10,10 +10,12 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Digits, Footer, ProgressBar, Static
 
-from hipflex.cli.session_run import SHARP_PAIN_ADVICE, Clock, Recorder, Voice, run_outputs
+from hipflex.cli.session_run import Clock, Recorder, Voice, run_outputs
+from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.session import (
     Control,
     CueDue,
@@ -22,6 +24,7 @@ from hipflex.domain.session import (
     Script,
     SharpPain,
     StepKind,
+    StepStarted,
     control,
     start,
     tick,
@@ -34,6 +37,7 @@ STATE_WORDS = {
     StepKind.SET: "REPS",
     StepKind.REST: "REST",
     StepKind.CHANGE: "NEXT EXERCISE",
+    StepKind.ACTIVITY: "MOVE",
     StepKind.DONE: "DONE",
 }
 
@@ -69,7 +73,7 @@ class SessionApp(App[Player]):
     ]
     DEFAULT_CSS = """
     #title { text-style: bold; padding: 0 1; }
-    #cue { padding: 0 1; height: 3; }
+    #cue { padding: 0 1; height: auto; min-height: 2; }
     #clock { align: center middle; height: 5; }
     #countdown { width: auto; }
     #state { text-style: bold; text-align: center; }
@@ -95,6 +99,7 @@ class SessionApp(App[Player]):
         self.player: Player | None = None
         self.last_cue = ""
         self.warning = ""
+        self.pained: ExerciseId | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -118,6 +123,8 @@ class SessionApp(App[Player]):
 
     def advance(self) -> None:
         """Let session time pass (called by the screen's timer, and by tests)."""
+        if not self.is_running:
+            return
         if self.player is not None and not self.player.finished:
             self.player, outputs = tick(self.player, self.clock.now())
             self._handle(outputs)
@@ -133,9 +140,22 @@ class SessionApp(App[Player]):
             if isinstance(output, CueDue):
                 self.last_cue = output.cue.text
             elif isinstance(output, SharpPain):
-                self.warning = f"STOP: sharp pain. {SHARP_PAIN_ADVICE}"
+                self.pained = output.exercise_id
+                self.warning = (
+                    "STOP: sharp pain. This exercise is paused in your plan: have it checked "
+                    f"before doing it again (then `hipflex log checked {output.exercise_id}`)."
+                )
+            elif (
+                isinstance(output, StepStarted)
+                and output.step.records
+                and output.step.exercise_id != self.pained
+            ):
+                self.warning = ""  # the next exercise has begun: its cues matter now
         run_outputs(self.script, outputs, self.recorder, bell=self.bell, voice=self.voice)
-        self._render()
+        try:
+            self._render()
+        except NoMatches:  # the screen is already gone (the app is closing)
+            return
         if self.player is not None and self.player.finished:
             self.exit(self.player)
 
@@ -184,8 +204,14 @@ class SessionApp(App[Player]):
         self._control(Control.SHARP_PAIN)
 
     def action_quit_session(self) -> None:
+        was_paused = self.player is not None and self.player.paused
+        if not was_paused:
+            self._control(Control.PAUSE)  # the clock stops while you decide
+
         def answered(stop: bool | None) -> None:
             if stop:
                 self._control(Control.QUIT)
+            elif not was_paused:
+                self._control(Control.RESUME)
 
         self.push_screen(ConfirmQuit(), answered)

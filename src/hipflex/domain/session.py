@@ -36,6 +36,7 @@ class StepKind(StrEnum):
     SET = "set"  # a set of repetitions on one side, paced by the cues
     REST = "rest"  # between holds or sets: switch sides, breathe
     CHANGE = "change"  # on to the next exercise
+    ACTIVITY = "activity"  # something to do that is not logged (a movement break's walk)
     DONE = "done"
 
 

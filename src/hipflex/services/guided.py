@@ -82,27 +82,38 @@ def break_session() -> GuidedSession:
     steps: list[Step] = [Step(StepKind.LEAD_IN, 3, "Movement break", (Cue(0, "Stand up."),))]
     for part in BREAK_ROUTINE:
         title = break_step_title(part)
-        exercise = (
-            ExerciseId.STANDING_QUAD_HIP_FLEXOR
-            if part.activity is BreakActivity.HIP_FLEXOR_STRETCH
-            else None
-        )
+        title = title[:1].upper() + title[1:]
+        stretch = part.activity is BreakActivity.HIP_FLEXOR_STRETCH
+        exercise = ExerciseId.STANDING_QUAD_HIP_FLEXOR if stretch else None
+        tilt = load_content().exercise(exercise).cues[0] if exercise else None
         sides: tuple[Side | None, ...] = tuple(Side) if part.per_side else (None,)
         for side in sides:
             words = title if side is None else f"{title}, {side.value} side"
-            cue = load_content().exercise(exercise).cues[0] if exercise else None
             steps.append(
                 Step(
-                    StepKind.HOLD if exercise else StepKind.REST,
+                    StepKind.HOLD if stretch else StepKind.ACTIVITY,
                     part.seconds,
                     words,
-                    (Cue(0, f"{words}." + (f" {cue}" if cue else "")),),
+                    (Cue(0, f"{words}." + (f" {tilt}" if tilt else "")),),
                     exercise,
                     side,
                 )
             )
     steps.append(Step(StepKind.DONE, 0, "Done", (Cue(0, "Back to work. Well done."),)))
     return GuidedSession(Script("Movement break", tuple(steps)), None)
+
+
+def report_sharp_pain(app: AppContext, exercise_id: ExerciseId, side: Side | None) -> None:
+    """Sharp pain outside a logged session (a movement break): still logged, so the
+    exercise is paused in the plan until checked. It does not count as a session done."""
+    now = app.clock.now()
+    log = SessionLog(
+        started_at=now,
+        ended_at=now,
+        source=SessionSource.GUIDED,
+        entries=(ExerciseEntry(exercise_id, side, skipped=True, sharp_pain=True),),
+    )
+    app.store.add_session_log(log, at=now)
 
 
 def begin(app: AppContext, guided: GuidedSession, pain_before: int | None) -> int:
