@@ -286,11 +286,6 @@ def test_sharp_pain_in_a_break_is_recorded():
     assert "standing_quad_hip_flexor" not in run("session", "--plain", "--speed", "500").stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: sharp pain in a break pauses the standing stretch in the plan, but the "
-    "next break (guided.break_session(), also the web's) still guides that stretch",
-)
 def test_after_sharp_pain_in_a_break_the_next_break_leaves_the_stretch_out():
     assessed()
     first = run("break", "--plain", "--speed", "500", stdin="n\nn\ns\n")

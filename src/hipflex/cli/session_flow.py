@@ -184,9 +184,9 @@ def run_guided_session(
 
 def run_break(*, plain: bool, voice: bool, speed: float) -> None:
     console = Console()
-    chosen = guided.break_session()
     app = open_app()
     try:
+        chosen = guided.break_session(app)
         _play(
             chosen.script,
             BreakRecorder(app),

@@ -76,15 +76,21 @@ def choose_session(app: AppContext, name: str | None = None) -> GuidedSession:
     return GuidedSession(script_for(chosen), chosen.slot)
 
 
-def break_session() -> GuidedSession:
+def break_session(app: AppContext | None = None) -> GuidedSession:
     """The desk micro-routine of a movement break, as a script for the same player (it is
-    not logged as a session: the reminders keep their own record of breaks)."""
+    not logged as a session: the reminders keep their own record of breaks). A stretch
+    paused after sharp pain is left out until it has been checked."""
+    from hipflex.services.tracking import paused_exercises
+
+    paused = frozenset() if app is None else paused_exercises(app)
     steps: list[Step] = [Step(StepKind.LEAD_IN, 3, "Movement break", (Cue(0, "Stand up."),))]
     for part in BREAK_ROUTINE:
         title = break_step_title(part)
         title = title[:1].upper() + title[1:]
         stretch = part.activity is BreakActivity.HIP_FLEXOR_STRETCH
         exercise = ExerciseId.STANDING_QUAD_HIP_FLEXOR if stretch else None
+        if exercise in paused:
+            continue
         tilt = load_content().exercise(exercise).cues[0] if exercise else None
         sides: tuple[Side | None, ...] = tuple(Side) if part.per_side else (None,)
         for side in sides:

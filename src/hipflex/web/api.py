@@ -191,8 +191,8 @@ def session_script(
 
 
 @router.get("/break/script", summary="The movement-break routine as a script")
-def break_script() -> Json:
-    return script_to_json(guided.break_session().script)
+def break_script(app: Context) -> Json:
+    return script_to_json(guided.break_session(app).script)
 
 
 @router.post("/sessions", status_code=201, summary="Start a guided session (opens its log)")

@@ -44,5 +44,5 @@ def session_page(request: Request, app: Context, slot: str | None = None) -> Res
 
 
 @router.get("/break")
-def break_page(request: Request) -> Response:
-    return _render_player(request, "break", guided.break_session())
+def break_page(request: Request, app: Context) -> Response:
+    return _render_player(request, "break", guided.break_session(app))
