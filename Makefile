@@ -28,7 +28,7 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	@touch $@ $(RUN_STAMP)
 
 run: $(RUN_STAMP)
-	$(BIN)/hipflex assess
+	$(BIN)/hipflex serve
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src tests bench
