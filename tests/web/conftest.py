@@ -161,6 +161,26 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A live server with data on every page (for pages that are only looked at): a tight
+    assessment, a logged session, pain ratings and sitting hours."""
+    folder = tmp_path_factory.mktemp("seeded")
+    with LiveServer(folder, RunningClock(MONDAY_MORNING)) as server:
+        with TestClient(server.app) as api:
+            arm_csrf(api)
+            record_tight(api)
+            for path, body in (
+                ("logs/pain", {"score": 5}),
+                ("logs/sitting", {"hours": 8.5}),
+                ("logs/notes", {"text": "stiff after a long meeting"}),
+                ("logs/sessions", {"slot": "morning", "pain_before": 5, "pain_after": 4}),
+            ):
+                response = api.post(f"{API}/{path}", json=body)
+                assert response.status_code == 201, response.text
+        yield server
+
+
 # A real browser: Debian's Chromium, driven by Playwright (never a downloaded browser).
 
 
@@ -188,8 +208,11 @@ def browser(chromium: Browser) -> Browser:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    """A fresh desktop page (1280 px, light); console errors fail the test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    """A fresh desktop page (1280 px, light); console errors fail the test. Reduced motion
+    turns off the pages' colour transitions, so a theme switch shows at once."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="light", reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
     new_page = context.new_page()
     errors: list[str] = []
@@ -199,9 +222,9 @@ def page(browser: Browser) -> Iterator[Page]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-def shot(page: Page, name: str) -> Path:
-    """Keep a full-page screenshot as a test artefact."""
+def shot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """Keep a screenshot as a test artefact (the whole page, or the first screen)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

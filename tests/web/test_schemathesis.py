@@ -36,17 +36,37 @@ def api_schema(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
         yield schema
 
 
+@pytest.fixture
+def drawing_schema(api_schema: Any) -> Any:
+    """The same, without the coverage phase: each valid call draws a chart or a PDF."""
+    api_schema.config.phases.coverage.enabled = False
+    return api_schema
+
+
+#: Operations that draw a chart or a PDF each time: few inputs to vary, slow to answer.
+DRAWN = r"/(report\.\{kind\}|charts/\{name\}\.svg|calendar\.ics|exports/\{kind\})$"
+
 schema = schemathesis.pytest.from_fixture("api_schema")
-FUZZ = settings(
-    max_examples=15,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=list(HealthCheck),
-    database=None,
-)
+drawing = schemathesis.pytest.from_fixture("drawing_schema")
 
 
-@schema.exclude(path_regex=KNOWN_5XX).parametrize()
-@FUZZ
+def fuzz(max_examples: int) -> settings:
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+
+
+@schema.exclude(path_regex=f"{KNOWN_5XX}|{DRAWN}").parametrize()
+@fuzz(15)
 def test_no_operation_answers_with_a_server_error(case: Any) -> None:
+    case.call_and_validate(checks=[not_a_server_error])
+
+
+@drawing.include(path_regex=DRAWN).parametrize()
+@fuzz(5)
+def test_no_download_answers_with_a_server_error(case: Any) -> None:
     case.call_and_validate(checks=[not_a_server_error])
