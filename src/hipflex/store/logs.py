@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from hipflex.domain.errors import NotFound
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.tracking import (
     BreakEvent,
@@ -83,6 +84,9 @@ class LogStore:
         row = rows.entry_row(entry, at)
         row.session_id = session_id
         with self._writing() as session:
+            if session.get(SessionLogRow, session_id) is None:
+                msg = f"there is no session {session_id}"
+                raise NotFound(msg)
             session.add(row)
 
     def finish_session_log(
@@ -96,8 +100,8 @@ class LogStore:
         with self._writing() as session:
             row = session.get(SessionLogRow, session_id)
             if row is None:
-                msg = f"no session log {session_id}"
-                raise LookupError(msg)
+                msg = f"there is no session {session_id}"
+                raise NotFound(msg)
             row.ended_at = ended_at
             row.pain_after = pain_after
             if note:

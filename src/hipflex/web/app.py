@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipflex import __version__
 from hipflex.config import Settings
-from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.domain.errors import BadInput, HipflexError, NotFound
 from hipflex.services.clock import Clock, SystemClock
 from hipflex.services.context import AppContext, StoreUnavailable
 from hipflex.services.programme import NoAssessment
@@ -29,6 +29,7 @@ API_PREFIX = "/api/v1"
 #: Domain errors -> HTTP status, in one place.
 STATUS_FOR: tuple[tuple[type[Exception], int], ...] = (
     (BadInput, 422),
+    (NotFound, 404),
     (NoAssessment, 409),
     (StoreUnavailable, 503),
     (BodyTooLarge, 413),
