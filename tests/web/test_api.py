@@ -10,7 +10,6 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
@@ -289,26 +288,18 @@ def test_sharp_pain_entry_pauses_the_exercise_in_the_plan(client: TestClient):
     assert "half_kneeling_hip_flexor" in ok(client.get(f"{API}/progress"))["paused_exercises"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an entry for a session log that does not exist is a 500 (IntegrityError "
-    "from the foreign key); services.guided.record_entry should raise a domain error (404)",
-)
-def test_an_entry_for_an_unknown_session_is_a_4xx(client: TestClient):
+def test_an_entry_for_an_unknown_session_is_a_404(client: TestClient):
     record_tight(client)
     response = client.post(f"{API}/sessions/9999/entries", json={"exercise_id": "plank"})
-    assert 400 <= response.status_code < 500
+    assert response.status_code == 404
+    assert response.json()["detail"] == "there is no session 9999"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: finishing a session log that does not exist is a 500 (LookupError from "
-    "store.finish_session_log is not a domain error, so no status is mapped for it)",
-)
-def test_finishing_an_unknown_session_is_a_4xx(client: TestClient):
+def test_finishing_an_unknown_session_is_a_404(client: TestClient):
     record_tight(client)
     response = client.post(f"{API}/sessions/9999/finish", json={})
-    assert 400 <= response.status_code < 500
+    assert response.status_code == 404
+    assert response.json()["detail"] == "there is no session 9999"
 
 
 # Logs
