@@ -302,6 +302,41 @@ def test_finishing_an_unknown_session_is_a_404(client: TestClient):
     assert response.json()["detail"] == "there is no session 9999"
 
 
+def test_sharp_pain_in_a_break_pauses_the_stretch_until_checked(client: TestClient):
+    record_tight(client)
+    body = {"exercise_id": "standing_quad_hip_flexor", "side": "right"}
+    paused = ok(client.post(f"{API}/break/sharp-pain", json=body), 201)
+    assert paused == {"exercise_id": "standing_quad_hip_flexor", "paused": True}
+    assert "standing_quad_hip_flexor" in ok(client.get(f"{API}/progress"))["paused_exercises"]
+    ids = {e["id"] for s in ok(client.get(f"{API}/plan"))["sessions"] for e in s["exercises"]}
+    assert "standing_quad_hip_flexor" not in ids
+
+    checked = ok(client.post(f"{API}/logs/checked", json={"exercise_id": body["exercise_id"]}))
+    assert checked == {"exercise_id": "standing_quad_hip_flexor", "paused": False}
+    assert ok(client.get(f"{API}/progress"))["paused_exercises"] == []
+    ids = {e["id"] for s in ok(client.get(f"{API}/plan"))["sessions"] for e in s["exercises"]}
+    assert "standing_quad_hip_flexor" in ids
+    again = client.post(f"{API}/logs/checked", json={"exercise_id": body["exercise_id"]})
+    assert again.status_code == 422
+    assert "not paused" in again.json()["detail"]
+
+
+def test_break_outcomes_are_logged(client: TestClient):
+    record_tight(client)
+    done = ok(client.post(f"{API}/logs/breaks", json={"outcome": "done"}), 201)
+    assert done == {"outcome": "done", "at": "2026-11-02T09:00:00+00:00"}
+    ok(
+        client.post(
+            f"{API}/logs/breaks",
+            json={"outcome": "snoozed", "when": "2026-11-02T09:30:00+01:00"},
+        ),
+        201,
+    )
+    events = context_of(client).store.break_events()
+    assert sorted(e.outcome.value for e in events) == ["done", "snoozed"]
+    assert client.post(f"{API}/logs/breaks", json={"outcome": "ignored"}).status_code == 422
+
+
 # Logs
 
 
@@ -459,6 +494,9 @@ def test_openapi_lists_every_route(client: TestClient):
         "/sessions",
         "/sessions/{log_id}/entries",
         "/sessions/{log_id}/finish",
+        "/break/sharp-pain",
+        "/logs/checked",
+        "/logs/breaks",
         "/logs/pain",
         "/logs/sitting",
         "/logs/notes",

@@ -16,11 +16,6 @@ from hipflex.services.clock import FixedClock
 from hipflex.web.app import create_app
 from tests.web.conftest import API, CSRF_HEADER, arm_csrf, record_tight, web_settings
 
-#: Operations with a known 5xx on an unknown session log id: the strict xfail tests in
-#: test_api.py pin it (an xfail mark on a schemathesis test breaks pytest's summary);
-#: drop this exclusion when they start passing.
-KNOWN_5XX = r"/sessions/\{log_id\}/(entries|finish)$"
-
 
 @pytest.fixture
 def api_schema(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
@@ -60,7 +55,7 @@ def fuzz(max_examples: int) -> settings:
     )
 
 
-@schema.exclude(path_regex=f"{KNOWN_5XX}|{DRAWN}").parametrize()
+@schema.exclude(path_regex=DRAWN).parametrize()
 @fuzz(15)
 def test_no_operation_answers_with_a_server_error(case: Any) -> None:
     case.call_and_validate(checks=[not_a_server_error])
