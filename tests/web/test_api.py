@@ -10,10 +10,12 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
 from hipflex.domain.tracking import SessionSource
+from hipflex.services import timezones
 from hipflex.services.clock import FixedClock
 from tests.web.conftest import API, TIGHT_ASSESSMENT, context_of, record_tight
 
@@ -165,6 +167,29 @@ def test_today_has_the_timeline_and_what_comes_next(client: TestClient):
     assert starts == sorted(starts)
     assert today["next"] is not None
     assert today["next"]["start"] >= today["now"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug (speed): services.timezones.system_zone_name walks the whole time zone "
+    "database (zoneinfo.available_timezones) three times per plan; without a time zone "
+    "preference that is about 3/4 of the time of GET /today (bench/web_bench.py)",
+)
+def test_a_request_does_not_walk_the_time_zone_database_again(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    record_tight(client)
+    ok(client.get(f"{API}/today"))
+    walks: list[int] = []
+    walk = timezones.available_timezones
+
+    def counted() -> set[str]:
+        walks.append(1)
+        return walk()
+
+    monkeypatch.setattr(timezones, "available_timezones", counted)
+    ok(client.get(f"{API}/today"))
+    assert walks == []
 
 
 def test_preferences_get_and_put(client: TestClient):
