@@ -161,7 +161,7 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
         yield server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A live server with data on every page (for pages that are only looked at): a tight
     assessment, a logged session, pain ratings and sitting hours."""

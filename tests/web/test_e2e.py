@@ -258,3 +258,19 @@ def test_the_theme_toggle_is_remembered(live_server: LiveServer, page: Page):
     page.goto(f"{live_server.url}/exercises")
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     expect(page.locator("#theme-toggle")).to_have_attribute("aria-pressed", "true")
+
+
+def test_the_wizard_works_without_javascript(live_server: LiveServer, browser: Browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/assess")
+    answer_safety(page)
+    fill_sitting(page)
+    fill_tight_thomas(page)
+    fill_tight_extension(page)
+    page.click("#wizard-submit")
+    page.wait_for_url(f"{live_server.url}/plan")
+    expect(page.locator("#card-half_kneeling_hip_flexor")).to_be_visible()
+    context.close()
+    (recorded,) = live_server.context.store.assessments()
+    assert recorded.assessment.safe_to_exercise

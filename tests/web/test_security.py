@@ -99,6 +99,47 @@ def test_the_cookie_is_set_once_strict_and_readable_by_the_page(local: TestClien
     assert "set-cookie" not in fresh.get("/").headers  # kept, not rotated per request
 
 
+TIGHT_FORM = {
+    **{f"red_flag_{flag}": "no" for flag in (
+        "saddle_numbness", "bladder_bowel", "leg_weakness", "trauma", "systemic", "night_pain"
+    )},
+    "sitting_hours": "9",
+    "thomas_left_thigh": "raised",
+    "thomas_left_knee": "70",
+    "thomas_right_thigh": "raised",
+    "thomas_right_knee": "72",
+    "extension_left_degrees": "5",
+    "extension_left_compensated": "no",
+    "extension_right_degrees": "6",
+    "extension_right_compensated": "no",
+    "kind": "baseline",
+}  # fmt: skip
+
+
+def test_the_wizard_form_without_javascript_needs_its_csrf_field(local: TestClient):
+    token = local.headers.pop(CSRF_HEADER)
+    refused = local.post("/assess", data=TIGHT_FORM, follow_redirects=False)
+    assert refused.status_code == 403
+    assert context_of(local).store.assessments() == []
+    wrong = local.post(
+        "/assess", data={**TIGHT_FORM, "csrf_token": "forged"}, follow_redirects=False
+    )
+    assert wrong.status_code == 403
+    saved = local.post("/assess", data={**TIGHT_FORM, "csrf_token": token}, follow_redirects=False)
+    assert saved.status_code == 303
+    assert saved.headers["location"] == "/plan"
+    (recorded,) = context_of(local).store.assessments()
+    assert recorded.assessment.sitting_hours == 9
+
+
+def test_the_wizard_form_with_a_red_flag_goes_to_the_safety_page(local: TestClient):
+    token = local.headers.pop(CSRF_HEADER)
+    form = {**TIGHT_FORM, "red_flag_night_pain": "yes", "csrf_token": token}
+    response = local.post("/assess", data=form, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/safety"
+
+
 def test_a_form_post_may_carry_the_token_as_a_field(local: TestClient):
     """The CSRF check reads `csrf_token` from a form body when there is no header."""
     token = local.headers.pop(CSRF_HEADER)
