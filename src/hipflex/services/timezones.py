@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hipflex.domain.errors import BadInput
 
@@ -31,8 +31,18 @@ def system_zone_name() -> str:
         target = str(localtime.resolve())
         if "zoneinfo/" in target:
             candidates.append(target.split("zoneinfo/", 1)[1])
-    known = available_timezones()
-    return next((name for name in candidates if name in known), FALLBACK_ZONE)
+    return next((name for name in candidates if _known(name)), FALLBACK_ZONE)
+
+
+def _known(name: str) -> bool:
+    """An IANA zone name (looked up directly: listing every zone is slow)."""
+    if not name or name.startswith("/") or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def zone_for(preferred: str | None) -> ZoneInfo:
