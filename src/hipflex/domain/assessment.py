@@ -246,7 +246,7 @@ def assess_thomas(side: Side, observed: ThomasInput, thresholds: Thresholds) -> 
         return ThomasFinding(ThomasResult.NOT_TESTED)
     where = f"Thomas test, {side} side"
     if observed.knee_flexion_deg is None:
-        msg = f"{where}: give the knee bend angle too (--knee-{side})"
+        msg = f"{where}: give the knee bend angle too"
         raise BadInput(msg)
     _check_range(f"{where}: the knee bend", observed.knee_flexion_deg, KNEE_RANGE_DEG, " deg")
     raised: bool | None = None if observed.thigh is None else observed.thigh is ThighPosition.RAISED
@@ -262,7 +262,7 @@ def assess_thomas(side: Side, observed: ThomasInput, thresholds: Thresholds) -> 
             raise BadInput(msg)
         raised = raised_by_angle
     if raised is None:
-        msg = f"{where}: say whether the thigh stays flat or rises (--thomas-{side})"
+        msg = f"{where}: say whether the thigh stays flat or rises, or give its angle"
         raise BadInput(msg)
     result = classify_thomas(
         raised, observed.knee_flexion_deg, knee_floor_deg=thresholds.knee_floor_deg

@@ -33,6 +33,7 @@ from hipflex.services.context import AppContext
 from hipflex.services.timezones import zone_for
 
 MAX_NOTE_LENGTH = 2000
+OLDEST_LOG = timedelta(days=3653)  # a backfilled day older than ten years is a typo
 
 
 def _zone(app: AppContext) -> ZoneInfo:
@@ -70,6 +71,9 @@ def log_sitting(
     on = day or today
     if on > today:
         msg = f"the date {on.isoformat()} is in the future"
+        raise BadInput(msg)
+    if on < today - OLDEST_LOG:
+        msg = f"the date {on.isoformat()} is more than ten years ago"
         raise BadInput(msg)
     entry = SittingEntry(on, check_sitting_hours(hours), source, now)
     app.store.add_sitting(entry)
