@@ -8,14 +8,9 @@ import io
 import logging
 import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import pytest
-from dbus_fast import Variant
-from dbus_fast.aio import MessageBus
-from dbus_fast.annotations import DBusInt32, DBusSignature, DBusStr, DBusUInt32
-from dbus_fast.service import ServiceInterface, dbus_method, dbus_signal
 
 from hipflex.reminders.notifier import (
     ACTIONS,
@@ -28,89 +23,9 @@ from hipflex.reminders.notifier import (
     choose_notifier,
 )
 from hipflex.reminders.sources import Unavailable
+from tests.reminders.conftest import NotifyCall, TestNotificationServer, serve
 
-NOTIFICATIONS = "org.freedesktop.Notifications"
-PATH = "/org/freedesktop/Notifications"
 QUIET_SECONDS = 0.2  # how long "no answer arrives" is watched for
-
-
-@dataclass(frozen=True)
-class NotifyCall:
-    app_name: str
-    replaces_id: int
-    summary: str
-    body: str
-    actions: list[str]
-    hints: dict[str, Any]
-    expire_timeout: int
-
-
-class TestNotificationServer(ServiceInterface):
-    """Records Notify calls and hands out ids; the test sends the user's answers."""
-
-    __test__ = False
-
-    def __init__(self, capabilities: tuple[str, ...] = ("actions", "body")) -> None:
-        super().__init__(NOTIFICATIONS)
-        self.calls: list[NotifyCall] = []
-        self.closed_by_call: list[int] = []
-        self.capabilities = capabilities
-        self._last_id = 0
-
-    @dbus_method(name="Notify")
-    def notify(  # noqa: PLR0917 - the specification's argument list
-        self,
-        app_name: DBusStr,
-        replaces_id: DBusUInt32,
-        app_icon: DBusStr,
-        summary: DBusStr,
-        body: DBusStr,
-        actions: Annotated[list[str], DBusSignature("as")],
-        hints: Annotated[dict[str, Variant], DBusSignature("a{sv}")],
-        expire_timeout: DBusInt32,
-    ) -> DBusUInt32:
-        assert app_icon == ""
-        plain_hints = {name: value.value for name, value in hints.items()}
-        self.calls.append(
-            NotifyCall(app_name, replaces_id, summary, body, actions, plain_hints, expire_timeout)
-        )
-        if replaces_id:
-            return replaces_id
-        self._last_id += 1
-        return self._last_id
-
-    @dbus_method(name="GetCapabilities")
-    def get_capabilities(self) -> Annotated[list[str], DBusSignature("as")]:
-        return list(self.capabilities)
-
-    @dbus_method(name="GetServerInformation")
-    def get_server_information(self) -> Annotated[list[str], DBusSignature("ssss")]:
-        return ["test-notifications", "hipflex tests", "1.0", "1.2"]
-
-    # No "-> None": dbus-fast would read the string "None" as a D-Bus signature.
-    @dbus_method(name="CloseNotification")
-    def close_notification(self, notification: DBusUInt32):  # type: ignore[no-untyped-def]
-        self.closed_by_call.append(notification)
-        self.notification_closed(notification, 3)
-
-    @dbus_signal(name="ActionInvoked")
-    def action_invoked(
-        self, notification: int, action: str
-    ) -> Annotated[list[Any], DBusSignature("us")]:
-        return [notification, action]
-
-    @dbus_signal(name="NotificationClosed")
-    def notification_closed(
-        self, notification: int, reason: int
-    ) -> Annotated[list[Any], DBusSignature("uu")]:
-        return [notification, reason]
-
-
-async def serve(address: str, server: TestNotificationServer) -> MessageBus:
-    bus = await MessageBus(bus_address=address).connect()
-    bus.export(PATH, server)
-    await bus.request_name(NOTIFICATIONS)
-    return bus
 
 
 def with_server(
