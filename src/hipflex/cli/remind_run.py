@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from hipflex.domain.breaks import BreakPolicy, Quiet
-from hipflex.domain.errors import HipflexError
+from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.domain.preferences import parse_weekdays, parse_work_hours
 from hipflex.reminders import install
 from hipflex.reminders.daemon import (
@@ -46,6 +46,18 @@ def _preferences() -> dict[str, object]:
     return loaded
 
 
+def parse_quiet(period: str) -> Quiet:
+    """'12:00-13:00' -> a quiet period within one day."""
+    start, end = parse_work_hours(period)
+    if end <= start:
+        msg = (
+            f"the quiet period '{period}' must end after it starts, within one day "
+            "(for a night, give two: 22:00-23:59 and 00:00-07:00)"
+        )
+        raise BadInput(msg)
+    return Quiet(start, end)
+
+
 def policy_from(
     preferences: dict[str, object], *, natural_break: float = 3.0, quiet: Sequence[str] = ()
 ) -> BreakPolicy:
@@ -56,7 +68,7 @@ def policy_from(
         work_days=parse_weekdays(str(preferences["work_days"])),
         work_start=start,
         work_end=end,
-        quiet=tuple(Quiet(*parse_work_hours(period)) for period in quiet),
+        quiet=tuple(parse_quiet(period) for period in quiet),
     )
 
 
@@ -84,11 +96,14 @@ async def _run(
     )
     status_path = folder / STATUS_FILE
     status = StatusWriter(status_path, source.name, type(notifier).__name__, clock.now())
-    loop = Loop(source, notifier, CliRecorder(), TerminalLauncher(), policy, clock, status)
+    loop = Loop(
+        source, notifier, CliRecorder(zone=clock.zone), TerminalLauncher(), policy, clock, status
+    )
     print(
         f"hipflex reminders: a break after {policy.interval_minutes} minutes of sitting, "
         f"{policy.work_start:%H:%M}-{policy.work_end:%H:%M}; activity from {source.name}. "
-        "Ctrl+C stops."
+        "Ctrl+C stops.",
+        flush=True,
     )
     stop = asyncio.Event()
     running = asyncio.get_running_loop()
@@ -111,7 +126,7 @@ def run_daemon(
 ) -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     for period in quiet or ():  # a bad quiet period is reported before anything starts
-        parse_work_hours(period)
+        parse_quiet(period)
     lock = install.hold_lock(folder)
     if lock is None:
         print("The hipflex reminder is already running (see `hipflex remind status`).")

@@ -15,11 +15,11 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from hipflex.domain.breaks import (
@@ -78,10 +78,18 @@ class Launcher(Protocol):
 
 
 class CliRecorder:
-    """Records through `hipflex log ...` in a child process: the daemon stays small."""
+    """Records through `hipflex log ...` in a child process: the daemon stays small.
 
-    def __init__(self, command: Sequence[str] | None = None) -> None:
+    Times go as `YYYY-MM-DD HH:MM` in the user's zone (what `--when` reads), never later
+    than the real time: `hipflex log` refuses the future, and a sped-up clock runs ahead.
+    """
+
+    def __init__(self, command: Sequence[str] | None = None, zone: tzinfo | None = None) -> None:
         self.command = list(command or [sys.executable, "-m", "hipflex"])
+        self.zone = zone
+
+    def _real_now(self) -> datetime:
+        return datetime.now(self.zone) if self.zone is not None else datetime.now(UTC).astimezone()
 
     async def _run(self, *args: str) -> None:
         process = await asyncio.create_subprocess_exec(
@@ -95,11 +103,13 @@ class CliRecorder:
             log.warning("could not record (%s): %s", " ".join(args), error.decode().strip())
 
     async def outcome(self, at: datetime, outcome: Outcome) -> None:
-        await self._run("log", "break", outcome.value, "--when", at.isoformat())
+        when = min(at, self._real_now().astimezone(at.tzinfo))
+        await self._run("log", "break", outcome.value, "--when", f"{when:%Y-%m-%d %H:%M}")
 
     async def day(self, totals: DayTotals) -> None:
         hours = f"{min(24.0, totals.seated_hours):.2f}"
-        await self._run("log", "sitting", hours, "--date", totals.day.isoformat(), "--measured")
+        day = min(totals.day, self._real_now().date())
+        await self._run("log", "sitting", hours, "--date", day.isoformat(), "--measured")
 
 
 class TerminalLauncher:
@@ -129,11 +139,14 @@ class StatusWriter:
     notifier: str
     started_at: datetime
 
-    def write(self, state: BreakState, now: datetime, policy: BreakPolicy) -> None:
+    def write(
+        self, state: BreakState, now: datetime, policy: BreakPolicy, *, wakeups: int = 0
+    ) -> None:
         today = state.today
         due = next_check(state, now, policy)
         data = {
             "pid": os.getpid(),
+            "wakeups": wakeups,
             "started_at": self.started_at.isoformat(),
             "updated_at": now.isoformat(),
             "source": self.source,
@@ -199,6 +212,27 @@ class Loop:
     status: StatusWriter | None = None
     sample_seconds: float = SAMPLE_SECONDS
     wakeups: int = 0
+    _recording: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
+
+    def _record(self, work: Coroutine[Any, Any, None]) -> None:
+        """Record in the background, one record after the other (in order), so the loop never
+        waits on the store: a slow `hipflex log` delays no sample and no answer."""
+        previous = self._recording
+
+        async def after_previous() -> None:
+            if previous is not None:
+                await previous
+            try:
+                await work
+            except Exception:
+                log.exception("could not record")
+
+        self._recording = asyncio.create_task(after_previous())
+
+    async def _recorded(self) -> None:
+        """Wait for every record started so far."""
+        if self._recording is not None:
+            await self._recording
 
     async def _handle(self, state: BreakState, reply: str, now: datetime) -> BreakState:
         outcome = {
@@ -211,7 +245,7 @@ class Loop:
         if outcome is Outcome.SNOOZED and not can_snooze(state, self.policy):
             outcome = Outcome.SKIPPED
         state = answer(state, outcome, now, self.policy)
-        await self.recorder.outcome(now, outcome)
+        self._record(self.recorder.outcome(now, outcome))
         if reply == "start":
             await self.launcher.start_break()
         log.info("break %s", outcome.value)
@@ -227,6 +261,7 @@ class Loop:
                 self.wakeups += 1
                 now = self.clock.now()
                 reading = await self.source.read()
+                was_reminding = state.reminding
                 state = observe_reading(
                     state,
                     now,
@@ -236,13 +271,15 @@ class Loop:
                     asleep=reading.asleep,
                     fullscreen=reading.fullscreen,
                 )
+                if was_reminding and not state.reminding:  # back from a natural break
+                    await self.notifier.withdraw()
                 state, closed = take_finished_days(state)
                 for totals in closed:
-                    await self.recorder.day(totals)
+                    self._record(self.recorder.day(totals))
                 if state.today is not None and (
                     recorded_at is None or now - recorded_at >= RECORD_EVERY
                 ):
-                    await self.recorder.day(state.today)
+                    self._record(self.recorder.day(state.today))
                     recorded_at = now
                 if break_due(state, now, self.policy):
                     actions = [
@@ -251,10 +288,13 @@ class Loop:
                     await self.notifier.show(TITLE, reminder_body(state, now), actions)
                     state = reminded(state)
                 if self.status is not None:
-                    self.status.write(state, now, self.policy)
+                    self.status.write(state, now, self.policy, wakeups=self.wakeups)
                 due = next_check(state, now, self.policy)
                 wait = self.sample_seconds
-                if due is not None and not state.reminding:
+                # Only a due time ahead shortens the wait: one already passed without a
+                # reminder (full screen, after hours, a quiet period) waits for the next
+                # sample, or the loop would wake every second until it ends.
+                if due is not None and due > now and not state.reminding:
                     wait = min(wait, max(1.0, (due - now).total_seconds()))
                 changed = asyncio.create_task(self.source.wait_for_change(wait / self.clock.speed))
                 await asyncio.wait(
@@ -270,5 +310,6 @@ class Loop:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             if state.today is not None:  # what was counted today is kept
-                await self.recorder.day(state.today)
+                self._record(self.recorder.day(state.today))
+            await self._recorded()
         return state
