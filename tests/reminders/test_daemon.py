@@ -20,12 +20,12 @@ import pytest
 from hipflex.domain.breaks import BreakPolicy, BreakState, DayTotals, Outcome, Quiet
 from hipflex.reminders.daemon import (
     ACTIONS_ALL,
-    STATUS_FILE,
     TITLE,
     Loop,
     StatusWriter,
     resumed_state,
 )
+from hipflex.reminders.install import STATUS_FILE
 from hipflex.reminders.notifier import ACTIONS, DISMISSED, EXPIRED, FakeNotifier, Shown
 from hipflex.reminders.sources import FakeSource, Reading, wait_event
 

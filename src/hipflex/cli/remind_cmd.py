@@ -78,10 +78,14 @@ def remind(
 
         install_or_uninstall(install=install)
         return
-    from hipflex.cli.remind_run import run_daemon
+    from hipflex.cli.remind_run import exec_daemon
 
-    run_daemon(
-        data_folder(), terminal=terminal, speed=speed, natural_break=natural_break, quiet=quiet
+    exec_daemon(
+        data_folder(),
+        terminal=terminal,
+        speed=speed,
+        natural_break=natural_break,
+        quiet=quiet or [],
     )
 
 

@@ -42,7 +42,6 @@ log = logging.getLogger("hipflex.reminders")
 
 SAMPLE_SECONDS = 60.0  # at most one wake-up a minute while nothing happens
 RECORD_EVERY = timedelta(hours=1)  # today's seated time goes to the store this often
-STATUS_FILE = "remind-status.json"
 TITLE = "Time to move"
 ACTIONS_ALL = (("start", "Start the break routine"), ("snooze", "Snooze 5 min"), ("skip", "Skip"))
 

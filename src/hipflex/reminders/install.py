@@ -16,7 +16,9 @@ from typing import IO
 
 UNIT_NAME = "hipflex-remind.service"
 DESKTOP_NAME = "hipflex-remind.desktop"
+# The daemon's files in the data folder: its single-instance lock and its status.
 LOCK_FILE = "remind.lock"
+STATUS_FILE = "remind-status.json"
 
 
 def config_home(environ: Mapping[str, str]) -> Path:

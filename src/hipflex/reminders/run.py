@@ -1,0 +1,192 @@
+"""Running the reminder daemon: `python -m hipflex.reminders [options]`.
+
+`hipflex remind` checks its options and then replaces itself (exec, same process id) with
+this lean entry point, so the long-running process never holds the command line's
+framework (Typer, and the Pydantic it coerces options with: about 10 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from hipflex.domain.breaks import NATURAL_BREAK_MINUTES, BreakPolicy, Quiet
+from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.domain.preferences import parse_weekdays, parse_work_hours
+from hipflex.reminders import install
+from hipflex.reminders.daemon import (
+    CliRecorder,
+    Loop,
+    StatusWriter,
+    TerminalLauncher,
+    WallClock,
+    resumed_state,
+)
+from hipflex.reminders.install import STATUS_FILE
+
+EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
+
+
+def _say(text: str, *, error: bool = False) -> None:
+    """A line for the person at the terminal (the journal, under systemd)."""
+    stream = sys.stderr if error else sys.stdout
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
+def parse_quiet(period: str) -> Quiet:
+    """'12:00-13:00' -> a quiet period within one day."""
+    start, end = parse_work_hours(period)
+    if end <= start:
+        msg = (
+            f"the quiet period '{period}' must end after it starts, within one day "
+            "(for a night, give two: 22:00-23:59 and 00:00-07:00)"
+        )
+        raise BadInput(msg)
+    return Quiet(start, end)
+
+
+def _preferences() -> dict[str, object]:
+    """The preferences, read by a child process so this one never loads the store."""
+    done = subprocess.run(
+        [sys.executable, "-m", "hipflex", "settings", "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    if done.returncode:
+        msg = f"could not read your settings: {done.stderr.strip()}"
+        raise HipflexError(msg)
+    loaded: dict[str, object] = json.loads(done.stdout)
+    return loaded
+
+
+def policy_from(
+    preferences: dict[str, object],
+    *,
+    natural_break: float = NATURAL_BREAK_MINUTES,
+    quiet: Sequence[str] = (),
+) -> BreakPolicy:
+    start, end = parse_work_hours(str(preferences["work_hours"]))
+    return BreakPolicy(
+        interval_minutes=int(str(preferences["break_minutes"])),
+        natural_break_minutes=natural_break,
+        work_days=parse_weekdays(str(preferences["work_days"])),
+        work_start=start,
+        work_end=end,
+        quiet=tuple(parse_quiet(period) for period in quiet),
+    )
+
+
+def _zone(preferences: dict[str, object]) -> ZoneInfo:
+    from hipflex.services.timezones import zone_for
+
+    zone = preferences.get("timezone")
+    return zone_for(zone if isinstance(zone, str) else None)
+
+
+async def _run(
+    folder: Path, *, terminal: bool, speed: float, natural_break: float, quiet: Sequence[str]
+) -> None:
+    from hipflex.reminders.notifier import TerminalNotifier, choose_notifier
+    from hipflex.reminders.sources import choose_source
+
+    preferences = _preferences()
+    policy = policy_from(preferences, natural_break=natural_break, quiet=quiet)
+    clock = WallClock(_zone(preferences), speed)
+    source = await choose_source(os.environ, away_after=natural_break * 60 / speed)
+    notifier = (
+        TerminalNotifier(sys.stdout, sys.stdin)
+        if terminal
+        else await choose_notifier(os.environ, sys.stdout, sys.stdin)
+    )
+    status_path = folder / STATUS_FILE
+    status = StatusWriter(status_path, source.name, type(notifier).__name__, clock.now())
+    loop = Loop(
+        source, notifier, CliRecorder(zone=clock.zone), TerminalLauncher(), policy, clock, status
+    )
+    _say(
+        f"hipflex reminders: a break after {policy.interval_minutes} minutes of sitting, "
+        f"{policy.work_start:%H:%M}-{policy.work_end:%H:%M}; activity from {source.name}. "
+        "Ctrl+C stops."
+    )
+    stop = asyncio.Event()
+    running = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        running.add_signal_handler(signum, stop.set)
+    try:
+        await loop.run(stop, resumed_state(status_path, clock.now().date()))
+    finally:
+        await notifier.close()
+        await source.close()
+
+
+def run_daemon(
+    folder: Path,
+    *,
+    terminal: bool,
+    speed: float,
+    natural_break: float = NATURAL_BREAK_MINUTES,
+    quiet: Sequence[str] | None = None,
+) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    for period in quiet or ():  # a bad quiet period is reported before anything starts
+        parse_quiet(period)
+    lock = install.hold_lock(folder)
+    if lock is None:
+        _say("The hipflex reminder is already running (see `hipflex remind status`).")
+        return
+    try:
+        asyncio.run(
+            _run(
+                folder,
+                terminal=terminal,
+                speed=speed,
+                natural_break=natural_break,
+                quiet=quiet or (),
+            )
+        )
+    finally:
+        lock.close()
+    _say("hipflex reminders stopped.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The daemon's own command line: the options `hipflex remind` checked already."""
+    parser = argparse.ArgumentParser(
+        prog="python -m hipflex.reminders", description="Use `hipflex remind`."
+    )
+    parser.add_argument("--data-folder", type=Path, required=True)
+    parser.add_argument("--terminal", action="store_true")
+    parser.add_argument("--natural-break", type=float, default=NATURAL_BREAK_MINUTES)
+    parser.add_argument("--quiet", action="append", default=[])
+    parser.add_argument("--speed", type=float, default=1.0)
+    options = parser.parse_args(argv)
+    try:
+        run_daemon(
+            options.data_folder,
+            terminal=options.terminal,
+            speed=options.speed,
+            natural_break=options.natural_break,
+            quiet=options.quiet,
+        )
+    except BadInput as exc:
+        _say(f"hipflex: error: {exc}", error=True)
+        return EXIT_BAD_INPUT
+    except HipflexError as exc:
+        _say(f"hipflex: error: {exc}", error=True)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        _say("\nhipflex: stopped; nothing more was saved.", error=True)
+        return EXIT_INTERRUPTED
+    return 0
