@@ -21,6 +21,7 @@ HIPFLEX = str(BIN / "hipflex")
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
     "hipflex --help": [HIPFLEX, "--help"],
+    "hipflex assess --help (Typer)": [HIPFLEX, "assess", "--help"],
     "hipflex assess --json (saves)": [
         HIPFLEX, "assess", "--json", "--thomas-left", "raised", "--knee-left", "85",
         "--thomas-right", "flat", "--knee-right", "75", "--extension-left", "8",

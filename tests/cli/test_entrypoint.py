@@ -87,3 +87,21 @@ def test_default_database_lives_in_the_data_dir(data_dir: Path):
     result = run("assess", "--json", "--sitting-hours", "3")
     assert result.returncode == 0, result.stderr
     assert (data_dir / "hipflex.db").exists()
+
+
+def test_the_fast_top_level_help_matches_typer():
+    """`hipflex --help` prints a stored copy without loading Typer; it must stay Typer's."""
+    from typer.testing import CliRunner
+
+    from hipflex.cli.help_text import TOP_LEVEL_HELP
+
+    rendered = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"}, prog_name="hipflex")
+    assert rendered.exit_code == 0
+    assert rendered.stdout == TOP_LEVEL_HELP, (
+        "the stored help is stale: regenerate src/hipflex/cli/help_text.py from "
+        "`COLUMNS=80 python -c 'from hipflex.cli.app import main; main([\"--help\"])'`"
+    )
+    for args in ([], ["--help"], ["-h"]):
+        result = run(*args)
+        assert result.returncode == 0
+        assert result.stdout == TOP_LEVEL_HELP

@@ -52,28 +52,36 @@ def _root(
     """A self-care coach for hip flexors shortened by sitting. Start with `hipflex assess`."""
 
 
-app.command("assess")(guarded(assess_cmd.assess))
-app.command("history")(guarded(history_cmd.history))
-app.command("learn")(guarded(learn_cmd.learn))
-app.command("exercises")(guarded(learn_cmd.exercises))
-app.command("plan")(guarded(plan_cmd.plan))
-app.command("today")(guarded(plan_cmd.today))
-app.command("settings")(guarded(settings_cmd.settings))
-app.add_typer(calendar_app, name="calendar")
-app.add_typer(log_app, name="log")
-app.command("progress")(guarded(progress_command))
-app.command("report")(guarded(report_command))
-app.command("session")(guarded(session))
-app.command("break")(guarded(movement_break))
-app.command("serve")(guarded(serve))
-app.add_typer(remind_app, name="remind")
-app.command(
-    "retest", help="Repeat the self-tests and save them as a re-test of your current block."
-)(guarded(assess_cmd.assess))
-app.command("export")(guarded(data_cmd.export))
-app.command("import")(guarded(data_cmd.import_))
-app.command("backup")(guarded(data_cmd.backup))
-app.add_typer(data_app, name="data")
+# In the order a new user meets them; short_help is what `hipflex --help` lists.
+COMMANDS = (
+    ("assess", assess_cmd.assess, "Check your hip flexors: the self-tests, step by step."),
+    ("plan", plan_cmd.plan, "This week's programme as exercise cards."),
+    ("today", plan_cmd.today, "Today's sessions and movement breaks."),
+    ("session", session, "A guided session with timers and cues."),
+    ("break", movement_break, "The two-minute desk routine of a movement break."),
+    ("progress", progress_command, "Your adherence, pain verdict, tests and sitting."),
+    ("report", report_command, "A progress report (PDF or HTML) for a physiotherapist."),
+    ("retest", assess_cmd.assess, "Repeat the self-tests as a re-test of your block."),
+    ("history", history_cmd.history, "Your saved assessments."),
+    ("learn", learn_cmd.learn, "Why sitting tightens the hip flexors, and what helps."),
+    ("exercises", learn_cmd.exercises, "The exercise cards."),
+    ("settings", settings_cmd.settings, "View or change your preferences."),
+    ("serve", serve, "Start the web app on this computer."),
+    ("export", data_cmd.export, "Export your data as JSON, CSV or FHIR."),
+    ("import", data_cmd.import_, "Restore a JSON export into an empty hipflex."),
+    ("backup", data_cmd.backup, "Copy your database to a new file."),
+)
+for name, command, summary in COMMANDS:
+    details = (
+        "Repeat the self-tests and save them as a re-test of your current block."
+        if name == "retest"
+        else None
+    )
+    app.command(name, short_help=summary, help=details)(guarded(command))
+app.add_typer(log_app, name="log", short_help="Record pain, sitting, sessions and notes.")
+app.add_typer(remind_app, name="remind", short_help="Movement-break reminders while you sit.")
+app.add_typer(calendar_app, name="calendar", short_help="Put your programme in a calendar app.")
+app.add_typer(data_app, name="data", short_help="Manage your data as a whole (erase).")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
