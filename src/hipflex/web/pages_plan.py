@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
 
+from hipflex.domain.assessment import parse_choice
 from hipflex.domain.errors import BadInput, HipflexError
-from hipflex.services import assessments, programme
+from hipflex.domain.protocol import ExerciseId
+from hipflex.services import assessments, programme, tracking
 from hipflex.services.context import AppContext
 from hipflex.services.plan_json import plan_json, today_json
+from hipflex.web.api import csrf_protected
 from hipflex.web.app import context_of
 from hipflex.web.rendering import error_page, render
 
@@ -62,3 +66,13 @@ def today_page(request: Request, app: Context) -> Response:
     except HipflexError as exc:
         return error_page(request, exc)
     return render(request, "today.html", today=today)
+
+
+@router.post("/plan/checked", dependencies=[Depends(csrf_protected)])
+async def exercise_checked(request: Request, app: Context) -> Response:
+    """The form under a paused exercise: a clinician has checked it, so it comes back."""
+    form = await request.form()
+    chosen = form.get("exercise_id")
+    exercise = parse_choice(ExerciseId, chosen if isinstance(chosen, str) else "", "exercise")
+    tracking.clear_exercise(app, exercise)
+    return RedirectResponse("/plan", status_code=303)

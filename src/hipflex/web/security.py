@@ -167,7 +167,7 @@ async def check_csrf(request: Request) -> str | None:
     if request.method in SAFE_METHODS:
         return None
     cookie = request.cookies.get(CSRF_COOKIE)
-    given = request.headers.get(CSRF_HEADER)
+    given = request.headers.get(CSRF_HEADER) or None  # an empty header is no header
     if given is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
