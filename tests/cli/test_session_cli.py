@@ -13,7 +13,7 @@ from hipflex.cli.session_run import sharp_pain_advice
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, Side
-from hipflex.domain.session import Script
+from hipflex.domain.script import Script
 from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource
 from hipflex.services import guided, tracking
 from hipflex.services.assessments import record_assessment

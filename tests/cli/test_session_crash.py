@@ -20,7 +20,7 @@ import pytest
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import Side
-from hipflex.domain.session import Script
+from hipflex.domain.script import Script
 from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource
 from hipflex.services import guided
 from hipflex.services.assessments import record_assessment

@@ -19,8 +19,9 @@ from hipflex.cli.session_run import (
     sharp_pain_advice,
 )
 from hipflex.domain.plan import Prescription, SessionPlan, SessionSlot
+from hipflex.domain.player import Control, Player
 from hipflex.domain.protocol import ExerciseId, Side
-from hipflex.domain.session import Control, Player, Script, Step, StepKind, compile_session
+from hipflex.domain.script import Script, Step, StepKind, compile_session
 from hipflex.services.guided import break_session
 
 UNKNOWN_HINT = "  (unknown command: p, r, n, b, s or q)"

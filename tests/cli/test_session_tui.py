@@ -16,8 +16,9 @@ from textual.widgets import Digits, Static
 
 from hipflex.cli.session_tui import ConfirmQuit, SessionApp
 from hipflex.domain.plan import Prescription, SessionPlan, SessionSlot
+from hipflex.domain.player import Control, Player
 from hipflex.domain.protocol import ExerciseId, Side
-from hipflex.domain.session import Control, Player, Script, Step, StepKind, compile_session
+from hipflex.domain.script import Script, Step, StepKind, compile_session
 from hipflex.services.guided import break_session
 
 SIZE = (80, 24)

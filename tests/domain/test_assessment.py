@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from hipflex.domain.assessment import (
     AssessmentInput,
+    AssessmentOutcome,
     ExtensionInput,
     ExtensionResult,
-    Outcome,
     ThighPosition,
     ThomasInput,
     ThomasResult,
@@ -136,7 +136,7 @@ def test_untested_sides_say_so():
         assert findings.sides[side].thomas.result is ThomasResult.NOT_TESTED
         assert findings.sides[side].extension.result is ExtensionResult.NOT_TESTED
     assert not findings.tested
-    assert outcome(findings) is Outcome.UNTESTED
+    assert outcome(findings) is AssessmentOutcome.UNTESTED
 
 
 # Standing hip extension (PROTOCOL.md 2.2)
@@ -239,7 +239,7 @@ def test_any_red_flag_makes_it_unsafe_whatever_else_was_found(flag: RedFlag):
         )
     )
     assert findings.safe_to_exercise is False
-    assert outcome(findings) is Outcome.RED_FLAGS
+    assert outcome(findings) is AssessmentOutcome.RED_FLAGS
 
 
 def test_no_red_flags_is_safe():
@@ -250,13 +250,13 @@ def test_outcome_order():
     tight = AssessmentInput(
         thomas={Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=70.0)}
     )
-    assert outcome(assess(tight)) is Outcome.TIGHT
+    assert outcome(assess(tight)) is AssessmentOutcome.TIGHT
     normal_tests = {side: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=85.0) for side in Side}
     assert outcome(assess(AssessmentInput(thomas=normal_tests, sitting_hours=6))) is (
-        Outcome.CLEAR_HIGH_SITTING
+        AssessmentOutcome.CLEAR_HIGH_SITTING
     )
     assert outcome(assess(AssessmentInput(thomas=normal_tests, sitting_hours=5.99))) is (
-        Outcome.CLEAR
+        AssessmentOutcome.CLEAR
     )
 
 

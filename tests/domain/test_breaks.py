@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from hipflex.domain.breaks import (
     Activity,
+    BreakOutcome,
     BreakPolicy,
     BreakState,
-    Outcome,
     Quiet,
     answer,
     break_due,
@@ -82,23 +82,23 @@ def test_snooze_five_minutes_at_most_twice_in_a_row():
     now = MONDAY_9 + timedelta(minutes=40)
     for _ in range(2):
         assert break_due(state, now, POLICY)
-        state = answer(reminded(state), Outcome.SNOOZED, now, POLICY)
+        state = answer(reminded(state), BreakOutcome.SNOOZED, now, POLICY)
         assert not break_due(state, now + timedelta(minutes=4.9), POLICY)
         now += timedelta(minutes=5)
     assert break_due(state, now, POLICY)
     assert not can_snooze(state, POLICY)
     with pytest.raises(BadInput, match="at most 2 times"):
-        answer(reminded(state), Outcome.SNOOZED, now, POLICY)
+        answer(reminded(state), BreakOutcome.SNOOZED, now, POLICY)
 
 
 def test_done_resets_and_skip_waits_a_full_interval():
     state, _ = active_for(BreakState(), MONDAY_9, 40)
     now = MONDAY_9 + timedelta(minutes=40)
-    done = answer(reminded(state), Outcome.DONE, now, POLICY)
+    done = answer(reminded(state), BreakOutcome.DONE, now, POLICY)
     assert done.sitting_since is None
     assert done.today is not None
     assert done.today.breaks_done == 1
-    skipped = answer(reminded(state), Outcome.SKIPPED, now, POLICY)
+    skipped = answer(reminded(state), BreakOutcome.SKIPPED, now, POLICY)
     assert skipped.today is not None
     assert skipped.today.skipped == 1
     assert not break_due(skipped, now + timedelta(minutes=39), POLICY)
@@ -189,7 +189,7 @@ def test_snoozes_never_exceed_the_limit(attempts: int):
     taken = 0
     for _ in range(attempts):
         if can_snooze(state, POLICY):
-            state = answer(reminded(state), Outcome.SNOOZED, now, POLICY)
+            state = answer(reminded(state), BreakOutcome.SNOOZED, now, POLICY)
             taken += 1
             now += timedelta(minutes=5)
     assert taken == min(attempts, 2)

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hipflex.domain.breaks import BreakPolicy, BreakState, DayTotals, Outcome, Quiet
+from hipflex.domain.breaks import BreakOutcome, BreakPolicy, BreakState, DayTotals, Quiet
 from hipflex.reminders.daemon import (
     ACTIONS_ALL,
     TITLE,
@@ -90,10 +90,10 @@ class SimSource(FakeSource):
 
 class FakeRecorder:
     def __init__(self) -> None:
-        self.outcomes: list[tuple[datetime, Outcome]] = []
+        self.outcomes: list[tuple[datetime, BreakOutcome]] = []
         self.days: list[DayTotals] = []
 
-    async def outcome(self, at: datetime, outcome: Outcome) -> None:
+    async def outcome(self, at: datetime, outcome: BreakOutcome) -> None:
         self.outcomes.append((at, outcome))
 
     async def day(self, totals: DayTotals) -> None:
@@ -185,7 +185,7 @@ class Sim:
         return self.notifier.shown
 
     @property
-    def outcomes(self) -> list[tuple[datetime, Outcome]]:
+    def outcomes(self) -> list[tuple[datetime, BreakOutcome]]:
         return self.recorder.outcomes
 
 
@@ -260,9 +260,9 @@ def test_snooze_rearms_five_minutes_later_twice_then_only_start_and_skip() -> No
         ACTIONS_ALL,  # a new reminder after a skip: snoozes again
     ]
     assert sim.outcomes == [
-        (at(9, 31), Outcome.SNOOZED),
-        (at(9, 36), Outcome.SNOOZED),
-        (at(9, 41), Outcome.SKIPPED),
+        (at(9, 31), BreakOutcome.SNOOZED),
+        (at(9, 36), BreakOutcome.SNOOZED),
+        (at(9, 41), BreakOutcome.SKIPPED),
     ]
     assert sim.shown[2].body.startswith("You have been sitting for 41 minutes.")
 
@@ -279,9 +279,9 @@ def test_an_answer_of_snooze_when_none_is_left_is_a_skip() -> None:
 
     sim = simulate(at(9), script)
     assert [outcome for _, outcome in sim.outcomes] == [
-        Outcome.SNOOZED,
-        Outcome.SNOOZED,
-        Outcome.SKIPPED,
+        BreakOutcome.SNOOZED,
+        BreakOutcome.SNOOZED,
+        BreakOutcome.SKIPPED,
     ]
 
 
@@ -296,7 +296,7 @@ def test_start_records_done_and_opens_the_routine() -> None:
         assert len(sim.shown) == 2
 
     sim = simulate(at(9), script)
-    assert sim.outcomes == [(at(9, 31), Outcome.DONE)]
+    assert sim.outcomes == [(at(9, 31), BreakOutcome.DONE)]
     assert sim.final is not None
     assert sim.final.today is not None
     assert (sim.final.today.breaks_done, sim.final.today.skipped) == (1, 0)
@@ -312,7 +312,7 @@ def test_skip_records_skipped_and_waits_a_whole_interval() -> None:
         assert len(sim.shown) == 2
 
     sim = simulate(at(9), script)
-    assert sim.outcomes == [(at(9, 31), Outcome.SKIPPED)]
+    assert sim.outcomes == [(at(9, 31), BreakOutcome.SKIPPED)]
     assert sim.launcher.started == 0
 
 
@@ -326,7 +326,7 @@ def test_a_reminder_closed_without_an_action_is_a_snooze_while_snoozes_are_left(
         await sim.until(at(9, 35))
 
     sim = simulate(at(9), script)
-    assert sim.outcomes == [(at(9, 30), Outcome.SNOOZED)]
+    assert sim.outcomes == [(at(9, 30), BreakOutcome.SNOOZED)]
     assert [shown.actions for shown in sim.shown] == [ACTIONS_ALL, ACTIONS_ALL]
 
 
@@ -596,7 +596,7 @@ class SlowRecorder(FakeRecorder):
         super().__init__()
         self.release = asyncio.Event()
 
-    async def outcome(self, at: datetime, outcome: Outcome) -> None:
+    async def outcome(self, at: datetime, outcome: BreakOutcome) -> None:
         await self.release.wait()
         await super().outcome(at, outcome)
 
@@ -617,7 +617,10 @@ def test_a_slow_record_delays_no_sample_and_records_stay_in_order() -> None:
         assert recorder.outcomes == []
         recorder.release.set()
         await sim.stop()  # waits for the records still running
-        assert recorder.outcomes == [(at(9, 30), Outcome.SNOOZED), (at(9, 35), Outcome.SKIPPED)]
+        assert recorder.outcomes == [
+            (at(9, 30), BreakOutcome.SNOOZED),
+            (at(9, 35), BreakOutcome.SKIPPED),
+        ]
         assert recorder.days[-1].seated_seconds == 35 * MINUTE
 
     simulate(at(9), script)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from hipflex.domain.breaks import Outcome
+from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.tracking import SittingSource
 from hipflex.reminders.install import STATUS_FILE
 from hipflex.reminders.x11 import X11Source
@@ -201,7 +201,7 @@ def test_a_break_arrives_after_the_interval_snooze_rearms_it_and_skip_is_recorde
         entries = app.store.sitting_entries(since=today)
     finally:
         app.close()
-    assert counts == {Outcome.DONE: 0, Outcome.SNOOZED: 1, Outcome.SKIPPED: 1}
+    assert counts == {BreakOutcome.DONE: 0, BreakOutcome.SNOOZED: 1, BreakOutcome.SKIPPED: 1}
     measured = [entry for entry in entries if entry.source is SittingSource.MEASURED]
     assert measured, entries
     assert 0.5 <= measured[-1].hours <= 2  # the last record: at the stop, 35+ minutes seated

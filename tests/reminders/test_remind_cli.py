@@ -17,7 +17,7 @@ from typing import IO
 
 import pytest
 
-from hipflex.domain.breaks import BreakPolicy, BreakState, DayTotals, Outcome
+from hipflex.domain.breaks import BreakOutcome, BreakPolicy, BreakState, DayTotals
 from hipflex.domain.tracking import SittingSource
 from hipflex.reminders.daemon import CliRecorder, StatusWriter
 from hipflex.reminders.install import DESKTOP_NAME, STATUS_FILE, UNIT_NAME, hold_lock
@@ -261,7 +261,7 @@ def test_log_break_and_measured_sitting_are_recorded(store: AppContext) -> None:
     assert sitting.returncode == 0, sitting.stderr
     today = tracking.local_today(store)
     counts = tracking.break_counts(store, today)
-    assert counts == {Outcome.DONE: 0, Outcome.SKIPPED: 0, Outcome.SNOOZED: 1}
+    assert counts == {BreakOutcome.DONE: 0, BreakOutcome.SKIPPED: 0, BreakOutcome.SNOOZED: 1}
     (entry,) = store.store.sitting_entries(since=today)
     assert (entry.day, entry.hours, entry.source) == (today, 6.5, SittingSource.MEASURED)
     bad = run("log", "break", "maybe")
@@ -278,15 +278,15 @@ def test_the_daemons_recorder_writes_through_hipflex_log(store: AppContext) -> N
 
     async def main() -> None:
         recorder = CliRecorder()
-        await recorder.outcome(earlier, Outcome.DONE)
-        await recorder.outcome(ahead, Outcome.SKIPPED)
+        await recorder.outcome(earlier, BreakOutcome.DONE)
+        await recorder.outcome(ahead, BreakOutcome.SKIPPED)
         await recorder.day(DayTotals(ahead.date() + timedelta(days=1), seated_seconds=5400))
 
     asyncio.run(main())
     done, skipped = store.store.break_events()
-    assert done.outcome is Outcome.DONE
+    assert done.outcome is BreakOutcome.DONE
     assert done.at == earlier.replace(second=0, microsecond=0)
-    assert skipped.outcome is Outcome.SKIPPED
+    assert skipped.outcome is BreakOutcome.SKIPPED
     assert now - timedelta(minutes=1) <= skipped.at <= datetime.now(UTC)
     (entry,) = store.store.sitting_entries()
     assert (entry.day, entry.hours, entry.source) == (

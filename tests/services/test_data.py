@@ -29,7 +29,7 @@ from hipflex.domain.assessment import (
     Thresholds,
     assess,
 )
-from hipflex.domain.breaks import Outcome
+from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.preferences import Preferences, Weekday
@@ -163,7 +163,7 @@ operations = st.lists(
         st.tuples(st.just("session"), sessions()),
         st.tuples(st.just("note"), texts, moments),
         st.tuples(st.just("clearance"), st.sampled_from(ExerciseId), moments),
-        st.tuples(st.just("break"), st.sampled_from(Outcome), moments, moments),
+        st.tuples(st.just("break"), st.sampled_from(BreakOutcome), moments, moments),
         st.tuples(st.just("preferences"), preferences(), moments),
     ),
     max_size=14,
@@ -312,7 +312,7 @@ def fill(app: AppContext, clock: FixedClock) -> None:
     log_note(app, "new chair at work")
     clock.advance(15 * 24 * 3600)
     app.store.add_clearance(Clearance(ExerciseId.PLANK, clock.now()))
-    app.store.add_break_event(BreakEvent(clock.now(), Outcome.SNOOZED), at=clock.now())
+    app.store.add_break_event(BreakEvent(clock.now(), BreakOutcome.SNOOZED), at=clock.now())
     record_retest(
         app,
         AssessmentInput(

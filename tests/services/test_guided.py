@@ -10,17 +10,9 @@ import pytest
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Programme, SessionSlot
+from hipflex.domain.player import StepCompleted, start, tick
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side
-from hipflex.domain.session import (
-    Script,
-    Step,
-    StepCompleted,
-    StepKind,
-    script_from_json,
-    script_to_json,
-    start,
-    tick,
-)
+from hipflex.domain.script import Script, Step, StepKind, script_from_json, script_to_json
 from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource, week_summary
 from hipflex.services import guided, programme, tracking
 from hipflex.services.assessments import record_assessment

@@ -12,8 +12,8 @@ from rich.text import Text
 
 from hipflex.domain.assessment import (
     AssessmentInput,
+    AssessmentOutcome,
     ExtensionInput,
-    Outcome,
     ThighPosition,
     ThomasInput,
     parse_choice,
@@ -110,7 +110,7 @@ def _tests_table(report: AssessmentReport) -> Table:
 def render_report(report: AssessmentReport, console: Console | None = None) -> None:
     out = console or Console()
     assessment = report.assessment
-    if report.outcome is Outcome.RED_FLAGS:
+    if report.outcome is AssessmentOutcome.RED_FLAGS:
         _render_stop(report, out)
         return
     out.print(_tests_table(report))

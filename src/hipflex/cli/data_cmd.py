@@ -77,9 +77,9 @@ def import_(
     `hipflex backup FILE` and clear it with `hipflex data erase` first.
     """
     from hipflex.domain.errors import BadInput
-    from hipflex.reports.import_json import loads
     from hipflex.services import data
     from hipflex.services.context import open_app
+    from hipflex.services.importer import loads
 
     try:
         text = file.expanduser().read_text(encoding="utf-8")

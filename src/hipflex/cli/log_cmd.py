@@ -125,14 +125,14 @@ def movement_break(
 ) -> None:
     """Record what you did with a movement-break reminder (the reminder does this)."""
     from hipflex.domain.assessment import parse_choice
-    from hipflex.domain.breaks import Outcome
+    from hipflex.domain.breaks import BreakOutcome
     from hipflex.services import tracking
     from hipflex.services.context import open_app
 
     app = open_app()
     try:
         at = None if when is None else tracking.resolve_when(app, when)
-        event = tracking.log_break(app, parse_choice(Outcome, outcome, "break outcome"), at)
+        event = tracking.log_break(app, parse_choice(BreakOutcome, outcome, "break outcome"), at)
     finally:
         app.close()
     print(f"Logged a movement break, {event.outcome.value}, at {event.at.astimezone():%H:%M}.")

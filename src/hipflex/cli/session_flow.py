@@ -16,8 +16,9 @@ from hipflex.cli.session_run import (
     sharp_pain_advice,
 )
 from hipflex.domain.errors import BadInput
+from hipflex.domain.player import Player
 from hipflex.domain.protocol import ExerciseId, Side
-from hipflex.domain.session import Player, Script, Step, StepKind
+from hipflex.domain.script import Script, Step, StepKind
 from hipflex.domain.tracking import check_pain
 from hipflex.services import guided
 from hipflex.services.context import AppContext, open_app

@@ -12,24 +12,22 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
-from hipflex.domain.protocol import ExerciseId, Side
-from hipflex.domain.session import (
+from hipflex.domain.player import (
     Control,
     CueDue,
     Finished,
     Output,
     Player,
-    Script,
     SharpPain,
-    Step,
     StepCompleted,
-    StepKind,
     StepSkipped,
     StepStarted,
     control,
     start,
     tick,
 )
+from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.script import Script, Step, StepKind
 
 #: Plain-mode commands, a letter or a word, then Enter (the full-screen player takes keys).
 #: Only whole commands count: "stop" or "skipping" are not read as "s" (sharp pain).

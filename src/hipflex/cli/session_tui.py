@@ -15,20 +15,19 @@ from textual.screen import ModalScreen
 from textual.widgets import Digits, Footer, ProgressBar, Static
 
 from hipflex.cli.session_run import Clock, Recorder, Voice, run_outputs
-from hipflex.domain.protocol import ExerciseId
-from hipflex.domain.session import (
+from hipflex.domain.player import (
     Control,
     CueDue,
     Output,
     Player,
-    Script,
     SharpPain,
-    StepKind,
     StepStarted,
     control,
     start,
     tick,
 )
+from hipflex.domain.protocol import ExerciseId
+from hipflex.domain.script import Script, StepKind
 
 TICK_SECONDS = 0.1  # screen refresh; the session's own timing comes from the clock
 STATE_WORDS = {

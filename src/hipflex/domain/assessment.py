@@ -345,7 +345,7 @@ class RecordedAssessment:
     block_week: int | None = None
 
 
-class Outcome(StrEnum):
+class AssessmentOutcome(StrEnum):
     """What the findings mean for the next step, most serious first."""
 
     RED_FLAGS = "red_flags"
@@ -359,14 +359,14 @@ class Outcome(StrEnum):
 PREVENTION_BANDS = frozenset({SittingBand.HIGH, SittingBand.VERY_HIGH})
 
 
-def outcome(assessment: Assessment) -> Outcome:
+def outcome(assessment: Assessment) -> AssessmentOutcome:
     """Safety first: any red flag wins over every other finding (PROTOCOL.md 2.5)."""
     if not assessment.safe_to_exercise:
-        return Outcome.RED_FLAGS
+        return AssessmentOutcome.RED_FLAGS
     if assessment.any_tight:
-        return Outcome.TIGHT
+        return AssessmentOutcome.TIGHT
     if not assessment.tested:
-        return Outcome.UNTESTED
+        return AssessmentOutcome.UNTESTED
     if assessment.sitting_band in PREVENTION_BANDS:
-        return Outcome.CLEAR_HIGH_SITTING
-    return Outcome.CLEAR
+        return AssessmentOutcome.CLEAR_HIGH_SITTING
+    return AssessmentOutcome.CLEAR

@@ -74,7 +74,7 @@ class BreakPolicy:
         )
 
 
-class Outcome(StrEnum):
+class BreakOutcome(StrEnum):
     DONE = "done"
     SKIPPED = "skipped"
     SNOOZED = "snoozed"
@@ -203,11 +203,13 @@ def can_snooze(state: BreakState, policy: BreakPolicy) -> bool:
     return state.snoozes_in_row < policy.max_snoozes
 
 
-def answer(state: BreakState, outcome: Outcome, now: datetime, policy: BreakPolicy) -> BreakState:
+def answer(
+    state: BreakState, outcome: BreakOutcome, now: datetime, policy: BreakPolicy
+) -> BreakState:
     """The user's answer to a reminder: done (a break), skipped, or snoozed 5 minutes
     (at most twice in a row)."""
     today, finished = _totals(state, now.date())
-    if outcome is Outcome.SNOOZED:
+    if outcome is BreakOutcome.SNOOZED:
         if not can_snooze(state, policy):
             msg = f"you can snooze at most {policy.max_snoozes} times in a row"
             raise BadInput(msg)
@@ -219,7 +221,7 @@ def answer(state: BreakState, outcome: Outcome, now: datetime, policy: BreakPoli
             today=replace(today, snoozed=today.snoozed + 1),
             finished_days=finished,
         )
-    if outcome is Outcome.DONE:
+    if outcome is BreakOutcome.DONE:
         totals = replace(today, breaks_done=today.breaks_done + 1)
         # The break resets the count; sitting starts again at the next keypress.
         return replace(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from hipflex.domain.assessment import Assessment, Outcome, outcome
+from hipflex.domain.assessment import Assessment, AssessmentOutcome, outcome
 from hipflex.domain.errors import BadInput
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import HOLD_STEP_SECONDS, ProgressionState, step
@@ -191,11 +191,11 @@ STRENGTH_AND_CORE = (
 def select(assessment: Assessment) -> Selection | SafetyStop | NeedsTests:
     """Findings choose the exercises; any red flag stops everything."""
     verdict = outcome(assessment)
-    if verdict is Outcome.RED_FLAGS:
+    if verdict is AssessmentOutcome.RED_FLAGS:
         return SafetyStop(assessment.red_flags)
-    if verdict is Outcome.UNTESTED:
+    if verdict is AssessmentOutcome.UNTESTED:
         return NeedsTests()
-    if verdict is not Outcome.TIGHT:
+    if verdict is not AssessmentOutcome.TIGHT:
         return Selection(
             ProgrammeKind.PREVENTION, (ExerciseId.HALF_KNEELING_HIP_FLEXOR,), (), frozenset()
         )

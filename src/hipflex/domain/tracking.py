@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import fmean
 
-from hipflex.domain.breaks import Outcome
+from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Prescription, SessionSlot
 from hipflex.domain.progression import SessionPain, WeekSummary
@@ -148,7 +148,7 @@ class BreakEvent:
     """What the user did with a movement-break reminder."""
 
     at: datetime
-    outcome: Outcome
+    outcome: BreakOutcome
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from hipflex.domain.breaks import (
+    BreakOutcome,
     BreakPolicy,
     BreakState,
     DayTotals,
-    Outcome,
     answer,
     break_due,
     can_snooze,
@@ -68,7 +68,7 @@ class WallClock:
 
 
 class Recorder(Protocol):
-    async def outcome(self, at: datetime, outcome: Outcome) -> None: ...
+    async def outcome(self, at: datetime, outcome: BreakOutcome) -> None: ...
     async def day(self, totals: DayTotals) -> None: ...
 
 
@@ -101,7 +101,7 @@ class CliRecorder:
         if process.returncode:
             log.warning("could not record (%s): %s", " ".join(args), error.decode().strip())
 
-    async def outcome(self, at: datetime, outcome: Outcome) -> None:
+    async def outcome(self, at: datetime, outcome: BreakOutcome) -> None:
         when = min(at, self._real_now().astimezone(at.tzinfo))
         await self._run("log", "break", outcome.value, "--when", f"{when:%Y-%m-%d %H:%M}")
 
@@ -235,14 +235,16 @@ class Loop:
 
     async def _handle(self, state: BreakState, reply: str, now: datetime) -> BreakState:
         outcome = {
-            "start": Outcome.DONE,
-            "snooze": Outcome.SNOOZED,
-            "skip": Outcome.SKIPPED,
+            "start": BreakOutcome.DONE,
+            "snooze": BreakOutcome.SNOOZED,
+            "skip": BreakOutcome.SKIPPED,
         }.get(reply)
         if outcome is None:  # dismissed or expired: ask again after a snooze's time if we can
-            outcome = Outcome.SNOOZED if can_snooze(state, self.policy) else Outcome.SKIPPED
-        if outcome is Outcome.SNOOZED and not can_snooze(state, self.policy):
-            outcome = Outcome.SKIPPED
+            outcome = (
+                BreakOutcome.SNOOZED if can_snooze(state, self.policy) else BreakOutcome.SKIPPED
+            )
+        if outcome is BreakOutcome.SNOOZED and not can_snooze(state, self.policy):
+            outcome = BreakOutcome.SKIPPED
         state = answer(state, outcome, now, self.policy)
         self._record(self.recorder.outcome(now, outcome))
         if reply == "start":

@@ -1,4 +1,4 @@
-"""A snapshot of your data as a JSON document (import_json reads one back)."""
+"""A snapshot of your data as a JSON document (services/importer.py reads one back)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hipflex.domain.assessment import Assessment, RecordedAssessment
 from hipflex.domain.preferences import Preferences, format_weekdays
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import SessionLog
-from hipflex.reports.import_json import FORMAT, VERSION, loads
 from hipflex.services.data import RecordedSession, Snapshot
+from hipflex.services.importer import FORMAT, VERSION, loads
 
 # `loads` is re-exported: a caller that writes an export can read it back from here too.
 __all__ = ["FORMAT", "VERSION", "dumps", "export_document", "loads"]

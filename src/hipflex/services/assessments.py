@@ -11,7 +11,7 @@ from hipflex.domain.assessment import (
     Assessment,
     AssessmentInput,
     AssessmentKind,
-    Outcome,
+    AssessmentOutcome,
     RecordedAssessment,
     Thresholds,
     assess,
@@ -37,7 +37,7 @@ class AssessmentReport:
     """An assessment with its meaning: what the user reads after the tests."""
 
     assessment: Assessment
-    outcome: Outcome
+    outcome: AssessmentOutcome
     explanations: tuple[Explanation, ...]
     next_step: FindingText
     disclaimer: str

@@ -9,16 +9,10 @@ from hipflex.content import load_content
 from hipflex.domain.assessment import parse_choice
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Programme, SessionPlan, SessionSlot
+from hipflex.domain.player import resume_index
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.schedule import BREAK_ROUTINE, BreakActivity, day_plan
-from hipflex.domain.session import (
-    Cue,
-    Script,
-    Step,
-    StepKind,
-    compile_session,
-    resume_index,
-)
+from hipflex.domain.script import Cue, Script, Step, StepKind, compile_session
 from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource, check_pain
 from hipflex.services.context import AppContext
 from hipflex.services.plan_json import break_step_title, stop_reason

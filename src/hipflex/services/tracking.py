@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hipflex.domain.assessment import AssessmentInput, AssessmentKind, RecordedAssessment
-from hipflex.domain.breaks import Outcome
+from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Block, SessionSlot
 from hipflex.domain.preferences import Preferences
@@ -205,7 +205,7 @@ def record_retest(app: AppContext, answers: AssessmentInput) -> AssessmentReport
     )
 
 
-def log_break(app: AppContext, outcome: Outcome, when: datetime | None = None) -> BreakEvent:
+def log_break(app: AppContext, outcome: BreakOutcome, when: datetime | None = None) -> BreakEvent:
     """A movement-break reminder's outcome; never in the future."""
     now = app.clock.now()
     at = when or now
@@ -215,11 +215,11 @@ def log_break(app: AppContext, outcome: Outcome, when: datetime | None = None) -
     return event
 
 
-def break_counts(app: AppContext, day: date) -> dict[Outcome, int]:
+def break_counts(app: AppContext, day: date) -> dict[BreakOutcome, int]:
     """How many breaks were done, skipped and snoozed on a day (the user's zone)."""
     since = local_midnight(day, _zone(app)).astimezone(UTC)
     events = app.store.break_events(since=since, until=since + timedelta(days=1))
-    return {outcome: sum(1 for e in events if e.outcome is outcome) for outcome in Outcome}
+    return {outcome: sum(1 for e in events if e.outcome is outcome) for outcome in BreakOutcome}
 
 
 def parse_day(text: str) -> date:

@@ -21,7 +21,7 @@ from hipflex.domain.assessment import (
     ThomasResult,
     Thresholds,
 )
-from hipflex.domain.breaks import Outcome
+from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.plan import Block, SessionSlot
 from hipflex.domain.preferences import Preferences, format_weekdays, parse_weekdays
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign, SittingBand
@@ -251,4 +251,4 @@ def clearance(row: ClearanceRow) -> Clearance:
 
 
 def break_event(row: BreakEventRow) -> BreakEvent:
-    return BreakEvent(row.at, Outcome(row.outcome))
+    return BreakEvent(row.at, BreakOutcome(row.outcome))

@@ -79,7 +79,8 @@ def create_app(
             response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="strict")
         return response
 
-    from hipflex.web import api, downloads, pages
+    from hipflex.web import api, pages
+    from hipflex.web.api import downloads
 
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(downloads.router, prefix=API_PREFIX)
@@ -100,9 +101,3 @@ def _handler(status: int) -> Callable[[Request, Exception], Awaitable[Response]]
         return JSONResponse({"detail": str(exc) or type(exc).__name__}, status_code=status)
 
     return handle
-
-
-def context_of(request: Request) -> AppContext:
-    """The app's context (a FastAPI dependency)."""
-    context: AppContext = request.app.state.context
-    return context

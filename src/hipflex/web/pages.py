@@ -3,12 +3,9 @@ template in the shared layout. The pages' scripts talk to the JSON API under /ap
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from hipflex.services import assessments
-from hipflex.services.context import AppContext
 from hipflex.web import (
     pages_assess,
     pages_learn,
@@ -17,13 +14,12 @@ from hipflex.web import (
     pages_settings,
     pages_track,
 )
-from hipflex.web.app import context_of
+from hipflex.web.deps import Context
 from hipflex.web.rendering import http_error, render
 
 __all__ = ["http_error", "router"]
 
 router = APIRouter(include_in_schema=False)
-Context = Annotated[AppContext, Depends(context_of)]
 
 
 @router.get("/")

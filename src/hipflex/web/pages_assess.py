@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -12,13 +12,11 @@ from starlette.datastructures import FormData
 from hipflex.domain.errors import HipflexError
 from hipflex.domain.protocol import RedFlag, Side
 from hipflex.services import assessments, tracking
-from hipflex.services.context import AppContext
-from hipflex.web.api import AssessmentBody, csrf_protected
-from hipflex.web.app import context_of
+from hipflex.web.api.assessments import AssessmentBody
+from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import render, status_for
 
 router = APIRouter()
-Context = Annotated[AppContext, Depends(context_of)]
 
 
 @router.get("/assess")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -11,14 +11,11 @@ from hipflex.domain.assessment import parse_choice
 from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.domain.protocol import ExerciseId
 from hipflex.services import assessments, programme, tracking
-from hipflex.services.context import AppContext
 from hipflex.services.plan_json import plan_json, today_json
-from hipflex.web.api import csrf_protected
-from hipflex.web.app import context_of
+from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import error_page, render
 
 router = APIRouter()
-Context = Annotated[AppContext, Depends(context_of)]
 
 
 def _week(text: str | None) -> int | None:

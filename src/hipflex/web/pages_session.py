@@ -3,18 +3,14 @@ names what will be played; the script itself comes from the API and plays in the
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from hipflex.domain.errors import HipflexError
 from hipflex.services import guided, library, programme
-from hipflex.services.context import AppContext
-from hipflex.web.app import context_of
+from hipflex.web.deps import Context
 from hipflex.web.rendering import error_page, render
 
 router = APIRouter()
-Context = Annotated[AppContext, Depends(context_of)]
 
 
 def _render_player(request: Request, mode: str, chosen: guided.GuidedSession) -> Response:

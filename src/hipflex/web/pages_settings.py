@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
-from typing import Annotated
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from hipflex.domain.preferences import (
     BLOCK_WEEKS_RANGE,
@@ -15,12 +14,10 @@ from hipflex.domain.preferences import (
     Weekday,
 )
 from hipflex.services import programme
-from hipflex.services.context import AppContext
-from hipflex.web.app import context_of
+from hipflex.web.deps import Context
 from hipflex.web.rendering import render
 
 router = APIRouter()
-Context = Annotated[AppContext, Depends(context_of)]
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

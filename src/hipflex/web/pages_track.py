@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import base64
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from hipflex.domain.errors import HipflexError
 from hipflex.reports.charts import progress_charts
 from hipflex.services import programme, tracking
-from hipflex.services.context import AppContext
 from hipflex.services.plan_json import plan_json
 from hipflex.services.progress import progress
 from hipflex.services.progress_json import MEASURE_NAMES, progress_json
-from hipflex.web.app import context_of
+from hipflex.web.deps import Context
 from hipflex.web.rendering import error_page, render
 
 router = APIRouter()
-Context = Annotated[AppContext, Depends(context_of)]
 
 
 @router.get("/log")

@@ -22,7 +22,7 @@ from hipflex.domain.assessment import (
     Thresholds,
     assess,
 )
-from hipflex.domain.breaks import Outcome
+from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Block, SessionSlot
 from hipflex.domain.preferences import Preferences, parse_weekdays
@@ -38,7 +38,14 @@ from hipflex.domain.tracking import (
     SittingEntry,
     SittingSource,
 )
-from hipflex.reports.json_values import (
+from hipflex.services.data import (
+    RecordedBlock,
+    RecordedPain,
+    RecordedSession,
+    SavedPreferences,
+    Snapshot,
+)
+from hipflex.services.json_values import (
     JsonObject,
     as_choice,
     as_clock,
@@ -51,13 +58,6 @@ from hipflex.reports.json_values import (
     bad,
     show,
     within,
-)
-from hipflex.services.data import (
-    RecordedBlock,
-    RecordedPain,
-    RecordedSession,
-    SavedPreferences,
-    Snapshot,
 )
 from hipflex.services.timezones import check_zone
 
@@ -126,7 +126,7 @@ def _snapshot(root: JsonObject) -> Snapshot:
         # Exports made before the reminders recorded breaks have no such list.
         break_events=tuple(
             (
-                BreakEvent(item.get("at", as_moment), item.get("outcome", as_choice(Outcome))),
+                BreakEvent(item.get("at", as_moment), item.get("outcome", as_choice(BreakOutcome))),
                 item.get("recorded_at", as_moment),
             )
             for item in (root.objects("break_events") if "break_events" in root.data else [])

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from hipflex.services.context import AppContext
-from hipflex.web.app import context_of
+from hipflex.web.deps import Context
 
 router = APIRouter()
-Context = Annotated[AppContext, Depends(context_of)]
 
 
 def _attachment(body: bytes | str, media_type: str, filename: str) -> Response:

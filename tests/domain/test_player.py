@@ -39,31 +39,33 @@ from hipflex.domain.plan import (
     build_programme,
     prescribe,
 )
-from hipflex.domain.preferences import Preferences, Weekday
-from hipflex.domain.progression import MAX_LEVEL, ProgressionState
-from hipflex.domain.protocol import ExerciseId, Side, Sign
-from hipflex.domain.session import (
-    SCRIPT_VERSION,
+from hipflex.domain.player import (
     Control,
     CueDue,
     Finished,
     Output,
     Player,
-    Script,
     SharpPain,
-    Step,
     StepCompleted,
-    StepKind,
     StepSkipped,
     StepStarted,
-    compile_session,
     completed_seconds,
     control,
     resume_index,
-    script_from_json,
-    script_to_json,
     start,
     tick,
+)
+from hipflex.domain.preferences import Preferences, Weekday
+from hipflex.domain.progression import MAX_LEVEL, ProgressionState
+from hipflex.domain.protocol import ExerciseId, Side, Sign
+from hipflex.domain.script import (
+    SCRIPT_VERSION,
+    Script,
+    Step,
+    StepKind,
+    compile_session,
+    script_from_json,
+    script_to_json,
 )
 
 EXERCISES = load_content().exercises

@@ -1,0 +1,225 @@
+"""A session compiled to a script of timed steps: plain data, with a JSON form, that the
+terminal and the browser players both play (domain/player.py walks it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from hipflex.domain.errors import BadInput
+from hipflex.domain.plan import (
+    CHANGE_SECONDS,
+    LEAD_IN_SECONDS,
+    LIFT_SECONDS,
+    SWITCH_SECONDS,
+    Prescription,
+    SessionPlan,
+)
+from hipflex.domain.protocol import ExerciseId, Side
+
+SCRIPT_VERSION = 1
+WARNING_SECONDS = 10  # "10 seconds left"...
+WARNING_FROM_SECONDS = 20  # ...in holds at least this long
+
+
+class StepKind(StrEnum):
+    LEAD_IN = "lead_in"
+    HOLD = "hold"  # a timed hold on one side (stretches, planks)
+    SET = "set"  # a set of repetitions on one side, paced by the cues
+    REST = "rest"  # between holds or sets: switch sides, breathe
+    CHANGE = "change"  # on to the next exercise
+    ACTIVITY = "activity"  # something to do that is not logged (a movement break's walk)
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """Something to show and say `at` seconds into a step."""
+
+    at: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: StepKind
+    seconds: int
+    title: str
+    cues: tuple[Cue, ...] = ()
+    exercise_id: ExerciseId | None = None
+    side: Side | None = None
+    number: int | None = None  # which hold or set of the exercise (1-based, per side)
+    of: int | None = None  # out of how many
+    reps: int | None = None  # repetitions in a set
+    hold_seconds: int | None = None  # for a hold
+
+    @property
+    def records(self) -> bool:
+        """Completing this step is logged (a hold or a set)."""
+        return self.kind in (StepKind.HOLD, StepKind.SET)
+
+
+@dataclass(frozen=True)
+class Script:
+    name: str
+    steps: tuple[Step, ...]
+
+    @property
+    def total_seconds(self) -> int:
+        return sum(step.seconds for step in self.steps)
+
+    def exercise_ids(self) -> tuple[ExerciseId, ...]:
+        seen: list[ExerciseId] = []
+        for step in self.steps:
+            if step.exercise_id is not None and step.exercise_id not in seen:
+                seen.append(step.exercise_id)
+        return tuple(seen)
+
+
+def _side_words(side: Side | None) -> str:
+    return "" if side is None else f", {side.value} side"
+
+
+def _hold_cues(p: Prescription, side: Side | None, tilt_cue: str | None) -> tuple[Cue, ...]:
+    assert p.hold_seconds is not None
+    cues = [Cue(0, f"Hold{_side_words(side)}." + (f" {tilt_cue}" if tilt_cue else ""))]
+    if p.hold_seconds >= WARNING_FROM_SECONDS:
+        cues.append(Cue(p.hold_seconds - WARNING_SECONDS, f"{WARNING_SECONDS} seconds left."))
+    return tuple(cues)
+
+
+def _set_cues(p: Prescription, side: Side | None) -> tuple[Cue, ...]:
+    assert p.reps is not None
+    pace = p.rep_seconds
+    cues = [Cue(0, f"{p.reps} reps{_side_words(side)}. Begin.")]
+    for rep in range(p.reps):
+        start = rep * pace
+        if p.hold_at_top_seconds:
+            if rep:
+                cues.append(Cue(start, "Lift."))
+            cues.append(Cue(start + LIFT_SECONDS, f"Hold {p.hold_at_top_seconds} seconds."))
+            cues.append(Cue(start + LIFT_SECONDS + p.hold_at_top_seconds, "Lower slowly."))
+        elif rep and (rep % 5 == 0 or rep == p.reps - 1):
+            left = p.reps - rep
+            cues.append(Cue(start, f"{rep} done, {left} to go." if left > 1 else "Last one."))
+    return tuple(cues)
+
+
+def _pause(p: Prescription, side: Side | None, *, same_round: bool) -> Step:
+    """Between two holds or sets: a short switch of sides, or a rest between rounds."""
+    if same_round:
+        cue = Cue(0, f"Switch to your {side} side.")
+        return Step(StepKind.REST, SWITCH_SECONDS, "Switch sides", (cue,), p.exercise_id)
+    then = "" if side is None else f" Then your {side} side."
+    cue = Cue(0, f"Rest. Breathe.{then}")
+    return Step(StepKind.REST, p.rest_seconds, "Rest", (cue,), p.exercise_id)
+
+
+def _exercise_steps(p: Prescription, tilt_cue: str | None) -> list[Step]:
+    sides: tuple[Side | None, ...] = p.sides or (None,)
+    holds = p.hold_seconds is not None
+    rounds = p.rounds
+    steps: list[Step] = []
+    for number in range(1, rounds + 1):
+        for position, side in enumerate(sides):
+            if steps:
+                steps.append(_pause(p, side, same_round=position > 0))
+            label = "hold" if holds else "set"
+            title = f"{p.name}{_side_words(side)}: {label} {number} of {rounds}"
+            if holds:
+                assert p.hold_seconds is not None
+                cues = _hold_cues(p, side, tilt_cue)
+                kind, seconds = StepKind.HOLD, p.hold_seconds
+            else:
+                cues = _set_cues(p, side)
+                kind, seconds = StepKind.SET, p.reps * p.rep_seconds
+            steps.append(
+                Step(
+                    kind,
+                    seconds,
+                    title,
+                    cues,
+                    p.exercise_id,
+                    side,
+                    number,
+                    rounds,
+                    reps=None if holds else p.reps,
+                    hold_seconds=p.hold_seconds,
+                )
+            )
+    return steps
+
+
+def compile_session(session: SessionPlan, *, tilt_cue_for: Iterable[ExerciseId] = ()) -> Script:
+    """The session as timed steps; `tilt_cue_for` are the hip-flexor stretches, whose
+    first cue (the posterior pelvic tilt) is said at the start of every hold."""
+    tilted = set(tilt_cue_for)
+    steps: list[Step] = []
+    for index, p in enumerate(session.prescriptions):
+        kind, seconds, word = (
+            (StepKind.LEAD_IN, LEAD_IN_SECONDS, "Get ready")
+            if index == 0
+            else (StepKind.CHANGE, CHANGE_SECONDS, "Next")
+        )
+        steps.append(
+            Step(kind, seconds, f"{word}: {p.name}", (Cue(0, f"{word}: {p.name}."),), p.exercise_id)
+        )
+        tilt = p.cues[0] if p.exercise_id in tilted and p.cues else None
+        steps.extend(_exercise_steps(p, tilt))
+    steps.append(Step(StepKind.DONE, 0, "Done", (Cue(0, "Session complete. Well done."),)))
+    return Script(session.name, tuple(steps))
+
+
+# The JSON form (the browser player plays it as it is)
+
+
+def script_to_json(script: Script) -> dict[str, Any]:
+    return {
+        "version": SCRIPT_VERSION,
+        "name": script.name,
+        "total_seconds": script.total_seconds,
+        "steps": [
+            {
+                "kind": s.kind.value,
+                "seconds": s.seconds,
+                "title": s.title,
+                "cues": [{"at": c.at, "text": c.text} for c in s.cues],
+                "exercise_id": None if s.exercise_id is None else s.exercise_id.value,
+                "side": None if s.side is None else s.side.value,
+                "number": s.number,
+                "of": s.of,
+                "reps": s.reps,
+                "hold_seconds": s.hold_seconds,
+                "records": s.records,
+            }
+            for s in script.steps
+        ],
+    }
+
+
+def script_from_json(data: dict[str, Any]) -> Script:
+    try:
+        if data["version"] != SCRIPT_VERSION:
+            msg = f"script version {data['version']} is not {SCRIPT_VERSION}"
+            raise BadInput(msg)
+        steps = tuple(
+            Step(
+                kind=StepKind(s["kind"]),
+                seconds=int(s["seconds"]),
+                title=str(s["title"]),
+                cues=tuple(Cue(int(c["at"]), str(c["text"])) for c in s["cues"]),
+                exercise_id=None if s["exercise_id"] is None else ExerciseId(s["exercise_id"]),
+                side=None if s["side"] is None else Side(s["side"]),
+                number=s["number"],
+                of=s["of"],
+                reps=s["reps"],
+                hold_seconds=s["hold_seconds"],
+            )
+            for s in data["steps"]
+        )
+        return Script(str(data["name"]), steps)
+    except (KeyError, TypeError, ValueError) as exc:
+        msg = f"not a session script: {exc}"
+        raise BadInput(msg) from None

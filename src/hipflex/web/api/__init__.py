@@ -1,0 +1,22 @@
+"""The JSON API under /api/v1, one module per resource; each route parses its input,
+calls one service and returns its presenter's model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+
+from hipflex.web.api import assessments, logs, plan, preferences, progress, sessions
+from hipflex.web.deps import csrf_protected
+
+router = APIRouter(dependencies=[Depends(csrf_protected)])
+
+
+@router.get("/csrf", summary="A CSRF token for scripts (also set as a cookie)")
+def csrf(request: Request) -> dict[str, Any]:
+    return {"token": request.state.csrf_token, "header": "X-CSRF-Token"}
+
+
+for module in (assessments, plan, preferences, sessions, logs, progress):
+    router.include_router(module.router)

@@ -1,0 +1,88 @@
+"""Assessments: record the self-tests, preview them, list them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+
+from hipflex.domain.assessment import (
+    AssessmentInput,
+    AssessmentKind,
+    ExtensionInput,
+    ThighPosition,
+    ThomasInput,
+    parse_ids,
+)
+from hipflex.domain.protocol import RedFlag, Side, Sign
+from hipflex.services import assessments, tracking
+from hipflex.web.deps import Context, RequestBody
+
+router = APIRouter()
+Json = dict[str, Any]
+
+
+class ThomasSide(RequestBody):
+    thigh: Literal["flat", "raised"] | None = None
+    thigh_angle_deg: float | None = None
+    knee_flexion_deg: float | None = None
+
+
+class ExtensionSide(RequestBody):
+    degrees: float | None = None
+    compensated: bool = False
+
+
+class AssessmentBody(RequestBody):
+    thomas: dict[Literal["left", "right"], ThomasSide] = Field(default_factory=dict)
+    hip_extension: dict[Literal["left", "right"], ExtensionSide] = Field(default_factory=dict)
+    sitting_hours: float | None = None
+    signs: list[str] = Field(default_factory=list)
+    red_flags: list[str] = Field(default_factory=list)
+    kind: Literal["baseline", "retest"] = "baseline"
+
+    def answers(self) -> AssessmentInput:
+        return AssessmentInput(
+            thomas={
+                Side(side): ThomasInput(
+                    thigh=None if given.thigh is None else ThighPosition(given.thigh),
+                    thigh_angle_deg=given.thigh_angle_deg,
+                    knee_flexion_deg=given.knee_flexion_deg,
+                )
+                for side, given in self.thomas.items()
+            },
+            extension={
+                Side(side): ExtensionInput(given.degrees, given.compensated)
+                for side, given in self.hip_extension.items()
+            },
+            sitting_hours=self.sitting_hours,
+            signs=parse_ids(Sign, self.signs, "sign"),
+            red_flags=parse_ids(RedFlag, self.red_flags, "red flag"),
+        )
+
+
+@router.post("/assessments", status_code=201, summary="Record the self-tests")
+def record_assessment(body: AssessmentBody, app: Context) -> Json:
+    answers = body.answers()
+    if body.kind == AssessmentKind.RETEST.value:
+        return assessments.report_json(tracking.record_retest(app, answers))
+    return assessments.report_json(assessments.record_assessment(app, answers))
+
+
+@router.post("/assessments/preview", summary="The findings without saving them")
+def preview_assessment(body: AssessmentBody, app: Context) -> Json:
+    return assessments.report_json(assessments.evaluate(app, body.answers()))
+
+
+@router.get("/assessments", summary="Saved assessments, newest first")
+def list_assessments(app: Context, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[Json]:
+    return [
+        {
+            "id": r.id,
+            "recorded_at": r.recorded_at.isoformat(),
+            "kind": r.kind.value,
+            **assessments.assessment_json(r.assessment),
+        }
+        for r in assessments.assessment_history(app, limit)
+    ]
