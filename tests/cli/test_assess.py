@@ -13,12 +13,14 @@ from syrupy.assertion import SnapshotAssertion
 
 from tests.cli.conftest import Cli
 
-FULL = [
+TESTS = [
     "--thomas-left", "raised", "--knee-left", "85",
     "--thomas-right", "flat", "--knee-right", "75",
     "--extension-left", "8", "--extension-right", "12", "--compensated-right",
     "--sitting-hours", "7", "--sign", "swayback", "--sign", "tight_front_hips",
 ]  # fmt: skip
+#: The tests' answers with the safety questions answered "none of them".
+FULL = [*TESTS, "--no-red-flags"]
 
 
 def test_json_contract(cli: Cli):
@@ -43,7 +45,7 @@ def test_json_contract(cli: Cli):
 
 
 def test_json_with_nothing_given_says_not_tested(cli: Cli):
-    out = cli.json("assess", "--json", "--no-save")
+    out = cli.json("assess", "--json", "--no-save", "--no-red-flags")
     for test in ("thomas", "hip_extension"):
         for side in ("left", "right"):
             assert out[test][side]["result"] == "not_tested"
@@ -52,20 +54,24 @@ def test_json_with_nothing_given_says_not_tested(cli: Cli):
 
 
 def test_measured_thigh_angle(cli: Cli):
-    out = cli.json("assess", "--json", "--thigh-angle-left", "5", "--knee-left", "80")
+    out = cli.json(
+        "assess", "--json", "--thigh-angle-left", "5", "--knee-left", "80", "--no-red-flags"
+    )
     assert out["thomas"]["left"]["result"] == "tight_iliopsoas"
     assert out["thomas"]["left"]["thigh"] == "raised"
-    out = cli.json("assess", "--json", "--thigh-angle-left", "0", "--knee-left", "79.9")
+    out = cli.json(
+        "assess", "--json", "--thigh-angle-left", "0", "--knee-left", "79.9", "--no-red-flags"
+    )
     assert out["thomas"]["left"]["result"] == "tight_rectus_femoris"
 
 
 @pytest.mark.parametrize("flag", ["saddle_numbness", "night_pain"])
 def test_red_flag_is_unsafe_and_shows_the_stop(cli: Cli, flag: str):
-    out = cli.json("assess", "--json", *FULL, "--red-flag", flag)
+    out = cli.json("assess", "--json", *TESTS, "--red-flag", flag)
     assert out["red_flags"] == [flag]
     assert out["safe_to_exercise"] is False
     assert out["outcome"] == "red_flags"
-    text = cli("assess", *FULL, "--red-flag", flag)
+    text = cli("assess", *TESTS, "--red-flag", flag)
     assert text.exit_code == 0
     assert "STOP" in text.output
     assert "clinician" in text.output
@@ -90,7 +96,7 @@ def test_red_flag_is_unsafe_and_shows_the_stop(cli: Cli, flag: str):
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_saves_nothing(cli: Cli, args: list[str], message: str):
-    result = cli("assess", "--json", *args)
+    result = cli("assess", "--json", *args, *([] if "--red-flag" in args else ["--no-red-flags"]))
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
@@ -105,7 +111,7 @@ def test_no_save_stores_nothing_and_save_is_listed_in_history(cli: Cli):
     cli.json("assess", "--json", "--no-save", *FULL)
     assert cli.json("history", "--json") == []
     cli.json("assess", "--json", *FULL)
-    cli.json("assess", "--json", "--sitting-hours", "3")
+    cli.json("assess", "--json", "--sitting-hours", "3", "--no-red-flags")
     listed = cli.json("history", "--json")
     assert [entry["sitting"]["hours"] for entry in listed] == [3.0, 7.0]
     assert listed[1]["thomas"]["left"]["knee_flexion_deg"] == 85.0

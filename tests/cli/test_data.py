@@ -14,7 +14,7 @@ from tests.cli.conftest import Cli
 
 TIGHT = ["--thomas-left", "raised", "--knee-left", "70", "--thomas-right", "flat",
          "--knee-right", "85", "--extension-left", "8", "--extension-right", "12",
-         "--sitting-hours", "7"]  # fmt: skip
+         "--sitting-hours", "7", "--no-red-flags"]  # fmt: skip
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def test_version():
         (["assess", "--knee-left", "abc"], "Invalid value for '--knee-left'"),
         (["assess", "--frobnicate"], "No such option: --frobnicate"),
         (["nosuchcommand"], "No such command"),
-        (["assess", "--json", "--sitting-hours", "25"], "between 0 and 24"),
+        (["assess", "--json", "--sitting-hours", "25", "--no-red-flags"], "between 0 and 24"),
     ],
 )
 def test_errors_are_one_line_with_exit_2(args: list[str], message: str):
@@ -69,7 +69,7 @@ def test_unusable_database_is_one_line_not_a_traceback(tmp_path: Path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     env = {**os.environ, "HIPFLEX_DATA_DIR": str(blocker / "sub")}
-    result = run("assess", "--json", "--sitting-hours", "3", env=env)
+    result = run("assess", "--json", "--sitting-hours", "3", "--no-red-flags", env=env)
     assert result.returncode == 1
     assert result.stderr.startswith("hipflex: error: cannot open the database")
     assert "Traceback" not in result.stderr
@@ -78,13 +78,13 @@ def test_unusable_database_is_one_line_not_a_traceback(tmp_path: Path):
 def test_database_url_setting_is_honoured(tmp_path: Path):
     db = tmp_path / "elsewhere.db"
     env = {**os.environ, "HIPFLEX_DATABASE_URL": f"sqlite:///{db}"}
-    result = run("assess", "--json", "--sitting-hours", "3", env=env)
+    result = run("assess", "--json", "--sitting-hours", "3", "--no-red-flags", env=env)
     assert result.returncode == 0, result.stderr
     assert db.exists()
 
 
 def test_default_database_lives_in_the_data_dir(data_dir: Path):
-    result = run("assess", "--json", "--sitting-hours", "3")
+    result = run("assess", "--json", "--sitting-hours", "3", "--no-red-flags")
     assert result.returncode == 0, result.stderr
     assert (data_dir / "hipflex.db").exists()
 

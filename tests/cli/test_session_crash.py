@@ -30,7 +30,9 @@ pytestmark = pytest.mark.slow
 
 HIPFLEX = Path(sys.executable).parent / "hipflex"
 TIGHT = AssessmentInput(
-    thomas={Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=70.0)}, sitting_hours=7
+    thomas={Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=70.0)},
+    sitting_hours=7,
+    red_flags=frozenset(),
 )
 THIRD_HOLD = "Half-kneeling hip flexor stretch, left side: hold 2 of 2"
 SECOND_HOLD = "Half-kneeling hip flexor stretch, right side: hold 1 of 2"

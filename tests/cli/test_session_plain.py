@@ -21,8 +21,9 @@ from hipflex.cli.session_run import (
 from hipflex.domain.plan import Prescription, SessionPlan, SessionSlot
 from hipflex.domain.player import Control, Player
 from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.safety import Screening
 from hipflex.domain.script import Script, Step, StepKind, compile_session
-from hipflex.services.guided import break_session
+from hipflex.services.guided import break_for
 
 UNKNOWN_HINT = "  (unknown command: p, r, n, b, s or q)"
 FLEXOR_PAIN = f"  STOP: sharp pain. {sharp_pain_advice(ExerciseId.HALF_KNEELING_HIP_FLEXOR)}"
@@ -212,7 +213,7 @@ def test_the_player_waits_until_the_next_cue_instead_of_polling():
 
 
 def test_the_break_plays_to_the_end():
-    script = break_session().script
+    script = break_for(Screening.CLEAR).script
     player, lines, _, clock = play(script)
     assert player.finished
     assert clock.time == script.total_seconds
@@ -324,7 +325,7 @@ def test_s_in_the_lead_in_stops_the_exercise_about_to_start():
 
 
 def test_s_where_there_is_no_exercise_does_nothing():
-    script = break_session().script
+    script = break_for(Screening.CLEAR).script
     player, lines, recorder, clock = play(script, (10, "s"))  # the short walk
     assert recorder.pains == []
     assert not [line for line in lines if "STOP" in line]
@@ -567,7 +568,7 @@ def bells_by_step(text: str) -> list[tuple[str, int]]:
 def test_in_the_break_the_walk_and_the_squeezes_ring_the_bell_too():
     clock = FakeClock()
     out = Terminal()
-    script = break_session().script
+    script = break_for(Screening.CLEAR).script
     run_plain(script, NoRecorder(), clock, FakeKeys(clock), out)
     text = out.getvalue()
     assert [s.kind for s in script.steps] == [
@@ -602,14 +603,18 @@ def test_no_recorder_records_nothing():
     clock = FakeClock()
     recorder = NoRecorder()
     player = run_plain(
-        break_session().script, recorder, clock, FakeKeys(clock, (40, "s")), io.StringIO()
+        break_for(Screening.CLEAR).script,
+        recorder,
+        clock,
+        FakeKeys(clock, (40, "s")),
+        io.StringIO(),
     )
     assert player.finished
     assert ExerciseId.STANDING_QUAD_HIP_FLEXOR in player.sharp_pain
 
 
 def test_sharp_pain_in_the_break_names_its_stretch():
-    script = break_session().script
+    script = break_for(Screening.CLEAR).script
     player, lines, recorder, _ = play(script, (40, "s"))  # the stretch, left side
     assert recorder.pains == [(ExerciseId.STANDING_QUAD_HIP_FLEXOR, Side.LEFT)]
     stop = next(line for line in lines if "STOP" in line)

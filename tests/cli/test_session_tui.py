@@ -18,8 +18,9 @@ from hipflex.cli.session_tui import ConfirmQuit, SessionApp
 from hipflex.domain.plan import Prescription, SessionPlan, SessionSlot
 from hipflex.domain.player import Control, Player
 from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.safety import Screening
 from hipflex.domain.script import Script, Step, StepKind, compile_session
-from hipflex.services.guided import break_session
+from hipflex.services.guided import break_for
 
 SIZE = (80, 24)
 HOLD_1 = "Half-kneeling hip flexor stretch, left side: hold 1 of 2"
@@ -515,7 +516,7 @@ def test_the_break_does_not_say_rest_during_its_activities():
         seen["squeezes"] = f"{s.text('title')}: {s.text('state')}"
         s.stop()
 
-    drive(scenario, break_session().script)
+    drive(scenario, break_for(Screening.CLEAR).script)
     assert seen["walk"] == "A short walk   (step 2 of 6): MOVE"
     assert (
         seen["stretch"] == "Standing quad and hip flexor stretch, left side   (step 3 of 6): HOLD"
@@ -525,7 +526,7 @@ def test_the_break_does_not_say_rest_during_its_activities():
 
 def test_the_break_rings_the_bell_for_its_walk_and_squeezes():
     rung: list[str] = []
-    script = break_session().script
+    script = break_for(Screening.CLEAR).script
 
     def bell(s: Session) -> None:
         assert s.app.player is not None
@@ -558,7 +559,7 @@ def test_sharp_pain_in_the_break_names_its_stretch():
         seen["state"] = s.text("state")
         s.stop()
 
-    _, recorder = drive(scenario, break_session().script)
+    _, recorder = drive(scenario, break_for(Screening.CLEAR).script)
     assert recorder.pains == [(ExerciseId.STANDING_QUAD_HIP_FLEXOR, Side.LEFT)]
     assert seen["cue"] == (
         "STOP: sharp pain. This exercise is paused in your plan: have it checked before doing "

@@ -94,7 +94,8 @@ def test_thomas_from_measured_angles():
             thomas={
                 Side.LEFT: ThomasInput(thigh_angle_deg=12.0, knee_flexion_deg=60.0),
                 Side.RIGHT: ThomasInput(thigh_angle_deg=0.0, knee_flexion_deg=80.0),
-            }
+            },
+            red_flags=frozenset(),
         )
     )
     assert findings.sides[Side.LEFT].thomas.result is ThomasResult.BOTH_TIGHT
@@ -106,12 +107,14 @@ def test_thomas_from_measured_angles():
 def test_thigh_given_both_ways_must_agree():
     agreeing = ThomasInput(ThighPosition.RAISED, thigh_angle_deg=10.0, knee_flexion_deg=85.0)
     assert (
-        assess(AssessmentInput(thomas={Side.LEFT: agreeing})).sides[Side.LEFT].thomas.result
+        assess(AssessmentInput(thomas={Side.LEFT: agreeing}, red_flags=frozenset()))
+        .sides[Side.LEFT]
+        .thomas.result
         is ThomasResult.TIGHT_ILIOPSOAS
     )
     clashing = ThomasInput(ThighPosition.FLAT, thigh_angle_deg=10.0, knee_flexion_deg=85.0)
     with pytest.raises(BadInput, match=r"left side.*flat.*raised"):
-        assess(AssessmentInput(thomas={Side.LEFT: clashing}))
+        assess(AssessmentInput(thomas={Side.LEFT: clashing}, red_flags=frozenset()))
 
 
 @pytest.mark.parametrize(
@@ -127,11 +130,11 @@ def test_thigh_given_both_ways_must_agree():
 )
 def test_incomplete_or_out_of_range_thomas_is_bad_input(given: ThomasInput, message: str):
     with pytest.raises(BadInput, match=message):
-        assess(AssessmentInput(thomas={Side.RIGHT: given}))
+        assess(AssessmentInput(thomas={Side.RIGHT: given}, red_flags=frozenset()))
 
 
 def test_untested_sides_say_so():
-    findings = assess(AssessmentInput())
+    findings = assess(AssessmentInput(red_flags=frozenset()))
     for side in Side:
         assert findings.sides[side].thomas.result is ThomasResult.NOT_TESTED
         assert findings.sides[side].extension.result is ExtensionResult.NOT_TESTED
@@ -168,7 +171,8 @@ def test_hip_extension_tight_iff_compensated_or_under_10(degrees: float, compens
 def test_hip_extension_floor_is_configurable():
     limits = Thresholds(extension_floor_deg=5.0)
     findings = assess(
-        AssessmentInput(extension={Side.LEFT: ExtensionInput(degrees=6.0)}), thresholds=limits
+        AssessmentInput(extension={Side.LEFT: ExtensionInput(degrees=6.0)}, red_flags=frozenset()),
+        thresholds=limits,
     )
     assert findings.sides[Side.LEFT].extension.result is ExtensionResult.NORMAL
 
@@ -176,7 +180,11 @@ def test_hip_extension_floor_is_configurable():
 @pytest.mark.parametrize("degrees", [-30.1, 60.1, math.inf])
 def test_hip_extension_out_of_range_is_bad_input(degrees: float):
     with pytest.raises(BadInput, match="hip extension, left side"):
-        assess(AssessmentInput(extension={Side.LEFT: ExtensionInput(degrees=degrees)}))
+        assess(
+            AssessmentInput(
+                extension={Side.LEFT: ExtensionInput(degrees=degrees)}, red_flags=frozenset()
+            )
+        )
 
 
 # Sitting bands (PROTOCOL.md 2.4)
@@ -243,21 +251,22 @@ def test_any_red_flag_makes_it_unsafe_whatever_else_was_found(flag: RedFlag):
 
 
 def test_no_red_flags_is_safe():
-    assert assess(AssessmentInput(sitting_hours=2)).safe_to_exercise is True
+    assert assess(AssessmentInput(sitting_hours=2, red_flags=frozenset())).safe_to_exercise is True
 
 
 def test_outcome_order():
     tight = AssessmentInput(
-        thomas={Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=70.0)}
+        thomas={Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=70.0)},
+        red_flags=frozenset(),
     )
     assert outcome(assess(tight)) is AssessmentOutcome.TIGHT
     normal_tests = {side: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=85.0) for side in Side}
-    assert outcome(assess(AssessmentInput(thomas=normal_tests, sitting_hours=6))) is (
-        AssessmentOutcome.CLEAR_HIGH_SITTING
-    )
-    assert outcome(assess(AssessmentInput(thomas=normal_tests, sitting_hours=5.99))) is (
-        AssessmentOutcome.CLEAR
-    )
+    assert outcome(
+        assess(AssessmentInput(thomas=normal_tests, sitting_hours=6, red_flags=frozenset()))
+    ) is (AssessmentOutcome.CLEAR_HIGH_SITTING)
+    assert outcome(
+        assess(AssessmentInput(thomas=normal_tests, sitting_hours=5.99, red_flags=frozenset()))
+    ) is (AssessmentOutcome.CLEAR)
 
 
 def test_side_findings_name_the_tight_muscles():
@@ -268,6 +277,7 @@ def test_side_findings_name_the_tight_muscles():
                 Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=85.0),
             },
             extension={Side.RIGHT: ExtensionInput(degrees=5.0)},
+            red_flags=frozenset(),
         )
     )
     left, right = findings.sides[Side.LEFT], findings.sides[Side.RIGHT]
@@ -320,6 +330,7 @@ def test_assess_accepts_everything_inside_the_ranges(
             },
             extension={side: ExtensionInput(ext, compensated) for side in Side},
             sitting_hours=hours,
+            red_flags=frozenset(),
         )
     )
     assert findings.tested

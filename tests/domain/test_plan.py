@@ -7,6 +7,7 @@ import itertools
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests import strategies
 
 from hipflex.content import load_content
 from hipflex.domain.assessment import (
@@ -34,7 +35,7 @@ from hipflex.domain.plan import (
     select,
     workplace_advice,
 )
-from hipflex.domain.preferences import Preferences, Weekday
+from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import MAX_LEVEL, ProgressionState
 from hipflex.domain.protocol import ExerciseId, Muscle, RedFlag, Side, Sign, WorkplaceTipId
 
@@ -92,45 +93,9 @@ RECTUS = tight(knee=70.0)
 BOTH = tight(raised=True, knee=70.0)
 EXTENSION_ONLY = tight(extension=ExtensionInput(degrees=5.0))
 
-thomas_inputs = st.one_of(
-    st.just(ThomasInput()),
-    st.builds(thomas, st.booleans(), st.floats(min_value=0, max_value=180)),
-)
-extension_inputs = st.one_of(
-    st.just(ExtensionInput()),
-    st.builds(
-        ExtensionInput,
-        st.one_of(st.none(), st.floats(min_value=-30, max_value=60)),
-        st.booleans(),
-    ),
-)
-tight_assessments = (
-    st.builds(
-        AssessmentInput,
-        thomas=st.fixed_dictionaries(dict.fromkeys(Side, thomas_inputs)),
-        extension=st.fixed_dictionaries(dict.fromkeys(Side, extension_inputs)),
-        sitting_hours=st.one_of(st.none(), st.floats(min_value=0, max_value=24)),
-        signs=st.frozensets(st.sampled_from(Sign)),
-    )
-    .map(assess)
-    .filter(lambda a: a.any_tight)
-)
-
-states = st.builds(
-    ProgressionState,
-    level=st.integers(0, MAX_LEVEL),
-    couch_weeks=st.integers(0, 6),
-    removed=st.frozensets(st.sampled_from(ExerciseId)),
-)
-preferences = st.builds(
-    Preferences,
-    sessions_per_day=st.integers(2, 3),
-    block_weeks=st.integers(4, 6),
-    break_minutes=st.integers(30, 45),
-    work_days=st.frozensets(st.sampled_from(Weekday), min_size=1),
-    floor_at_work=st.booleans(),
-    sit_stand_desk=st.booleans(),
-)
+tight_assessments = strategies.tight_assessments
+states = strategies.states
+preferences = strategies.preferences()
 
 
 def build(
@@ -261,7 +226,7 @@ def test_dosage_never_decreases_as_the_level_rises(exercise_id: ExerciseId):
     assert (first.sets, last.sets) == (dosage.sets.min, dosage.sets.max)
 
 
-@given(st.integers(0, MAX_LEVEL), st.integers(0, MAX_LEVEL))
+@given(strategies.levels, strategies.levels)
 def test_half_kneeling_hold_is_monotone_in_the_level(a: int, b: int):
     low, high = sorted((a, b))
     low_hold = build(BOTH, state=ProgressionState(level=low)).sessions[0].prescriptions[0]
@@ -389,7 +354,11 @@ def test_both_tight_gets_every_stretch():
     [ExtensionInput(degrees=9.9), ExtensionInput(degrees=15.0, compensated=True)],
 )
 def test_limited_hip_extension_alone_gets_pigeon(extension: ExtensionInput):
-    assessment = assess(AssessmentInput(thomas=NORMAL_THOMAS, extension={Side.RIGHT: extension}))
+    assessment = assess(
+        AssessmentInput(
+            thomas=NORMAL_THOMAS, extension={Side.RIGHT: extension}, red_flags=frozenset()
+        )
+    )
     programme = build(assessment)
     assert programme.kind is ProgrammeKind.CORRECTIVE
     assert E.PIGEON_POSE in ids(slot(programme, SessionSlot.EVENING))
@@ -403,6 +372,7 @@ def test_extension_of_exactly_10_degrees_is_not_limited():
             thomas=NORMAL_THOMAS,
             extension=dict.fromkeys(Side, ExtensionInput(degrees=10.0)),
             sitting_hours=7,
+            red_flags=frozenset(),
         )
     )
     assert build(assessment).kind is ProgrammeKind.PREVENTION
@@ -412,15 +382,20 @@ def test_extension_of_exactly_10_degrees_is_not_limited():
 
 
 @given(
-    hours=st.floats(min_value=6, max_value=24),
-    sessions=st.integers(2, 3),
+    hours=st.floats(min_value=6, max_value=strategies.MAX_SITTING_HOURS),
+    sessions=strategies.sessions_per_day,
     state=states.filter(lambda s: HK not in s.removed),
 )
 def test_normal_tests_with_high_sitting_get_half_kneeling_only(
     hours: float, sessions: int, state: ProgressionState
 ):
     assessment = assess(
-        AssessmentInput(thomas=NORMAL_THOMAS, extension=NORMAL_EXTENSION, sitting_hours=hours)
+        AssessmentInput(
+            thomas=NORMAL_THOMAS,
+            extension=NORMAL_EXTENSION,
+            sitting_hours=hours,
+            red_flags=frozenset(),
+        )
     )
     programme = build(assessment, Preferences(sessions_per_day=sessions), state)
     assert programme.kind is ProgrammeKind.PREVENTION
@@ -433,8 +408,8 @@ def test_normal_tests_with_high_sitting_get_half_kneeling_only(
 
 @given(
     flags=st.frozensets(st.sampled_from(RedFlag), min_size=1),
-    observed=st.fixed_dictionaries(dict.fromkeys(Side, thomas_inputs)),
-    hours=st.one_of(st.none(), st.floats(min_value=0, max_value=24)),
+    observed=st.fixed_dictionaries(dict.fromkeys(Side, strategies.thomas_inputs())),
+    hours=st.none() | strategies.sitting_hours,
 )
 def test_any_red_flag_stops_the_plan_whatever_else_is_found(
     flags: frozenset[RedFlag], observed: dict[Side, ThomasInput], hours: float | None
@@ -458,7 +433,9 @@ def test_red_flag_with_both_muscles_tight_still_stops():
 @pytest.mark.parametrize("hours", [None, 0.0, 9.0])
 def test_no_test_results_needs_tests(hours: float | None):
     assessment = assess(
-        AssessmentInput(sitting_hours=hours, signs=frozenset({Sign.TIGHT_FRONT_HIPS}))
+        AssessmentInput(
+            sitting_hours=hours, signs=frozenset({Sign.TIGHT_FRONT_HIPS}), red_flags=frozenset()
+        )
     )
     result = build_programme(assessment, Preferences(), EXERCISES, week=1, state=ProgressionState())
     assert result == NeedsTests()
@@ -600,7 +577,7 @@ def test_a_session_with_every_exercise_paused_is_left_out():
     # work sessions held only half-kneeling and the standing quad stretch
     assert all(s.prescriptions for s in programme.sessions)
     prevention = build(
-        assess(AssessmentInput(thomas=NORMAL_THOMAS, sitting_hours=7)),
+        assess(AssessmentInput(thomas=NORMAL_THOMAS, sitting_hours=7, red_flags=frozenset())),
         Preferences(),
         state,
     )

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from tests import strategies
 
 from hipflex.content import load_content
 from hipflex.domain.assessment import (
@@ -55,9 +56,9 @@ from hipflex.domain.player import (
     start,
     tick,
 )
-from hipflex.domain.preferences import Preferences, Weekday
+from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import MAX_LEVEL, ProgressionState
-from hipflex.domain.protocol import ExerciseId, Side, Sign
+from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.script import (
     SCRIPT_VERSION,
     Script,
@@ -114,47 +115,13 @@ BOTH = assess(
             Side.RIGHT: thomas(raised=False, knee=85.0),
         },
         extension={Side.LEFT: ExtensionInput(degrees=12.0)},
+        red_flags=frozenset(),
     )
 )
 
-thomas_inputs = st.one_of(
-    st.just(ThomasInput()),
-    st.builds(thomas, st.booleans(), st.floats(min_value=0, max_value=180)),
-)
-extension_inputs = st.one_of(
-    st.just(ExtensionInput()),
-    st.builds(
-        ExtensionInput,
-        st.one_of(st.none(), st.floats(min_value=-30, max_value=60)),
-        st.booleans(),
-    ),
-)
-tight_assessments = (
-    st.builds(
-        AssessmentInput,
-        thomas=st.fixed_dictionaries(dict.fromkeys(Side, thomas_inputs)),
-        extension=st.fixed_dictionaries(dict.fromkeys(Side, extension_inputs)),
-        sitting_hours=st.one_of(st.none(), st.floats(min_value=0, max_value=24)),
-        signs=st.frozensets(st.sampled_from(Sign)),
-    )
-    .map(assess)
-    .filter(lambda a: a.any_tight)
-)
-states = st.builds(
-    ProgressionState,
-    level=st.integers(0, MAX_LEVEL),
-    couch_weeks=st.integers(0, 6),
-    removed=st.frozensets(st.sampled_from(ExerciseId)),
-)
-preferences = st.builds(
-    Preferences,
-    sessions_per_day=st.integers(2, 3),
-    block_weeks=st.integers(4, 6),
-    break_minutes=st.integers(30, 45),
-    work_days=st.frozensets(st.sampled_from(Weekday), min_size=1),
-    floor_at_work=st.booleans(),
-    sit_stand_desk=st.booleans(),
-)
+tight_assessments = strategies.tight_assessments
+states = strategies.states
+preferences = strategies.preferences()
 
 
 @st.composite

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests import strategies
 
 from hipflex.content import load_content
 from hipflex.domain.assessment import (
@@ -45,7 +46,8 @@ def whole_minutes(seconds: int) -> timedelta:
 
 BOTH_TIGHT = assess(
     AssessmentInput(
-        thomas=dict.fromkeys(Side, ThomasInput(ThighPosition.RAISED, knee_flexion_deg=70.0))
+        thomas=dict.fromkeys(Side, ThomasInput(ThighPosition.RAISED, knee_flexion_deg=70.0)),
+        red_flags=frozenset(),
     )
 )
 
@@ -86,37 +88,16 @@ def slot_of(item: TimelineItem) -> SessionSlot:
 
 # --- strategies ---------------------------------------------------------------------------
 
-observations = st.one_of(
-    st.just(ThomasInput()),
-    st.builds(
-        ThomasInput,
-        st.sampled_from(ThighPosition),
-        knee_flexion_deg=st.floats(min_value=0, max_value=180),
-    ),
-)
 assessments = (
-    st.builds(
-        AssessmentInput,
-        thomas=st.fixed_dictionaries(dict.fromkeys(Side, observations)),
-        extension=st.fixed_dictionaries(
-            {
-                side: st.builds(
-                    ExtensionInput,
-                    st.one_of(st.none(), st.floats(min_value=-30, max_value=60)),
-                    st.booleans(),
-                )
-                for side in Side
-            }
-        ),
-        sitting_hours=st.floats(min_value=6, max_value=24),  # normal tests give prevention
-    )
+    strategies.answers(red_flags=st.just(frozenset()))
+    .filter(lambda given: given.sitting_hours is not None and given.sitting_hours >= 6)
     .map(assess)
     .filter(lambda a: a.tested)
-)
+)  # tested, and normal tests with long sitting give prevention: always a programme
 states = st.builds(
     ProgressionState,
-    level=st.integers(0, MAX_LEVEL),
-    couch_weeks=st.integers(0, 6),
+    level=strategies.levels,
+    couch_weeks=strategies.block_weeks,
     # The half-kneeling stretch stays in, so every session has something (a session whose
     # every exercise is paused is left out of the plan: tests/domain/test_plan.py).
     removed=st.frozensets(
@@ -131,9 +112,9 @@ def work_preferences(draw: st.DrawFn) -> Preferences:
     length = draw(st.integers(60, 10 * 60))
     end = start + length
     return Preferences(
-        sessions_per_day=draw(st.integers(2, 3)),
-        block_weeks=draw(st.integers(4, 6)),
-        break_minutes=draw(st.integers(30, 45)),
+        sessions_per_day=draw(strategies.sessions_per_day),
+        block_weeks=draw(strategies.block_weeks),
+        break_minutes=draw(strategies.break_minutes),
         work_days=draw(st.frozensets(st.sampled_from(Weekday), min_size=1)),
         work_start=time(start // 60, start % 60),
         work_end=time(end // 60, end % 60),
@@ -230,10 +211,11 @@ def test_work_day_timeline_for_any_programme(
 
 tight_assessments = st.builds(
     AssessmentInput,
-    thomas=st.fixed_dictionaries(dict.fromkeys(Side, observations)),
+    thomas=st.fixed_dictionaries(dict.fromkeys(Side, strategies.thomas_inputs())),
     extension=st.fixed_dictionaries(
         {side: st.just(ExtensionInput(compensated=True)) for side in Side}
     ),
+    red_flags=st.just(frozenset()),
 ).map(assess)
 
 
@@ -317,6 +299,7 @@ def test_one_hour_day_with_30_minute_breaks():
             AssessmentInput(
                 thomas=dict.fromkeys(Side, ThomasInput(ThighPosition.FLAT, knee_flexion_deg=85.0)),
                 sitting_hours=9,
+                red_flags=frozenset(),
             )
         ),
     )

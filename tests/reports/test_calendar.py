@@ -22,7 +22,9 @@ from hipflex.services.context import AppContext
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TIGHT = AssessmentInput(
-    thomas={Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=70.0)}, sitting_hours=8
+    thomas={Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=70.0)},
+    sitting_hours=8,
+    red_flags=frozenset(),
 )
 
 

@@ -42,6 +42,7 @@ def _answers(knee_left: float, knee_right: float) -> AssessmentInput:
             Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=knee_right),
         },
         sitting_hours=8,
+        red_flags=frozenset(),
     )
 
 

@@ -7,7 +7,8 @@ import io
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -17,23 +18,21 @@ from fhir.resources.R4B.bundle import Bundle
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine
+from tests import strategies
 
 from hipflex.config import Settings
 from hipflex.domain.assessment import (
-    Assessment,
     AssessmentInput,
     AssessmentKind,
     ExtensionInput,
     ThighPosition,
     ThomasInput,
-    Thresholds,
-    assess,
 )
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.domain.plan import SessionSlot
-from hipflex.domain.preferences import Preferences, Weekday
-from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign
+from hipflex.domain.preferences import Preferences
+from hipflex.domain.protocol import ExerciseId, Side, Sign
 from hipflex.domain.tracking import (
     BreakEvent,
     Clearance,
@@ -72,52 +71,8 @@ texts = st.text(
 )
 
 
-def degrees(low: float, high: float) -> st.SearchStrategy[float]:
-    return st.floats(low, high, allow_nan=False, allow_infinity=False)
-
-
-@st.composite
-def thomas_inputs(draw: st.DrawFn) -> ThomasInput:
-    how = draw(st.sampled_from(["untested", "flat", "raised", "angle"]))
-    if how == "untested":
-        return ThomasInput()
-    knee = draw(degrees(0, 180))
-    if how == "angle":
-        return ThomasInput(None, draw(degrees(-90, 90)), knee)
-    return ThomasInput(ThighPosition(how), None, knee)
-
-
-@st.composite
-def assessments(draw: st.DrawFn) -> Assessment:
-    thresholds = Thresholds(draw(degrees(45, 120)), draw(degrees(0, 30)), draw(degrees(0, 30)))
-    answers = AssessmentInput(
-        thomas={side: draw(thomas_inputs()) for side in Side},
-        extension={
-            side: ExtensionInput(draw(st.none() | degrees(-30, 60)), draw(st.booleans()))
-            for side in Side
-        },
-        sitting_hours=draw(st.none() | degrees(0, 24)),
-        signs=draw(st.frozensets(st.sampled_from(Sign))),
-        red_flags=draw(st.frozensets(st.sampled_from(RedFlag), max_size=2)),
-    )
-    return assess(answers, thresholds)
-
-
-@st.composite
-def preferences(draw: st.DrawFn) -> Preferences:
-    start = draw(st.integers(0, 21 * 60))
-    end = draw(st.integers(start + 60, 23 * 60 + 59))
-    return Preferences(
-        sessions_per_day=draw(st.integers(2, 3)),
-        block_weeks=draw(st.integers(4, 6)),
-        break_minutes=draw(st.integers(30, 45)),
-        work_days=draw(st.frozensets(st.sampled_from(Weekday), min_size=1)),
-        work_start=time(start // 60, start % 60),
-        work_end=time(end // 60, end % 60),
-        floor_at_work=draw(st.booleans()),
-        sit_stand_desk=draw(st.booleans()),
-        timezone=draw(st.sampled_from([None, "UTC", "Europe/Berlin", "America/New_York"])),
-    )
+assessments = partial(strategies.assessments, with_thresholds=True)
+preferences = partial(strategies.preferences, any_hours=True)
 
 
 entries = st.builds(
@@ -130,7 +85,7 @@ entries = st.builds(
     skipped=st.booleans(),
     sharp_pain=st.booleans(),
 )
-pain_scores = st.none() | st.integers(0, 10)
+pain_scores = st.none() | strategies.pain_scores
 
 
 @st.composite
@@ -156,9 +111,13 @@ operations = st.lists(
         st.tuples(st.just("assess"), assessments(), moments),
         st.tuples(st.just("block"), st.integers(0, 20), days, moments),
         st.tuples(st.just("retest"), assessments(), moments, st.integers(0, 20), st.integers(1, 6)),
-        st.tuples(st.just("pain"), st.integers(0, 10), moments, moments),
+        st.tuples(st.just("pain"), strategies.pain_scores, moments, moments),
         st.tuples(
-            st.just("sitting"), days, degrees(0, 24), st.sampled_from(SittingSource), moments
+            st.just("sitting"),
+            days,
+            strategies.sitting_hours,
+            st.sampled_from(SittingSource),
+            moments,
         ),
         st.tuples(st.just("session"), sessions()),
         st.tuples(st.just("note"), texts, moments),
@@ -289,6 +248,7 @@ def fill(app: AppContext, clock: FixedClock) -> None:
         },
         sitting_hours=7.5,
         signs=frozenset({Sign.SWAYBACK, Sign.TIGHT_FRONT_HIPS}),
+        red_flags=frozenset(),
     )
     record_assessment(app, tight)
     plan_week(app)  # starts the block
@@ -319,7 +279,8 @@ def fill(app: AppContext, clock: FixedClock) -> None:
             thomas={
                 Side.LEFT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=81.0),
                 Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=88.0),
-            }
+            },
+            red_flags=frozenset(),
         ),
     )
 

@@ -21,7 +21,9 @@ from hipflex.services.context import AppContext
 
 HOUR = 3600
 TIGHT = AssessmentInput(
-    thomas={Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=70.0)}, sitting_hours=7
+    thomas={Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=70.0)},
+    sitting_hours=7,
+    red_flags=frozenset(),
 )
 
 
@@ -199,7 +201,7 @@ def test_entries_carry_hold_seconds_for_holds_and_reps_for_sets(planned: AppCont
 def test_steps_that_are_not_holds_or_sets_are_not_logged(planned: AppContext):
     chosen = guided.choose_session(planned, "morning")
     log_id = guided.begin(planned, chosen, pain_before=None)
-    for step in (*chosen.script.steps, *guided.break_session().script.steps):
+    for step in (*chosen.script.steps, *guided.break_session(planned).script.steps):
         if not step.records:
             guided.record_step(planned, log_id, step)
     assert only_log(planned).entries == ()
@@ -378,8 +380,8 @@ def test_the_latest_unfinished_session_is_offered(planned: AppContext, clock: Fi
 # The movement break
 
 
-def test_break_session_has_the_standing_stretch_on_each_side():
-    chosen = guided.break_session()
+def test_break_session_has_the_standing_stretch_on_each_side(planned: AppContext):
+    chosen = guided.break_session(planned)
     assert chosen.slot is None
     steps = chosen.script.steps
     assert steps[0].kind is StepKind.LEAD_IN
@@ -415,13 +417,13 @@ def test_break_session_has_the_standing_stretch_on_each_side():
     )
 
 
-def test_break_titles_start_with_a_capital():
-    titles = [s.title for s in guided.break_session().script.steps]
+def test_break_titles_start_with_a_capital(planned: AppContext):
+    titles = [s.title for s in guided.break_session(planned).script.steps]
     assert all(title[0].isupper() or title[0].isdigit() for title in titles)
 
 
-def test_the_break_script_survives_a_round_trip_with_its_activities():
-    script = guided.break_session().script
+def test_the_break_script_survives_a_round_trip_with_its_activities(planned: AppContext):
+    script = guided.break_session(planned).script
     assert script_from_json(script_to_json(script)) == script
     assert [s["kind"] for s in script_to_json(script)["steps"]][1] == "activity"
 

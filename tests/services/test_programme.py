@@ -24,7 +24,9 @@ from hipflex.services.context import AppContext
 
 DAY = 24 * 3600
 TIGHT_RECTUS = AssessmentInput(
-    thomas={Side.LEFT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=70.0)}, sitting_hours=7
+    thomas={Side.LEFT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=70.0)},
+    sitting_hours=7,
+    red_flags=frozenset(),
 )
 
 
@@ -89,7 +91,7 @@ def test_a_red_flag_in_a_later_assessment_stops_an_active_programme(app: AppCont
 
 
 def test_untested_assessment_needs_tests(app: AppContext):
-    record_assessment(app, AssessmentInput(sitting_hours=9))
+    record_assessment(app, AssessmentInput(sitting_hours=9, red_flags=frozenset()))
     assert isinstance(programme.plan_week(app).result, NeedsTests)
 
 

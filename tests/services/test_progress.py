@@ -39,6 +39,7 @@ def answers(knee_left: float, knee_right: float, ext_left: float, ext_right: flo
         },
         extension={Side.LEFT: ExtensionInput(ext_left), Side.RIGHT: ExtensionInput(ext_right)},
         sitting_hours=8,
+        red_flags=frozenset(),
     )
 
 

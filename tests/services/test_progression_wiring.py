@@ -26,6 +26,7 @@ TIGHT_RECTUS = AssessmentInput(
         Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=75.0),
     },
     sitting_hours=8,
+    red_flags=frozenset(),
 )
 
 

@@ -35,6 +35,7 @@ TIGHT = AssessmentInput(
         Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=70.0),
     },
     sitting_hours=8,
+    red_flags=frozenset(),
 )
 
 

@@ -13,20 +13,19 @@ from alembic.config import main as alembic_main
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.exc import StatementError
+from tests import strategies
 
 from hipflex.domain.assessment import (
     AssessmentInput,
     AssessmentKind,
-    ExtensionInput,
     ThighPosition,
     ThomasInput,
     assess,
 )
 from hipflex.domain.preferences import Preferences, Weekday
-from hipflex.domain.protocol import RedFlag, Side, Sign
+from hipflex.domain.protocol import Side, Sign
 from hipflex.store import Store
 from hipflex.store.db import make_engine
 from hipflex.store.migrate import HEAD_REVISION, MIGRATIONS_DIR, current_revision, upgrade
@@ -65,7 +64,9 @@ def test_sqlite_file_is_created_in_wal_mode(tmp_path: Path):
 def test_reopening_a_migrated_store_keeps_data(database_url: str):
     first = Store.open(database_url)
     first.add_assessment(
-        assess(AssessmentInput(sitting_hours=5)), at=T0, kind=AssessmentKind.BASELINE
+        assess(AssessmentInput(sitting_hours=5, red_flags=frozenset())),
+        at=T0,
+        kind=AssessmentKind.BASELINE,
     )
     first.close()
     again = Store.open(database_url)
@@ -77,7 +78,9 @@ def test_naive_datetimes_are_refused(database_url: str):
     store = Store.open(database_url)
     naive = datetime(2026, 1, 1)  # noqa: DTZ001 - the point of the test
     with pytest.raises(StatementError, match="naive datetime"):
-        store.add_assessment(assess(AssessmentInput()), at=naive, kind=AssessmentKind.BASELINE)
+        store.add_assessment(
+            assess(AssessmentInput(red_flags=frozenset())), at=naive, kind=AssessmentKind.BASELINE
+        )
     assert store.assessments() == []
     store.close()
 
@@ -86,7 +89,9 @@ def test_assessments_are_listed_newest_first_with_their_kind(database_url: str):
     store = Store.open(database_url)
     for day, kind in enumerate([AssessmentKind.BASELINE, AssessmentKind.RETEST]):
         store.add_assessment(
-            assess(AssessmentInput(sitting_hours=day)), at=T0 + timedelta(days=day), kind=kind
+            assess(AssessmentInput(sitting_hours=day, red_flags=frozenset())),
+            at=T0 + timedelta(days=day),
+            kind=kind,
         )
     listed = store.assessments()
     assert [r.kind for r in listed] == [AssessmentKind.RETEST, AssessmentKind.BASELINE]
@@ -97,40 +102,10 @@ def test_assessments_are_listed_newest_first_with_their_kind(database_url: str):
     store.close()
 
 
-_thigh = st.none() | st.sampled_from(ThighPosition)
-_knee = st.floats(min_value=0, max_value=180)
-
-
-@st.composite
-def _answers(draw: st.DrawFn) -> AssessmentInput:
-    thomas = {}
-    for side in Side:
-        if draw(st.booleans()):
-            use_angle = draw(st.booleans())
-            thomas[side] = ThomasInput(
-                thigh=None if use_angle else draw(st.sampled_from(ThighPosition)),
-                thigh_angle_deg=draw(st.floats(min_value=-90, max_value=90)) if use_angle else None,
-                knee_flexion_deg=draw(_knee),
-            )
-    extension = {
-        side: ExtensionInput(
-            draw(st.none() | st.floats(min_value=-30, max_value=60)), draw(st.booleans())
-        )
-        for side in Side
-    }
-    return AssessmentInput(
-        thomas=thomas,
-        extension=extension,
-        sitting_hours=draw(st.none() | st.floats(min_value=0, max_value=24)),
-        signs=frozenset(draw(st.sets(st.sampled_from(Sign)))),
-        red_flags=frozenset(draw(st.sets(st.sampled_from(RedFlag), max_size=2))),
-    )
-
-
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(answers=_answers())
+@given(answers=strategies.answers())
 def test_every_input_and_result_survives_a_round_trip(database_url: str, answers: AssessmentInput):
     store = Store.open(database_url)
     try:
@@ -186,6 +161,7 @@ def test_upgrading_from_the_first_migration_keeps_the_assessments(database_url: 
             thomas={Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=85.0)},
             sitting_hours=6.5,
             signs=frozenset({Sign.SWAYBACK}),
+            red_flags=frozenset(),
         )
     )
     assert saved.assessment == expected
@@ -228,7 +204,9 @@ def test_alembic_command_line_downgrades_to_base_and_upgrades_again(
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     engine.dispose()
     store = Store.open(database_url)
-    store.add_assessment(assess(AssessmentInput()), at=T0, kind=AssessmentKind.BASELINE)
+    store.add_assessment(
+        assess(AssessmentInput(red_flags=frozenset())), at=T0, kind=AssessmentKind.BASELINE
+    )
     assert len(store.assessments()) == 1
     store.close()
 
@@ -251,7 +229,9 @@ def test_preferences_and_blocks_round_trip(database_url: str):
     store.save_preferences(wanted, at=T0 + timedelta(hours=1))  # an update, not a second row
     assert store.preferences() == wanted
     assert store.latest_block() is None
-    saved = store.add_assessment(assess(AssessmentInput()), at=T0, kind=AssessmentKind.BASELINE)
+    saved = store.add_assessment(
+        assess(AssessmentInput(red_flags=frozenset())), at=T0, kind=AssessmentKind.BASELINE
+    )
     first = store.start_block(assessment_id=saved.id, started_on=T0.date(), at=T0)
     second = store.start_block(
         assessment_id=saved.id, started_on=T0.date() + timedelta(days=42), at=T0 + timedelta(1)
@@ -269,6 +249,7 @@ def test_downgrading_and_upgrading_again_keeps_every_row(database_url: str):
     answers = AssessmentInput(
         thomas={side: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=70.0) for side in Side},
         sitting_hours=5.0,
+        red_flags=frozenset(),
     )
     saved = store.add_assessment(assess(answers), at=T0, kind=AssessmentKind.BASELINE)
     store.close()

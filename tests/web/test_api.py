@@ -561,6 +561,9 @@ def test_before_any_assessment_is_409_with_what_to_do(client: TestClient):
     assert not problems
 
 
+#: The safety questions answered "none of them" (required in every assessment).
+NONE: dict[str, list[str]] = {"red_flags": []}
+
 BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("logs/pain", {"score": 11}, "less than or equal to 10"),
     ("logs/pain", {"score": -1}, "greater than or equal to 0"),
@@ -572,13 +575,18 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("logs/sessions", {"skipped": ["cartwheel"]}, "unknown exercise"),
     ("logs/sessions", {"slot": "midday"}, "no midday session"),
     ("sessions", {"pain_before": 12}, "less than or equal to 10"),
-    ("assessments", {"thomas": {"left": {"thigh": "flat", "knee_flexion_deg": 200}}}, "200"),
-    ("assessments", {"hip_extension": {"right": {"degrees": 90}}}, "between"),
-    ("assessments", {"sitting_hours": 30}, "between 0 and 24"),
+    (
+        "assessments",
+        {"thomas": {"left": {"thigh": "flat", "knee_flexion_deg": 200}}, **NONE},
+        "200",
+    ),
+    ("assessments", {"hip_extension": {"right": {"degrees": 90}}, **NONE}, "between"),
+    ("assessments", {"sitting_hours": 30, **NONE}, "between 0 and 24"),
     ("assessments", {"red_flags": ["headache"]}, "unknown red flag"),
-    ("assessments", {"signs": ["itchy"]}, "unknown sign"),
-    ("assessments", {"thomas": {"middle": {}}}, "left"),
-    ("assessments", {"kind": "followup"}, "baseline"),
+    ("assessments", {"signs": ["itchy"], **NONE}, "unknown sign"),
+    ("assessments", {"sitting_hours": 3}, "red_flags"),  # never answered is never "no"
+    ("assessments", {"thomas": {"middle": {}}, **NONE}, "left"),
+    ("assessments", {"kind": "followup", **NONE}, "baseline"),
 ]
 
 

@@ -83,10 +83,18 @@ def assess(
             metavar="ID",
             help=(
                 "A warning sign that needs a clinician (repeat for more): saddle_numbness, "
-                "bladder_bowel, leg_weakness, trauma, systemic, night_pain."
+                "bladder_bowel, leg_weakness, trauma, systemic, night_pain. Scripts must "
+                "answer the safety questions: this, or --no-red-flags."
             ),
         ),
     ] = None,
+    no_red_flags: Annotated[
+        bool,
+        typer.Option(
+            "--no-red-flags",
+            help="None of the warning signs applies to you (the answer to the safety questions).",
+        ),
+    ] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     no_save: Annotated[bool, typer.Option("--no-save", help="Do not store the result.")] = False,
     interactive: Annotated[
@@ -117,7 +125,15 @@ def assess(
         sitting_hours=sitting_hours,
         signs=sign or [],
         red_flags=red_flag or [],
+        no_red_flags=no_red_flags,
     )
+    unanswered = answers.red_flags is None if answers is not None else json_output
+    if unanswered:  # checked before anything is opened: nothing is saved
+        msg = (
+            "answer the safety questions first: give --red-flag ID for each warning sign "
+            "you have (repeat it), or --no-red-flags if you have none"
+        )
+        raise BadInput(msg)
     app = open_app()
     try:
         given = answers is not None
@@ -131,18 +147,16 @@ def assess(
             from hipflex.cli.wizard import run_wizard
 
             answers = run_wizard(app)
-        if answers is None:
-            from hipflex.domain.assessment import AssessmentInput
-
-            answers = AssessmentInput()
+        assert answers is not None  # the wizard always answers the safety questions
         if no_save:
             report = assessments.evaluate(app, answers)
-        elif ctx.info_name == "retest":
-            from hipflex.services.tracking import record_retest
-
-            report = record_retest(app, answers)
         else:
-            report = assessments.record_assessment(app, answers)
+            from hipflex.domain.assessment import AssessmentKind
+            from hipflex.services.tracking import save_assessment
+
+            retest = ctx.info_name == "retest"
+            kind = AssessmentKind.RETEST if retest else AssessmentKind.BASELINE
+            report = save_assessment(app, answers, kind)
     finally:
         app.close()
     if json_output:

@@ -19,6 +19,7 @@ from hipflex.domain.assessment import (
     parse_choice,
     parse_ids,
 )
+from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import RedFlag, Side, Sign
 from hipflex.services.assessments import AssessmentReport, report_json
 
@@ -42,8 +43,13 @@ def answers_from_options(
     sitting_hours: float | None,
     signs: Sequence[str],
     red_flags: Sequence[str],
+    no_red_flags: bool,
 ) -> AssessmentInput | None:
-    """The answers given as options, or None when none at all were given."""
+    """The answers given as options, or None when none at all were given. The safety
+    questions count as answered only with --red-flag or --no-red-flags."""
+    if red_flags and no_red_flags:
+        msg = "give --red-flag or --no-red-flags, not both"
+        raise BadInput(msg)
     thomas_in = {
         side: ThomasInput(
             thigh=None
@@ -63,7 +69,7 @@ def answers_from_options(
         extension=extension_in,
         sitting_hours=sitting_hours,
         signs=parse_ids(Sign, signs, "sign"),
-        red_flags=parse_ids(RedFlag, red_flags, "red flag"),
+        red_flags=parse_ids(RedFlag, red_flags, "red flag") if red_flags or no_red_flags else None,
     )
     nothing = (
         not any(t.given for t in thomas_in.values())
@@ -71,6 +77,7 @@ def answers_from_options(
         and sitting_hours is None
         and not signs
         and not red_flags
+        and not no_red_flags
     )
     return None if nothing else answers
 

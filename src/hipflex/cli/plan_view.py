@@ -11,8 +11,8 @@ from rich.text import Text
 from hipflex.content import load_content
 from hipflex.domain.plan import Prescription, Programme, SafetyStop
 from hipflex.domain.protocol import ExerciseId
-from hipflex.domain.schedule import BREAK_ROUTINE, ItemKind
-from hipflex.services.plan_json import break_step_title, stop_reason
+from hipflex.domain.schedule import ItemKind
+from hipflex.services.plan_json import break_stretch_name, stop_reason
 from hipflex.services.programme import PlanView, TodayView
 
 
@@ -128,7 +128,7 @@ def render_today(view: TodayView, console: Console | None = None) -> None:
         if item.kind is ItemKind.SESSION and item.session is not None:
             details = ", ".join(p.name for p in item.session.prescriptions)
         else:
-            details = ", ".join(break_step_title(s) for s in BREAK_ROUTINE)
+            details = ", ".join(s.title(break_stretch_name()) for s in item.routine)
         marker = "▶" if is_next else ("✓" if done else "")
         style = "bold reverse" if is_next else ("dim" if done else "")
         title = f"{item.title} (next)" if is_next else item.title
@@ -140,10 +140,7 @@ def render_today(view: TodayView, console: Console | None = None) -> None:
         minutes = max(0, round((upcoming.start - view.now).total_seconds() / 60))
         if view.now < day.work_start:
             out.print(f"Your working day starts at {day.work_start:%H:%M}.")
-        routine = " · ".join(
-            f"{break_step_title(s)}: {s.seconds} s{' each side' if s.per_side else ''}"
-            for s in BREAK_ROUTINE
-        )
+        routine = " · ".join(s.describe(break_stretch_name()) for s in upcoming.routine)
         out.print(
             Group(
                 Text(f"Next: a movement break in {minutes} min.", style="bold"),

@@ -15,9 +15,11 @@ from hipflex.cli.session_run import (
     run_plain,
     sharp_pain_advice,
 )
+from hipflex.content import load_content
 from hipflex.domain.errors import BadInput
 from hipflex.domain.player import Player
 from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.safety import Screening, stop_words
 from hipflex.domain.script import Script, Step, StepKind
 from hipflex.domain.tracking import check_pain
 from hipflex.services import guided
@@ -188,6 +190,14 @@ def run_break(*, plain: bool, voice: bool, speed: float) -> None:
     app = open_app()
     try:
         chosen = guided.break_session(app)
+        stop = stop_words(chosen.screening)
+        if stop is not None:
+            how = (
+                "Run `hipflex assess` to answer them."
+                if chosen.screening is Screening.UNSCREENED
+                else load_content().red_flag_advice
+            )
+            console.print(f"{stop} {how}", style="bold yellow")
         _play(
             chosen.script,
             BreakRecorder(app),

@@ -77,10 +77,19 @@ def _red_flags(console: Console, content: Content) -> frozenset[RedFlag]:
         )
     )
     return frozenset(
-        flag
-        for flag in RedFlag
-        if Confirm.ask(content.red_flags[flag].question, console=console, default=False)
+        flag for flag in RedFlag if _yes_or_no(console, content.red_flags[flag].question)
     )
+
+
+def _yes_or_no(console: Console, question: str) -> bool:
+    """A safety question has no default: Enter alone asks again (never taken as "no")."""
+    while True:
+        answer = Prompt.ask(f"{question} [y/n]", console=console).strip().lower()
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
+        console.print("[red]Please answer y (yes) or n (no).[/red]")
 
 
 def _signs(console: Console, content: Content) -> frozenset[Sign]:

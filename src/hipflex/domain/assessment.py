@@ -112,11 +112,14 @@ def _no_extension() -> dict[Side, ExtensionInput]:
 
 @dataclass(frozen=True)
 class AssessmentInput:
+    """The answers. `red_flags` is None until the safety questions are answered (an empty
+    set is the answer "none of them"): never answered is never taken as "no"."""
+
     thomas: Mapping[Side, ThomasInput] = field(default_factory=_no_thomas)
     extension: Mapping[Side, ExtensionInput] = field(default_factory=_no_extension)
     sitting_hours: float | None = None
     signs: frozenset[Sign] = frozenset()
-    red_flags: frozenset[RedFlag] = frozenset()
+    red_flags: frozenset[RedFlag] | None = None
 
 
 @dataclass(frozen=True)
@@ -286,8 +289,23 @@ def assess_extension(
     return ExtensionFinding(result, observed.degrees, observed.compensated)
 
 
+class SafetyQuestionsUnanswered(BadInput):
+    """The red-flag questions were not answered (PROTOCOL.md section 4: red flags are an
+    explicit answer; never answered counts as not screened)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the safety questions are not answered: say which warning signs you have, "
+            "or that you have none"
+        )
+
+
 def assess(answers: AssessmentInput, thresholds: Thresholds | None = None) -> Assessment:
-    """Answers -> findings; raises BadInput with one plain sentence on the first bad value."""
+    """Answers -> findings; raises BadInput with one plain sentence on the first bad value.
+    Nothing is assessed before the safety questions are answered."""
+    red_flags = answers.red_flags
+    if red_flags is None:
+        raise SafetyQuestionsUnanswered
     limits = thresholds or Thresholds()
     answers = replace(  # both sides always present, so stored and fresh results compare equal
         answers,
@@ -309,7 +327,7 @@ def assess(answers: AssessmentInput, thresholds: Thresholds | None = None) -> As
         sitting_hours=hours,
         sitting_band=None if hours is None else sitting_band(hours),
         signs=frozenset(answers.signs),
-        red_flags=frozenset(answers.red_flags),
+        red_flags=red_flags,
         thresholds=limits,
     )
 

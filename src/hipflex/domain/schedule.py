@@ -27,6 +27,28 @@ class BreakStep:
     seconds: int  # per side when per_side
     per_side: bool = False
     reps: int | None = None
+    if_comfortable: bool = False  # a walk offered to someone who should not exercise
+
+    @property
+    def exercise_id(self) -> ExerciseId | None:
+        """The exercise this step is, when it is one (the stretch); walks are not."""
+        if self.activity is BreakActivity.HIP_FLEXOR_STRETCH:
+            return ExerciseId(self.activity.value)
+        return None
+
+    def title(self, stretch_name: str) -> str:
+        """In words: "a short walk", "10 glute squeezes", or the stretch's name."""
+        if self.activity is BreakActivity.WALK:
+            return "a short walk, if it is comfortable" if self.if_comfortable else "a short walk"
+        if self.activity is BreakActivity.GLUTE_SQUEEZE:
+            return f"{self.reps or ''} glute squeezes".strip()
+        return stretch_name
+
+    def describe(self, stretch_name: str) -> str:
+        """The title with its time: "a short walk: 30 s"."""
+        return (
+            f"{self.title(stretch_name)}: {self.seconds} s{' each side' if self.per_side else ''}"
+        )
 
 
 # The desk micro-routine of every movement break (PROTOCOL.md 3.4): a short walk, the
@@ -40,6 +62,11 @@ BREAK_ROUTINE = (
 BREAK_SECONDS = sum(s.seconds * (2 if s.per_side else 1) for s in BREAK_ROUTINE)
 
 
+def routine_without(paused: frozenset[ExerciseId]) -> tuple[BreakStep, ...]:
+    """The break routine, leaving out a stretch paused after sharp pain until checked."""
+    return tuple(s for s in BREAK_ROUTINE if s.exercise_id is None or s.exercise_id not in paused)
+
+
 class ItemKind(StrEnum):
     SESSION = "session"
     BREAK = "break"
@@ -51,6 +78,7 @@ class TimelineItem:
     start: datetime
     end: datetime
     session: SessionPlan | None = None
+    routine: tuple[BreakStep, ...] = ()  # a movement break's steps
 
     @property
     def title(self) -> str:
@@ -100,12 +128,15 @@ def day_plan(programme: Programme, preferences: Preferences, day: date) -> DayPl
 
     interval = timedelta(minutes=programme.break_minutes)
     length = _whole_minutes(BREAK_SECONDS)
+    routine = routine_without(programme.removed)
     midday_from = start + (end - start) / 2 - interval / 2
     waiting = [s for s in (SessionSlot.MORNING, SessionSlot.MIDDAY) if s in sessions]
     timeline: list[TimelineItem] = []
     moved_at = start  # the end of the last movement: sitting time counts from here
     while moved_at + interval + length <= end:
-        brk = TimelineItem(ItemKind.BREAK, moved_at + interval, moved_at + interval + length)
+        brk = TimelineItem(
+            ItemKind.BREAK, moved_at + interval, moved_at + interval + length, routine=routine
+        )
         timeline.append(brk)
         moved_at = brk.end
         if waiting and (waiting[0] is SessionSlot.MORNING or brk.start >= midday_from):

@@ -3,7 +3,7 @@ terminal and the browser players both play (domain/player.py walks it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,6 +18,7 @@ from hipflex.domain.plan import (
     SessionPlan,
 )
 from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.schedule import BreakStep
 
 SCRIPT_VERSION = 1
 WARNING_SECONDS = 10  # "10 seconds left"...
@@ -170,6 +171,41 @@ def compile_session(session: SessionPlan, *, tilt_cue_for: Iterable[ExerciseId] 
         steps.extend(_exercise_steps(p, tilt))
     steps.append(Step(StepKind.DONE, 0, "Done", (Cue(0, "Session complete. Well done."),)))
     return Script(session.name, tuple(steps))
+
+
+BREAK_LEAD_IN_SECONDS = 3
+
+
+def compile_break(
+    routine: Sequence[BreakStep],
+    *,
+    stretch_name: str,
+    tilt_cue: str | None,
+    opening: str,
+    closing: str,
+) -> Script:
+    """A movement break as timed steps for the same players (not logged as a session)."""
+    steps = [Step(StepKind.LEAD_IN, BREAK_LEAD_IN_SECONDS, "Movement break", (Cue(0, opening),))]
+    for part in routine:
+        title = part.title(stretch_name)
+        title = title[:1].upper() + title[1:]
+        exercise = part.exercise_id
+        sides: tuple[Side | None, ...] = tuple(Side) if part.per_side else (None,)
+        for side in sides:
+            words = title + _side_words(side)
+            cue = f"{words}." + (f" {tilt_cue}" if exercise is not None and tilt_cue else "")
+            steps.append(
+                Step(
+                    StepKind.HOLD if exercise is not None else StepKind.ACTIVITY,
+                    part.seconds,
+                    words,
+                    (Cue(0, cue),),
+                    exercise,
+                    side,
+                )
+            )
+    steps.append(Step(StepKind.DONE, 0, "Done", (Cue(0, closing),)))
+    return Script("Movement break", tuple(steps))
 
 
 # The JSON form (the browser player plays it as it is)

@@ -8,8 +8,8 @@ from icalendar import Alarm, Calendar, Event, vRecur
 
 from hipflex.content import load_content
 from hipflex.domain.preferences import Weekday
-from hipflex.domain.schedule import BREAK_ROUTINE, DayPlan, TimelineItem
-from hipflex.services.plan_json import break_step_title
+from hipflex.domain.schedule import DayPlan, TimelineItem
+from hipflex.services.plan_json import break_stretch_name
 from hipflex.services.programme import CalendarPlan, CalendarWeek
 
 PRODID = "-//hipflex//hipflex programme//EN"
@@ -25,10 +25,7 @@ def _uid(plan: CalendarPlan, week: int, key: str) -> str:
 def _description(item: TimelineItem, week: CalendarWeek) -> str:
     programme = week.programme
     if item.session is None:
-        lines = [
-            f"• {break_step_title(s)}: {s.seconds} s{' each side' if s.per_side else ''}"
-            for s in BREAK_ROUTINE
-        ]
+        lines = [f"• {s.describe(break_stretch_name())}" for s in item.routine]
         return "\n".join(["Stand up and move:", *lines])
     content = load_content()
     lines = [f"• {p.name}: {p.describe()}" for p in item.session.prescriptions]

@@ -11,12 +11,14 @@ from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Programme, SessionPlan, SessionSlot
 from hipflex.domain.player import resume_index
 from hipflex.domain.protocol import ExerciseId, Side
-from hipflex.domain.schedule import BREAK_ROUTINE, BreakActivity, day_plan
-from hipflex.domain.script import Cue, Script, Step, StepKind, compile_session
+from hipflex.domain.safety import Screening, break_script
+from hipflex.domain.schedule import day_plan
+from hipflex.domain.script import Script, Step, compile_session
 from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource, check_pain
 from hipflex.services.context import AppContext
-from hipflex.services.plan_json import break_step_title, stop_reason
+from hipflex.services.plan_json import stop_reason
 from hipflex.services.programme import plan_week
+from hipflex.services.safety import BREAK_STRETCH, current_screening, paused_if_clear
 
 #: An unfinished guided session older than this is left alone rather than offered again.
 RESUME_WITHIN = timedelta(hours=12)
@@ -26,6 +28,7 @@ RESUME_WITHIN = timedelta(hours=12)
 class GuidedSession:
     script: Script
     slot: SessionSlot | None  # None for a movement break
+    screening: Screening = Screening.CLEAR  # a session is only ever offered when clear
 
 
 @dataclass(frozen=True)
@@ -70,37 +73,24 @@ def choose_session(app: AppContext, name: str | None = None) -> GuidedSession:
     return GuidedSession(script_for(chosen), chosen.slot)
 
 
-def break_session(app: AppContext | None = None) -> GuidedSession:
-    """The desk micro-routine of a movement break, as a script for the same player (it is
-    not logged as a session: the reminders keep their own record of breaks). A stretch
-    paused after sharp pain is left out until it has been checked."""
-    from hipflex.services.tracking import paused_exercises
+def break_session(app: AppContext) -> GuidedSession:
+    """The movement break that fits this user now (the safety gate decides: the desk
+    routine, or only a walk if it is comfortable), as a script for the same player. It is
+    not logged as a session: the reminders keep their own record of breaks."""
+    state = current_screening(app)
+    return break_for(state, paused_if_clear(app, state))
 
-    paused = frozenset() if app is None else paused_exercises(app)
-    steps: list[Step] = [Step(StepKind.LEAD_IN, 3, "Movement break", (Cue(0, "Stand up."),))]
-    for part in BREAK_ROUTINE:
-        title = break_step_title(part)
-        title = title[:1].upper() + title[1:]
-        stretch = part.activity is BreakActivity.HIP_FLEXOR_STRETCH
-        exercise = ExerciseId.STANDING_QUAD_HIP_FLEXOR if stretch else None
-        if exercise in paused:
-            continue
-        tilt = load_content().exercise(exercise).cues[0] if exercise else None
-        sides: tuple[Side | None, ...] = tuple(Side) if part.per_side else (None,)
-        for side in sides:
-            words = title if side is None else f"{title}, {side.value} side"
-            steps.append(
-                Step(
-                    StepKind.HOLD if stretch else StepKind.ACTIVITY,
-                    part.seconds,
-                    words,
-                    (Cue(0, f"{words}." + (f" {tilt}" if tilt else "")),),
-                    exercise,
-                    side,
-                )
-            )
-    steps.append(Step(StepKind.DONE, 0, "Done", (Cue(0, "Back to work. Well done."),)))
-    return GuidedSession(Script("Movement break", tuple(steps)), None)
+
+def break_for(state: Screening, paused: frozenset[ExerciseId] = frozenset()) -> GuidedSession:
+    """The movement break for a screening state (and the stretches paused after pain)."""
+    stretch = load_content().exercise(BREAK_STRETCH)
+    script = break_script(
+        state,
+        paused,
+        stretch_name=stretch.name,
+        tilt_cue=stretch.cues[0] if stretch.cues else None,
+    )
+    return GuidedSession(script, None, state)
 
 
 def report_sharp_pain(app: AppContext, exercise_id: ExerciseId, side: Side | None) -> None:

@@ -179,12 +179,13 @@ def _read_assessment(item: JsonObject) -> RecordedAssessment:
     extension_floor = limits.get("extension_floor_deg", as_number)
     with within(limits.where):
         thresholds = Thresholds(knee_floor, thigh_tolerance, extension_floor)
+    red_flags = frozenset(item.values("red_flags", as_choice(RedFlag)))
     answers = AssessmentInput(
         thomas=thomas,
         extension=extension,
         sitting_hours=item.maybe("sitting_hours", as_number),
         signs=frozenset(item.values("signs", as_choice(Sign))),
-        red_flags=frozenset(item.values("red_flags", as_choice(RedFlag))),
+        red_flags=red_flags,
     )
     with within(item.where):
         assess(answers, thresholds)  # the same checks as when the tests were first taken
@@ -195,7 +196,7 @@ def _read_assessment(item: JsonObject) -> RecordedAssessment:
         sitting_hours=answers.sitting_hours,
         sitting_band=item.maybe("sitting_band", as_choice(SittingBand)),
         signs=answers.signs,
-        red_flags=answers.red_flags,
+        red_flags=red_flags,
         thresholds=thresholds,
     )
     return RecordedAssessment(

@@ -7,14 +7,7 @@ from typing import Any
 from hipflex.content import load_content
 from hipflex.domain.plan import NeedsTests, Prescription, Programme, SafetyStop, SessionPlan
 from hipflex.domain.protocol import RedFlag
-from hipflex.domain.schedule import (
-    BREAK_ROUTINE,
-    BreakActivity,
-    BreakStep,
-    DayPlan,
-    ItemKind,
-    TimelineItem,
-)
+from hipflex.domain.schedule import DayPlan, ItemKind, TimelineItem
 from hipflex.services.programme import PlanView, TodayView
 
 
@@ -94,12 +87,11 @@ def plan_json(view: PlanView) -> dict[str, Any]:
     }
 
 
-def break_step_title(step: BreakStep) -> str:
-    if step.activity is BreakActivity.WALK:
-        return "a short walk"
-    if step.activity is BreakActivity.GLUTE_SQUEEZE:
-        return f"{step.reps or ''} glute squeezes".strip()
-    return load_content().exercise(step.activity.value).name
+def break_stretch_name() -> str:
+    """The name of the stretch of a movement break, for the routine's words."""
+    from hipflex.services.safety import BREAK_STRETCH
+
+    return load_content().exercise(BREAK_STRETCH).name
 
 
 def _item(item: TimelineItem) -> dict[str, Any]:
@@ -113,14 +105,15 @@ def _item(item: TimelineItem) -> dict[str, Any]:
         body["slot"] = item.session.slot.value
         body["exercises"] = [p.exercise_id.value for p in item.session.prescriptions]
     else:
+        stretch = break_stretch_name()
         body["routine"] = [
             {
                 "activity": s.activity.value,
-                "title": break_step_title(s),
+                "title": s.title(stretch),
                 "seconds": s.seconds,
                 "per_side": s.per_side,
             }
-            for s in BREAK_ROUTINE
+            for s in item.routine
         ]
     return body
 

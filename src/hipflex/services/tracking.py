@@ -205,6 +205,16 @@ def record_retest(app: AppContext, answers: AssessmentInput) -> AssessmentReport
     )
 
 
+def save_assessment(
+    app: AppContext, answers: AssessmentInput, kind: AssessmentKind
+) -> AssessmentReport:
+    """The one place that decides what a saved assessment is: a baseline starts a new
+    block; a re-test joins the current block and week (or is the first baseline)."""
+    if kind is AssessmentKind.RETEST:
+        return record_retest(app, answers)
+    return record_assessment(app, answers)
+
+
 def log_break(app: AppContext, outcome: BreakOutcome, when: datetime | None = None) -> BreakEvent:
     """A movement-break reminder's outcome; never in the future."""
     now = app.clock.now()

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from hipflex.domain.assessment import AssessmentKind
 from hipflex.domain.errors import HipflexError
 from hipflex.domain.protocol import RedFlag, Side
 from hipflex.services import assessments, tracking
@@ -68,11 +69,7 @@ async def assess_submit(request: Request, app: Context) -> Response:
     kind = "retest" if form.get("kind") == "retest" else "baseline"
     try:
         body = body_from_form(form)
-        answers = body.answers()
-        if body.kind == "retest":
-            report = tracking.record_retest(app, answers)
-        else:
-            report = assessments.record_assessment(app, answers)
+        report = tracking.save_assessment(app, body.answers(), AssessmentKind(body.kind))
     except (ValueError, ValidationError) as exc:
         problem = "Please check your answers: every angle and hour must be a number."
         if isinstance(exc, ValidationError):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from hipflex.domain.errors import HipflexError
+from hipflex.domain.safety import stop_words
+from hipflex.domain.script import StepKind
 from hipflex.services import guided, library, programme
 from hipflex.web.deps import Context
 from hipflex.web.rendering import error_page, render
@@ -15,6 +17,7 @@ router = APIRouter()
 
 def _render_player(request: Request, mode: str, chosen: guided.GuidedSession) -> Response:
     script = chosen.script
+    parts = [s.title for s in script.steps if s.kind not in (StepKind.LEAD_IN, StepKind.DONE)]
     return render(
         request,
         "player.html",
@@ -25,6 +28,9 @@ def _render_player(request: Request, mode: str, chosen: guided.GuidedSession) ->
         exercises=[e.value for e in script.exercise_ids()],
         minutes=max(1, round(script.total_seconds / 60)),
         exercise_names={e.id.value: e.name for e in library.library().exercises.values()},
+        screening=chosen.screening.value,
+        stop=stop_words(chosen.screening),
+        parts=parts,
     )
 
 

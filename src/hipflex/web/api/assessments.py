@@ -39,7 +39,12 @@ class AssessmentBody(RequestBody):
     hip_extension: dict[Literal["left", "right"], ExtensionSide] = Field(default_factory=dict)
     sitting_hours: float | None = None
     signs: list[str] = Field(default_factory=list)
-    red_flags: list[str] = Field(default_factory=list)
+    red_flags: list[str] = Field(
+        description=(
+            "The warning signs you have, by id: required, since never answered is never "
+            "taken as no. An empty list is the answer 'none of them'."
+        )
+    )
     kind: Literal["baseline", "retest"] = "baseline"
 
     def answers(self) -> AssessmentInput:
@@ -64,10 +69,8 @@ class AssessmentBody(RequestBody):
 
 @router.post("/assessments", status_code=201, summary="Record the self-tests")
 def record_assessment(body: AssessmentBody, app: Context) -> Json:
-    answers = body.answers()
-    if body.kind == AssessmentKind.RETEST.value:
-        return assessments.report_json(tracking.record_retest(app, answers))
-    return assessments.report_json(assessments.record_assessment(app, answers))
+    saved = tracking.save_assessment(app, body.answers(), AssessmentKind(body.kind))
+    return assessments.report_json(saved)
 
 
 @router.post("/assessments/preview", summary="The findings without saving them")

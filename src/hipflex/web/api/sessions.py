@@ -12,6 +12,7 @@ from hipflex.domain.assessment import (
     parse_choice,
 )
 from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.safety import stop_words
 from hipflex.domain.script import script_to_json
 from hipflex.services import guided
 from hipflex.web.deps import Context, RequestBody
@@ -38,7 +39,12 @@ def session_script(
 
 @router.get("/break/script", summary="The movement-break routine as a script")
 def break_script(app: Context) -> Json:
-    return script_to_json(guided.break_session(app).script)
+    chosen = guided.break_session(app)
+    return {
+        **script_to_json(chosen.script),
+        "screening": chosen.screening.value,
+        "stop": stop_words(chosen.screening),
+    }
 
 
 @router.post("/sessions", status_code=201, summary="Start a guided session (opens its log)")

@@ -1,0 +1,42 @@
+"""The safety gate as the shells ask it: where the user stands now, and the movement
+break that fits (the rule itself is hipflex.domain.safety)."""
+
+from __future__ import annotations
+
+from hipflex.content import load_content
+from hipflex.domain.protocol import ExerciseId
+from hipflex.domain.safety import BreakPrompt, Screening, break_prompt, screening
+from hipflex.services.context import AppContext
+
+#: The stretch of a movement break (PROTOCOL.md 3.1: it suits a desk).
+BREAK_STRETCH = ExerciseId.STANDING_QUAD_HIP_FLEXOR
+
+
+def current_screening(app: AppContext) -> Screening:
+    """Screened and clear, a red flag standing, or never screened: the newest answers."""
+    latest = app.store.latest_assessment()
+    return screening(None if latest is None else latest.assessment)
+
+
+def paused_if_clear(app: AppContext, state: Screening) -> frozenset[ExerciseId]:
+    """Exercises paused after sharp pain (only matters when exercises are offered)."""
+    if not state.may_exercise:
+        return frozenset()
+    from hipflex.services.tracking import paused_exercises
+
+    return paused_exercises(app)
+
+
+def reminder_prompt(
+    app: AppContext, sitting_minutes: int, *, how_to_screen: str, can_snooze: bool = True
+) -> BreakPrompt:
+    """What a movement-break reminder says to this user now."""
+    state = current_screening(app)
+    return break_prompt(
+        state,
+        sitting_minutes,
+        paused=paused_if_clear(app, state),
+        stretch_name=load_content().exercise(BREAK_STRETCH).name,
+        how_to_screen=how_to_screen,
+        can_snooze=can_snooze,
+    )
