@@ -8,13 +8,6 @@ from datetime import time
 from hypothesis import strategies as st
 
 from hipflex.domain.assessment import (
-    EXTENSION_FLOOR_SETTING_RANGE_DEG,
-    EXTENSION_RANGE_DEG,
-    KNEE_FLOOR_SETTING_RANGE_DEG,
-    KNEE_RANGE_DEG,
-    MAX_SITTING_HOURS,
-    THIGH_ANGLE_RANGE_DEG,
-    THIGH_TOLERANCE_SETTING_RANGE_DEG,
     Assessment,
     AssessmentInput,
     ExtensionInput,
@@ -23,19 +16,26 @@ from hipflex.domain.assessment import (
     Thresholds,
     assess,
 )
-from hipflex.domain.preferences import (
+from hipflex.domain.limits import (
     BLOCK_WEEKS_RANGE,
     BREAK_MINUTES_RANGE,
-    MIN_WORKDAY_MINUTES,
+    EXTENSION_FLOOR_SETTING_RANGE_DEG,
+    EXTENSION_RANGE_DEG,
+    KNEE_FLOOR_SETTING_RANGE_DEG,
+    KNEE_RANGE_DEG,
+    PAIN_RANGE,
     SESSIONS_PER_DAY_RANGE,
+    SITTING_HOURS_RANGE,
+    THIGH_ANGLE_RANGE_DEG,
+    THIGH_TOLERANCE_SETTING_RANGE_DEG,
+)
+from hipflex.domain.preferences import (
+    MIN_WORKDAY_MINUTES,
     Preferences,
     Weekday,
 )
 from hipflex.domain.progression import MAX_LEVEL, ProgressionState
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign
-from hipflex.domain.tracking import PAIN_RANGE
-
-__all__ = ["MAX_SITTING_HOURS"]
 
 MINUTES_A_DAY = 24 * 60
 
@@ -53,7 +53,7 @@ def whole(bounds: tuple[int, int]) -> st.SearchStrategy[int]:
 knees = within(KNEE_RANGE_DEG)
 thigh_angles = within(THIGH_ANGLE_RANGE_DEG)
 extension_degrees = within(EXTENSION_RANGE_DEG)
-sitting_hours = within((0.0, MAX_SITTING_HOURS))
+sitting_hours = within(SITTING_HOURS_RANGE)
 pain_scores = whole(PAIN_RANGE)
 sessions_per_day = whole(SESSIONS_PER_DAY_RANGE)
 block_weeks = whole(BLOCK_WEEKS_RANGE)

@@ -19,6 +19,7 @@ from hipflex.domain.assessment import (
     assess,
 )
 from hipflex.domain.errors import BadInput
+from hipflex.domain.limits import SITTING_HOURS_RANGE
 from hipflex.domain.plan import (
     CHANGE_SECONDS,
     LEAD_IN_SECONDS,
@@ -382,7 +383,7 @@ def test_extension_of_exactly_10_degrees_is_not_limited():
 
 
 @given(
-    hours=st.floats(min_value=6, max_value=strategies.MAX_SITTING_HOURS),
+    hours=st.floats(min_value=6, max_value=SITTING_HOURS_RANGE[1]),
     sessions=strategies.sessions_per_day,
     state=states.filter(lambda s: HK not in s.removed),
 )

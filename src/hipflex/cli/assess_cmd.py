@@ -7,6 +7,15 @@ from typing import Annotated
 
 import typer
 
+from hipflex.cli.words import ids, span
+from hipflex.domain.ids import RedFlag, Sign
+from hipflex.domain.limits import (
+    EXTENSION_RANGE_DEG,
+    KNEE_RANGE_DEG,
+    SITTING_HOURS_RANGE,
+    THIGH_ANGLE_RANGE_DEG,
+)
+
 ThighOpt = Annotated[
     str | None,
     typer.Option(
@@ -24,7 +33,10 @@ def assess(
         float | None,
         typer.Option(
             metavar="DEG",
-            help="Thomas test, measured: left thigh angle above horizontal (> 0 rises).",
+            help=(
+                "Thomas test, measured: left thigh angle above horizontal (> 0 rises), "
+                f"{span(THIGH_ANGLE_RANGE_DEG, ' to ')}."
+            ),
         ),
     ] = None,
     thigh_angle_right: Annotated[
@@ -35,7 +47,10 @@ def assess(
         float | None,
         typer.Option(
             metavar="DEG",
-            help="Thomas test: left knee bend in degrees, 0-180 (90 = shin straight down).",
+            help=(
+                f"Thomas test: left knee bend in degrees, {span(KNEE_RANGE_DEG)} "
+                "(90 = shin straight down)."
+            ),
         ),
     ] = None,
     knee_right: Annotated[
@@ -46,7 +61,10 @@ def assess(
         float | None,
         typer.Option(
             metavar="DEG",
-            help="Standing hip extension: how far the left leg went back, -30 to 60 degrees.",
+            help=(
+                "Standing hip extension: how far the left leg went back, "
+                f"{span(EXTENSION_RANGE_DEG, ' to ')} degrees."
+            ),
         ),
     ] = None,
     extension_right: Annotated[
@@ -65,16 +83,15 @@ def assess(
     ] = False,
     sitting_hours: Annotated[
         float | None,
-        typer.Option(metavar="H", help="Hours you sit on a usual day, 0-24."),
+        typer.Option(
+            metavar="H", help=f"Hours you sit on a usual day, {span(SITTING_HOURS_RANGE)}."
+        ),
     ] = None,
     sign: Annotated[
         list[str] | None,
         typer.Option(
             metavar="ID",
-            help=(
-                "A sign you notice (repeat for more): worse_after_sitting, pain_standing_up, "
-                "cant_stand_upright, eases_bending_forward, tight_front_hips, swayback."
-            ),
+            help=(f"A sign you notice (repeat for more): {ids(Sign)}."),
         ),
     ] = None,
     red_flag: Annotated[
@@ -82,9 +99,8 @@ def assess(
         typer.Option(
             metavar="ID",
             help=(
-                "A warning sign that needs a clinician (repeat for more): saddle_numbness, "
-                "bladder_bowel, leg_weakness, trauma, systemic, night_pain. Scripts must "
-                "answer the safety questions: this, or --no-red-flags."
+                f"A warning sign that needs a clinician (repeat for more): {ids(RedFlag)}. "
+                "Scripts must answer the safety questions: this, or --no-red-flags."
             ),
         ),
     ] = None,

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hipflex.cli.errors import guarded
+from hipflex.reports.formats import ExportFormat
 
 data_app = typer.Typer(
     help="Manage your hipflex data as a whole.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-
-class ExportFormat(StrEnum):
-    """Mirrors hipflex.reports.exports.ExportFormat without importing it (fast --help)."""
-
-    JSON = "json"
-    CSV = "csv"
-    FHIR = "fhir"
 
 
 def export(
@@ -47,7 +39,6 @@ def export(
     measurement for a spreadsheet; FHIR is for a physiotherapist's or doctor's system.
     """
     from hipflex.cli.errors import guarded_io
-    from hipflex.reports.exports import ExportFormat as ExportKind
     from hipflex.reports.exports import render_export
     from hipflex.services import data
     from hipflex.services.context import open_app
@@ -58,7 +49,7 @@ def export(
         now = app.clock.now()
     finally:
         app.close()
-    text = render_export(ExportKind(format_.value), snapshot, now).text
+    text = render_export(format_, snapshot, now).text
     if out is None:
         sys.stdout.write(text)
         return

@@ -7,6 +7,8 @@ from typing import Annotated
 import typer
 
 from hipflex.cli.errors import guarded
+from hipflex.cli.words import span
+from hipflex.domain.limits import PAIN_RANGE, SITTING_HOURS_RANGE
 
 log_app = typer.Typer(
     help="Record pain, sitting time, sessions done and notes.",
@@ -40,7 +42,9 @@ def pain(
 
 
 def sitting(
-    hours: Annotated[float, typer.Argument(metavar="HOURS", help="Hours you sat, 0-24.")],
+    hours: Annotated[
+        float, typer.Argument(metavar="HOURS", help=f"Hours you sat, {span(SITTING_HOURS_RANGE)}.")
+    ],
     day: Annotated[
         str | None,
         typer.Option("--date", metavar="DATE", help="Which day: YYYY-MM-DD or yesterday."),
@@ -84,10 +88,10 @@ def session(
         ),
     ] = None,
     pain_before: Annotated[
-        int | None, typer.Option(metavar="N", help="Pain before the session, 0-10.")
+        int | None, typer.Option(metavar="N", help=f"Pain before the session, {span(PAIN_RANGE)}.")
     ] = None,
     pain_after: Annotated[
-        int | None, typer.Option(metavar="N", help="Pain after the session, 0-10.")
+        int | None, typer.Option(metavar="N", help=f"Pain after the session, {span(PAIN_RANGE)}.")
     ] = None,
     when: WhenOpt = None,
     note: Annotated[str | None, typer.Option(help="A note about the session.")] = None,

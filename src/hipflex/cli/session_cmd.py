@@ -6,6 +6,9 @@ from typing import Annotated
 
 import typer
 
+from hipflex.cli.words import span
+from hipflex.domain.limits import PAIN_RANGE
+
 PlainOpt = Annotated[
     bool,
     typer.Option("--plain", help="Line-by-line mode for screen readers and simple terminals."),
@@ -29,11 +32,14 @@ def session(
     plain: PlainOpt = False,
     voice: VoiceOpt = False,
     pain_before: Annotated[
-        int | None, typer.Option(metavar="N", help="Your pain now, 0-10 (else you are asked).")
+        int | None,
+        typer.Option(metavar="N", help=f"Your pain now, {span(PAIN_RANGE)} (else you are asked)."),
     ] = None,
     pain_after: Annotated[
         int | None,
-        typer.Option(metavar="N", help="Your pain after, 0-10 (else you are asked)."),
+        typer.Option(
+            metavar="N", help=f"Your pain after, {span(PAIN_RANGE)} (else you are asked)."
+        ),
     ] = None,
     resume: Annotated[
         bool | None,

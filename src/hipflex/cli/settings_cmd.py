@@ -6,16 +6,24 @@ from typing import Annotated
 
 import typer
 
+from hipflex.cli.words import span
+from hipflex.domain.limits import BLOCK_WEEKS_RANGE, BREAK_MINUTES_RANGE, SESSIONS_PER_DAY_RANGE
+
 
 def settings(
     sessions_per_day: Annotated[
-        int | None, typer.Option(help="Stretching sessions a day: 2 or 3.")
+        int | None,
+        typer.Option(help=f"Stretching sessions a day: {span(SESSIONS_PER_DAY_RANGE, ' or ')}."),
     ] = None,
     block_weeks: Annotated[
-        int | None, typer.Option(help="Programme block length: 4 to 6 weeks.")
+        int | None,
+        typer.Option(help=f"Programme block length: {span(BLOCK_WEEKS_RANGE, ' to ')} weeks."),
     ] = None,
     break_minutes: Annotated[
-        int | None, typer.Option(help="Minutes of sitting between movement breaks: 30 to 45.")
+        int | None,
+        typer.Option(
+            help=f"Minutes of sitting between movement breaks: {span(BREAK_MINUTES_RANGE, ' to ')}."
+        ),
     ] = None,
     work_days: Annotated[
         str | None,

@@ -10,6 +10,15 @@ from enum import StrEnum
 from typing import TypeVar
 
 from hipflex.domain.errors import BadInput
+from hipflex.domain.limits import (
+    EXTENSION_FLOOR_SETTING_RANGE_DEG,
+    EXTENSION_RANGE_DEG,
+    KNEE_FLOOR_SETTING_RANGE_DEG,
+    KNEE_RANGE_DEG,
+    SITTING_HOURS_RANGE,
+    THIGH_ANGLE_RANGE_DEG,
+    THIGH_TOLERANCE_SETTING_RANGE_DEG,
+)
 from hipflex.domain.protocol import Muscle, RedFlag, Side, Sign, SittingBand
 
 # PROTOCOL.md 2.1: a knee that cannot bend past 80 degrees is tight; exactly 80 is normal.
@@ -25,17 +34,7 @@ SITTING_BAND_FLOORS: tuple[tuple[float, SittingBand], ...] = (
     (4.0, SittingBand.MODERATE),
     (0.0, SittingBand.LOW),
 )
-MAX_SITTING_HOURS = 24.0
-
 E = TypeVar("E", bound=StrEnum)
-
-# Plausible input ranges (the command-line contract); anything outside is bad input.
-KNEE_RANGE_DEG = (0.0, 180.0)
-THIGH_ANGLE_RANGE_DEG = (-90.0, 90.0)
-EXTENSION_RANGE_DEG = (-30.0, 60.0)
-KNEE_FLOOR_SETTING_RANGE_DEG = (45.0, 120.0)
-THIGH_TOLERANCE_SETTING_RANGE_DEG = (0.0, 30.0)
-EXTENSION_FLOOR_SETTING_RANGE_DEG = (0.0, 30.0)
 
 
 class ThighPosition(StrEnum):
@@ -237,7 +236,7 @@ def classify_hip_extension(
 
 def sitting_band(hours: float) -> SittingBand:
     """Daily sitting hours -> the protocol's band (PROTOCOL.md 2.4), half-open bands."""
-    _check_range("daily sitting hours", hours, (0.0, MAX_SITTING_HOURS), " h")
+    _check_range("daily sitting hours", hours, SITTING_HOURS_RANGE, " h")
     for floor, band in SITTING_BAND_FLOORS:
         if hours >= floor:
             return band

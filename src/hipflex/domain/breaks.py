@@ -11,7 +11,8 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from hipflex.domain.errors import BadInput
-from hipflex.domain.preferences import BREAK_MINUTES_RANGE, WEEKDAYS, Weekday
+from hipflex.domain.limits import BREAK_MINUTES_RANGE
+from hipflex.domain.preferences import WEEKDAYS, Weekday
 
 NATURAL_BREAK_MINUTES = 3.0
 SNOOZE_MINUTES = 5.0

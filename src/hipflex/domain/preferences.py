@@ -7,12 +7,14 @@ from datetime import time
 from enum import IntEnum
 
 from hipflex.domain.errors import BadInput
+from hipflex.domain.limits import (
+    BLOCK_WEEKS_RANGE,
+    BREAK_MINUTES_RANGE,
+    SESSIONS_PER_DAY_RANGE,
+)
 
 # PROTOCOL.md 3.2 and section 4: 2-3 sessions a day, blocks of 4-6 weeks, and
 # PROTOCOL.md 3.4: stand up and move every 30-45 minutes.
-SESSIONS_PER_DAY_RANGE = (2, 3)
-BLOCK_WEEKS_RANGE = (4, 6)
-BREAK_MINUTES_RANGE = (30, 45)
 DEFAULT_BREAK_MINUTES = 40
 DEFAULT_BLOCK_WEEKS = 6
 DEFAULT_SESSIONS_PER_DAY = 2

@@ -12,12 +12,12 @@ from enum import StrEnum
 from statistics import fmean
 
 from hipflex.domain.errors import BadInput
+from hipflex.domain.limits import PAIN_RANGE
 from hipflex.domain.protocol import ExerciseId, IntRange
 
 # PROTOCOL.md section 4: a rise of 2 or more points within a session or over a week is a
 # warning that regresses the plan.
 PAIN_RISE_WARNING = 2.0
-PAIN_SCALE = (0.0, 10.0)  # numeric rating scale, 0-10
 # hipflex's own rule: progress only on evidence; fewer than half the planned sessions done
 # is not enough to judge tolerance.
 MIN_ADHERENCE_TO_PROGRESS = 0.5
@@ -36,7 +36,7 @@ class Verdict(StrEnum):
 
 
 def _check_pain(value: float, what: str) -> None:
-    low, high = PAIN_SCALE
+    low, high = PAIN_RANGE
     if not math.isfinite(value) or not low <= value <= high:
         msg = f"{what} must be from 0 to 10, not {value:g}"
         raise BadInput(msg)

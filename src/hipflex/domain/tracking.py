@@ -15,6 +15,7 @@ from statistics import fmean
 
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput
+from hipflex.domain.limits import HOLD_SECONDS_RANGE, PAIN_RANGE, SITTING_HOURS_RANGE
 from hipflex.domain.plan import Prescription, SessionSlot
 from hipflex.domain.progression import SessionPain, WeekSummary
 from hipflex.domain.protocol import ExerciseId, Side
@@ -22,12 +23,10 @@ from hipflex.domain.protocol import ExerciseId, Side
 # PROTOCOL.md section 4: the usual minimal clinically important difference for pain NRS.
 PAIN_MCID_POINTS = 2.0
 PAIN_MCID_FRACTION = 0.30
-PAIN_RANGE = (0, 10)
 # PROTOCOL.md section 4: a self-measured angle carries about a 7 degree standard error, so
 # a single-measurement change needs about 19 degrees (1.96 x sqrt(2) x SEM) to be real.
 ANGLE_SEM_DEG = 7.0
 ANGLE_MDC_DEG = 1.96 * math.sqrt(2) * ANGLE_SEM_DEG
-MAX_SITTING_HOURS = 24.0
 _TOLERANCE = 1e-9
 
 
@@ -50,8 +49,9 @@ def check_pain(score: int, what: str = "pain") -> int:
 
 
 def check_sitting_hours(hours: float) -> float:
-    if not math.isfinite(hours) or not 0 <= hours <= MAX_SITTING_HOURS:
-        msg = f"sitting hours must be between 0 and 24, not {hours:g}"
+    low, high = SITTING_HOURS_RANGE
+    if not math.isfinite(hours) or not low <= hours <= high:
+        msg = f"sitting hours must be between {low:g} and {high:g}, not {hours:g}"
         raise BadInput(msg)
     return hours
 
@@ -78,9 +78,10 @@ class ExerciseEntry:
         if self.set_number < 1:
             msg = f"set numbers start at 1, not {self.set_number}"
             raise BadInput(msg)
+        low, high = HOLD_SECONDS_RANGE
         for value, what in ((self.hold_seconds, "hold seconds"), (self.reps, "reps")):
-            if value is not None and not 0 <= value <= 3600:
-                msg = f"{what} must be between 0 and 3600, not {value}"
+            if value is not None and not low <= value <= high:
+                msg = f"{what} must be between {low} and {high}, not {value}"
                 raise BadInput(msg)
 
 
@@ -198,16 +199,26 @@ class PainChange:
         return self.baseline - self.latest
 
 
+#: The meaningful change in words, for every sentence that names it.
+MEANINGFUL_CHANGE_WORDS = f"{PAIN_MCID_POINTS:g} points or {PAIN_MCID_FRACTION:.0%}"
+
+
+def responder_ceiling(baseline: float) -> float:
+    """The highest weekly mean pain that still counts as a meaningful fall from `baseline`:
+    2 points or 30% down, whichever comes first (PROTOCOL.md section 4). The verdict and
+    the chart's "meaningful change" line both read it. Below 0 it cannot be reached."""
+    by_points = baseline - PAIN_MCID_POINTS
+    by_fraction = baseline * (1 - PAIN_MCID_FRACTION) if baseline > 0 else by_points
+    return max(by_points, by_fraction)
+
+
 def pain_verdict(baseline: float | None, latest: float | None) -> PainChange:
     """'Responder' only at the usual minimal important change (PROTOCOL.md section 4)."""
     if baseline is None or latest is None:
         return PainChange(PainVerdict.NO_DATA, baseline, latest)
-    improvement = baseline - latest
-    if improvement <= -PAIN_MCID_POINTS + _TOLERANCE:
+    if latest - baseline >= PAIN_MCID_POINTS - _TOLERANCE:
         verdict = PainVerdict.WORSE
-    elif improvement >= PAIN_MCID_POINTS - _TOLERANCE or (
-        baseline > 0 and improvement / baseline >= PAIN_MCID_FRACTION - _TOLERANCE
-    ):
+    elif latest <= responder_ceiling(baseline) + _TOLERANCE:
         verdict = PainVerdict.RESPONDER
     else:
         verdict = PainVerdict.NOT_YET

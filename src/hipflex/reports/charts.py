@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from hipflex.domain.tracking import PAIN_MCID_POINTS
+from hipflex.domain.tracking import responder_ceiling
 from hipflex.services.progress import ProgressView
 
 if TYPE_CHECKING:
@@ -73,6 +73,18 @@ def _empty(axes: Axes, message: str) -> None:
     axes.set_yticks([])
 
 
+def pain_reference_lines(baseline: float | None) -> tuple[tuple[str, float, str], ...]:
+    """The pain chart's reference lines (label, level, line style): the baseline week and
+    the level the verdict calls a meaningful change, read from the verdict's own rule."""
+    if baseline is None:
+        return ()
+    lines = [("baseline week", baseline, "--")]
+    target = responder_ceiling(baseline)
+    if target >= 0:
+        lines.append(("meaningful change", target, ":"))
+    return tuple(lines)
+
+
 def pain_chart(view: ProgressView) -> Chart:
     figure = _figure()
     axes = figure.add_subplot()
@@ -85,11 +97,8 @@ def pain_chart(view: ProgressView) -> Chart:
             axes.plot(*zip(*daily, strict=True), "o-", color=BLUE, ms=3, lw=1, label="daily")
         if sessions:
             axes.plot(*zip(*sessions, strict=True), "s", color=ORANGE, ms=3, label="sessions")
-        baseline = view.pain.baseline
-        if baseline is not None:
-            target = max(0.0, min(baseline - PAIN_MCID_POINTS, baseline * 0.7))
-            axes.axhline(baseline, color=GREY, ls="--", lw=1, label="baseline week")
-            axes.axhline(target, color=GREY, ls=":", lw=1, label="meaningful change")
+        for label, level, style in pain_reference_lines(view.pain.baseline):
+            axes.axhline(level, color=GREY, ls=style, lw=1, label=label)
         axes.set_ylim(-0.3, 10.3)
         axes.set_ylabel("pain 0-10")
         axes.legend(loc="upper right", fontsize=7, frameon=False)

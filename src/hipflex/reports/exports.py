@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
+from hipflex.reports.formats import ExportFormat
 from hipflex.services.data import Snapshot
 
-
-class ExportFormat(StrEnum):
-    JSON = "json"
-    CSV = "csv"
-    FHIR = "fhir"
+__all__ = ["Export", "ExportFormat", "render_export"]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from hipflex.domain.protocol import Side
-from hipflex.domain.tracking import ANGLE_MDC_DEG, AngleChange, PainChange, PainVerdict
+from hipflex.domain.tracking import (
+    ANGLE_MDC_DEG,
+    MEANINGFUL_CHANGE_WORDS,
+    AngleChange,
+    PainChange,
+    PainVerdict,
+)
 from hipflex.services.progress import MEASURES, ProgressView
 
 MEASURE_NAMES = {
@@ -22,13 +28,16 @@ def pain_sentence(pain: PainChange) -> str:
     assert pain.latest is not None
     change = f"from {pain.baseline:.1f} to {pain.latest:.1f} (weekly averages, 0-10)"
     if pain.verdict is PainVerdict.RESPONDER:
-        return f"Responder: your pain fell {change}, at least 2 points or 30%."
+        return f"Responder: your pain fell {change}, at least {MEANINGFUL_CHANGE_WORDS}."
     if pain.verdict is PainVerdict.WORSE:
         return (
             f"Your pain rose {change}. Your plan eases off; if it keeps rising, "
             "please see a clinician."
         )
-    return f"Your pain went {change}: not yet the 2 points or 30% that count as a real change."
+    return (
+        f"Your pain went {change}: not yet the {MEANINGFUL_CHANGE_WORDS} that count as a real "
+        "change."
+    )
 
 
 def change_sentence(change: AngleChange) -> str:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from hipflex.domain.assessment import AssessmentInput, AssessmentKind, RecordedAssessment
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput
+from hipflex.domain.limits import MAX_NOTE_LENGTH
 from hipflex.domain.plan import Block, SessionSlot
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import WeekSummary
@@ -32,7 +33,6 @@ from hipflex.services.assessments import AssessmentReport, record_assessment
 from hipflex.services.context import AppContext
 from hipflex.services.timezones import zone_for
 
-MAX_NOTE_LENGTH = 2000
 OLDEST_LOG = timedelta(days=3653)  # a backfilled day older than ten years is a typo
 
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict
 
+from hipflex.domain.limits import BLOCK_WEEKS_RANGE
 from hipflex.services.context import AppContext
 from hipflex.web.security import check_csrf
 
@@ -28,6 +29,8 @@ async def csrf_protected(request: Request) -> None:
 
 
 Context = Annotated[AppContext, Depends(context_of)]
+#: A week of a block (1 to the longest block).
+WeekQuery = Annotated[int | None, Query(ge=1, le=BLOCK_WEEKS_RANGE[1])]
 
 
 class RequestBody(BaseModel):

@@ -9,7 +9,6 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from hipflex.domain.assessment import AssessmentKind
 from hipflex.domain.errors import HipflexError
 from hipflex.domain.protocol import RedFlag, Side
 from hipflex.services import assessments, tracking
@@ -69,7 +68,7 @@ async def assess_submit(request: Request, app: Context) -> Response:
     kind = "retest" if form.get("kind") == "retest" else "baseline"
     try:
         body = body_from_form(form)
-        report = tracking.save_assessment(app, body.answers(), AssessmentKind(body.kind))
+        report = tracking.save_assessment(app, body.answers(), body.kind)
     except (ValueError, ValidationError) as exc:
         problem = "Please check your answers: every angle and hour must be a number."
         if isinstance(exc, ValidationError):

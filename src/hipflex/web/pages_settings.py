@@ -7,12 +7,7 @@ from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request, Response
 
-from hipflex.domain.preferences import (
-    BLOCK_WEEKS_RANGE,
-    BREAK_MINUTES_RANGE,
-    SESSIONS_PER_DAY_RANGE,
-    Weekday,
-)
+from hipflex.domain.preferences import Weekday
 from hipflex.services import programme
 from hipflex.web.deps import Context
 from hipflex.web.rendering import render
@@ -35,8 +30,5 @@ def settings_page(request: Request, app: Context) -> Response:
         "settings.html",
         preferences=preferences,
         days=[(day.label, DAY_NAMES[day.value], day in preferences.work_days) for day in Weekday],
-        sessions_range=range(SESSIONS_PER_DAY_RANGE[0], SESSIONS_PER_DAY_RANGE[1] + 1),
-        weeks_range=range(BLOCK_WEEKS_RANGE[0], BLOCK_WEEKS_RANGE[1] + 1),
-        break_range=BREAK_MINUTES_RANGE,
         zones=_zones(),
     )

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from hipflex.domain.errors import HipflexError
+from hipflex.domain.plan import retest_weeks
 from hipflex.reports.charts import progress_charts
 from hipflex.services import programme, tracking
 from hipflex.services.plan_json import plan_json
@@ -55,4 +56,5 @@ def progress_page(request: Request, app: Context) -> Response:
         charts=charts,
         notes=list(reversed(notes)),
         measure_names=MEASURE_NAMES,
+        retest_weeks=retest_weeks(view.preferences.block_weeks),
     )

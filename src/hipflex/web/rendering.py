@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from hipflex.domain import limits
 from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.services import library
 from hipflex.services.programme import NoAssessment
@@ -74,6 +75,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "nav": NAV,
         "section": _section(request.url.path),
         "content": library.library(),
+        "limits": limits.as_json(),
     }
     return templates().TemplateResponse(
         request, template, {**shared, **context}, status_code=status_code

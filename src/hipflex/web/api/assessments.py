@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import Field
@@ -24,7 +24,7 @@ Json = dict[str, Any]
 
 
 class ThomasSide(RequestBody):
-    thigh: Literal["flat", "raised"] | None = None
+    thigh: ThighPosition | None = None
     thigh_angle_deg: float | None = None
     knee_flexion_deg: float | None = None
 
@@ -35,8 +35,8 @@ class ExtensionSide(RequestBody):
 
 
 class AssessmentBody(RequestBody):
-    thomas: dict[Literal["left", "right"], ThomasSide] = Field(default_factory=dict)
-    hip_extension: dict[Literal["left", "right"], ExtensionSide] = Field(default_factory=dict)
+    thomas: dict[Side, ThomasSide] = Field(default_factory=dict)
+    hip_extension: dict[Side, ExtensionSide] = Field(default_factory=dict)
     sitting_hours: float | None = None
     signs: list[str] = Field(default_factory=list)
     red_flags: list[str] = Field(
@@ -45,20 +45,20 @@ class AssessmentBody(RequestBody):
             "taken as no. An empty list is the answer 'none of them'."
         )
     )
-    kind: Literal["baseline", "retest"] = "baseline"
+    kind: AssessmentKind = AssessmentKind.BASELINE
 
     def answers(self) -> AssessmentInput:
         return AssessmentInput(
             thomas={
-                Side(side): ThomasInput(
-                    thigh=None if given.thigh is None else ThighPosition(given.thigh),
+                side: ThomasInput(
+                    thigh=given.thigh,
                     thigh_angle_deg=given.thigh_angle_deg,
                     knee_flexion_deg=given.knee_flexion_deg,
                 )
                 for side, given in self.thomas.items()
             },
             extension={
-                Side(side): ExtensionInput(given.degrees, given.compensated)
+                side: ExtensionInput(given.degrees, given.compensated)
                 for side, given in self.hip_extension.items()
             },
             sitting_hours=self.sitting_hours,
@@ -69,7 +69,7 @@ class AssessmentBody(RequestBody):
 
 @router.post("/assessments", status_code=201, summary="Record the self-tests")
 def record_assessment(body: AssessmentBody, app: Context) -> Json:
-    saved = tracking.save_assessment(app, body.answers(), AssessmentKind(body.kind))
+    saved = tracking.save_assessment(app, body.answers(), body.kind)
     return assessments.report_json(saved)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
-from hipflex.web.deps import Context
+from hipflex.reports.formats import ExportFormat
+from hipflex.web.deps import Context, WeekQuery
 
 router = APIRouter()
 
@@ -24,16 +25,16 @@ def _attachment(body: bytes | str, media_type: str, filename: str) -> Response:
     summary="Your data as JSON (for import), CSV or a FHIR R4 Bundle",
     response_class=Response,
 )
-def export(kind: Literal["json", "csv", "fhir"], app: Context) -> Response:
-    from hipflex.reports.exports import ExportFormat, render_export
+def export(kind: ExportFormat, app: Context) -> Response:
+    from hipflex.reports.exports import render_export
     from hipflex.services import data
 
-    made = render_export(ExportFormat(kind), data.snapshot(app), app.clock.now())
+    made = render_export(kind, data.snapshot(app), app.clock.now())
     return _attachment(made.text, made.media_type, made.filename)
 
 
 @router.get("/calendar.ics", summary="Sessions and breaks as a calendar", response_class=Response)
-def calendar(app: Context, weeks: Annotated[int | None, Query(ge=1, le=6)] = None) -> Response:
+def calendar(app: Context, weeks: WeekQuery = None) -> Response:
     from hipflex.reports.calendar import build_calendar
     from hipflex.services.programme import calendar_plan
 

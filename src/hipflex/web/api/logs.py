@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -13,6 +13,7 @@ from hipflex.domain.assessment import (
     parse_ids,
 )
 from hipflex.domain.breaks import BreakOutcome
+from hipflex.domain.limits import MAX_NOTE_LENGTH, PAIN_RANGE, SITTING_HOURS_RANGE
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId
 from hipflex.services import tracking
@@ -24,7 +25,7 @@ Json = dict[str, Any]
 
 
 class BreakBody(RequestBody):
-    outcome: Literal["done", "skipped", "snoozed"]
+    outcome: BreakOutcome
     when: dt.datetime | None = None
 
 
@@ -40,30 +41,30 @@ def log_checked(body: CheckedBody, app: Context) -> Json:
 
 @router.post("/logs/breaks", status_code=201, summary="A movement-break reminder's outcome")
 def log_break(body: BreakBody, app: Context) -> Json:
-    event = tracking.log_break(app, BreakOutcome(body.outcome), _aware(body.when))
+    event = tracking.log_break(app, body.outcome, _aware(body.when))
     return {"outcome": event.outcome.value, "at": event.at.isoformat()}
 
 
 class PainBody(RequestBody):
-    score: int = Field(ge=0, le=10)
+    score: int = Field(ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
     when: dt.datetime | None = None
 
 
 class SittingBody(RequestBody):
-    hours: float = Field(ge=0, le=24)
+    hours: float = Field(ge=SITTING_HOURS_RANGE[0], le=SITTING_HOURS_RANGE[1])
     date: dt.date | None = None
 
 
 class NoteBody(RequestBody):
-    text: str = Field(min_length=1, max_length=2000)
+    text: str = Field(min_length=1, max_length=MAX_NOTE_LENGTH)
 
 
 class ManualSessionBody(RequestBody):
-    slot: Literal["morning", "midday", "evening"] | None = None
+    slot: SessionSlot | None = None
     skipped: list[str] = Field(default_factory=list)
     sharp_pain: list[str] = Field(default_factory=list)
-    pain_before: int | None = Field(default=None, ge=0, le=10)
-    pain_after: int | None = Field(default=None, ge=0, le=10)
+    pain_before: int | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
+    pain_after: int | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:
@@ -97,7 +98,7 @@ def log_note(body: NoteBody, app: Context) -> Json:
 def log_session(body: ManualSessionBody, app: Context) -> Json:
     logged = log_planned_session(
         app,
-        slot=None if body.slot is None else SessionSlot(body.slot),
+        slot=body.slot,
         skipped=parse_ids(ExerciseId, body.skipped, "exercise"),
         sharp_pain=parse_ids(ExerciseId, body.sharp_pain, "exercise"),
         pain_before=body.pain_before,

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from hipflex.services import programme
 from hipflex.services.plan_json import plan_json, today_json
-from hipflex.web.deps import Context
+from hipflex.web.deps import Context, WeekQuery
 
 router = APIRouter()
 Json = dict[str, Any]
 
 
 @router.get("/plan", summary="This week's programme (or another week of the block)")
-def plan(app: Context, week: Annotated[int | None, Query(ge=1, le=6)] = None) -> Json:
+def plan(app: Context, week: WeekQuery = None) -> Json:
     return plan_json(programme.plan_week(app, week))
 
 

@@ -11,6 +11,13 @@ from pydantic import Field
 from hipflex.domain.assessment import (
     parse_choice,
 )
+from hipflex.domain.limits import (
+    HOLD_SECONDS_RANGE,
+    MAX_NOTE_LENGTH,
+    PAIN_RANGE,
+    REPS_RANGE,
+    SET_NUMBER_RANGE,
+)
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import stop_words
 from hipflex.domain.script import script_to_json
@@ -23,7 +30,7 @@ Json = dict[str, Any]
 
 class StartBody(RequestBody):
     slot: Literal["morning", "midday", "evening"] | None = None
-    pain_before: int | None = Field(default=None, ge=0, le=10)
+    pain_before: int | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
 
 
 @router.get("/sessions/script", summary="Today's next session (or a named one) as a script")
@@ -60,17 +67,19 @@ def start_session(body: StartBody, app: Context) -> Json:
 
 class EntryBody(RequestBody):
     exercise_id: str
-    side: Literal["left", "right"] | None = None
-    set_number: int = Field(default=1, ge=1, le=100)
-    hold_seconds: int | None = Field(default=None, ge=0, le=3600)
-    reps: int | None = Field(default=None, ge=0, le=1000)
+    side: Side | None = None
+    set_number: int = Field(default=1, ge=SET_NUMBER_RANGE[0], le=SET_NUMBER_RANGE[1])
+    hold_seconds: int | None = Field(
+        default=None, ge=HOLD_SECONDS_RANGE[0], le=HOLD_SECONDS_RANGE[1]
+    )
+    reps: int | None = Field(default=None, ge=REPS_RANGE[0], le=REPS_RANGE[1])
     sharp_pain: bool = False
 
 
 @router.post("/sessions/{log_id}/entries", status_code=201, summary="A completed hold or set")
 def add_entry(log_id: int, body: EntryBody, app: Context) -> Json:
     exercise = parse_choice(ExerciseId, body.exercise_id, "exercise")
-    side = None if body.side is None else Side(body.side)
+    side = body.side
     guided.record_entry(
         app,
         log_id,
@@ -85,8 +94,8 @@ def add_entry(log_id: int, body: EntryBody, app: Context) -> Json:
 
 
 class FinishBody(RequestBody):
-    pain_after: int | None = Field(default=None, ge=0, le=10)
-    note: str | None = Field(default=None, max_length=2000)
+    pain_after: int | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
+    note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
 
 
 @router.post("/sessions/{log_id}/finish", summary="Close a guided session with pain after")
@@ -97,11 +106,11 @@ def finish_session(log_id: int, body: FinishBody, app: Context) -> Json:
 
 class SharpPainBody(RequestBody):
     exercise_id: str
-    side: Literal["left", "right"] | None = None
+    side: Side | None = None
 
 
 @router.post("/break/sharp-pain", status_code=201, summary="Sharp pain during a break")
 def break_sharp_pain(body: SharpPainBody, app: Context) -> Json:
     exercise = parse_choice(ExerciseId, body.exercise_id, "exercise")
-    guided.report_sharp_pain(app, exercise, None if body.side is None else Side(body.side))
+    guided.report_sharp_pain(app, exercise, body.side)
     return {"exercise_id": exercise.value, "paused": True}

@@ -11,6 +11,8 @@ const submitButton = document.getElementById("wizard-submit");
 const problem = document.getElementById("assess-error");
 const safetyNote = document.getElementById("safety-stop-note");
 const SIDES = ["left", "right"];
+// The accepted ranges, rendered by the server from hipflex.domain.limits (never a copy here).
+const LIMITS = JSON.parse(document.getElementById("hipflex-limits").textContent);
 let current = 0;
 
 document.documentElement.classList.add("js");
@@ -41,7 +43,8 @@ function numberIn(name) {
   return text === "" ? "" : Number(text);
 }
 
-function checkNumber(name, what, min, max, required) {
+function checkNumber(name, what, range, required) {
+  const { min, max } = range;
   const value = numberIn(name);
   let text = "";
   if (value === "") text = required ? `Enter ${what}, from ${min} to ${max}.` : "";
@@ -56,7 +59,7 @@ const checks = {
       const key = radio.id.replace(/-no$/, "");
       return setError(key, checked(radio.name) ? "" : "Please answer yes or no.");
     }),
-  "step-sitting": () => [checkNumber("sitting_hours", "the hours you sit on a typical day", 0, 24, true)],
+  "step-sitting": () => [checkNumber("sitting_hours", "the hours you sit on a typical day", LIMITS.sitting_hours, true)],
   "step-thomas": () => {
     if (isSkipped("thomas")) return SIDES.flatMap((s) => [setError(`thomas_${s}_thigh`, ""), setError(`thomas_${s}_angle`, ""), setError(`thomas_${s}_knee`, "")]);
     return SIDES.flatMap((side) => {
@@ -64,9 +67,9 @@ const checks = {
       return [
         setError(`thomas_${side}_thigh`, thigh ? "" : `Choose where your ${side} thigh rested.`),
         thigh === "angle"
-          ? checkNumber(`thomas_${side}_angle`, `angle A for the ${side} thigh`, -90, 90, true)
+          ? checkNumber(`thomas_${side}_angle`, `angle A for the ${side} thigh`, LIMITS.thigh_angle_deg, true)
           : setError(`thomas_${side}_angle`, ""),
-        checkNumber(`thomas_${side}_knee`, `the ${side} knee bend in degrees`, 0, 180, true),
+        checkNumber(`thomas_${side}_knee`, `the ${side} knee bend in degrees`, LIMITS.knee_flexion_deg, true),
       ];
     });
   },
@@ -77,7 +80,7 @@ const checks = {
       return [
         setError(`extension_${side}_compensated`, compensated ? "" : "Please answer yes or no."),
         // With compensation the side counts as tight whatever the angle, so it may be blank.
-        checkNumber(`extension_${side}_degrees`, `how far your ${side} leg went back`, -30, 60, compensated !== "yes"),
+        checkNumber(`extension_${side}_degrees`, `how far your ${side} leg went back`, LIMITS.extension_deg, compensated !== "yes"),
       ];
     });
   },

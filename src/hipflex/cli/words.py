@@ -1,0 +1,16 @@
+"""Ranges and id lists in help text, read from the domain (never typed again here)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+def span(bounds: tuple[float, float], joiner: str = "-") -> str:
+    """(0, 24) -> "0-24"; with joiner " to ": "0 to 24"."""
+    low, high = bounds
+    return f"{low:g}{joiner}{high:g}"
+
+
+def ids(kind: type[StrEnum]) -> str:
+    """Every id of an enum, comma-separated, in order."""
+    return ", ".join(member.value for member in kind)
