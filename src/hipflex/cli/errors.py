@@ -11,14 +11,13 @@ from typing import ParamSpec, TypeVar
 
 import typer
 
-from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.domain.errors import HipflexError
+from hipflex.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, kind_of
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILURE", "EXIT_INTERRUPTED", "fail", "guarded"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-EXIT_BAD_INPUT = 2
-EXIT_FAILURE = 1
-EXIT_INTERRUPTED = 130
 
 
 def fail(message: str, code: int) -> typer.Exit:
@@ -34,10 +33,8 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except BadInput as exc:
-            raise fail(str(exc), EXIT_BAD_INPUT) from None
         except HipflexError as exc:
-            raise fail(str(exc), EXIT_FAILURE) from None
+            raise fail(str(exc), kind_of(exc).exit_status) from None
         except KeyboardInterrupt:
             print("\nhipflex: stopped; nothing more was saved.", file=sys.stderr)
             raise typer.Exit(EXIT_INTERRUPTED) from None

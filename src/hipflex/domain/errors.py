@@ -1,4 +1,5 @@
-"""Errors the core raises; the CLI and the web map them to messages and status codes once."""
+"""Errors the core raises. Each kind maps once to an HTTP status and to a command-line exit
+status (hipflex/errors.py, the one table the web app and the command line both read)."""
 
 
 class HipflexError(Exception):
@@ -9,5 +10,24 @@ class BadInput(HipflexError):  # noqa: N818 - the name says what it is in the do
     """A value given by the user is out of range, unknown or contradictory."""
 
 
+class TooLarge(BadInput):
+    """An input is larger than hipflex accepts (a request body, a file)."""
+
+
 class NotFound(HipflexError):  # noqa: N818 - reads as a state, like BadInput
     """Something named by id does not exist (a session log, say)."""
+
+
+class NotReady(HipflexError):  # noqa: N818 - reads as a state, like BadInput
+    """What was asked needs something else done first (an assessment before a plan)."""
+
+
+class NoAssessment(NotReady):
+    """There is nothing to build a plan from yet."""
+
+    def __init__(self) -> None:
+        super().__init__("no assessment saved yet: run `hipflex assess` first")
+
+
+class Unavailable(HipflexError):  # noqa: N818 - reads as a state, like BadInput
+    """Something hipflex needs cannot be reached (the database)."""

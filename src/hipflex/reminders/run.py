@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from hipflex.domain.breaks import NATURAL_BREAK_MINUTES, BreakPolicy, Quiet
 from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.domain.preferences import parse_weekdays, parse_work_hours
+from hipflex.errors import EXIT_INTERRUPTED, kind_of
 from hipflex.reminders import install
 from hipflex.reminders.daemon import (
     CliRecorder,
@@ -32,8 +33,6 @@ from hipflex.reminders.daemon import (
     resumed_state,
 )
 from hipflex.reminders.install import STATUS_FILE
-
-EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 
 
 def _say(text: str, *, error: bool = False) -> None:
@@ -180,12 +179,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             natural_break=options.natural_break,
             quiet=options.quiet,
         )
-    except BadInput as exc:
-        _say(f"hipflex: error: {exc}", error=True)
-        return EXIT_BAD_INPUT
     except HipflexError as exc:
         _say(f"hipflex: error: {exc}", error=True)
-        return EXIT_FAILURE
+        return kind_of(exc).exit_status
     except KeyboardInterrupt:
         _say("\nhipflex: stopped; nothing more was saved.", error=True)
         return EXIT_INTERRUPTED

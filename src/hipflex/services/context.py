@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import SQLAlchemyError
 
 from hipflex.config import Settings
-from hipflex.domain.errors import HipflexError
+from hipflex.domain.errors import Unavailable
 from hipflex.services.clock import Clock, SystemClock
 from hipflex.store import Store
 
 
-class StoreUnavailable(HipflexError):  # noqa: N818 - reads as a state, like the domain's errors
+class StoreUnavailable(Unavailable):
     """The database could not be opened or migrated."""
 
 

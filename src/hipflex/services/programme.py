@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from hipflex.content import load_content
 from hipflex.domain.assessment import AssessmentKind, RecordedAssessment
-from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.domain.errors import BadInput, HipflexError, NoAssessment
 from hipflex.domain.plan import (
     Block,
     NeedsTests,
@@ -32,12 +32,7 @@ from hipflex.services.tracking import (
     paused_exercises,
 )
 
-
-class NoAssessment(HipflexError):  # noqa: N818 - reads as a state, like the domain's errors
-    """There is nothing to build a plan from yet."""
-
-    def __init__(self) -> None:
-        super().__init__("no assessment saved yet: run `hipflex assess` first")
+__all__ = ["NoAssessment"]  # raised by the plan's use cases; defined with the domain's errors
 
 
 def get_preferences(app: AppContext) -> Preferences:

@@ -6,35 +6,22 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipflex import __version__
 from hipflex.config import Settings
-from hipflex.domain.errors import BadInput, HipflexError, NotFound
+from hipflex.domain.errors import HipflexError
 from hipflex.services.clock import Clock, SystemClock
-from hipflex.services.context import AppContext, StoreUnavailable
-from hipflex.services.programme import NoAssessment
+from hipflex.services.context import AppContext
 from hipflex.web.security import (
     CSRF_COOKIE,
-    BodyTooLarge,
     LocalGuard,
     allowed_hosts,
     new_token,
 )
 
 API_PREFIX = "/api/v1"
-
-#: Domain errors -> HTTP status, in one place.
-STATUS_FOR: tuple[tuple[type[Exception], int], ...] = (
-    (BadInput, 422),
-    (NotFound, 404),
-    (NoAssessment, 409),
-    (StoreUnavailable, 503),
-    (BodyTooLarge, 413),
-    (HipflexError, 400),
-)
 
 
 def create_app(
@@ -64,8 +51,9 @@ def create_app(
     )
     app.state.context = context
 
-    for error, status in STATUS_FOR:
-        app.add_exception_handler(error, _handler(status))
+    from hipflex.web.rendering import domain_error, http_error
+
+    app.add_exception_handler(HipflexError, domain_error)  # hipflex/errors.py's table
 
     @app.middleware("http")
     async def csrf_cookie(
@@ -85,7 +73,7 @@ def create_app(
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(downloads.router, prefix=API_PREFIX)
     app.include_router(pages.router)
-    app.add_exception_handler(StarletteHTTPException, pages.http_error)  # a friendly 404 page
+    app.add_exception_handler(StarletteHTTPException, http_error)  # a friendly 404 page
     app.mount("/static", StaticFiles(packages=[("hipflex.web", "static")]), name="static")
     app.add_middleware(
         LocalGuard,
@@ -94,10 +82,3 @@ def create_app(
         password=password,
     )
     return app
-
-
-def _handler(status: int) -> Callable[[Request, Exception], Awaitable[Response]]:
-    async def handle(_: Request, exc: Exception) -> Response:
-        return JSONResponse({"detail": str(exc) or type(exc).__name__}, status_code=status)
-
-    return handle

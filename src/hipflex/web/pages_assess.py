@@ -11,10 +11,11 @@ from starlette.datastructures import FormData
 
 from hipflex.domain.errors import HipflexError
 from hipflex.domain.protocol import RedFlag, Side
+from hipflex.errors import kind_of
 from hipflex.services import assessments, tracking
 from hipflex.web.api.assessments import AssessmentBody
 from hipflex.web.deps import Context, csrf_protected
-from hipflex.web.rendering import render, status_for
+from hipflex.web.rendering import render
 
 router = APIRouter()
 
@@ -75,7 +76,7 @@ async def assess_submit(request: Request, app: Context) -> Response:
             problem = "Please check your answers: " + exc.errors()[0]["msg"]
         return render(request, "assess.html", status_code=422, kind=kind, error=problem)
     except HipflexError as exc:
-        status = status_for(exc)
+        status = kind_of(exc).http_status
         return render(request, "assess.html", status_code=status, kind=kind, error=str(exc))
     target = "/plan" if report.assessment.safe_to_exercise else "/safety"
     return RedirectResponse(target, status_code=303)

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
 from hipflex.domain.assessment import parse_choice
-from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import ExerciseId
 from hipflex.services import assessments, programme, tracking
 from hipflex.services.plan_json import plan_json, today_json
 from hipflex.web.deps import Context, csrf_protected
-from hipflex.web.rendering import error_page, render
+from hipflex.web.rendering import render
 
 router = APIRouter()
 
@@ -41,12 +41,7 @@ def exercise_cards(plan: dict[str, Any]) -> list[tuple[str, list[str]]]:
 
 @router.get("/plan")
 def plan_page(request: Request, app: Context, week: str | None = None) -> Response:
-    try:
-        view = programme.plan_week(app, _week(week))
-    except programme.NoAssessment:
-        return render(request, "no_assessment.html", page_title="Your plan")
-    except HipflexError as exc:
-        return error_page(request, exc)
+    view = programme.plan_week(app, _week(week))
     plan = plan_json(view)
     findings = assessments.report_json(
         assessments.explain(view.assessment.assessment, view.assessment)
@@ -56,13 +51,7 @@ def plan_page(request: Request, app: Context, week: str | None = None) -> Respon
 
 @router.get("/today")
 def today_page(request: Request, app: Context) -> Response:
-    try:
-        today = today_json(programme.today(app))
-    except programme.NoAssessment:
-        return render(request, "no_assessment.html", page_title="Today")
-    except HipflexError as exc:
-        return error_page(request, exc)
-    return render(request, "today.html", today=today)
+    return render(request, "today.html", today=today_json(programme.today(app)))
 
 
 @router.post("/plan/checked", dependencies=[Depends(csrf_protected)])

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from hipflex.domain.errors import HipflexError
 from hipflex.domain.safety import stop_words
 from hipflex.domain.script import StepKind
-from hipflex.services import guided, library, programme
+from hipflex.services import guided, library
 from hipflex.web.deps import Context
-from hipflex.web.rendering import error_page, render
+from hipflex.web.rendering import render
 
 router = APIRouter()
 
@@ -36,13 +35,7 @@ def _render_player(request: Request, mode: str, chosen: guided.GuidedSession) ->
 
 @router.get("/session")
 def session_page(request: Request, app: Context, slot: str | None = None) -> Response:
-    try:
-        chosen = guided.choose_session(app, slot or None)
-    except programme.NoAssessment:
-        return render(request, "no_assessment.html", page_title="Guided session")
-    except HipflexError as exc:
-        return error_page(request, exc, title="No session to play")
-    return _render_player(request, "session", chosen)
+    return _render_player(request, "session", guided.choose_session(app, slot or None))
 
 
 @router.get("/break")

@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from hipflex.domain.errors import HipflexError
 from hipflex.domain.plan import retest_weeks
 from hipflex.reports.charts import progress_charts
 from hipflex.services import programme, tracking
@@ -15,7 +14,7 @@ from hipflex.services.plan_json import plan_json
 from hipflex.services.progress import progress
 from hipflex.services.progress_json import MEASURE_NAMES, progress_json
 from hipflex.web.deps import Context
-from hipflex.web.rendering import error_page, render
+from hipflex.web.rendering import render
 
 router = APIRouter()
 
@@ -25,9 +24,7 @@ def log_page(request: Request, app: Context) -> Response:
     try:
         plan: dict[str, Any] | None = plan_json(programme.plan_week(app))
     except programme.NoAssessment:
-        plan = None
-    except HipflexError as exc:
-        return error_page(request, exc)
+        plan = None  # the log works before any assessment (pain, sitting, notes)
     return render(request, "log.html", plan=plan, today=tracking.local_today(app).isoformat())
 
 
@@ -38,12 +35,7 @@ def _svg_source(svg: str) -> str:
 
 @router.get("/progress")
 def progress_page(request: Request, app: Context) -> Response:
-    try:
-        view = progress(app)
-    except programme.NoAssessment:
-        return render(request, "no_assessment.html", page_title="Progress")
-    except HipflexError as exc:
-        return error_page(request, exc)
+    view = progress(app)
     charts = [
         {"title": c.title, "description": c.description, "src": _svg_source(c.svg)}
         for c in progress_charts(view)

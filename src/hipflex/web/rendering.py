@@ -9,15 +9,15 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipflex.domain import limits
-from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.domain.errors import HipflexError, NoAssessment
+from hipflex.errors import kind_of
 from hipflex.services import library
-from hipflex.services.programme import NoAssessment
 
 #: The main navigation: (path, label), in the order shown.
 NAV = (
@@ -82,31 +82,50 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     )
 
 
-def status_for(error: HipflexError) -> int:
-    if isinstance(error, BadInput):
-        return 422
+#: The heading of "No assessment yet" on the pages that need one.
+NO_ASSESSMENT_TITLES = {
+    "/plan": "Your plan",
+    "/today": "Today",
+    "/progress": "Progress",
+    "/session": "Guided session",
+}
+
+
+def _is_page(request: Request) -> bool:
+    """A page asked for by a browser (the API and static files keep their own errors)."""
+    path = request.url.path
+    return request.method in ("GET", "HEAD") and not path.startswith(("/api/", "/static/"))
+
+
+def error_page(request: Request, error: HipflexError) -> Response:
+    """A domain error met while building a page: the page that says what to do, with the
+    table's status (a page that needs an assessment says how to make one)."""
     if isinstance(error, NoAssessment):
-        return 409
-    return 400
-
-
-def error_page(request: Request, error: HipflexError, title: str = "That didn't work") -> Response:
-    """A domain error met while building a page, in words."""
+        title = NO_ASSESSMENT_TITLES.get(request.url.path, "hipflex")
+        return render(request, "no_assessment.html", page_title=title)
     message = str(error)
     return render(
         request,
         "error.html",
-        status_code=status_for(error),
-        title=title,
+        status_code=kind_of(error).http_status,
+        title="That didn't work",
         message=message[:1].upper() + message[1:],
     )
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    """Every domain error, mapped once: JSON {"detail"} for the API, a page for pages."""
+    assert isinstance(exc, HipflexError)
+    if _is_page(request):
+        return error_page(request, exc)
+    detail = str(exc) or type(exc).__name__
+    return JSONResponse({"detail": detail}, status_code=kind_of(exc).http_status)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     """HTML for page requests that fail (a friendly 404); the API keeps its JSON errors."""
     assert isinstance(exc, StarletteHTTPException)
-    path = request.url.path
-    if path.startswith(("/api/", "/static/")) or request.method not in ("GET", "HEAD"):
+    if not _is_page(request):
         return await http_exception_handler(request, exc)
     if exc.status_code == 404:
         return render(request, "not_found.html", status_code=404)

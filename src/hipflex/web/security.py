@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hipflex.domain.errors import TooLarge
+
 CSRF_COOKIE = "hipflex_csrf"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
@@ -154,7 +156,7 @@ def _replay(messages: list[Message], receive: Receive) -> Receive:
     return replayed
 
 
-class BodyTooLarge(Exception):  # noqa: N818 - reads as a state
+class BodyTooLarge(TooLarge):
     """A streamed body passed the size limit."""
 
 

@@ -1,0 +1,43 @@
+"""The one error table: each kind of domain error -> its HTTP status and its command-line
+exit status. The web app's handlers and the command line's `guarded` both read it; the
+message is always the error's own one line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hipflex.domain.errors import (
+    BadInput,
+    HipflexError,
+    NotFound,
+    NotReady,
+    TooLarge,
+    Unavailable,
+)
+
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2  # the usual status for a usage error
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+
+
+@dataclass(frozen=True)
+class ErrorKind:
+    error: type[HipflexError]
+    http_status: int
+    exit_status: int
+
+
+#: Most specific first: the first row an error is an instance of applies.
+ERROR_TABLE = (
+    ErrorKind(TooLarge, 413, EXIT_BAD_INPUT),
+    ErrorKind(BadInput, 422, EXIT_BAD_INPUT),
+    ErrorKind(NotFound, 404, EXIT_FAILURE),
+    ErrorKind(NotReady, 409, EXIT_FAILURE),
+    ErrorKind(Unavailable, 503, EXIT_FAILURE),
+    ErrorKind(HipflexError, 400, EXIT_FAILURE),
+)
+
+
+def kind_of(error: HipflexError) -> ErrorKind:
+    """The table's row for an error (HipflexError's row when nothing closer matches)."""
+    return next(row for row in ERROR_TABLE if isinstance(error, row.error))
