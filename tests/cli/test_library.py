@@ -44,10 +44,17 @@ def test_exercise_list_has_all_nine(cli: Cli):
         assert exercise_id.value in result.output
 
 
+@pytest.fixture
+def screened(cli: Cli) -> Cli:
+    """Safety questions answered "none of them": the cards show their doses."""
+    cli.json("assess", "--json", "--sitting-hours", "3", "--no-red-flags")
+    return cli
+
+
 @pytest.mark.parametrize("exercise_id", [e.value for e in ExerciseId])
-def test_every_card_shows_dosage_cues_and_safety(cli: Cli, exercise_id: str):
+def test_every_card_shows_dosage_cues_and_safety(screened: Cli, exercise_id: str):
     exercise = load_content().exercise(exercise_id)
-    output = cli("exercises", exercise_id).output
+    output = screened("exercises", exercise_id).output
     assert exercise.name in output
     assert exercise.dosage.describe() in output
     assert "Cues" in output
@@ -60,5 +67,29 @@ def test_unknown_exercise(cli: Cli):
     assert "unknown exercise 'burpee'" in result.stderr
 
 
-def test_half_kneeling_card_snapshot(cli: Cli, snapshot: SnapshotAssertion):
-    assert cli("exercises", "half-kneeling-hip-flexor").output == snapshot
+def test_half_kneeling_card_snapshot(screened: Cli, snapshot: SnapshotAssertion):
+    assert screened("exercises", "half-kneeling-hip-flexor").output == snapshot
+
+
+@pytest.mark.parametrize(
+    ("answers", "words"),
+    [
+        ([], "only once you have answered its safety questions. Run `hipflex assess`"),
+        (["--red-flag", "leg_weakness"], "checked by a doctor or physiotherapist"),
+    ],
+    ids=["never screened", "red flag"],
+)
+def test_without_clear_safety_answers_the_cards_show_the_stop_notice_not_doses(
+    cli: Cli, answers: list[str], words: str
+):
+    if answers:
+        cli.json("assess", "--json", *answers)
+    listed = " ".join(cli("exercises").output.split())
+    assert words in listed
+    for exercise_id in ExerciseId:
+        exercise = load_content().exercise(exercise_id)
+        card = " ".join(cli("exercises", exercise_id.value).output.replace("│", "").split())
+        assert exercise.name in card
+        assert words in card
+        assert exercise.dosage.describe() not in card
+        assert exercise.dosage.describe() not in listed

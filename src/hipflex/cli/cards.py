@@ -128,13 +128,18 @@ def render_topic(entry: TopicEntry, content: Content, console: Console | None = 
     out.print(Text(content.disclaimer, style="dim"))
 
 
-def exercise_card(exercise: Exercise) -> Panel:
+def exercise_card(exercise: Exercise, stop: str | None = None) -> Panel:
+    """The card; `stop` (the safety gate's words) replaces the dosage while no exercise
+    may be prescribed."""
     dosage = exercise.dosage
-    dose = Text(dosage.describe(), style="bold")
-    if dosage.tempo:
-        dose.append(f"\nTempo: {dosage.tempo}")
-    if dosage.note:
-        dose.append(f"\n{dosage.note}", style="italic")
+    if stop is not None:
+        dose = Text(stop, style="bold red")
+    else:
+        dose = Text(dosage.describe(), style="bold")
+        if dosage.tempo:
+            dose.append(f"\nTempo: {dosage.tempo}")
+        if dosage.note:
+            dose.append(f"\n{dosage.note}", style="italic")
     meta = (
         f"{exercise.kind.value} · {exercise.intensity.value} · "
         f"where: {', '.join(p.value for p in exercise.places)} · "
@@ -156,11 +161,15 @@ def exercise_card(exercise: Exercise) -> Panel:
     return Panel(body, title=title, title_align="left")
 
 
-def render_exercise(exercise: Exercise, console: Console | None = None) -> None:
-    _console(console).print(exercise_card(exercise))
+def render_exercise(
+    exercise: Exercise, stop: str | None = None, console: Console | None = None
+) -> None:
+    _console(console).print(exercise_card(exercise, stop))
 
 
-def render_exercise_list(content: Content, console: Console | None = None) -> None:
+def render_exercise_list(
+    content: Content, stop: str | None = None, console: Console | None = None
+) -> None:
     table = Table(title="Exercises", title_justify="left")
     table.add_column("Id", no_wrap=True, style="bold")
     for column in ("Name", "Kind", "Intensity", "How much"):
@@ -171,8 +180,10 @@ def render_exercise_list(content: Content, console: Console | None = None) -> No
             exercise.name,
             exercise.kind.value,
             exercise.intensity.value,
-            exercise.dosage.describe(),
+            "-" if stop is not None else exercise.dosage.describe(),
         )
     out = _console(console)
+    if stop is not None:
+        out.print(Text(stop, style="bold red"))
     out.print(table)
     out.print("See one card with: hipflex exercises ID")

@@ -35,8 +35,16 @@ def exercises(
     """Show the exercise cards: steps, cues, dosage and safety notes."""
     from hipflex.cli import cards
     from hipflex.services import library
+    from hipflex.services.context import open_app
+    from hipflex.services.safety import stop_notice
 
-    if exercise_id is None:
-        cards.render_exercise_list(library.library())
+    chosen = None if exercise_id is None else library.find_exercise(exercise_id)
+    app = open_app()
+    try:
+        stop = stop_notice(app, how_to_screen="Run `hipflex assess` to answer them.")
+    finally:
+        app.close()
+    if chosen is None:
+        cards.render_exercise_list(library.library(), stop)
     else:
-        cards.render_exercise(library.find_exercise(exercise_id))
+        cards.render_exercise(chosen, stop)

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from hipflex.content import load_content
 from hipflex.domain.protocol import ExerciseId
-from hipflex.domain.safety import BreakPrompt, Screening, break_prompt, screening
+from hipflex.domain.safety import (
+    BreakPrompt,
+    Screening,
+    break_prompt,
+    screening,
+    stop_words,
+)
 from hipflex.services.context import AppContext
 
 #: The stretch of a movement break (PROTOCOL.md 3.1: it suits a desk).
@@ -16,6 +22,16 @@ def current_screening(app: AppContext) -> Screening:
     """Screened and clear, a red flag standing, or never screened: the newest answers."""
     latest = app.store.latest_assessment()
     return screening(None if latest is None else latest.assessment)
+
+
+def stop_notice(app: AppContext, *, how_to_screen: str) -> str | None:
+    """Why no exercise is offered now, in words a shell shows instead of doses (with its
+    own way to answer the safety questions), or None when the user may exercise."""
+    state = current_screening(app)
+    words = stop_words(state)
+    if words is not None and state is Screening.UNSCREENED:
+        return f"{words} {how_to_screen}"
+    return words
 
 
 def paused_if_clear(app: AppContext, state: Screening) -> frozenset[ExerciseId]:
