@@ -225,3 +225,53 @@ def test_in_a_real_terminal_the_wizard_starts_by_itself(tmp_path: Path):
     assert os.waitstatus_to_exitcode(status) == 0, text
     assert "Safety first" in text
     assert "STOP" in text
+
+
+# Red flags are an explicit answer (PROTOCOL.md section 4): never answered is never "no".
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--json", "--sitting-hours", "3"],
+        ["--json", "--no-save", *TESTS],
+        ["--json"],
+        [*TESTS],
+    ],
+    ids=["some answers", "preview", "nothing", "text output"],
+)
+def test_without_an_answer_to_the_safety_questions_nothing_is_assessed_or_saved(
+    cli: Cli, args: list[str]
+):
+    result = cli("assess", *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line == (
+        "hipflex: error: answer the safety questions first: give --red-flag ID for each "
+        "warning sign you have (repeat it), or --no-red-flags if you have none"
+    )
+    assert cli.json("history", "--json") == []
+
+
+def test_red_flags_and_no_red_flags_together_are_refused(cli: Cli):
+    result = cli("assess", "--json", *FULL, "--red-flag", "trauma")
+    assert result.exit_code == 2
+    assert "--red-flag or --no-red-flags, not both" in result.stderr
+    assert cli.json("history", "--json") == []
+
+
+def test_no_red_flags_is_the_answer_none(cli: Cli):
+    out = cli.json("assess", "--json", "--no-red-flags", "--sitting-hours", "3")
+    assert out["red_flags"] == []
+    assert out["safe_to_exercise"] is True
+
+
+def test_the_wizards_safety_questions_have_no_default(cli: Cli):
+    # Enter alone is asked again, never taken as "no"; then a real "no" to each.
+    answers = _wizard_input("", "", *NO_FLAGS, "3", *NO_SIGNS, "n", "n")
+    result = cli("assess", "--interactive", input=answers)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("Please answer y (yes) or n (no).") == 2
+    saved = cli.json("history", "--json")[0]
+    assert saved["red_flags"] == []
