@@ -7,7 +7,6 @@ hypothesis plays random sequences of ticks and key presses on random real sessio
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -870,22 +869,20 @@ def test_ticking_by_next_deadline_with_an_inexact_clock_reaches_the_end():
     drive_by_deadlines(player, max_ticks=100)
 
 
-def test_a_whole_real_session_plays_in_well_under_a_second():
+def test_a_whole_real_session_needs_a_tick_per_event_not_per_second():
+    # The work is counted, never timed (timing asserts are noise on a shared machine):
+    # driven by its deadlines, half an hour of session takes one tick per cue or step.
     script = EVENING
     assert script.total_seconds > 30 * 60  # half an hour and more of guided work
-    began = time.perf_counter()
     player, _ = start(script, 0.0)
-    player, _ = drive_by_deadlines(player)
-    by_deadline = time.perf_counter() - began
-    began = time.perf_counter()
+    player, ticks = drive_by_deadlines(player)
+    assert ticks <= sum(len(s.cues) for s in script.steps) + len(script.steps)
+    assert ticks < script.total_seconds / 5
     polled, _ = start(script, 0.0)
     second = 0
-    while not polled.finished:  # a driver polling once a second
+    while not polled.finished:  # a driver polling once a second gets the same result
         second += 1
         polled, _ = tick(polled, float(second))
-    by_second = time.perf_counter() - began
-    assert by_deadline < 0.5
-    assert by_second < 0.5
     assert second == script.total_seconds
     assert completed_seconds(player) == completed_seconds(polled)
     assert player.done == polled.done == frozenset(range(len(script.steps) - 1))
