@@ -9,6 +9,9 @@ from typing import Annotated
 import typer
 
 from hipflex.cli.errors import guarded
+from hipflex.cli.words import span
+from hipflex.domain.breaks import MAX_SNOOZES_IN_A_ROW, SNOOZE_MINUTES
+from hipflex.domain.limits import BREAK_MINUTES_RANGE
 
 remind_app = typer.Typer(
     help="Movement-break reminders that know when you have been sitting.",
@@ -60,12 +63,7 @@ def remind(
         float, typer.Option(min=0.1, max=10000.0, hidden=True, help="Run the clock faster.")
     ] = 1.0,
 ) -> None:
-    """Run the movement-break reminder in the foreground (Ctrl+C stops it).
-
-    It watches your keyboard and mouse activity (X11, GNOME, KDE, or a plain timer when
-    none can tell), reminds you after 30-45 minutes of sitting during your work hours, and
-    offers the two-minute routine, a 5-minute snooze (twice at most) or a skip.
-    """
+    """Run the movement-break reminder in the foreground (Ctrl+C stops it)."""
     if ctx.invoked_subcommand is not None:
         return
     if install and uninstall:
@@ -98,5 +96,13 @@ def status(
     show_status(data_folder(), as_json=json_output)
 
 
-remind_app.callback()(guarded(remind))
+REMIND_HELP = f"""Run the movement-break reminder in the foreground (Ctrl+C stops it).
+
+It watches your keyboard and mouse activity (X11, GNOME, KDE, or a plain timer when none
+can tell), reminds you after {span(BREAK_MINUTES_RANGE)} minutes of sitting during your
+work hours, and offers the two-minute routine, a {SNOOZE_MINUTES:g}-minute snooze
+({MAX_SNOOZES_IN_A_ROW} times in a row at most) or a skip.
+"""
+
+remind_app.callback(help=REMIND_HELP)(guarded(remind))
 remind_app.command("status")(guarded(status))

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hipflex.content import load_content
+from hipflex.domain.limits import PAIN_RANGE
 from hipflex.domain.protocol import Side
-from hipflex.domain.tracking import ANGLE_MDC_DEG, ANGLE_SEM_DEG
+from hipflex.domain.tracking import ANGLE_MDC_DEG, ANGLE_SEM_DEG, MEANINGFUL_CHANGE_WORDS
 from hipflex.reports.charts import Chart, progress_charts
 from hipflex.services.progress import MEASURES, ProgressView, measure
 from hipflex.services.progress_json import MEASURE_NAMES, change_sentence, pain_sentence
@@ -144,8 +145,9 @@ def build_report(view: ProgressView, generated_at: datetime) -> Report:
     caveat = (
         f"Angles are self-measured: each carries roughly a {ANGLE_SEM_DEG:g}° standard error, "
         f"so a change under about {ANGLE_MDC_DEG:.0f}° between two single measurements is "
-        "labelled 'within measurement error'. Pain is a 0-10 numeric rating; 'responder' "
-        "means an improvement of at least 2 points or 30% from the first week."
+        f"labelled 'within measurement error'. Pain is a {PAIN_RANGE[0]}-{PAIN_RANGE[1]} "
+        "numeric rating; 'responder' means an improvement of at least "
+        f"{MEANINGFUL_CHANGE_WORDS} from the first week."
     )
     sections = [
         _summary(view),
