@@ -11,7 +11,8 @@ from hipflex.domain.assessment import parse_choice
 from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.domain.protocol import ExerciseId
 from hipflex.services import assessments, programme, tracking
-from hipflex.services.plan_json import plan_json, today_json
+from hipflex.services.presenters.assessments import report_model
+from hipflex.services.presenters.plan import plan_model, today_model
 from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import error_page, render
 
@@ -47,17 +48,17 @@ def plan_page(request: Request, app: Context, week: str | None = None) -> Respon
         return render(request, "no_assessment.html", page_title="Your plan")
     except HipflexError as exc:
         return error_page(request, exc)
-    plan = plan_json(view)
-    findings = assessments.report_json(
+    plan = plan_model(view).model_dump(mode="json")
+    findings = report_model(
         assessments.explain(view.assessment.assessment, view.assessment)
-    )
+    ).model_dump(mode="json")
     return render(request, "plan.html", plan=plan, findings=findings, cards=exercise_cards(plan))
 
 
 @router.get("/today")
 def today_page(request: Request, app: Context) -> Response:
     try:
-        today = today_json(programme.today(app))
+        today = today_model(programme.today(app)).model_dump(mode="json")
     except programme.NoAssessment:
         return render(request, "no_assessment.html", page_title="Today")
     except HipflexError as exc:

@@ -10,9 +10,10 @@ from fastapi import APIRouter, Request, Response
 from hipflex.domain.errors import HipflexError
 from hipflex.reports.charts import progress_charts
 from hipflex.services import programme, tracking
-from hipflex.services.plan_json import plan_json
+from hipflex.services.presenters.plan import plan_model
+from hipflex.services.presenters.progress import progress_model
 from hipflex.services.progress import progress
-from hipflex.services.progress_json import MEASURE_NAMES, progress_json
+from hipflex.services.progress_json import MEASURE_NAMES
 from hipflex.web.deps import Context
 from hipflex.web.rendering import error_page, render
 
@@ -22,7 +23,7 @@ router = APIRouter()
 @router.get("/log")
 def log_page(request: Request, app: Context) -> Response:
     try:
-        plan: dict[str, Any] | None = plan_json(programme.plan_week(app))
+        plan: dict[str, Any] | None = plan_model(programme.plan_week(app)).model_dump(mode="json")
     except programme.NoAssessment:
         plan = None
     except HipflexError as exc:
@@ -51,7 +52,7 @@ def progress_page(request: Request, app: Context) -> Response:
     return render(
         request,
         "progress.html",
-        data=progress_json(view),
+        data=progress_model(view).model_dump(mode="json"),
         charts=charts,
         notes=list(reversed(notes)),
         measure_names=MEASURE_NAMES,

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 
+from hipflex.web.api.refusals import refusals
 from hipflex.web.deps import Context
 
 router = APIRouter()
+
+
+def _download(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """A download's 200 with its media types (no JSON schema: a file, not an answer)."""
+    return {200: {"description": "The file", "content": {m: {} for m in media_types}}}
 
 
 def _attachment(body: bytes | str, media_type: str, filename: str) -> Response:
@@ -23,6 +29,10 @@ def _attachment(body: bytes | str, media_type: str, filename: str) -> Response:
     "/exports/{kind}",
     summary="Your data as JSON (for import), CSV or a FHIR R4 Bundle",
     response_class=Response,
+    responses={
+        **_download("application/json", "text/csv", "application/fhir+json"),
+        **refusals(422),
+    },
 )
 def export(kind: Literal["json", "csv", "fhir"], app: Context) -> Response:
     from hipflex.reports.exports import ExportFormat, render_export
@@ -32,7 +42,12 @@ def export(kind: Literal["json", "csv", "fhir"], app: Context) -> Response:
     return _attachment(made.text, made.media_type, made.filename)
 
 
-@router.get("/calendar.ics", summary="Sessions and breaks as a calendar", response_class=Response)
+@router.get(
+    "/calendar.ics",
+    summary="Sessions and breaks as a calendar",
+    response_class=Response,
+    responses={**_download("text/calendar"), **refusals(400, 409, 422)},
+)
 def calendar(app: Context, weeks: Annotated[int | None, Query(ge=1, le=6)] = None) -> Response:
     from hipflex.reports.calendar import build_calendar
     from hipflex.services.programme import calendar_plan
@@ -40,7 +55,12 @@ def calendar(app: Context, weeks: Annotated[int | None, Query(ge=1, le=6)] = Non
     return _attachment(build_calendar(calendar_plan(app, weeks)), "text/calendar", "hipflex.ics")
 
 
-@router.get("/report.{kind}", summary="The progress report, PDF or HTML", response_class=Response)
+@router.get(
+    "/report.{kind}",
+    summary="The progress report, PDF or HTML",
+    response_class=Response,
+    responses={**_download("application/pdf", "text/html"), **refusals(409, 422)},
+)
 def report(kind: Literal["pdf", "html"], app: Context) -> Response:
     from hipflex.reports.render import to_html, to_pdf
     from hipflex.reports.report import build_report
