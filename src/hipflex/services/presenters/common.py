@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSche
 class Out(BaseModel):
     """A JSON answer: exactly the keys declared (the schema says `additionalProperties:
     false`), in the order declared, never changed after it is built. No field has a
-    default unless it is left out when empty (see `omitted_when_none`), so every other key
-    is always sent and the schema marks it required."""
+    default unless it is left out when empty (`OmittedInt`), so every other key is always
+    sent and the schema marks it required."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
