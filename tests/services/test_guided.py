@@ -12,12 +12,13 @@ from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Programme, SessionSlot
 from hipflex.domain.player import StepCompleted, start, tick
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side
-from hipflex.domain.script import Script, Step, StepKind, script_from_json, script_to_json
+from hipflex.domain.script import Script, Step, StepKind
 from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource, week_summary
 from hipflex.services import guided, programme, tracking
 from hipflex.services.assessments import record_assessment
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
+from hipflex.services.presenters.sessions import ScriptOut, script_model
 
 HOUR = 3600
 TIGHT = AssessmentInput(
@@ -424,8 +425,9 @@ def test_break_titles_start_with_a_capital(planned: AppContext):
 
 def test_the_break_script_survives_a_round_trip_with_its_activities(planned: AppContext):
     script = guided.break_session(planned).script
-    assert script_from_json(script_to_json(script)) == script
-    assert [s["kind"] for s in script_to_json(script)["steps"]][1] == "activity"
+    data = script_model(script).model_dump(mode="json")
+    assert ScriptOut.model_validate(data).to_script() == script
+    assert [s["kind"] for s in data["steps"]][1] == "activity"
 
 
 def test_sharp_pain_in_a_break_pauses_the_stretch_but_is_not_a_session_done(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -22,8 +23,9 @@ from hipflex.services import programme, tracking
 from hipflex.services.assessments import record_assessment
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
+from hipflex.services.presenters.progress import progress_model
 from hipflex.services.progress import ProgressView, progress
-from hipflex.services.progress_json import change_sentence, pain_sentence, progress_json
+from hipflex.services.progress_json import change_sentence, pain_sentence
 from hipflex.services.session_logs import log_planned_session
 
 E = ExerciseId
@@ -165,6 +167,11 @@ def test_tests_sitting_and_safety(view: ProgressView):
     assert view.programme is not None
     assert E.STANDING_QUAD_HIP_FLEXOR in view.programme.removed
     assert [text for _, text in view.notes] == ["Hips felt looser <b>today</b>"]
+
+
+def progress_json(view: ProgressView) -> dict[str, Any]:
+    """The JSON `hipflex progress --json` prints and GET /progress answers."""
+    return progress_model(view).model_dump(mode="json")
 
 
 def test_progress_json(view: ProgressView):

@@ -325,6 +325,16 @@ def test_finishing_an_unknown_session_is_a_404(client: TestClient):
     assert response.json()["detail"] == "there is no session 9999"
 
 
+@pytest.mark.parametrize("log_id", [0, -1, 2**31, 2**63])
+def test_a_session_id_no_database_holds_is_a_404(client: TestClient, log_id: int):
+    """Found by schemathesis: an id past the database's integers was a 500, not a 404."""
+    record_tight(client)
+    for path, body in (("entries", {"exercise_id": "plank"}), ("finish", {})):
+        response = client.post(f"{API}/sessions/{log_id}/{path}", json=body)
+        assert response.status_code == 404, response.text
+        assert response.json()["detail"] == f"there is no session {log_id}"
+
+
 def test_sharp_pain_in_a_break_pauses_the_stretch_until_checked(client: TestClient):
     record_tight(client)
     body = {"exercise_id": "standing_quad_hip_flexor", "side": "right"}

@@ -1,4 +1,5 @@
-"""schemathesis over the app's OpenAPI in-process: no operation answers with a 5xx."""
+"""schemathesis over the app's OpenAPI in-process: no operation answers with a 5xx, and
+every answer is one the document describes (its status, its media type, its schema)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from hipflex.services.clock import FixedClock
 from hipflex.web.app import create_app
@@ -32,6 +38,19 @@ def api_schema(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
 
 
 @pytest.fixture
+def stopped_schema(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
+    """The schema of an app whose user reported a warning sign: no plan, no session, the
+    reasons why instead (the other shape of /plan and /today), and 4xx for the rest."""
+    app = create_app(web_settings(tmp_path / "app-data"), clock)
+    with TestClient(app) as client:
+        token = arm_csrf(client)
+        record_tight(client, red_flags=["night_pain"])
+        schema = schemathesis.openapi.from_asgi(f"{API}/openapi.json", app)
+        schema.config.headers = {CSRF_HEADER: token, "cookie": f"hipflex_csrf={token}"}
+        yield schema
+
+
+@pytest.fixture
 def drawing_schema(api_schema: Any) -> Any:
     """The same, without the coverage phase: each valid call draws a chart or a PDF."""
     api_schema.config.phases.coverage.enabled = False
@@ -42,7 +61,17 @@ def drawing_schema(api_schema: Any) -> Any:
 DRAWN = r"/(report\.\{kind\}|charts/\{name\}\.svg|calendar\.ics|exports/\{kind\})$"
 
 schema = schemathesis.pytest.from_fixture("api_schema")
+stopped = schemathesis.pytest.from_fixture("stopped_schema")
 drawing = schemathesis.pytest.from_fixture("drawing_schema")
+
+
+#: What every answer is checked for.
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def fuzz(max_examples: int) -> settings:
@@ -57,11 +86,17 @@ def fuzz(max_examples: int) -> settings:
 
 @schema.exclude(path_regex=DRAWN).parametrize()
 @fuzz(15)
-def test_no_operation_answers_with_a_server_error(case: Any) -> None:
-    case.call_and_validate(checks=[not_a_server_error])
+def test_every_operation_answers_as_its_schema_says(case: Any) -> None:
+    case.call_and_validate(checks=CHECKS)
+
+
+@stopped.exclude(path_regex=DRAWN).parametrize()
+@fuzz(5)
+def test_every_operation_answers_as_its_schema_says_without_a_plan(case: Any) -> None:
+    case.call_and_validate(checks=CHECKS)
 
 
 @drawing.include(path_regex=DRAWN).parametrize()
 @fuzz(5)
-def test_no_download_answers_with_a_server_error(case: Any) -> None:
-    case.call_and_validate(checks=[not_a_server_error])
+def test_every_download_answers_as_its_schema_says(case: Any) -> None:
+    case.call_and_validate(checks=CHECKS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 
 from rich.console import Console, Group
@@ -21,7 +20,7 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import RedFlag, Side, Sign
-from hipflex.services.assessments import AssessmentReport, report_json
+from hipflex.services.assessments import AssessmentReport
 
 _RESULT_WORDS = {
     "normal": "normal",
@@ -83,7 +82,10 @@ def answers_from_options(
 
 
 def report_to_json(report: AssessmentReport) -> str:
-    return json.dumps(report_json(report), indent=2)
+    from hipflex.services.presenters.assessments import report_model
+    from hipflex.services.presenters.common import json_text
+
+    return json_text(report_model(report))
 
 
 def _deg(value: float | None) -> str:

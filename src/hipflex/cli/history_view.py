@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 
 from hipflex.domain.assessment import RecordedAssessment, ThomasResult
-from hipflex.services.assessments import assessment_json
 
 _SHORT = {
     ThomasResult.NORMAL: "normal",
@@ -21,18 +19,10 @@ _SHORT = {
 
 
 def history_to_json(recorded: Sequence[RecordedAssessment]) -> str:
-    return json.dumps(
-        [
-            {
-                "id": r.id,
-                "recorded_at": r.recorded_at.isoformat(),
-                "kind": r.kind.value,
-                **assessment_json(r.assessment),
-            }
-            for r in recorded
-        ],
-        indent=2,
-    )
+    from hipflex.services.presenters.assessments import history_model
+    from hipflex.services.presenters.common import json_text
+
+    return json_text(history_model(recorded))
 
 
 def render_history(recorded: Sequence[RecordedAssessment], console: Console | None = None) -> None:

@@ -17,10 +17,7 @@ def plan(
     json_output: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
 ) -> None:
     """Show this week's programme: each session's exercises, how much, and the cues."""
-    import json
-
     from hipflex.services.context import open_app
-    from hipflex.services.plan_json import plan_json
     from hipflex.services.programme import plan_week
 
     app = open_app()
@@ -29,7 +26,10 @@ def plan(
     finally:
         app.close()
     if json_output:
-        print(json.dumps(plan_json(view), indent=2))
+        from hipflex.services.presenters.common import json_text
+        from hipflex.services.presenters.plan import plan_model
+
+        print(json_text(plan_model(view)))
     else:
         from hipflex.cli.plan_view import render_plan
 
@@ -40,11 +40,8 @@ def today(
     json_output: Annotated[bool, typer.Option("--json", help="Print the day as JSON.")] = False,
 ) -> None:
     """Show today's timeline: sessions and movement breaks, with the next one highlighted."""
-    import json
-
     from hipflex.services import programme
     from hipflex.services.context import open_app
-    from hipflex.services.plan_json import today_json
 
     app = open_app()
     try:
@@ -52,7 +49,10 @@ def today(
     finally:
         app.close()
     if json_output:
-        print(json.dumps(today_json(view), indent=2))
+        from hipflex.services.presenters.common import json_text
+        from hipflex.services.presenters.plan import today_model
+
+        print(json_text(today_model(view)))
     else:
         from hipflex.cli.plan_view import render_today
 

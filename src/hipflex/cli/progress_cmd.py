@@ -12,11 +12,8 @@ def progress(
 ) -> None:
     """Show your streak and adherence, your pain trend and verdict, your tests per side over
     time, and your sitting."""
-    import json
-
     from hipflex.services.context import open_app
     from hipflex.services.progress import progress as load_progress
-    from hipflex.services.progress_json import progress_json
 
     app = open_app()
     try:
@@ -24,7 +21,10 @@ def progress(
     finally:
         app.close()
     if json_output:
-        print(json.dumps(progress_json(view), indent=2))
+        from hipflex.services.presenters.common import json_text
+        from hipflex.services.presenters.progress import progress_model
+
+        print(json_text(progress_model(view)))
     else:
         from hipflex.cli.progress_view import render_progress
 

@@ -53,9 +53,7 @@ def settings(
     ] = False,
 ) -> None:
     """View your preferences, or change them with the options (each one is checked)."""
-    import json
-
-    from hipflex.cli.settings_view import preferences_json, render_preferences
+    from hipflex.cli.settings_view import render_preferences
     from hipflex.domain.preferences import parse_weekdays, parse_work_hours
     from hipflex.services.context import open_app
     from hipflex.services.programme import get_preferences, update_preferences
@@ -82,6 +80,9 @@ def settings(
     finally:
         app.close()
     if json_output:
-        print(json.dumps(preferences_json(preferences), indent=2))
+        from hipflex.services.presenters.common import json_text
+        from hipflex.services.presenters.preferences import preferences_model
+
+        print(json_text(preferences_model(preferences)))
     else:
         render_preferences(preferences, changed=changed)

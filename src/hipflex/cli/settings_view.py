@@ -2,27 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from hipflex.domain.preferences import Preferences, format_weekdays
 from hipflex.services.timezones import system_zone_name
-
-
-def preferences_json(preferences: Preferences) -> dict[str, Any]:
-    return {
-        "sessions_per_day": preferences.sessions_per_day,
-        "block_weeks": preferences.block_weeks,
-        "break_minutes": preferences.break_minutes,
-        "work_days": format_weekdays(preferences.work_days),
-        "work_hours": f"{preferences.work_start:%H:%M}-{preferences.work_end:%H:%M}",
-        "floor_at_work": preferences.floor_at_work,
-        "sit_stand_desk": preferences.sit_stand_desk,
-        "timezone": preferences.timezone,
-    }
 
 
 def render_preferences(

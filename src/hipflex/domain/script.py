@@ -1,14 +1,13 @@
-"""A session compiled to a script of timed steps: plain data, with a JSON form, that the
-terminal and the browser players both play (domain/player.py walks it)."""
+"""A session compiled to a script of timed steps: plain data that the terminal and the
+browser players both play (domain/player.py walks it; its JSON form, which the browser
+plays as it is, is the presenter in services/presenters/sessions.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import (
     CHANGE_SECONDS,
     LEAD_IN_SECONDS,
@@ -20,7 +19,7 @@ from hipflex.domain.plan import (
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.schedule import BreakStep
 
-SCRIPT_VERSION = 1
+SCRIPT_VERSION = 1  # of the JSON form: raise it when a step's keys change meaning
 WARNING_SECONDS = 10  # "10 seconds left"...
 WARNING_FROM_SECONDS = 20  # ...in holds at least this long
 
@@ -206,56 +205,3 @@ def compile_break(
             )
     steps.append(Step(StepKind.DONE, 0, "Done", (Cue(0, closing),)))
     return Script("Movement break", tuple(steps))
-
-
-# The JSON form (the browser player plays it as it is)
-
-
-def script_to_json(script: Script) -> dict[str, Any]:
-    return {
-        "version": SCRIPT_VERSION,
-        "name": script.name,
-        "total_seconds": script.total_seconds,
-        "steps": [
-            {
-                "kind": s.kind.value,
-                "seconds": s.seconds,
-                "title": s.title,
-                "cues": [{"at": c.at, "text": c.text} for c in s.cues],
-                "exercise_id": None if s.exercise_id is None else s.exercise_id.value,
-                "side": None if s.side is None else s.side.value,
-                "number": s.number,
-                "of": s.of,
-                "reps": s.reps,
-                "hold_seconds": s.hold_seconds,
-                "records": s.records,
-            }
-            for s in script.steps
-        ],
-    }
-
-
-def script_from_json(data: dict[str, Any]) -> Script:
-    try:
-        if data["version"] != SCRIPT_VERSION:
-            msg = f"script version {data['version']} is not {SCRIPT_VERSION}"
-            raise BadInput(msg)
-        steps = tuple(
-            Step(
-                kind=StepKind(s["kind"]),
-                seconds=int(s["seconds"]),
-                title=str(s["title"]),
-                cues=tuple(Cue(int(c["at"]), str(c["text"])) for c in s["cues"]),
-                exercise_id=None if s["exercise_id"] is None else ExerciseId(s["exercise_id"]),
-                side=None if s["side"] is None else Side(s["side"]),
-                number=s["number"],
-                of=s["of"],
-                reps=s["reps"],
-                hold_seconds=s["hold_seconds"],
-            )
-            for s in data["steps"]
-        )
-        return Script(str(data["name"]), steps)
-    except (KeyError, TypeError, ValueError) as exc:
-        msg = f"not a session script: {exc}"
-        raise BadInput(msg) from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from hipflex.config import Settings
 from hipflex.content import load_content
@@ -17,7 +16,7 @@ from hipflex.domain.assessment import (
     assess,
     outcome,
 )
-from hipflex.domain.protocol import FindingText, RedFlag, Side, Sign
+from hipflex.domain.protocol import FindingText, Side
 from hipflex.services.context import AppContext
 
 
@@ -119,78 +118,3 @@ def latest_report(app: AppContext) -> AssessmentReport | None:
     """The newest saved assessment with its meaning, or None before the first one."""
     latest = app.store.latest_assessment()
     return None if latest is None else explain(latest.assessment, latest)
-
-
-def report_json(report: AssessmentReport) -> dict[str, Any]:
-    """The JSON contract of `hipflex assess --json` (and later the web API)."""
-    assessment = report.assessment
-    recorded = report.recorded
-    return {
-        "recorded": None
-        if recorded is None
-        else {
-            "id": recorded.id,
-            "recorded_at": recorded.recorded_at.isoformat(),
-            "kind": recorded.kind.value,
-        },
-        **assessment_json(assessment),
-        "outcome": report.outcome.value,
-        "explanations": [
-            {
-                "topic": e.topic,
-                "result": e.result,
-                "side": None if e.side is None else e.side.value,
-                "title": e.title,
-                "text": e.text,
-            }
-            for e in report.explanations
-        ],
-        "next_step": {"title": report.next_step.title, "text": report.next_step.text},
-        "disclaimer": report.disclaimer,
-    }
-
-
-def assessment_json(assessment: Assessment) -> dict[str, Any]:
-    sides = assessment.sides
-    return {
-        "thomas": {
-            side.value: {
-                "result": found.thomas.result.value,
-                "thigh": None if found.thomas.thigh is None else found.thomas.thigh.value,
-                "thigh_angle_deg": found.thomas.thigh_angle_deg,
-                "knee_flexion_deg": found.thomas.knee_flexion_deg,
-            }
-            for side, found in sides.items()
-        },
-        "hip_extension": {
-            side.value: {
-                "result": found.extension.result.value,
-                "degrees": found.extension.degrees,
-                "compensated": found.extension.compensated,
-            }
-            for side, found in sides.items()
-        },
-        "sides": {
-            side.value: {
-                "tight_muscles": [m.value for m in found.tight_muscles],
-                "hip_extension_limited": found.extension_limited,
-                "any_tight": found.any_tight,
-            }
-            for side, found in sides.items()
-        },
-        "sitting": {
-            "hours": assessment.sitting_hours,
-            "band": None if assessment.sitting_band is None else assessment.sitting_band.value,
-        },
-        "signs": {
-            "present": [s.value for s in Sign if s in assessment.signs],
-            "count": len(assessment.signs),
-        },
-        "red_flags": [r.value for r in RedFlag if r in assessment.red_flags],
-        "safe_to_exercise": assessment.safe_to_exercise,
-        "thresholds": {
-            "knee_floor_deg": assessment.thresholds.knee_floor_deg,
-            "thigh_tolerance_deg": assessment.thresholds.thigh_tolerance_deg,
-            "extension_floor_deg": assessment.thresholds.extension_floor_deg,
-        },
-    }

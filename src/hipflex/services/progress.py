@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from statistics import fmean
 from zoneinfo import ZoneInfo
 
@@ -49,8 +50,15 @@ class WeekProgress:
         return 0.0 if self.planned == 0 else min(1.0, self.done / self.planned)
 
 
-#: Measures compared per side between the baseline and the latest test.
-MEASURES = ("knee_flexion_deg", "thigh_angle_deg", "extension_deg")
+class Measure(StrEnum):
+    """Measures compared per side between the baseline and the latest test."""
+
+    KNEE_FLEXION = "knee_flexion_deg"
+    THIGH_ANGLE = "thigh_angle_deg"
+    EXTENSION = "extension_deg"
+
+
+MEASURES = tuple(Measure)
 
 
 def measure(assessment: Assessment, side: Side, name: str) -> float | None:
@@ -83,8 +91,8 @@ class ProgressView:
     pain: PainChange
     pain_points: tuple[tuple[datetime, float, str], ...]  # (when, score, what: daily/before/after)
     tests: tuple[RecordedAssessment, ...]  # this block's baseline and re-tests, oldest first
-    changes: dict[tuple[Side, str], AngleChange]  # baseline -> latest test, per side
-    latest_asymmetry: dict[str, float]
+    changes: dict[tuple[Side, Measure], AngleChange]  # baseline -> latest test, per side
+    latest_asymmetry: dict[Measure, float]
     sitting: dict[date, SittingEntry]
     sitting_band: SittingBand | None  # of the average over the last 7 days' entries
     safety: tuple[SafetyEvent, ...]
@@ -159,8 +167,8 @@ def progress(app: AppContext) -> ProgressView:
     )
 
     tests = _block_tests(app, block, latest)
-    changes: dict[tuple[Side, str], AngleChange] = {}
-    asymmetries: dict[str, float] = {}
+    changes: dict[tuple[Side, Measure], AngleChange] = {}
+    asymmetries: dict[Measure, float] = {}
     if tests:
         first, last = tests[0].assessment, tests[-1].assessment
         for side in Side:

@@ -32,6 +32,18 @@ from hipflex.store.models import (
     SittingLogRow,
 )
 
+#: The largest id an INTEGER primary key holds on every database hipflex runs on (32 bits
+#: on PostgreSQL): a larger id names no row, and asking the database for one is an error.
+MAX_ROW_ID = 2**31 - 1
+
+
+def _session_log_row(session: Session, session_id: int) -> SessionLogRow:
+    row = session.get(SessionLogRow, session_id) if 0 < session_id <= MAX_ROW_ID else None
+    if row is None:
+        msg = f"there is no session {session_id}"
+        raise NotFound(msg)
+    return row
+
 
 def session_log_rows(
     session: Session, *, since: datetime | None = None, until: datetime | None = None
@@ -84,9 +96,7 @@ class LogStore:
         row = rows.entry_row(entry, at)
         row.session_id = session_id
         with self._writing() as session:
-            if session.get(SessionLogRow, session_id) is None:
-                msg = f"there is no session {session_id}"
-                raise NotFound(msg)
+            _session_log_row(session, session_id)
             session.add(row)
 
     def finish_session_log(
@@ -98,10 +108,7 @@ class LogStore:
         note: str | None = None,
     ) -> None:
         with self._writing() as session:
-            row = session.get(SessionLogRow, session_id)
-            if row is None:
-                msg = f"there is no session {session_id}"
-                raise NotFound(msg)
+            row = _session_log_row(session, session_id)
             row.ended_at = ended_at
             row.pain_after = pain_after
             if note:

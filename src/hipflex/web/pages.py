@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from hipflex.services import assessments
+from hipflex.services.presenters.assessments import report_model
 from hipflex.web import (
     pages_assess,
     pages_learn,
@@ -25,7 +26,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def home(request: Request, app: Context) -> Response:
     report = assessments.latest_report(app)
-    latest = None if report is None else assessments.report_json(report)
+    latest = None if report is None else report_model(report).model_dump(mode="json")
     return render(request, "home.html", latest=latest)
 
 

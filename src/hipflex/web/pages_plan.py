@@ -11,7 +11,8 @@ from hipflex.domain.assessment import parse_choice
 from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import ExerciseId
 from hipflex.services import assessments, programme, tracking
-from hipflex.services.plan_json import plan_json, today_json
+from hipflex.services.presenters.assessments import report_model
+from hipflex.services.presenters.plan import plan_model, today_model
 from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import render
 
@@ -42,16 +43,17 @@ def exercise_cards(plan: dict[str, Any]) -> list[tuple[str, list[str]]]:
 @router.get("/plan")
 def plan_page(request: Request, app: Context, week: str | None = None) -> Response:
     view = programme.plan_week(app, _week(week))
-    plan = plan_json(view)
-    findings = assessments.report_json(
+    plan = plan_model(view).model_dump(mode="json")
+    findings = report_model(
         assessments.explain(view.assessment.assessment, view.assessment)
-    )
+    ).model_dump(mode="json")
     return render(request, "plan.html", plan=plan, findings=findings, cards=exercise_cards(plan))
 
 
 @router.get("/today")
 def today_page(request: Request, app: Context) -> Response:
-    return render(request, "today.html", today=today_json(programme.today(app)))
+    today = today_model(programme.today(app)).model_dump(mode="json")
+    return render(request, "today.html", today=today)
 
 
 @router.post("/plan/checked", dependencies=[Depends(csrf_protected)])

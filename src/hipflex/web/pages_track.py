@@ -11,9 +11,10 @@ from hipflex.domain.plan import retest_weeks
 from hipflex.domain.tracking import MEANINGFUL_CHANGE_WORDS
 from hipflex.reports.charts import progress_charts
 from hipflex.services import programme, tracking
-from hipflex.services.plan_json import plan_json
+from hipflex.services.presenters.plan import plan_model
+from hipflex.services.presenters.progress import progress_model
 from hipflex.services.progress import progress
-from hipflex.services.progress_json import MEASURE_NAMES, progress_json
+from hipflex.services.progress_json import MEASURE_NAMES
 from hipflex.web.deps import Context
 from hipflex.web.rendering import render
 
@@ -23,7 +24,7 @@ router = APIRouter()
 @router.get("/log")
 def log_page(request: Request, app: Context) -> Response:
     try:
-        plan: dict[str, Any] | None = plan_json(programme.plan_week(app))
+        plan: dict[str, Any] | None = plan_model(programme.plan_week(app)).model_dump(mode="json")
     except programme.NoAssessment:
         plan = None  # the log works before any assessment (pain, sitting, notes)
     return render(request, "log.html", plan=plan, today=tracking.local_today(app).isoformat())
@@ -45,7 +46,7 @@ def progress_page(request: Request, app: Context) -> Response:
     return render(
         request,
         "progress.html",
-        data=progress_json(view),
+        data=progress_model(view).model_dump(mode="json"),
         charts=charts,
         notes=list(reversed(notes)),
         measure_names=MEASURE_NAMES,

@@ -3,10 +3,9 @@ calls one service and returns its presenter's model."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Request
 
+from hipflex.services.presenters.csrf import CsrfTokenOut
 from hipflex.web.api import assessments, logs, plan, preferences, progress, sessions
 from hipflex.web.deps import csrf_protected
 
@@ -14,8 +13,8 @@ router = APIRouter(dependencies=[Depends(csrf_protected)])
 
 
 @router.get("/csrf", summary="A CSRF token for scripts (also set as a cookie)")
-def csrf(request: Request) -> dict[str, Any]:
-    return {"token": request.state.csrf_token, "header": "X-CSRF-Token"}
+def csrf(request: Request) -> CsrfTokenOut:
+    return CsrfTokenOut(token=request.state.csrf_token, header="X-CSRF-Token")
 
 
 for module in (assessments, plan, preferences, sessions, logs, progress):

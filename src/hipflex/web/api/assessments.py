@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import Field
@@ -17,10 +17,16 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.protocol import RedFlag, Side, Sign
 from hipflex.services import assessments, tracking
+from hipflex.services.presenters.assessments import (
+    AssessmentReportOut,
+    SavedAssessmentOut,
+    history_model,
+    report_model,
+)
+from hipflex.web.api.refusals import WRITE, refusals
 from hipflex.web.deps import Context, RequestBody
 
 router = APIRouter()
-Json = dict[str, Any]
 
 
 class ThomasSide(RequestBody):
@@ -67,25 +73,28 @@ class AssessmentBody(RequestBody):
         )
 
 
-@router.post("/assessments", status_code=201, summary="Record the self-tests")
-def record_assessment(body: AssessmentBody, app: Context) -> Json:
+@router.post(
+    "/assessments",
+    status_code=201,
+    summary="Record the self-tests",
+    responses=refusals(*WRITE, 422),
+)
+def record_assessment(body: AssessmentBody, app: Context) -> AssessmentReportOut:
     saved = tracking.save_assessment(app, body.answers(), body.kind)
-    return assessments.report_json(saved)
+    return report_model(saved)
 
 
-@router.post("/assessments/preview", summary="The findings without saving them")
-def preview_assessment(body: AssessmentBody, app: Context) -> Json:
-    return assessments.report_json(assessments.evaluate(app, body.answers()))
+@router.post(
+    "/assessments/preview",
+    summary="The findings without saving them",
+    responses=refusals(*WRITE, 422),
+)
+def preview_assessment(body: AssessmentBody, app: Context) -> AssessmentReportOut:
+    return report_model(assessments.evaluate(app, body.answers()))
 
 
-@router.get("/assessments", summary="Saved assessments, newest first")
-def list_assessments(app: Context, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> list[Json]:
-    return [
-        {
-            "id": r.id,
-            "recorded_at": r.recorded_at.isoformat(),
-            "kind": r.kind.value,
-            **assessments.assessment_json(r.assessment),
-        }
-        for r in assessments.assessment_history(app, limit)
-    ]
+@router.get("/assessments", summary="Saved assessments, newest first", responses=refusals(422))
+def list_assessments(
+    app: Context, limit: Annotated[int, Query(ge=1, le=500)] = 50
+) -> list[SavedAssessmentOut]:
+    return history_model(assessments.assessment_history(app, limit))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Response
 
 from hipflex.reports.formats import ExportFormat
+from hipflex.web.api.refusals import refusals
 from hipflex.web.deps import Context, WeekQuery
 
 router = APIRouter()
+
+
+def _download(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """A download's 200 with its media types (no JSON schema: a file, not an answer)."""
+    return {200: {"description": "The file", "content": {m: {} for m in media_types}}}
 
 
 def _attachment(body: bytes | str, media_type: str, filename: str) -> Response:
@@ -24,6 +30,10 @@ def _attachment(body: bytes | str, media_type: str, filename: str) -> Response:
     "/exports/{kind}",
     summary="Your data as JSON (for import), CSV or a FHIR R4 Bundle",
     response_class=Response,
+    responses={
+        **_download("application/json", "text/csv", "application/fhir+json"),
+        **refusals(422),
+    },
 )
 def export(kind: ExportFormat, app: Context) -> Response:
     from hipflex.reports.exports import render_export
@@ -33,7 +43,12 @@ def export(kind: ExportFormat, app: Context) -> Response:
     return _attachment(made.text, made.media_type, made.filename)
 
 
-@router.get("/calendar.ics", summary="Sessions and breaks as a calendar", response_class=Response)
+@router.get(
+    "/calendar.ics",
+    summary="Sessions and breaks as a calendar",
+    response_class=Response,
+    responses={**_download("text/calendar"), **refusals(400, 409, 422)},
+)
 def calendar(app: Context, weeks: WeekQuery = None) -> Response:
     from hipflex.reports.calendar import build_calendar
     from hipflex.services.programme import calendar_plan
@@ -41,7 +56,12 @@ def calendar(app: Context, weeks: WeekQuery = None) -> Response:
     return _attachment(build_calendar(calendar_plan(app, weeks)), "text/calendar", "hipflex.ics")
 
 
-@router.get("/report.{kind}", summary="The progress report, PDF or HTML", response_class=Response)
+@router.get(
+    "/report.{kind}",
+    summary="The progress report, PDF or HTML",
+    response_class=Response,
+    responses={**_download("application/pdf", "text/html"), **refusals(409, 422)},
+)
 def report(kind: Literal["pdf", "html"], app: Context) -> Response:
     from hipflex.reports.render import to_html, to_pdf
     from hipflex.reports.report import build_report

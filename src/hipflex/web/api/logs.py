@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from fastapi import APIRouter
 from pydantic import Field
@@ -17,11 +16,25 @@ from hipflex.domain.limits import MAX_NOTE_LENGTH, PAIN_RANGE, SITTING_HOURS_RAN
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId
 from hipflex.services import tracking
+from hipflex.services.presenters.logs import (
+    BreakLoggedOut,
+    ClearedOut,
+    NoteLoggedOut,
+    PainLoggedOut,
+    SessionLoggedOut,
+    SittingLoggedOut,
+    break_model,
+    cleared_model,
+    logged_session_model,
+    note_model,
+    pain_model,
+    sitting_model,
+)
 from hipflex.services.session_logs import log_planned_session
+from hipflex.web.api.refusals import WRITE, refusals
 from hipflex.web.deps import Context, RequestBody
 
 router = APIRouter()
-Json = dict[str, Any]
 
 
 class BreakBody(RequestBody):
@@ -33,16 +46,24 @@ class CheckedBody(RequestBody):
     exercise_id: str
 
 
-@router.post("/logs/checked", summary="A clinician checked a paused exercise: it returns")
-def log_checked(body: CheckedBody, app: Context) -> Json:
-    cleared = tracking.clear_exercise(app, parse_choice(ExerciseId, body.exercise_id, "exercise"))
-    return {"exercise_id": cleared.exercise_id.value, "paused": False}
+@router.post(
+    "/logs/checked",
+    summary="A clinician checked a paused exercise: it returns",
+    responses=refusals(*WRITE, 422),
+)
+def log_checked(body: CheckedBody, app: Context) -> ClearedOut:
+    exercise = parse_choice(ExerciseId, body.exercise_id, "exercise")
+    return cleared_model(tracking.clear_exercise(app, exercise))
 
 
-@router.post("/logs/breaks", status_code=201, summary="A movement-break reminder's outcome")
-def log_break(body: BreakBody, app: Context) -> Json:
-    event = tracking.log_break(app, body.outcome, _aware(body.when))
-    return {"outcome": event.outcome.value, "at": event.at.isoformat()}
+@router.post(
+    "/logs/breaks",
+    status_code=201,
+    summary="A movement-break reminder's outcome",
+    responses=refusals(*WRITE, 422),
+)
+def log_break(body: BreakBody, app: Context) -> BreakLoggedOut:
+    return break_model(tracking.log_break(app, body.outcome, _aware(body.when)))
 
 
 class PainBody(RequestBody):
@@ -76,26 +97,38 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     return moment
 
 
-@router.post("/logs/pain", status_code=201, summary="A pain rating, 0-10")
-def log_pain(body: PainBody, app: Context) -> Json:
-    rating = tracking.log_pain(app, body.score, _aware(body.when))
-    return {"score": rating.score, "at": rating.at.isoformat()}
+@router.post(
+    "/logs/pain",
+    status_code=201,
+    summary="A pain rating, 0-10",
+    responses=refusals(*WRITE, 422),
+)
+def log_pain(body: PainBody, app: Context) -> PainLoggedOut:
+    return pain_model(tracking.log_pain(app, body.score, _aware(body.when)))
 
 
-@router.post("/logs/sitting", status_code=201, summary="Hours sat on a day")
-def log_sitting(body: SittingBody, app: Context) -> Json:
-    entry = tracking.log_sitting(app, body.hours, body.date)
-    return {"hours": entry.hours, "date": entry.day.isoformat(), "source": entry.source.value}
+@router.post(
+    "/logs/sitting",
+    status_code=201,
+    summary="Hours sat on a day",
+    responses=refusals(*WRITE, 422),
+)
+def log_sitting(body: SittingBody, app: Context) -> SittingLoggedOut:
+    return sitting_model(tracking.log_sitting(app, body.hours, body.date))
 
 
-@router.post("/logs/notes", status_code=201, summary="A free note")
-def log_note(body: NoteBody, app: Context) -> Json:
-    note = tracking.log_note(app, body.text)
-    return {"text": note.text, "at": note.at.isoformat()}
+@router.post("/logs/notes", status_code=201, summary="A free note", responses=refusals(*WRITE, 422))
+def log_note(body: NoteBody, app: Context) -> NoteLoggedOut:
+    return note_model(tracking.log_note(app, body.text))
 
 
-@router.post("/logs/sessions", status_code=201, summary="A session done on your own")
-def log_session(body: ManualSessionBody, app: Context) -> Json:
+@router.post(
+    "/logs/sessions",
+    status_code=201,
+    summary="A session done on your own",
+    responses=refusals(*WRITE, 409, 422),
+)
+def log_session(body: ManualSessionBody, app: Context) -> SessionLoggedOut:
     logged = log_planned_session(
         app,
         slot=body.slot,
@@ -104,8 +137,4 @@ def log_session(body: ManualSessionBody, app: Context) -> Json:
         pain_before=body.pain_before,
         pain_after=body.pain_after,
     )
-    return {
-        "id": logged.log.id,
-        "slot": logged.session.slot.value,
-        "paused": sorted(e.value for e in logged.newly_paused),
-    }
+    return logged_session_model(logged)

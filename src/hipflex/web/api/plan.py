@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from hipflex.services import programme
-from hipflex.services.plan_json import plan_json, today_json
+from hipflex.services.presenters.plan import NoPlanOut, PlanOut, TodayOut, plan_model, today_model
+from hipflex.web.api.refusals import refusals
 from hipflex.web.deps import Context, WeekQuery
 
 router = APIRouter()
-Json = dict[str, Any]
 
 
-@router.get("/plan", summary="This week's programme (or another week of the block)")
-def plan(app: Context, week: WeekQuery = None) -> Json:
-    return plan_json(programme.plan_week(app, week))
+@router.get(
+    "/plan",
+    summary="This week's programme (or another week of the block)",
+    responses=refusals(409, 422),
+)
+def plan(app: Context, week: WeekQuery = None) -> PlanOut | NoPlanOut:
+    return plan_model(programme.plan_week(app, week))
 
 
-@router.get("/today", summary="Today's timeline of sessions and movement breaks")
-def today(app: Context) -> Json:
-    return today_json(programme.today(app))
+@router.get(
+    "/today",
+    summary="Today's timeline of sessions and movement breaks",
+    responses=refusals(409),
+)
+def today(app: Context) -> TodayOut | NoPlanOut:
+    return today_model(programme.today(app))

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Response
 
+from hipflex.services.presenters.progress import ProgressOut, progress_model
 from hipflex.services.progress import progress
-from hipflex.services.progress_json import progress_json
+from hipflex.web.api.refusals import refusals
 from hipflex.web.deps import Context
 
 router = APIRouter()
-Json = dict[str, Any]
 
 
-@router.get("/progress", summary="Adherence, pain verdict, tests over time, sitting")
-def get_progress(app: Context) -> Json:
-    return progress_json(progress(app))
+@router.get(
+    "/progress",
+    summary="Adherence, pain verdict, tests over time, sitting",
+    responses=refusals(409),
+)
+def get_progress(app: Context) -> ProgressOut:
+    return progress_model(progress(app))
 
 
 @router.get(
     "/charts/{name}.svg",
     summary="A progress chart as SVG",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}},
+    responses={
+        200: {"description": "The chart", "content": {"image/svg+xml": {}}},
+        **refusals(409, 422),
+    },
 )
 def chart(name: Literal["pain", "adherence", "sitting"], app: Context) -> Response:
     from hipflex.reports import charts

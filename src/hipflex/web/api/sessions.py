@@ -3,8 +3,6 @@ hold is posted as it completes."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
 from fastapi import APIRouter
 from pydantic import Field
 
@@ -18,51 +16,55 @@ from hipflex.domain.limits import (
     REPS_RANGE,
     SET_NUMBER_RANGE,
 )
+from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, Side
-from hipflex.domain.safety import stop_words
-from hipflex.domain.script import script_to_json
 from hipflex.services import guided
+from hipflex.services.presenters.sessions import (
+    BreakScriptOut,
+    BreakSharpPainOut,
+    EntryOut,
+    FinishedOut,
+    SessionScriptOut,
+    StartedSessionOut,
+    break_script_model,
+    session_script_model,
+    started_model,
+)
+from hipflex.web.api.refusals import WRITE, refusals
 from hipflex.web.deps import Context, RequestBody
 
 router = APIRouter()
-Json = dict[str, Any]
 
 
 class StartBody(RequestBody):
-    slot: Literal["morning", "midday", "evening"] | None = None
+    slot: SessionSlot | None = None
     pain_before: int | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
 
 
-@router.get("/sessions/script", summary="Today's next session (or a named one) as a script")
-def session_script(
-    app: Context, slot: Literal["morning", "midday", "evening"] | None = None
-) -> Json:
-    chosen = guided.choose_session(app, slot)
-    return {
-        "slot": None if chosen.slot is None else chosen.slot.value,
-        **script_to_json(chosen.script),
-    }
+@router.get(
+    "/sessions/script",
+    summary="Today's next session (or a named one) as a script",
+    responses=refusals(409, 422),
+)
+def session_script(app: Context, slot: SessionSlot | None = None) -> SessionScriptOut:
+    return session_script_model(guided.choose_session(app, slot))
 
 
-@router.get("/break/script", summary="The movement-break routine as a script")
-def break_script(app: Context) -> Json:
-    chosen = guided.break_session(app)
-    return {
-        **script_to_json(chosen.script),
-        "screening": chosen.screening.value,
-        "stop": stop_words(chosen.screening),
-    }
+@router.get("/break/script", summary="The movement-break routine as a script", responses=refusals())
+def break_script(app: Context) -> BreakScriptOut:
+    return break_script_model(guided.break_session(app))
 
 
-@router.post("/sessions", status_code=201, summary="Start a guided session (opens its log)")
-def start_session(body: StartBody, app: Context) -> Json:
+@router.post(
+    "/sessions",
+    status_code=201,
+    summary="Start a guided session (opens its log)",
+    responses=refusals(*WRITE, 409, 422),
+)
+def start_session(body: StartBody, app: Context) -> StartedSessionOut:
     chosen = guided.choose_session(app, body.slot)
     log_id = guided.begin(app, chosen, body.pain_before)
-    return {
-        "id": log_id,
-        "slot": None if chosen.slot is None else chosen.slot.value,
-        "script": script_to_json(chosen.script),
-    }
+    return started_model(log_id, chosen)
 
 
 class EntryBody(RequestBody):
@@ -76,8 +78,13 @@ class EntryBody(RequestBody):
     sharp_pain: bool = False
 
 
-@router.post("/sessions/{log_id}/entries", status_code=201, summary="A completed hold or set")
-def add_entry(log_id: int, body: EntryBody, app: Context) -> Json:
+@router.post(
+    "/sessions/{log_id}/entries",
+    status_code=201,
+    summary="A completed hold or set",
+    responses=refusals(*WRITE, 404, 422),
+)
+def add_entry(log_id: int, body: EntryBody, app: Context) -> EntryOut:
     exercise = parse_choice(ExerciseId, body.exercise_id, "exercise")
     side = body.side
     guided.record_entry(
@@ -90,7 +97,7 @@ def add_entry(log_id: int, body: EntryBody, app: Context) -> Json:
         reps=body.reps,
         sharp_pain=body.sharp_pain,
     )
-    return {"session_id": log_id, "exercise_id": exercise.value, "sharp_pain": body.sharp_pain}
+    return EntryOut(session_id=log_id, exercise_id=exercise, sharp_pain=body.sharp_pain)
 
 
 class FinishBody(RequestBody):
@@ -98,10 +105,14 @@ class FinishBody(RequestBody):
     note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
 
 
-@router.post("/sessions/{log_id}/finish", summary="Close a guided session with pain after")
-def finish_session(log_id: int, body: FinishBody, app: Context) -> Json:
+@router.post(
+    "/sessions/{log_id}/finish",
+    summary="Close a guided session with pain after",
+    responses=refusals(*WRITE, 404, 422),
+)
+def finish_session(log_id: int, body: FinishBody, app: Context) -> FinishedOut:
     guided.finish(app, log_id, pain_after=body.pain_after, note=body.note)
-    return {"session_id": log_id, "finished": True}
+    return FinishedOut(session_id=log_id, finished=True)
 
 
 class SharpPainBody(RequestBody):
@@ -109,8 +120,13 @@ class SharpPainBody(RequestBody):
     side: Side | None = None
 
 
-@router.post("/break/sharp-pain", status_code=201, summary="Sharp pain during a break")
-def break_sharp_pain(body: SharpPainBody, app: Context) -> Json:
+@router.post(
+    "/break/sharp-pain",
+    status_code=201,
+    summary="Sharp pain during a break",
+    responses=refusals(*WRITE, 422),
+)
+def break_sharp_pain(body: SharpPainBody, app: Context) -> BreakSharpPainOut:
     exercise = parse_choice(ExerciseId, body.exercise_id, "exercise")
     guided.report_sharp_pain(app, exercise, body.side)
-    return {"exercise_id": exercise.value, "paused": True}
+    return BreakSharpPainOut(exercise_id=exercise, paused=True)

@@ -1,0 +1,179 @@
+"""Assessments as JSON: the findings with their meaning (`hipflex assess --json`, POST
+/assessments) and the saved ones (`hipflex history --json`, GET /assessments)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hipflex.domain.assessment import (
+    Assessment,
+    AssessmentKind,
+    AssessmentOutcome,
+    ExtensionResult,
+    RecordedAssessment,
+    ThighPosition,
+    ThomasResult,
+)
+from hipflex.domain.protocol import Muscle, RedFlag, Side, Sign, SittingBand
+from hipflex.services.assessments import AssessmentReport
+from hipflex.services.presenters.common import Moment, Out
+
+
+class ThomasOut(Out):
+    result: ThomasResult
+    thigh: ThighPosition | None
+    thigh_angle_deg: float | None
+    knee_flexion_deg: float | None
+
+
+class HipExtensionOut(Out):
+    result: ExtensionResult
+    degrees: float | None
+    compensated: bool
+
+
+class SideFindingsOut(Out):
+    tight_muscles: list[Muscle]
+    hip_extension_limited: bool
+    any_tight: bool
+
+
+class SittingOut(Out):
+    hours: float | None
+    band: SittingBand | None
+
+
+class SignsOut(Out):
+    present: list[Sign]
+    count: int
+
+
+class ThresholdsOut(Out):
+    knee_floor_deg: float
+    thigh_tolerance_deg: float
+    extension_floor_deg: float
+
+
+class FindingsOut(Out):
+    """Every input and result of one assessment, per side."""
+
+    thomas: dict[Side, ThomasOut]
+    hip_extension: dict[Side, HipExtensionOut]
+    sides: dict[Side, SideFindingsOut]
+    sitting: SittingOut
+    signs: SignsOut
+    red_flags: list[RedFlag]
+    safe_to_exercise: bool
+    thresholds: ThresholdsOut
+
+
+class RecordedOut(Out):
+    """When an assessment was saved, and as what."""
+
+    id: int
+    recorded_at: Moment
+    kind: AssessmentKind
+
+
+# The bases in this order put the keys of RecordedOut first (pydantic collects the fields
+# of the bases in reverse method resolution order): id, recorded_at, kind, thomas, ...
+class SavedAssessmentOut(FindingsOut, RecordedOut):
+    """A saved assessment: when, what kind, and its findings."""
+
+
+class ExplanationOut(Out):
+    """One finding in plain words; `side` is null for findings about the whole body."""
+
+    topic: str
+    result: str
+    side: Side | None
+    title: str
+    text: str
+
+
+class NextStepOut(Out):
+    title: str
+    text: str
+
+
+class _Recorded(Out):
+    recorded: RecordedOut | None  # null when not saved (a preview, `--no-save`)
+
+
+class AssessmentReportOut(FindingsOut, _Recorded):
+    """The findings with their meaning: what the user reads after the tests."""
+
+    outcome: AssessmentOutcome
+    explanations: list[ExplanationOut]
+    next_step: NextStepOut
+    disclaimer: str
+
+
+def findings_model(assessment: Assessment) -> FindingsOut:
+    sides = assessment.sides
+    return FindingsOut(
+        thomas={
+            side: ThomasOut(
+                result=found.thomas.result,
+                thigh=found.thomas.thigh,
+                thigh_angle_deg=found.thomas.thigh_angle_deg,
+                knee_flexion_deg=found.thomas.knee_flexion_deg,
+            )
+            for side, found in sides.items()
+        },
+        hip_extension={
+            side: HipExtensionOut(
+                result=found.extension.result,
+                degrees=found.extension.degrees,
+                compensated=found.extension.compensated,
+            )
+            for side, found in sides.items()
+        },
+        sides={
+            side: SideFindingsOut(
+                tight_muscles=list(found.tight_muscles),
+                hip_extension_limited=found.extension_limited,
+                any_tight=found.any_tight,
+            )
+            for side, found in sides.items()
+        },
+        sitting=SittingOut(hours=assessment.sitting_hours, band=assessment.sitting_band),
+        signs=SignsOut(
+            present=[s for s in Sign if s in assessment.signs], count=len(assessment.signs)
+        ),
+        red_flags=[r for r in RedFlag if r in assessment.red_flags],
+        safe_to_exercise=assessment.safe_to_exercise,
+        thresholds=ThresholdsOut(
+            knee_floor_deg=assessment.thresholds.knee_floor_deg,
+            thigh_tolerance_deg=assessment.thresholds.thigh_tolerance_deg,
+            extension_floor_deg=assessment.thresholds.extension_floor_deg,
+        ),
+    )
+
+
+def recorded_model(recorded: RecordedAssessment) -> RecordedOut:
+    return RecordedOut(id=recorded.id, recorded_at=recorded.recorded_at, kind=recorded.kind)
+
+
+def saved_assessment_model(recorded: RecordedAssessment) -> SavedAssessmentOut:
+    findings = findings_model(recorded.assessment)
+    return SavedAssessmentOut(**dict(recorded_model(recorded)), **dict(findings))
+
+
+def history_model(recorded: Sequence[RecordedAssessment]) -> list[SavedAssessmentOut]:
+    """Saved assessments, in the order given (newest first from the service)."""
+    return [saved_assessment_model(r) for r in recorded]
+
+
+def report_model(report: AssessmentReport) -> AssessmentReportOut:
+    return AssessmentReportOut(
+        recorded=None if report.recorded is None else recorded_model(report.recorded),
+        **dict(findings_model(report.assessment)),
+        outcome=report.outcome,
+        explanations=[
+            ExplanationOut(topic=e.topic, result=e.result, side=e.side, title=e.title, text=e.text)
+            for e in report.explanations
+        ],
+        next_step=NextStepOut(title=report.next_step.title, text=report.next_step.text),
+        disclaimer=report.disclaimer,
+    )

@@ -1,0 +1,294 @@
+"""The programme as JSON: a week's plan (`hipflex plan --json`, GET /plan) and today's
+timeline (`hipflex today --json`, GET /today). Without a programme both answer why not
+(`NoPlanOut`): a warning sign needs a clinician first, or there are no test results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from hipflex.content import load_content
+from hipflex.domain.plan import (
+    NeedsTests,
+    Prescription,
+    Programme,
+    ProgrammeKind,
+    SafetyStop,
+    SessionPlan,
+    SessionSlot,
+)
+from hipflex.domain.progression import Verdict
+from hipflex.domain.protocol import ExerciseId, Muscle, WorkplaceTipId
+from hipflex.domain.schedule import BreakActivity, DayPlan, ItemKind, TimelineItem
+from hipflex.services.plan_json import break_stretch_name, stop_reason
+from hipflex.services.presenters.common import ClockTime, OmittedInt, Out, clock_time
+from hipflex.services.programme import PlanView, TodayView
+
+
+class HoldExerciseOut(Out):
+    """A stretch or a plank: `reps` holds of `hold_seconds` (on each side when per side)."""
+
+    id: ExerciseId
+    name: str
+    per_side: bool
+    hold_seconds: int
+    reps: int
+    sets: int
+    hold_at_top_seconds: OmittedInt = None  # sent only where a tempo applies
+    rest_seconds: int
+    tempo: str | None
+    description: str
+    cues: list[str]
+
+
+class SetsExerciseOut(Out):
+    """A strengthening exercise: `sets` sets of `reps` repetitions."""
+
+    id: ExerciseId
+    name: str
+    per_side: bool
+    sets: int
+    reps: int
+    hold_at_top_seconds: OmittedInt = None  # sent only where a tempo applies
+    rest_seconds: int
+    tempo: str | None
+    description: str
+    cues: list[str]
+
+
+class PlannedSessionOut(Out):
+    name: str
+    slot: SessionSlot
+    time: ClockTime | None  # on a working day of the week shown
+    estimated_minutes: int
+    exercises: list[HoldExerciseOut | SetsExerciseOut]
+
+
+class WorkplaceTipOut(Out):
+    id: WorkplaceTipId
+    title: str
+
+
+class WeekChangeOut(Out):
+    """What the progression decided after a week of the block."""
+
+    after_week: int
+    verdict: Verdict
+    reasons: list[str]
+
+
+class PlanOut(Out):
+    safe_to_exercise: Literal[True]
+    kind: ProgrammeKind
+    week: int
+    weeks_total: int
+    current_week: int
+    projected: bool  # a future week: it assumes the weeks before it go well
+    block_started_on: dt.date | None
+    block_complete: bool
+    sessions_per_day: int
+    movement_break_minutes: int
+    sessions: list[PlannedSessionOut]
+    workplace: list[WorkplaceTipOut]
+    focus: list[Muscle]
+    removed: list[ExerciseId]  # paused after sharp pain, or taken out by the progression
+    retest_weeks: list[int]
+    retest_due: bool
+    changes: list[WeekChangeOut]
+    time_zone: str
+
+
+class NoPlanOut(Out):
+    """No programme: why not, and what is needed first. `safe_to_exercise` is false only
+    for a warning sign (`needs` is then "clinician")."""
+
+    safe_to_exercise: bool
+    reason: str
+    needs: Literal["clinician", "assessment"]
+    sessions: list[PlannedSessionOut] = Field(max_length=0)  # always empty
+
+
+def _exercise(p: Prescription) -> HoldExerciseOut | SetsExerciseOut:
+    if p.hold_seconds is not None:
+        return HoldExerciseOut(
+            id=p.exercise_id,
+            name=p.name,
+            per_side=p.per_side,
+            hold_seconds=p.hold_seconds,
+            reps=p.reps,
+            sets=p.sets,
+            hold_at_top_seconds=p.hold_at_top_seconds,
+            rest_seconds=p.rest_seconds,
+            tempo=p.tempo,
+            description=p.describe(),
+            cues=list(p.cues),
+        )
+    return SetsExerciseOut(
+        id=p.exercise_id,
+        name=p.name,
+        per_side=p.per_side,
+        sets=p.sets,
+        reps=p.reps,
+        hold_at_top_seconds=p.hold_at_top_seconds,
+        rest_seconds=p.rest_seconds,
+        tempo=p.tempo,
+        description=p.describe(),
+        cues=list(p.cues),
+    )
+
+
+def _session(session: SessionPlan, day: DayPlan | None) -> PlannedSessionOut:
+    start = None
+    if day is not None:
+        start = next((i.start for i in day.items if i.session is session), None)
+    return PlannedSessionOut(
+        name=session.name,
+        slot=session.slot,
+        time=None if start is None else clock_time(start),
+        estimated_minutes=round(session.estimated_seconds / 60),
+        exercises=[_exercise(p) for p in session.prescriptions],
+    )
+
+
+def no_plan_model(result: SafetyStop | NeedsTests) -> NoPlanOut:
+    stopped = isinstance(result, SafetyStop)
+    return NoPlanOut(
+        safe_to_exercise=not stopped,
+        reason=stop_reason(result),
+        needs="clinician" if stopped else "assessment",
+        sessions=[],
+    )
+
+
+def plan_model(view: PlanView) -> PlanOut | NoPlanOut:
+    result = view.result
+    if not isinstance(result, Programme):
+        return no_plan_model(result)
+    content = load_content()
+    day = view.sample_day()
+    return PlanOut(
+        safe_to_exercise=True,
+        kind=result.kind,
+        week=result.week,
+        weeks_total=result.weeks_total,
+        current_week=view.current_week,
+        projected=view.projected,
+        block_started_on=None if view.block is None else view.block.started_on,
+        block_complete=view.block_complete,
+        sessions_per_day=result.sessions_per_day,
+        movement_break_minutes=result.break_minutes,
+        sessions=[_session(s, day) for s in result.sessions],
+        workplace=[
+            WorkplaceTipOut(id=tip, title=content.workplace[tip].title) for tip in result.workplace
+        ],
+        focus=sorted(result.focus),
+        removed=sorted(result.removed),
+        retest_weeks=list(result.retest_weeks),
+        retest_due=result.retest_due,
+        changes=[
+            WeekChangeOut(after_week=i, verdict=d.verdict, reasons=list(d.reasons))
+            for i, d in enumerate(view.decisions, start=1)
+        ],
+        time_zone=view.zone.key,
+    )
+
+
+# Today
+
+
+class BreakStepOut(Out):
+    """One part of a movement break's routine (`seconds` on each side when per side)."""
+
+    activity: BreakActivity
+    title: str
+    seconds: int
+    per_side: bool
+
+
+class SessionItemOut(Out):
+    kind: Literal[ItemKind.SESSION]
+    title: str
+    start: ClockTime
+    end: ClockTime
+    slot: SessionSlot
+    exercises: list[ExerciseId]
+
+
+class BreakItemOut(Out):
+    kind: Literal[ItemKind.BREAK]
+    title: str
+    start: ClockTime
+    end: ClockTime
+    routine: list[BreakStepOut]
+
+
+TimelineItemOut = Annotated[SessionItemOut | BreakItemOut, Field(discriminator="kind")]
+
+
+class TodayOut(Out):
+    safe_to_exercise: Literal[True]
+    date: dt.date
+    now: ClockTime
+    work_day: bool
+    week: int
+    items: list[TimelineItemOut]
+    next: TimelineItemOut | None  # the item under way or coming next
+    next_session: SessionItemOut | None
+    next_break: BreakItemOut | None
+    time_zone: str
+
+
+def _session_item(item: TimelineItem) -> SessionItemOut:
+    assert item.session is not None  # a session's item
+    return SessionItemOut(
+        kind=ItemKind.SESSION,
+        title=item.title,
+        start=clock_time(item.start),
+        end=clock_time(item.end),
+        slot=item.session.slot,
+        exercises=[p.exercise_id for p in item.session.prescriptions],
+    )
+
+
+def _break_item(item: TimelineItem) -> BreakItemOut:
+    stretch = break_stretch_name()
+    return BreakItemOut(
+        kind=ItemKind.BREAK,
+        title=item.title,
+        start=clock_time(item.start),
+        end=clock_time(item.end),
+        routine=[
+            BreakStepOut(
+                activity=s.activity, title=s.title(stretch), seconds=s.seconds, per_side=s.per_side
+            )
+            for s in item.routine
+        ],
+    )
+
+
+def _item(item: TimelineItem) -> SessionItemOut | BreakItemOut:
+    return _break_item(item) if item.session is None else _session_item(item)
+
+
+def today_model(view: TodayView) -> TodayOut | NoPlanOut:
+    result = view.plan.result
+    if not isinstance(result, Programme):
+        return no_plan_model(result)
+    assert view.day is not None  # a programme always has today's timeline
+    upcoming = view.next_item
+    session = view.next_of(ItemKind.SESSION)
+    movement = view.next_of(ItemKind.BREAK)
+    return TodayOut(
+        safe_to_exercise=True,
+        date=view.day.day,
+        now=clock_time(view.now),
+        work_day=view.day.work_day,
+        week=view.plan.week,
+        items=[_item(i) for i in view.day.items],
+        next=None if upcoming is None else _item(upcoming),
+        next_session=None if session is None else _session_item(session),
+        next_break=None if movement is None else _break_item(movement),
+        time_zone=view.plan.zone.key,
+    )

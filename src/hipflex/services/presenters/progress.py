@@ -1,0 +1,158 @@
+"""Progress as JSON (`hipflex progress --json`, GET /progress): adherence, the pain
+verdict, the tests per side over the block, sitting and safety events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hipflex.domain.assessment import AssessmentKind, ExtensionResult, ThomasResult
+from hipflex.domain.protocol import ExerciseId, Side, SittingBand
+from hipflex.domain.tracking import ANGLE_MDC_DEG, PainVerdict
+from hipflex.services.presenters.common import Moment, Out
+from hipflex.services.progress import MEASURES, Measure, ProgressView
+from hipflex.services.progress_json import pain_sentence
+
+
+class SessionCountOut(Out):
+    done: int
+    planned: int
+
+
+class WeekOut(Out):
+    week: int
+    starts: dt.date
+    sessions_done: int
+    sessions_planned: int
+    adherence: float  # sessions done / planned, 0-1
+    mean_pain: float | None
+    mean_sitting_hours: float | None
+    sharp_pain: list[ExerciseId]
+
+
+class PainOut(Out):
+    """The first week's and the latest week's average pain, and what the change means."""
+
+    verdict: PainVerdict
+    baseline: float | None
+    latest: float | None
+    change: float | None  # baseline - latest: positive is better
+    text: str
+
+
+class SelfTestResultOut(Out):
+    thomas: ThomasResult
+    hip_extension: ExtensionResult
+
+
+class SelfTestOut(Out):
+    """The block's baseline or one of its re-tests."""
+
+    id: int
+    recorded_at: Moment
+    kind: AssessmentKind
+    block_week: int | None
+    results: dict[Side, SelfTestResultOut]
+
+
+class AngleChangeOut(Out):
+    side: Side
+    measure: Measure
+    before: float
+    after: float
+    delta: float
+    beyond_measurement_error: bool
+
+
+class SittingProgressOut(Out):
+    days: dict[dt.date, float]  # hours sat on each logged day
+    band_last_7_days: SittingBand | None
+
+
+class SafetyEventOut(Out):
+    at: Moment
+    kind: str  # "sharp_pain" (detail: the exercises) or "red_flags" (detail: the flags)
+    detail: str
+
+
+class ProgressOut(Out):
+    today: dt.date
+    block_started_on: dt.date | None
+    current_week: int
+    weeks_total: int
+    streak_days: int
+    sessions: SessionCountOut
+    weeks: list[WeekOut]
+    pain: PainOut
+    tests: list[SelfTestOut]
+    changes: list[AngleChangeOut]  # baseline -> latest re-test, per side
+    measurement_error_deg: float
+    asymmetry_deg: dict[Measure, float | None]  # left - right in the latest test
+    sitting: SittingProgressOut
+    safety_events: list[SafetyEventOut]
+    paused_exercises: list[ExerciseId]
+
+
+def progress_model(view: ProgressView) -> ProgressOut:
+    return ProgressOut(
+        today=view.today,
+        block_started_on=None if view.block is None else view.block.started_on,
+        current_week=view.current_week,
+        weeks_total=view.preferences.block_weeks,
+        streak_days=view.streak_days,
+        sessions=SessionCountOut(done=view.sessions_done, planned=view.sessions_planned),
+        weeks=[
+            WeekOut(
+                week=w.week,
+                starts=w.starts,
+                sessions_done=w.done,
+                sessions_planned=w.planned,
+                adherence=round(w.adherence, 3),
+                mean_pain=w.mean_pain,
+                mean_sitting_hours=w.mean_sitting,
+                sharp_pain=sorted(w.sharp_pain),
+            )
+            for w in view.weeks
+        ],
+        pain=PainOut(
+            verdict=view.pain.verdict,
+            baseline=view.pain.baseline,
+            latest=view.pain.latest,
+            change=view.pain.change,
+            text=pain_sentence(view.pain),
+        ),
+        tests=[
+            SelfTestOut(
+                id=r.id,
+                recorded_at=r.recorded_at,
+                kind=r.kind,
+                block_week=r.block_week,
+                results={
+                    side: SelfTestResultOut(
+                        thomas=r.assessment.sides[side].thomas.result,
+                        hip_extension=r.assessment.sides[side].extension.result,
+                    )
+                    for side in Side
+                },
+            )
+            for r in view.tests
+        ],
+        changes=[
+            AngleChangeOut(
+                side=side,
+                measure=name,
+                before=change.before,
+                after=change.after,
+                delta=change.delta,
+                beyond_measurement_error=change.beyond_error,
+            )
+            for (side, name), change in view.changes.items()
+        ],
+        measurement_error_deg=round(ANGLE_MDC_DEG, 1),
+        asymmetry_deg={name: view.latest_asymmetry.get(name) for name in MEASURES},
+        sitting=SittingProgressOut(
+            days={day: entry.hours for day, entry in view.sitting.items()},
+            band_last_7_days=view.sitting_band,
+        ),
+        safety_events=[SafetyEventOut(at=e.at, kind=e.kind, detail=e.detail) for e in view.safety],
+        paused_exercises=sorted(view.paused),
+    )

@@ -1,0 +1,154 @@
+"""Guided sessions and movement breaks as JSON: the script the browser player plays
+(GET /sessions/script, GET /break/script, POST /sessions), and the answers to each hold
+logged and to the end of a session."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from hipflex.domain.errors import BadInput
+from hipflex.domain.plan import SessionSlot
+from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.safety import Screening, stop_words
+from hipflex.domain.script import SCRIPT_VERSION, Cue, Script, Step, StepKind
+from hipflex.services.guided import GuidedSession
+from hipflex.services.presenters.common import Out
+
+
+class CueOut(Out):
+    """Something to show and say `at` seconds into a step."""
+
+    at: int
+    text: str
+
+
+class StepOut(Out):
+    kind: StepKind
+    seconds: int
+    title: str
+    cues: list[CueOut]
+    exercise_id: ExerciseId | None
+    side: Side | None
+    number: int | None  # which hold or set of the exercise (1-based, per side)
+    of: int | None  # out of how many
+    reps: int | None  # repetitions in a set
+    hold_seconds: int | None  # for a hold
+    records: bool  # completing this step is logged (POST /sessions/{id}/entries)
+
+
+class ScriptOut(Out):
+    """A session (or a movement break) as timed steps, played as it is."""
+
+    version: Annotated[int, Field(strict=True)]  # SCRIPT_VERSION
+    name: str
+    total_seconds: int
+    steps: list[StepOut]
+
+    def to_script(self) -> Script:
+        """The script back from its JSON (what the player plays is all there is)."""
+        if self.version != SCRIPT_VERSION:
+            msg = f"script version {self.version} is not {SCRIPT_VERSION}"
+            raise BadInput(msg)
+        return Script(
+            self.name,
+            tuple(
+                Step(
+                    kind=s.kind,
+                    seconds=s.seconds,
+                    title=s.title,
+                    cues=tuple(Cue(c.at, c.text) for c in s.cues),
+                    exercise_id=s.exercise_id,
+                    side=s.side,
+                    number=s.number,
+                    of=s.of,
+                    reps=s.reps,
+                    hold_seconds=s.hold_seconds,
+                )
+                for s in self.steps
+            ),
+        )
+
+
+class _Slot(Out):
+    slot: SessionSlot | None
+
+
+# The bases in this order send `slot` first, then the script's keys.
+class SessionScriptOut(ScriptOut, _Slot):
+    """Today's next session (or the one named) as a script."""
+
+
+class BreakScriptOut(ScriptOut):
+    """The movement break that fits this user now, as a script: the safety gate's state,
+    and why no exercise is offered when it is not clear (`stop`, else null)."""
+
+    screening: Screening
+    stop: str | None
+
+
+class StartedSessionOut(Out):
+    """A guided session whose log is open: post each hold to its entries."""
+
+    id: int
+    slot: SessionSlot | None
+    script: ScriptOut
+
+
+class EntryOut(Out):
+    session_id: int
+    exercise_id: ExerciseId
+    sharp_pain: bool  # true: the exercise is paused in the plan until checked
+
+
+class FinishedOut(Out):
+    session_id: int
+    finished: Literal[True]
+
+
+class BreakSharpPainOut(Out):
+    """Sharp pain during a movement break: the stretch is paused until checked."""
+
+    exercise_id: ExerciseId
+    paused: Literal[True]
+
+
+def script_model(script: Script) -> ScriptOut:
+    return ScriptOut(
+        version=SCRIPT_VERSION,
+        name=script.name,
+        total_seconds=script.total_seconds,
+        steps=[
+            StepOut(
+                kind=s.kind,
+                seconds=s.seconds,
+                title=s.title,
+                cues=[CueOut(at=c.at, text=c.text) for c in s.cues],
+                exercise_id=s.exercise_id,
+                side=s.side,
+                number=s.number,
+                of=s.of,
+                reps=s.reps,
+                hold_seconds=s.hold_seconds,
+                records=s.records,
+            )
+            for s in script.steps
+        ],
+    )
+
+
+def session_script_model(chosen: GuidedSession) -> SessionScriptOut:
+    return SessionScriptOut(slot=chosen.slot, **dict(script_model(chosen.script)))
+
+
+def break_script_model(chosen: GuidedSession) -> BreakScriptOut:
+    return BreakScriptOut(
+        **dict(script_model(chosen.script)),
+        screening=chosen.screening,
+        stop=stop_words(chosen.screening),
+    )
+
+
+def started_model(log_id: int, chosen: GuidedSession) -> StartedSessionOut:
+    return StartedSessionOut(id=log_id, slot=chosen.slot, script=script_model(chosen.script))
