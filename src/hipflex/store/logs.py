@@ -96,7 +96,8 @@ class LogStore:
         ended_at: datetime,
         pain_after: int | None,
         note: str | None = None,
-    ) -> None:
+    ) -> SessionLog:
+        """Close a session; the log as it now stands."""
         with self._writing() as session:
             row = session.get(SessionLogRow, session_id)
             if row is None:
@@ -106,6 +107,8 @@ class LogStore:
             row.pain_after = pain_after
             if note:
                 row.note = note
+            session.flush()
+            return rows.session_log(row)
 
     def session_logs(
         self, *, since: datetime | None = None, until: datetime | None = None

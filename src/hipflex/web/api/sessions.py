@@ -3,10 +3,11 @@ hold is posted as it completes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from hipflex.domain.assessment import (
     parse_choice,
@@ -35,6 +36,50 @@ def session_script(
         "slot": None if chosen.slot is None else chosen.slot.value,
         **script_to_json(chosen.script),
     }
+
+
+class InterruptedSession(BaseModel):
+    """A guided session stopped before its end (a reload, a closed tab, a crash)."""
+
+    id: int
+    slot: Literal["morning", "midday", "evening"]
+    name: str
+    started_at: datetime
+    pain_before: int | None
+    resume_at: int = Field(description="The index of the script's first step not logged yet")
+    script: Json
+
+
+@router.get(
+    "/sessions/interrupted",
+    summary="The session to offer to resume, or null (none for another slot than the one asked)",
+)
+def interrupted_session(
+    app: Context, slot: Literal["morning", "midday", "evening"] | None = None
+) -> InterruptedSession | None:
+    stopped = guided.resume_offer(app, slot)
+    if stopped is None:
+        return None
+    log = stopped.log
+    assert log.id is not None
+    assert log.slot is not None  # only sessions of a slot are offered
+    return InterruptedSession(
+        id=log.id,
+        slot=log.slot.value,
+        name=stopped.script.name,
+        started_at=log.started_at,
+        pain_before=log.pain_before,
+        resume_at=stopped.resume_at,
+        script=script_to_json(stopped.script),
+    )
+
+
+@router.post(
+    "/sessions/{log_id}/abandon", summary="Close an interrupted session as it stands (start again)"
+)
+def abandon_session(log_id: int, app: Context) -> Json:
+    guided.abandon_interrupted(app, log_id)
+    return {"session_id": log_id, "abandoned": True}
 
 
 @router.get("/break/script", summary="The movement-break routine as a script")
@@ -89,10 +134,18 @@ class FinishBody(RequestBody):
     note: str | None = Field(default=None, max_length=2000)
 
 
+class FinishedSession(BaseModel):
+    session_id: int
+    finished: bool
+    warning: str | None = Field(
+        description="Words to show when pain rose by 2 points or more during the session"
+    )
+
+
 @router.post("/sessions/{log_id}/finish", summary="Close a guided session with pain after")
-def finish_session(log_id: int, body: FinishBody, app: Context) -> Json:
-    guided.finish(app, log_id, pain_after=body.pain_after, note=body.note)
-    return {"session_id": log_id, "finished": True}
+def finish_session(log_id: int, body: FinishBody, app: Context) -> FinishedSession:
+    warning = guided.finish(app, log_id, pain_after=body.pain_after, note=body.note)
+    return FinishedSession(session_id=log_id, finished=True, warning=warning)
 
 
 class SharpPainBody(RequestBody):
