@@ -12,6 +12,7 @@ import pytest
 from hipflex.cli.session_run import sharp_pain_advice
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
 from hipflex.domain.plan import SessionSlot
+from hipflex.domain.progression import pain_rise_warning
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import Screening
 from hipflex.domain.script import Script
@@ -137,6 +138,17 @@ def test_a_whole_session_is_logged_with_pain_before_and_after():
         for i, step in enumerate(script.steps)
         if step.seconds
     ]
+
+
+def test_a_pain_rise_of_2_points_is_a_warning_after_the_session():
+    assessed()
+    result = run("session", "--plain", "--speed", "500", "--pain-before", "2", "--pain-after", "4")
+    assert result.returncode == 0, result.stderr
+    warning = pain_rise_warning(2, 4)
+    assert warning is not None
+    assert " ".join(warning.split()) in " ".join(result.stdout.split())
+    calm = run("session", "--plain", "--speed", "500", "--pain-before", "2", "--pain-after", "3")
+    assert "pain rose" not in calm.stdout
 
 
 def test_q_on_standard_input_stops_the_session_and_closes_its_log():

@@ -12,6 +12,7 @@ import pytest
 from hipflex.cli import session_run
 from hipflex.cli.session_run import (
     PLAIN_COMMANDS,
+    SHARP_PAIN_PAUSED,
     NoRecorder,
     SpeedClock,
     StdinKeys,
@@ -27,6 +28,7 @@ from hipflex.services.guided import break_for
 
 UNKNOWN_HINT = "  (unknown command: p, r, n, b, s or q)"
 FLEXOR_PAIN = f"  STOP: sharp pain. {sharp_pain_advice(ExerciseId.HALF_KNEELING_HIP_FLEXOR)}"
+PAIN_PAUSED = f"  {SHARP_PAIN_PAUSED}"
 
 
 class FakeClock:
@@ -291,22 +293,28 @@ def test_b_goes_back_and_the_hold_is_played_again():
 
 def test_s_stops_the_exercise_and_reports_sharp_pain():
     script = small_script()
-    # 50 s in: the right side's first hold
-    player, lines, recorder, _ = play(script, (50, "s"))
+    # 50 s in: the right side's first hold; r 20 s later
+    player, lines, recorder, clock = play(script, (50, "s"), (70, "r"))
     assert player.finished
     assert recorder.pains == [(ExerciseId.HALF_KNEELING_HIP_FLEXOR, Side.RIGHT)]
     stop = next(line for line in lines if line.startswith("  STOP: sharp pain."))
     assert stop == FLEXOR_PAIN
     assert "please have it checked by a doctor or physiotherapist" in stop
     assert stop.endswith("`hipflex log checked half_kneeling_hip_flexor` brings it back.")
-    # the rest of that exercise is skipped; the next exercise starts at once
+    # the rest of that exercise is skipped; the player waits at the next exercise
     after = lines[lines.index(stop) + 1 :]
-    assert after[:4] == [
+    assert after[:8] == [
         "  (skipped: Half-kneeling hip flexor stretch, right side: hold 1 of 2)",
         "  (skipped: Half-kneeling hip flexor stretch, left side: hold 2 of 2)",
         "  (skipped: Half-kneeling hip flexor stretch, right side: hold 2 of 2)",
         "[02:40] Next: Glute bridge (10 s)",
+        "  Next: Glute bridge.",
+        PAIN_PAUSED,
+        "  Resumed.",
+        "[02:50] Glute bridge: set 1 of 2 (18 s)",
     ]
+    # nothing moved from 50 s to 70 s: the change to the bridge then took its full 10 s
+    assert clock.time == 70 + script.total_seconds - 160
     recorded = [s for s in recorder.completed_steps if s.records]
     assert [s.title for s in recorded] == [
         "Half-kneeling hip flexor stretch, left side: hold 1 of 2",
@@ -317,11 +325,45 @@ def test_s_stops_the_exercise_and_reports_sharp_pain():
 
 
 def test_s_in_the_lead_in_stops_the_exercise_about_to_start():
-    player, lines, recorder, _ = play(small_script(), (1, "s"))
+    player, lines, recorder, _ = play(small_script(), (1, "s"), (5, "r"))
     assert recorder.pains == [(ExerciseId.HALF_KNEELING_HIP_FLEXOR, None)]
+    assert PAIN_PAUSED in lines
     assert step_lines(lines)[1] == "[02:40] Next: Glute bridge (10 s)"
     assert FLEXOR_PAIN in lines
     assert player.sharp_pain == {ExerciseId.HALF_KNEELING_HIP_FLEXOR}
+
+
+def test_after_sharp_pain_q_stops_the_session():
+    script = small_script()
+    player, lines, recorder, clock = play(script, (50, "s"), (65, "q"))
+    assert lines[-2:] == [PAIN_PAUSED, "Morning session stopped."]
+    assert player.quit
+    assert clock.time == 65
+    assert recorder.pains == [(ExerciseId.HALF_KNEELING_HIP_FLEXOR, Side.RIGHT)]
+    assert [s.title for s in recorder.completed_steps if s.records] == [
+        "Half-kneeling hip flexor stretch, left side: hold 1 of 2"
+    ]
+
+
+def test_after_sharp_pain_the_end_of_input_goes_on():
+    script = small_script()
+    player, lines, _, clock = play(script, (50, "s"), ends=True)
+    assert PAIN_PAUSED in lines
+    assert player.finished
+    assert not player.quit
+    assert clock.time == 50 + script.total_seconds - 160  # on at once, nobody can type r
+    assert lines[-1] == "Morning session finished."
+
+
+def test_sharp_pain_in_the_last_exercise_ends_the_session_without_waiting():
+    script = small_script()
+    player, lines, recorder, clock = play(script, (200, "s"))  # the bridge's first set
+    assert recorder.pains == [(ExerciseId.GLUTE_BRIDGE, None)]
+    assert PAIN_PAUSED not in lines
+    assert lines[-1] == "Morning session finished."
+    assert player.finished
+    assert not player.quit
+    assert clock.time == 200
 
 
 def test_s_where_there_is_no_exercise_does_nothing():
@@ -439,7 +481,7 @@ def test_words_skip_next_back_pause_and_sharp_pain_in_one_session():
     script = small_script()
     player, lines, recorder, _ = play(
         script, (10, "skip"), (15, "next"), (25, "back"), (30, "pause"), (40, "resume"),
-        (50, "sharp pain"),
+        (50, "sharp pain"), (55, "r"),
     )  # fmt: skip
     assert step_lines(lines) == [
         "[00:00] Get ready: Half-kneeling hip flexor stretch (5 s)",
@@ -454,7 +496,8 @@ def test_words_skip_next_back_pause_and_sharp_pain_in_one_session():
         "[03:23] Glute bridge: set 2 of 2 (18 s)",
     ]
     assert lines.count("  Paused. Type r to resume.") == 1
-    assert lines.count("  Resumed.") == 1
+    assert lines.count(PAIN_PAUSED) == 1
+    assert lines.count("  Resumed.") == 2  # after the pause, and after the sharp pain
     assert "  (skipped: Half-kneeling hip flexor stretch, left side: hold 1 of 2)" in lines
     assert FLEXOR_PAIN in lines
     assert UNKNOWN_HINT not in lines
@@ -606,7 +649,7 @@ def test_no_recorder_records_nothing():
         break_for(Screening.CLEAR).script,
         recorder,
         clock,
-        FakeKeys(clock, (40, "s")),
+        FakeKeys(clock, (40, "s"), ends=True),  # nobody can type r: it goes on
         io.StringIO(),
     )
     assert player.finished
@@ -615,7 +658,7 @@ def test_no_recorder_records_nothing():
 
 def test_sharp_pain_in_the_break_names_its_stretch():
     script = break_for(Screening.CLEAR).script
-    player, lines, recorder, _ = play(script, (40, "s"))  # the stretch, left side
+    player, lines, recorder, _ = play(script, (40, "s"), (41, "r"))  # the stretch, left side
     assert recorder.pains == [(ExerciseId.STANDING_QUAD_HIP_FLEXOR, Side.LEFT)]
     stop = next(line for line in lines if "STOP" in line)
     assert stop == (f"  STOP: sharp pain. {sharp_pain_advice(ExerciseId.STANDING_QUAD_HIP_FLEXOR)}")

@@ -14,7 +14,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Digits, Static
 
-from hipflex.cli.session_tui import ConfirmQuit, SessionApp
+from hipflex.cli.session_tui import PAIN_PAUSED_WORDS, ConfirmQuit, SessionApp
 from hipflex.domain.plan import Prescription, SessionPlan, SessionSlot
 from hipflex.domain.player import Control, Player
 from hipflex.domain.protocol import ExerciseId, Side
@@ -264,12 +264,17 @@ def test_s_shows_stop_and_records_sharp_pain():
         await s.press("s")
         seen["cue"] = s.text("cue")
         seen["title"] = s.text("title")
+        seen["state"] = (s.text("state"), s.text("countdown"), s.app.player)
         seen["screen"] = await s.screen()
         s.stop()
 
     app, recorder = drive(scenario)
     assert recorder.pains == [(ExerciseId.HALF_KNEELING_HIP_FLEXOR, Side.RIGHT)]
     assert seen["cue"] == FLEXOR_PAIN
+    state, countdown, player = seen["state"]
+    assert (state, countdown) == (PAIN_PAUSED_WORDS, "0:10")  # waiting at the next exercise
+    assert player.paused
+    assert PAIN_PAUSED_WORDS in seen["screen"]
     assert FLEXOR_PAIN in " ".join(seen["screen"].split())
     assert seen["title"] == "Next: Glute bridge   (step 9 of 13)"
     assert ExerciseId.HALF_KNEELING_HIP_FLEXOR in finished_player(app).sharp_pain
@@ -280,20 +285,50 @@ def test_the_sharp_pain_message_stays_until_the_next_exercise_starts():
 
     async def scenario(s: Session) -> None:
         await s.at(50)
-        await s.press("s")  # on to "Next: Glute bridge", 10 s
-        await s.at(59)
+        await s.press("s")  # on to "Next: Glute bridge", 10 s, paused
+        await s.at(80)
+        seen["waiting"] = (s.text("title"), s.text("cue"), s.text("countdown"))
+        await s.press("space")  # go on
+        await s.at(89)
         seen["change"] = (s.text("title"), s.text("cue"))
-        await s.at(60.5)  # the bridge's first set has begun
+        await s.at(90.5)  # the bridge's first set has begun
         seen["set"] = (s.text("title"), s.text("cue"))
         seen["screen"] = await s.screen()
         s.stop()
 
     drive(scenario)
+    assert seen["waiting"] == ("Next: Glute bridge   (step 9 of 13)", FLEXOR_PAIN, "0:10")
     assert seen["change"] == ("Next: Glute bridge   (step 9 of 13)", FLEXOR_PAIN)
     title, cue = seen["set"]
     assert title == "Glute bridge: set 1 of 2   (step 10 of 13)"
     assert cue == "3 reps. Begin."
     assert "STOP" not in seen["screen"]
+
+
+def test_after_sharp_pain_q_and_y_end_the_session():
+    async def scenario(s: Session) -> None:
+        await s.at(50)
+        await s.press("s")
+        await s.at(70)
+        await s.press("q", "y")
+
+    app, recorder = drive(scenario)
+    player = finished_player(app)
+    assert player.quit
+    assert recorder.pains == [(ExerciseId.HALF_KNEELING_HIP_FLEXOR, Side.RIGHT)]
+    assert [s.title for s in recorder.completed_steps if s.records] == [HOLD_1]
+
+
+def test_sharp_pain_in_the_last_exercise_ends_the_session():
+    async def scenario(s: Session) -> None:
+        await s.at(200)  # the bridge's first set
+        await s.press("s")
+        await s.pilot.pause()
+
+    app, recorder = drive(scenario)
+    player = finished_player(app)
+    assert not player.quit
+    assert recorder.pains == [(ExerciseId.GLUTE_BRIDGE, None)]
 
 
 def test_q_asks_first_n_or_escape_keep_playing_and_y_stops():
@@ -565,7 +600,7 @@ def test_sharp_pain_in_the_break_names_its_stretch():
         "STOP: sharp pain. This exercise is paused in your plan: have it checked before doing "
         "it again (then `hipflex log checked standing_quad_hip_flexor`)."
     )
-    assert seen["state"] == "MOVE"  # on to the squeezes
+    assert seen["state"] == PAIN_PAUSED_WORDS  # at the squeezes, waiting for you
 
 
 def test_snapshot_of_a_paused_hold(snap_compare: Callable[..., bool]):

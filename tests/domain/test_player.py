@@ -52,6 +52,8 @@ from hipflex.domain.player import (
     StepStarted,
     completed_seconds,
     control,
+    output_to_json,
+    player_to_json,
     resume_index,
     start,
     tick,
@@ -59,6 +61,7 @@ from hipflex.domain.player import (
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import MAX_LEVEL, ProgressionState
 from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.safety import Screening, break_script
 from hipflex.domain.script import (
     SCRIPT_VERSION,
     Script,
@@ -575,6 +578,9 @@ def check_control(m: Moment) -> None:
         exercise = steps[mid.index].exercise_id
         assert exercise is not None  # only the done step has none, and it finishes
         assert own[0] == SharpPain(exercise, mid.index)
+        # paused at the first step of the next exercise, unless that was the last one
+        assert after.finished or (after.paused and after.elapsed == 0.0)
+        assert not after.finished or after.paused is mid.paused
         assert after.sharp_pain == mid.sharp_pain | {exercise}
         assert after.finished or steps[after.index].exercise_id != exercise
         entered = [o for o in own if isinstance(o, StepStarted | Finished)]
@@ -582,7 +588,7 @@ def check_control(m: Moment) -> None:
         for index in range(mid.index, after.index):
             assert steps[index].exercise_id == exercise
             assert index in after.skipped | after.done
-    if m.action is not Control.PAUSE and m.action is not Control.RESUME:
+    if m.action not in (Control.PAUSE, Control.RESUME, Control.SHARP_PAIN):
         assert after.paused is mid.paused
 
 
@@ -770,6 +776,25 @@ def test_sharp_pain_stops_that_exercise_and_moves_on(script: Script, data: st.Da
     entered = next(o for o in outputs if isinstance(o, StepStarted))
     assert entered.step.exercise_id != exercise
     assert entered.step.kind in (StepKind.CHANGE, StepKind.DONE)
+    if entered.step.kind is StepKind.DONE:  # that was the last exercise: the end, as ever
+        assert player.finished
+        assert not player.paused
+        assert outputs[-1] == Finished(quit=False)
+    else:  # paused at the first step of the next exercise, its opening cue said
+        assert (player.index, player.elapsed, player.paused) == (entered.index, 0.0, True)
+        assert not player.finished
+        assert [o for o in outputs if isinstance(o, CueDue)] == [
+            CueDue(entered.index, c) for c in entered.step.cues if c.at <= 0
+        ]
+        assert player.next_deadline() is None
+        # nothing moves until the user goes on
+        waited, quiet = tick(player, now + 10_000.0)
+        assert quiet == []
+        assert (waited.index, waited.elapsed) == (player.index, 0.0)
+        player, resumed = control(waited, Control.RESUME, now + 10_000.0)
+        assert resumed == []
+        assert not player.paused
+        now += 10_000.0
     # nothing more of that exercise is ever done
     player, later = tick(player, now + script.total_seconds + 1.0)
     assert player.finished
@@ -791,14 +816,143 @@ def test_sharp_pain_then_back_returns_to_that_exercise():
     assert outputs[0] == SharpPain(HK, 0)
     change = player.index
     assert script.steps[change].kind is StepKind.CHANGE
+    assert player.paused
     player, outputs = control(player, Control.BACK, 3.0)
     assert player.index == change - 1
     assert script.steps[player.index].exercise_id is HK
     assert player.index not in player.skipped
     assert HK in player.sharp_pain  # the report stands
+    assert player.paused  # going back does not resume
+    player, _ = control(player, Control.RESUME, 3.0)
     remaining = script.steps[player.index].seconds
     player, outputs = tick(player, 3.0 + remaining)
     assert StepCompleted(change - 1, script.steps[change - 1]) in outputs
+
+
+def exercise_steps(script: Script, exercise: ExerciseId) -> list[int]:
+    return [i for i, s in enumerate(script.steps) if s.exercise_id == exercise]
+
+
+def test_sharp_pain_in_the_last_exercise_finishes_without_a_pause():
+    script = EVENING
+    last_exercise = script.exercise_ids()[-1]
+    index = exercise_steps(script, last_exercise)[1]  # its first hold or set
+    now = float(sum(s.seconds for s in script.steps[:index])) + 0.5
+    player, _ = start(script, 0.0)
+    player, _ = tick(player, now)
+    player, outputs = control(player, Control.SHARP_PAIN, now)
+    assert outputs[0] == SharpPain(last_exercise, index)
+    assert outputs[-1] == Finished(quit=False)
+    assert player.finished
+    assert not player.paused
+    assert not player.quit
+
+
+def test_after_sharp_pain_the_user_may_end_the_session():
+    script = EVENING
+    player, _ = start(script, 0.0)
+    player, _ = tick(player, 7.0)  # 2 s into the first hold
+    player, outputs = control(player, Control.SHARP_PAIN, 7.0)
+    assert player.paused
+    assert script.steps[player.index].kind is StepKind.CHANGE
+    player, outputs = control(player, Control.QUIT, 600.0)
+    assert outputs == [Finished(quit=True)]
+    assert player.finished
+    assert player.quit
+    assert player.done == {0}  # the lead-in only: no hold of the stopped stretch
+
+
+def test_sharp_pain_while_paused_moves_on_and_stays_paused():
+    script = EVENING
+    player, _ = start(script, 0.0)
+    player, _ = control(player, Control.PAUSE, 7.0)
+    player, outputs = control(player, Control.SHARP_PAIN, 50.0)
+    assert outputs[0] == SharpPain(HK, 1)
+    assert player.paused
+    assert script.steps[player.index].exercise_id != HK
+    assert player.elapsed == 0.0
+
+
+def test_sharp_pain_where_there_is_no_exercise_does_nothing():
+    script = break_script(Screening.CLEAR, frozenset(), stretch_name="Stretch", tilt_cue=None)
+    walk = next(i for i, s in enumerate(script.steps) if s.kind is StepKind.ACTIVITY)
+    player, _ = start(script, 0.0)
+    player, _ = tick(player, 4.0)
+    assert player.index == walk
+    moved, outputs = control(player, Control.SHARP_PAIN, 4.0)
+    assert (moved, outputs) == (player, [])
+
+
+def test_sharp_pain_in_the_break_stretch_pauses_at_what_follows_it():
+    script = break_script(Screening.CLEAR, frozenset(), stretch_name="Stretch", tilt_cue=None)
+    stretch = [i for i, s in enumerate(script.steps) if s.exercise_id is not None]
+    assert [script.steps[i].side for i in stretch] == [Side.LEFT, Side.RIGHT]
+    at = float(sum(s.seconds for s in script.steps[: stretch[0]])) + 1.0
+    player, _ = start(script, 0.0)
+    player, _ = tick(player, at)
+    player, outputs = control(player, Control.SHARP_PAIN, at)
+    exercise = script.steps[stretch[0]].exercise_id
+    assert exercise is not None
+    assert outputs[:3] == [
+        SharpPain(exercise, stretch[0]),
+        StepSkipped(stretch[0], script.steps[stretch[0]]),
+        StepSkipped(stretch[1], script.steps[stretch[1]]),
+    ]
+    assert player.index == stretch[1] + 1  # the squeezes, paused
+    assert script.steps[player.index].kind is StepKind.ACTIVITY
+    assert player.paused
+
+
+# --- the JSON forms (player-core.js emits the same) -----------------------------------------
+
+
+def test_each_output_as_json():
+    step = EVENING.steps[1]
+    cue = step.cues[0]
+    assert output_to_json(StepStarted(1, step)) == {"type": "step_started", "index": 1}
+    assert output_to_json(CueDue(1, cue)) == {
+        "type": "cue_due",
+        "index": 1,
+        "at": cue.at,
+        "text": cue.text,
+    }
+    assert output_to_json(StepCompleted(1, step)) == {"type": "step_completed", "index": 1}
+    assert output_to_json(StepSkipped(1, step)) == {"type": "step_skipped", "index": 1}
+    assert output_to_json(SharpPain(HK, 1)) == {
+        "type": "sharp_pain",
+        "exercise_id": "half_kneeling_hip_flexor",
+        "index": 1,
+    }
+    assert output_to_json(Finished(quit=True)) == {"type": "finished", "quit": True}
+
+
+def test_the_player_as_json():
+    player, _ = start(EVENING, 10.0, 3)
+    player, _ = control(player, Control.SHARP_PAIN, 12.5)
+    assert player_to_json(player) == {
+        "index": player.index,
+        "elapsed": 0.0,
+        "paused": True,
+        "finished": False,
+        "quit": False,
+        "last": 12.5,
+        "done": [0, 1, 2],
+        "skipped": sorted(player.skipped),
+        "sharp_pain": ["half_kneeling_hip_flexor"],
+    }
+    assert player_to_json(player)["skipped"][0] == 3
+
+
+@settings(max_examples=50, deadline=None)
+@given(scripts, starts, events)
+def test_every_trace_is_plain_json(
+    script: Script, t0: float, steps: list[tuple[Control | None, float]]
+):
+    run = play(script, t0, steps)
+    trace = [[output_to_json(o) for o in run.opening], player_to_json(run.first)]
+    for m in run.moments:
+        trace.append([[output_to_json(o) for o in m.outputs], player_to_json(m.after)])
+    assert json.loads(json.dumps(trace)) == trace
 
 
 def test_skip_and_back():

@@ -19,6 +19,7 @@ from hipflex.domain.progression import (
     WeekSummary,
     decide,
     pain_rise_over_week,
+    pain_rise_warning,
     replay,
     step,
     tolerated_weeks,
@@ -418,3 +419,54 @@ def test_decision_reasons_are_given():
     assert isinstance(decision, WeekDecision)
     assert decision.reasons
     assert decision.newly_removed == frozenset()
+
+
+# --- the warning when pain rises within a session (one rule for the terminal and the web) ---
+
+
+@pytest.mark.parametrize(("before", "after"), [(0, 2), (3, 5), (8, 10), (2, 9), (0, 10)])
+def test_a_rise_of_2_points_or_more_warns(before: int, after: int):
+    warning = pain_rise_warning(before, after)
+    assert warning is not None
+    assert warning.startswith("Your pain rose by 2 points or more during this session")
+    assert f"(from {before} to {after})" in warning
+    assert "please see a clinician" in warning
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(3, 4), (0, 1), (5, 5), (6, 2), (10, 0), (0, 1.99), (3, 4.999999), (0.5, 2.49)],
+)
+def test_a_rise_under_2_points_does_not_warn(before: float, after: float):
+    assert pain_rise_warning(before, after) is None
+
+
+def test_a_rise_of_2_in_floating_point_still_warns():
+    # 16/3 - 10/3 is 1.9999999999999996: a rise of 2 (the same tolerance as decide's)
+    assert 16 / 3 - 10 / 3 < 2
+    assert pain_rise_warning(10 / 3, 16 / 3) is not None
+
+
+@pytest.mark.parametrize(("before", "after"), [(None, 9), (0, None), (None, None)])
+def test_no_warning_without_both_ratings(before: int | None, after: int | None):
+    assert pain_rise_warning(before, after) is None
+
+
+pain_scores = st.floats(min_value=0, max_value=10)
+
+
+@given(pain_scores, pain_scores)
+def test_the_warning_follows_the_rise_of_2_points(before: float, after: float):
+    warning = pain_rise_warning(before, after)
+    if after - before >= 2:
+        assert warning is not None
+    elif after - before < 2 - 1e-6:
+        assert warning is None
+    # and it is the rule the weekly decision applies to a session's rise
+    decision = decide(ProgressionState(), week(sessions=((before, after),)), couch_indicated=False)
+    assert (decision.verdict is Verdict.REGRESS) is (warning is not None)
+
+
+@given(st.integers(0, 10), st.integers(0, 10))
+def test_whole_scores_warn_exactly_from_a_rise_of_2(before: int, after: int):
+    assert (pain_rise_warning(before, after) is not None) is (after - before >= 2)

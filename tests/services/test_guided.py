@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
-from hipflex.domain.errors import BadInput
+from hipflex.domain.errors import BadInput, NotFound
 from hipflex.domain.plan import Programme, SessionSlot
 from hipflex.domain.player import StepCompleted, start, tick
+from hipflex.domain.progression import pain_rise_warning
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side
 from hipflex.domain.script import Script, Step, StepKind
 from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource, week_summary
@@ -334,6 +335,73 @@ def test_abandon_closes_the_session_so_nothing_is_offered(planned: AppContext, c
     assert log.ended_at == clock.now()
     assert log.pain_after is None
     assert len(log.entries) == 2  # what was done is kept
+
+
+def test_starting_a_session_closes_an_interrupted_one(planned: AppContext, clock: FixedClock):
+    morning = guided.choose_session(planned, "morning")
+    old = guided.begin(planned, morning, pain_before=None)
+    logged_first(planned, old, morning.script, 2)
+    clock.advance(HOUR)
+    evening = guided.choose_session(planned, "evening")
+    new = guided.begin(planned, evening, pain_before=None)
+    closed, opened = planned.store.session_logs()
+    assert (closed.id, opened.id) == (old, new)
+    assert closed.ended_at == clock.now()
+    assert len(closed.entries) == 2  # what was done is kept
+    guided.finish(planned, new, pain_after=None)
+    assert guided.interrupted(planned) is None  # the old one is not offered again
+
+
+@pytest.mark.parametrize(
+    ("name", "offered"), [(None, True), ("evening", True), (" Evening ", True), ("morning", False)]
+)
+def test_resume_is_offered_unless_another_session_is_asked_for(
+    planned: AppContext, name: str | None, offered: bool
+):
+    chosen = guided.choose_session(planned, "evening")
+    log_id = guided.begin(planned, chosen, pain_before=2)
+    offer = guided.resume_offer(planned, name)
+    assert (offer is not None) is offered
+    if offer is not None:
+        assert offer.log.id == log_id
+        assert offer == guided.interrupted(planned)
+
+
+def test_resume_offer_with_a_bad_name_is_bad_input(planned: AppContext):
+    guided.begin(planned, guided.choose_session(planned, "evening"), pain_before=None)
+    with pytest.raises(BadInput, match="unknown session 'noon'"):
+        guided.resume_offer(planned, "noon")
+    assert guided.interrupted(planned) is not None  # left alone
+
+
+def test_abandon_interrupted_closes_that_session_only(planned: AppContext, clock: FixedClock):
+    chosen = guided.choose_session(planned, "evening")
+    log_id = guided.begin(planned, chosen, pain_before=None)
+    logged_first(planned, log_id, chosen.script, 1)
+    with pytest.raises(NotFound, match=f"there is no interrupted session {log_id + 1}"):
+        guided.abandon_interrupted(planned, log_id + 1)
+    assert guided.interrupted(planned) is not None
+    clock.advance(60)
+    guided.abandon_interrupted(planned, log_id)
+    assert guided.interrupted(planned) is None
+    log = only_log(planned)
+    assert log.ended_at == clock.now()
+    assert len(log.entries) == 1
+    with pytest.raises(NotFound):  # closed already: nothing to close
+        guided.abandon_interrupted(planned, log_id)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "warns"),
+    [(3, 5, True), (0, 10, True), (3, 4, False), (5, 2, False), (None, 9, False), (4, None, False)],
+)
+def test_finish_says_when_pain_rose_by_2_points_or_more(
+    planned: AppContext, before: int | None, after: int | None, warns: bool
+):
+    log_id = guided.begin(planned, guided.choose_session(planned, "morning"), pain_before=before)
+    warning = guided.finish(planned, log_id, pain_after=after)
+    assert warning == pain_rise_warning(before, after)
+    assert (warning is not None) is warns
 
 
 def test_a_finished_session_is_not_offered(planned: AppContext):

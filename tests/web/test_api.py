@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from hipflex.domain.progression import pain_rise_warning
 from hipflex.domain.tracking import SessionSource
 from hipflex.services import timezones
 from hipflex.services.clock import FixedClock
@@ -277,7 +278,7 @@ def test_guided_session_start_entries_finish_in_store_and_progress(client: TestC
     finished = ok(
         client.post(f"{API}/sessions/{log_id}/finish", json={"pain_after": 2, "note": "fine"})
     )
-    assert finished == {"session_id": log_id, "finished": True}
+    assert finished == {"session_id": log_id, "finished": True, "warning": None}
 
     (log,) = context_of(client).store.session_logs()
     assert log.id == log_id
@@ -309,6 +310,77 @@ def test_sharp_pain_entry_pauses_the_exercise_in_the_plan(client: TestClient):
     ids = {e["id"] for s in plan["sessions"] for e in s["exercises"]}
     assert "half_kneeling_hip_flexor" not in ids
     assert "half_kneeling_hip_flexor" in ok(client.get(f"{API}/progress"))["paused_exercises"]
+
+
+def test_finish_warns_when_pain_rose_by_2_points_or_more(client: TestClient):
+    record_tight(client)
+    log_id = ok(client.post(f"{API}/sessions", json={"pain_before": 3}), 201)["id"]
+    finished = ok(client.post(f"{API}/sessions/{log_id}/finish", json={"pain_after": 5}))
+    assert finished == {
+        "session_id": log_id,
+        "finished": True,
+        "warning": pain_rise_warning(3, 5),
+    }
+    assert finished["warning"].startswith("Your pain rose by 2 points or more")
+
+
+def test_an_interrupted_session_is_offered_until_abandoned(client: TestClient):
+    record_tight(client)
+    assert ok(client.get(f"{API}/sessions/interrupted")) is None
+    started = ok(client.post(f"{API}/sessions", json={"slot": "morning", "pain_before": 4}), 201)
+    log_id = started["id"]
+    steps = started["script"]["steps"]
+    first, second = [s for s in steps if s["records"]][:2]
+    entry = {
+        "exercise_id": first["exercise_id"],
+        "side": first["side"],
+        "set_number": first["number"],
+        "hold_seconds": first["hold_seconds"],
+    }
+    ok(client.post(f"{API}/sessions/{log_id}/entries", json=entry), 201)
+    offered = ok(client.get(f"{API}/sessions/interrupted"))
+    assert offered == {
+        "id": log_id,
+        "slot": "morning",
+        "name": started["script"]["name"],
+        "started_at": offered["started_at"],
+        "pain_before": 4,
+        "resume_at": steps.index(second),  # the next hold (the switch before it is a rest)
+        "script": started["script"],
+    }
+    assert datetime.fromisoformat(offered["started_at"]).tzinfo is not None
+    assert ok(client.get(f"{API}/sessions/interrupted", params={"slot": "morning"})) == offered
+    # another session asked for: nothing to offer (starting it closes this one)
+    assert ok(client.get(f"{API}/sessions/interrupted", params={"slot": "evening"})) is None
+
+    missing = client.post(f"{API}/sessions/{log_id + 1}/abandon")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == f"there is no interrupted session {log_id + 1}"
+    assert ok(client.post(f"{API}/sessions/{log_id}/abandon")) == {
+        "session_id": log_id,
+        "abandoned": True,
+    }
+    assert ok(client.get(f"{API}/sessions/interrupted")) is None
+    (log,) = context_of(client).store.session_logs()
+    assert log.ended_at is not None
+    assert len(log.entries) == 1  # what was done is kept
+    assert client.post(f"{API}/sessions/{log_id}/abandon").status_code == 404
+
+
+def test_starting_a_session_closes_the_interrupted_one(client: TestClient):
+    record_tight(client)
+    old = ok(client.post(f"{API}/sessions", json={"slot": "morning"}), 201)["id"]
+    new = ok(client.post(f"{API}/sessions", json={"slot": "evening"}), 201)["id"]
+    assert ok(client.get(f"{API}/sessions/interrupted"))["id"] == new
+    closed, opened = context_of(client).store.session_logs()
+    assert (closed.id, closed.ended_at is not None) == (old, True)
+    assert (opened.id, opened.ended_at) == (new, None)
+
+
+def test_an_unknown_slot_for_the_interrupted_session_is_a_422(client: TestClient):
+    record_tight(client)
+    response = client.get(f"{API}/sessions/interrupted", params={"slot": "noon"})
+    assert response.status_code == 422
 
 
 def test_an_entry_for_an_unknown_session_is_a_404(client: TestClient):

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from hipflex.content import load_content
+from hipflex.domain.progression import pain_rise_warning
 from hipflex.services.session_logs import LoggedSession
 
 
@@ -17,12 +18,9 @@ def render_logged_session(logged: LoggedSession, console: Console | None = None)
     out.print(f"Logged your {logged.session.name.lower()}: {len(done)} exercise(s) done.")
     if skipped:
         out.print(f"Skipped: {', '.join(skipped)}.")
-    if log.pain is not None and log.pain.rise >= 2:
-        out.print(
-            "Your pain rose by 2 points or more during the session: your plan will ease off. "
-            "If it keeps rising, see a clinician.",
-            style="yellow",
-        )
+    warning = pain_rise_warning(log.pain_before, log.pain_after)
+    if warning is not None:
+        out.print(warning, style="yellow")
     content = load_content()
     for exercise_id in sorted(logged.newly_paused):
         name = content.exercise(exercise_id).name

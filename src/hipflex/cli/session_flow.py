@@ -118,17 +118,14 @@ def _after(
     return pain_after
 
 
-def _summary(console: Console, player: Player, pain_before: int | None, after: int | None) -> None:
+def _summary(console: Console, player: Player, warning: str | None) -> None:
     steps = player.script.steps
     done = sum(1 for i in player.done if steps[i].kind in (StepKind.HOLD, StepKind.SET))
     total = sum(1 for s in steps if s.kind in (StepKind.HOLD, StepKind.SET))
     word = "stopped" if player.quit else "complete"
     console.print(f"Session {word}: {done} of {total} holds and sets done, all saved.")
-    if pain_before is not None and after is not None and after - pain_before >= 2:
-        console.print(
-            "Your pain rose by 2 points or more: your plan will ease off. If it keeps rising, "
-            "please see a clinician."
-        )
+    if warning is not None:
+        console.print(warning)
 
 
 def run_guided_session(
@@ -147,15 +144,7 @@ def run_guided_session(
             check_pain(value, what)
     app = open_app()
     try:
-        stopped = guided.interrupted(app)
-        other = (
-            stopped is not None
-            and name is not None
-            and stopped.log.slot is not None
-            and stopped.log.slot.value != name.strip().lower()
-        )
-        if other and resume is None:
-            resume = False  # you asked for another session: start that one
+        stopped = guided.resume_offer(app, name)
         if stopped is not None and resume is None:
             resume = not _interactive() or Confirm.ask(
                 f"You stopped your {stopped.script.name.lower()} before the end. Resume it?",
@@ -165,22 +154,19 @@ def run_guided_session(
         if stopped is not None and resume:
             assert stopped.log.id is not None
             script, index, log_id = stopped.script, stopped.resume_at, stopped.log.id
-            pain_before = stopped.log.pain_before
         else:
             chosen = guided.choose_session(app, name)  # a bad name must not close the old one
-            if stopped is not None:
-                guided.abandon(app, stopped.log)
             script, index = chosen.script, 0
             if pain_before is None and _interactive():
                 pain_before = _ask_pain(console, "How is your low back pain right now?")
-            log_id = guided.begin(app, chosen, pain_before)
+            log_id = guided.begin(app, chosen, pain_before)  # closes an interrupted one
         recorder = StoreRecorder(app, log_id)
         player = _play(
             script, recorder, index=index, plain=plain, voice=_voice(voice, console), speed=speed
         )
         after = _after(console, recorder, script, pain_after)
-        guided.finish(app, log_id, pain_after=after)
-        _summary(console, player, pain_before, after)
+        warning = guided.finish(app, log_id, pain_after=after)
+        _summary(console, player, warning)
     finally:
         app.close()
 

@@ -58,6 +58,10 @@ def sharp_pain_advice(exercise_id: ExerciseId) -> str:
     )
 
 
+#: After sharp pain the player waits at the next exercise until you choose.
+SHARP_PAIN_PAUSED = "Paused. Type r to go on with the next exercise, or q to stop here."
+
+
 class Clock(Protocol):
     speed: float
 
@@ -243,6 +247,11 @@ def run_plain(
             continue
         was_paused = player.paused
         player, outputs = control(player, action, clock.now())
+        if any(isinstance(output, SharpPain) for output in outputs):
+            show(outputs)  # the advice first, then where the player waits
+            if player.paused:
+                out.write(f"  {SHARP_PAIN_PAUSED}\n")
+            continue
         if player.paused != was_paused:
             out.write("  Paused. Type r to resume.\n" if player.paused else "  Resumed.\n")
         show(outputs)

@@ -29,6 +29,7 @@ from hipflex.domain.player import (
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.script import Script, StepKind
 
+PAIN_PAUSED_WORDS = "PAUSED: space to go on with the next exercise, q to stop"
 TICK_SECONDS = 0.1  # screen refresh; the session's own timing comes from the clock
 STATE_WORDS = {
     StepKind.LEAD_IN: "GET READY",
@@ -170,7 +171,10 @@ class SessionApp(App[Player]):
         self.query_one("#cue", Static).update(self.warning or self.last_cue)
         left = player.remaining
         self.query_one("#countdown", Digits).update(f"{int(left) // 60}:{int(left) % 60:02d}")
-        state = "PAUSED (space to resume)" if player.paused else STATE_WORDS[step.kind]
+        if player.paused:  # after sharp pain the player waits for your choice
+            state = PAIN_PAUSED_WORDS if self.warning else "PAUSED (space to resume)"
+        else:
+            state = STATE_WORDS[step.kind]
         self.query_one("#state", Static).update(state)
         same = [s for s in steps if s.exercise_id == step.exercise_id and s.records]
         finished = sum(1 for i in player.done if steps[i] in same)

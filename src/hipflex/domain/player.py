@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import ExerciseId, Side
@@ -170,7 +171,9 @@ def _skip_to(player: Player, target: int) -> tuple[Player, list[Output]]:
 
 
 def _sharp_pain(player: Player) -> tuple[Player, list[Output]]:
-    """Stop that exercise at once, report it, and go on to the next exercise."""
+    """Stop that exercise at once (its remaining steps skipped), report it, and move to
+    the first step of the next exercise, paused there: the user reads the advice, then
+    chooses to go on or to end (PROTOCOL.md 2.5). After the last exercise it finishes."""
     exercise = player.script.steps[player.index].exercise_id
     if exercise is None:
         return player, []
@@ -181,6 +184,8 @@ def _sharp_pain(player: Player) -> tuple[Player, list[Output]]:
     )
     flagged = replace(player, sharp_pain=player.sharp_pain | {exercise})
     moved, more = _skip_to(flagged, following)
+    if not moved.finished:
+        moved = replace(moved, paused=True)
     return moved, [SharpPain(exercise, player.index), *more]
 
 
@@ -228,3 +233,38 @@ def resume_index(script: Script, recorded: Sequence[tuple[ExerciseId, Side | Non
             opening = script.steps[index - 1].kind in (StepKind.LEAD_IN, StepKind.CHANGE)
             return index - 1 if index > 0 and opening else index
     return len(script.steps) - 1
+
+
+# The JSON forms: player-core.js emits the same, so traces of both can be compared.
+
+
+def output_to_json(output: Output) -> dict[str, Any]:
+    """An output as plain data; steps are named by their index in the script."""
+    match output:
+        case StepStarted(index=index):
+            return {"type": "step_started", "index": index}
+        case CueDue(index=index, cue=cue):
+            return {"type": "cue_due", "index": index, "at": cue.at, "text": cue.text}
+        case StepCompleted(index=index):
+            return {"type": "step_completed", "index": index}
+        case StepSkipped(index=index):
+            return {"type": "step_skipped", "index": index}
+        case SharpPain(exercise_id=exercise_id, index=index):
+            return {"type": "sharp_pain", "exercise_id": exercise_id.value, "index": index}
+        case Finished(quit=quit_):
+            return {"type": "finished", "quit": quit_}
+
+
+def player_to_json(player: Player) -> dict[str, Any]:
+    """Where a run stands, as plain data (sets as sorted lists; the script left out)."""
+    return {
+        "index": player.index,
+        "elapsed": player.elapsed,
+        "paused": player.paused,
+        "finished": player.finished,
+        "quit": player.quit,
+        "last": player.last,
+        "done": sorted(player.done),
+        "skipped": sorted(player.skipped),
+        "sharp_pain": sorted(e.value for e in player.sharp_pain),
+    }

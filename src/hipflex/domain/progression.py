@@ -126,6 +126,22 @@ class WeekDecision:
     newly_removed: frozenset[ExerciseId] = field(default_factory=frozenset)
 
 
+def pain_rose(rise: float | None) -> bool:
+    """A rise of PAIN_RISE_WARNING points or more (within a float's error) is a warning."""
+    return rise is not None and rise >= PAIN_RISE_WARNING - _TOLERANCE
+
+
+def pain_rise_warning(before: float | None, after: float | None) -> str | None:
+    """What to tell you when your pain rose by 2 points or more within a session
+    (PROTOCOL.md section 4); None when it did not, or when a rating is missing."""
+    if before is None or after is None or not pain_rose(after - before):
+        return None
+    return (
+        f"Your pain rose by 2 points or more during this session (from {before:g} to "
+        f"{after:g}): your plan will ease off. If it keeps rising, please see a clinician."
+    )
+
+
 def pain_rise_over_week(summary: WeekSummary, previous: WeekSummary | None) -> float | None:
     if previous is None or summary.mean_pain is None or previous.mean_pain is None:
         return None
@@ -146,9 +162,9 @@ def decide(
     if summary.sharp_pain:
         names = ", ".join(sorted(e.value for e in summary.sharp_pain))
         reasons.append(f"sharp pain was reported during {names}")
-    if session_rise is not None and session_rise >= PAIN_RISE_WARNING - _TOLERANCE:
+    if session_rise is not None and pain_rose(session_rise):
         reasons.append(f"pain rose by {session_rise:.3g} points during a session")
-    if week_rise is not None and week_rise >= PAIN_RISE_WARNING - _TOLERANCE:
+    if week_rise is not None and pain_rose(week_rise):
         reasons.append(f"average pain rose by {week_rise:.2g} points over the week")
     if reasons:
         newly_removed = summary.sharp_pain - state.removed

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from hipflex.content import load_content
 from hipflex.domain.assessment import parse_choice
-from hipflex.domain.errors import BadInput
+from hipflex.domain.errors import BadInput, NotFound
 from hipflex.domain.plan import Programme, SessionPlan, SessionSlot
 from hipflex.domain.player import resume_index
+from hipflex.domain.progression import pain_rise_warning
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import Screening, break_script
 from hipflex.domain.schedule import day_plan
@@ -107,9 +108,13 @@ def report_sharp_pain(app: AppContext, exercise_id: ExerciseId, side: Side | Non
 
 
 def begin(app: AppContext, guided: GuidedSession, pain_before: int | None) -> int:
-    """Open the session's log before the first hold, so every hold can be committed."""
+    """Open the session's log before the first hold, so every hold can be committed. An
+    interrupted session not resumed is closed as it stands: starting anew means that."""
     if pain_before is not None:
         check_pain(pain_before, "pain before")
+    stopped = interrupted(app)
+    if stopped is not None:
+        abandon(app, stopped.log)
     opened = app.store.add_session_log(
         SessionLog(
             started_at=app.clock.now(),
@@ -166,10 +171,15 @@ def record_sharp_pain(
 
 def finish(
     app: AppContext, log_id: int, *, pain_after: int | None, note: str | None = None
-) -> None:
+) -> str | None:
+    """Close the session with pain after; the warning to show if the pain rose by 2 points
+    or more during it (None otherwise)."""
     if pain_after is not None:
         check_pain(pain_after, "pain after")
-    app.store.finish_session_log(log_id, ended_at=app.clock.now(), pain_after=pain_after, note=note)
+    log = app.store.finish_session_log(
+        log_id, ended_at=app.clock.now(), pain_after=pain_after, note=note
+    )
+    return pain_rise_warning(log.pain_before, log.pain_after)
 
 
 def interrupted(app: AppContext) -> Interrupted | None:
@@ -184,6 +194,25 @@ def interrupted(app: AppContext) -> Interrupted | None:
             logged = [(e.exercise_id, e.side, e.set_number) for e in log.entries]
             return Interrupted(log, guided.script, resume_index(guided.script, logged))
     return None
+
+
+def resume_offer(app: AppContext, name: str | None = None) -> Interrupted | None:
+    """The interrupted session to offer to resume, if any: none when you ask for another
+    session by name (starting that one closes the old one)."""
+    stopped = interrupted(app)
+    if stopped is None or name is None:
+        return stopped
+    asked = parse_choice(SessionSlot, name, "session")
+    return stopped if stopped.log.slot is asked else None
+
+
+def abandon_interrupted(app: AppContext, log_id: int) -> None:
+    """Close the interrupted session `log_id` as it stands (you chose to start again)."""
+    stopped = interrupted(app)
+    if stopped is None or stopped.log.id != log_id:
+        msg = f"there is no interrupted session {log_id}"
+        raise NotFound(msg)
+    abandon(app, stopped.log)
 
 
 def abandon(app: AppContext, log: SessionLog, at: datetime | None = None) -> None:

@@ -106,13 +106,16 @@ class LogStore:
         ended_at: datetime,
         pain_after: int | None,
         note: str | None = None,
-    ) -> None:
+    ) -> SessionLog:
+        """Close a session; the log as it now stands."""
         with self._writing() as session:
             row = _session_log_row(session, session_id)
             row.ended_at = ended_at
             row.pain_after = pain_after
             if note:
                 row.note = note
+            session.flush()
+            return rows.session_log(row)
 
     def session_logs(
         self, *, since: datetime | None = None, until: datetime | None = None

@@ -13,8 +13,8 @@ from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import Screening, stop_words
 from hipflex.domain.script import SCRIPT_VERSION, Cue, Script, Step, StepKind
-from hipflex.services.guided import GuidedSession
-from hipflex.services.presenters.common import Out
+from hipflex.services.guided import GuidedSession, Interrupted
+from hipflex.services.presenters.common import Moment, Out
 
 
 class CueOut(Out):
@@ -105,6 +105,27 @@ class EntryOut(Out):
 class FinishedOut(Out):
     session_id: int
     finished: Literal[True]
+    warning: str | None = Field(
+        description="Words to show when pain rose by 2 points or more during the session"
+    )
+
+
+class InterruptedOut(Out):
+    """A guided session stopped before its end (a reload, a closed tab, a crash), to
+    offer to resume from its first step not logged yet."""
+
+    id: int
+    slot: SessionSlot
+    name: str
+    started_at: Moment
+    pain_before: int | None
+    resume_at: int = Field(description="The index of the script's first step not logged yet")
+    script: ScriptOut
+
+
+class AbandonedOut(Out):
+    session_id: int
+    abandoned: Literal[True]
 
 
 class BreakSharpPainOut(Out):
@@ -147,6 +168,21 @@ def break_script_model(chosen: GuidedSession) -> BreakScriptOut:
         **dict(script_model(chosen.script)),
         screening=chosen.screening,
         stop=stop_words(chosen.screening),
+    )
+
+
+def interrupted_model(stopped: Interrupted) -> InterruptedOut:
+    log = stopped.log
+    assert log.id is not None
+    assert log.slot is not None  # only sessions of a slot are offered
+    return InterruptedOut(
+        id=log.id,
+        slot=log.slot,
+        name=stopped.script.name,
+        started_at=log.started_at,
+        pain_before=log.pain_before,
+        resume_at=stopped.resume_at,
+        script=script_model(stopped.script),
     )
 
 

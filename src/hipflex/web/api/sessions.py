@@ -20,13 +20,16 @@ from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.services import guided
 from hipflex.services.presenters.sessions import (
+    AbandonedOut,
     BreakScriptOut,
     BreakSharpPainOut,
     EntryOut,
     FinishedOut,
+    InterruptedOut,
     SessionScriptOut,
     StartedSessionOut,
     break_script_model,
+    interrupted_model,
     session_script_model,
     started_model,
 )
@@ -48,6 +51,26 @@ class StartBody(RequestBody):
 )
 def session_script(app: Context, slot: SessionSlot | None = None) -> SessionScriptOut:
     return session_script_model(guided.choose_session(app, slot))
+
+
+@router.get(
+    "/sessions/interrupted",
+    summary="The session to offer to resume, or null (none for another slot than the one asked)",
+    responses=refusals(422),
+)
+def interrupted_session(app: Context, slot: SessionSlot | None = None) -> InterruptedOut | None:
+    stopped = guided.resume_offer(app, slot)
+    return None if stopped is None else interrupted_model(stopped)
+
+
+@router.post(
+    "/sessions/{log_id}/abandon",
+    summary="Close an interrupted session as it stands (start again)",
+    responses=refusals(*WRITE, 404, 422),
+)
+def abandon_session(log_id: int, app: Context) -> AbandonedOut:
+    guided.abandon_interrupted(app, log_id)
+    return AbandonedOut(session_id=log_id, abandoned=True)
 
 
 @router.get("/break/script", summary="The movement-break routine as a script", responses=refusals())
@@ -111,8 +134,8 @@ class FinishBody(RequestBody):
     responses=refusals(*WRITE, 404, 422),
 )
 def finish_session(log_id: int, body: FinishBody, app: Context) -> FinishedOut:
-    guided.finish(app, log_id, pain_after=body.pain_after, note=body.note)
-    return FinishedOut(session_id=log_id, finished=True)
+    warning = guided.finish(app, log_id, pain_after=body.pain_after, note=body.note)
+    return FinishedOut(session_id=log_id, finished=True, warning=warning)
 
 
 class SharpPainBody(RequestBody):

@@ -1,7 +1,13 @@
-// The session player: plays a step script compiled in Python (hipflex.domain.session).
-// It only walks the steps on a clock: what the steps are, how long, and what they say,
-// all come from the script. Each completed hold or set is posted as it completes.
+// The session page: plays a step script compiled in Python (hipflex.domain.script) with
+// player-core.js, the domain player's state machine (proved equal by replayed traces).
+// This file has no rules of its own: it feeds the core the clock and the buttons, and
+// renders and reacts to what the core says. Each completed hold or set is posted once, as
+// it completes. A session stopped in the browser (a reload, a closed tab) is offered to
+// resume on the next visit; the server decides which and where.
 // ?speed=N makes the clock run N times faster (tests and demos).
+
+import * as core from "./player-core.js";
+import { send } from "./api.js";
 
 const root = document.getElementById("player");
 const mode = root.dataset.mode; // "session" or "break"
@@ -11,42 +17,18 @@ const speed = (() => {
   return Number.isFinite(asked) && asked > 0 ? Math.min(asked, 1000) : 1;
 })();
 const clock = () => (performance.now() / 1000) * speed;
-const EPSILON = 1e-9;
 const exerciseNames = JSON.parse($("exercise-names").textContent);
 
 let script = null;
 let logId = null;
-let state = null; // {index, elapsed, last, paused, finished, quit, done, skipped}
+let player = null; // player-core's state; null before the start
 let timer = null;
-let cueText = "";
+let painShown = false; // the sharp-pain advice is on screen, waiting for a choice
+let interrupted = null; // the session the server offers to resume
 let posting = Promise.resolve();
 const posted = new Set(); // step indices already sent: going back never logs a hold twice
 
 // ---- talking to the API -------------------------------------------------------------
-
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)hipflex_csrf=([^;]+)/);
-  if (match) return decodeURIComponent(match[1]);
-  return document.querySelector('meta[name="csrf-token"]').content;
-}
-
-async function api(method, url, body) {
-  try {
-    const response = await fetch(url, {
-      method,
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = await response.json().catch(() => null);
-    if (response.ok) return { ok: true, data };
-    const detail = data && data.detail;
-    const text = typeof detail === "string" ? detail : `the app answered ${response.status}`;
-    const sentence = text.charAt(0).toUpperCase() + text.slice(1);
-    return { ok: false, message: /[.!?]$/.test(sentence) ? sentence : `${sentence}.` };
-  } catch {
-    return { ok: false, message: "Could not reach hipflex. Is it still running?" };
-  }
-}
 
 function problem(text) {
   const box = $("player-message");
@@ -59,7 +41,7 @@ function postEntry(step, sharpPain) {
     // A break is not logged as a session, but sharp pain in it pauses the stretch.
     posting = posting.then(async () => {
       const body = { exercise_id: step.exercise_id, side: step.side };
-      const result = await api("POST", "/api/v1/break/sharp-pain", body);
+      const result = await send("POST", "/api/v1/break/sharp-pain", body);
       if (!result.ok) problem(`The sharp pain was not saved: ${result.message}`);
     });
     return;
@@ -75,8 +57,9 @@ function postEntry(step, sharpPain) {
     if (step.kind === "hold") body.hold_seconds = step.hold_seconds ?? step.seconds;
     else body.reps = step.reps;
   }
+  const id = logId;
   posting = posting.then(async () => {
-    const result = await api("POST", `/api/v1/sessions/${logId}/entries`, body);
+    const result = await send("POST", `/api/v1/sessions/${id}/entries`, body);
     if (!result.ok) problem(`That last ${step.kind} was not saved: ${result.message}`);
   });
 }
@@ -115,72 +98,75 @@ async function keepScreenOn() {
 }
 
 document.addEventListener("visibilitychange", () => {
-  if (state && !state.finished) keepScreenOn();
+  if (player && !player.finished) keepScreenOn();
 });
 
-// ---- playing the script -------------------------------------------------------------
+// ---- what the core says -------------------------------------------------------------
+
+function apply(outputs) {
+  const steps = script.steps;
+  let cue = null;
+  let pain = null;
+  let end = null;
+  for (const output of outputs) {
+    const step = steps[output.index];
+    if (output.type === "step_started") {
+      beep(step.kind === "hold" || step.kind === "set" ? 880 : 620);
+    } else if (output.type === "cue_due") {
+      cue = output.text;
+    } else if (output.type === "step_completed") {
+      if (step.records && !posted.has(output.index)) {
+        posted.add(output.index);
+        postEntry(step, false);
+      }
+    } else if (output.type === "sharp_pain") {
+      pain = output;
+      postEntry(step, true);
+    } else if (output.type === "finished") {
+      end = output;
+    }
+  }
+  root.dataset.step = String(player.index);
+  if (cue !== null) showCue(cue); // several at once: the latest is the one that counts
+  if (pain) showPainStop(pain);
+  else if (end) showFinish(end.quit);
+  if (!painShown && !player.finished) render();
+  schedule();
+}
 
 function showCue(text) {
-  cueText = text;
   $("cue").textContent = text;
   speak(text);
 }
 
-function enter(index) {
-  const steps = script.steps;
-  if (index >= steps.length) return finish(false);
-  state.index = index;
-  state.elapsed = 0;
-  const step = steps[index];
-  const opening = step.cues.filter((cue) => cue.at <= 0);
-  showCue(opening.length ? opening[opening.length - 1].text : "");
-  beep(step.kind === "hold" || step.kind === "set" ? 880 : 620);
-  if (step.kind === "done") finish(false);
+function act(action) {
+  if (!player || player.finished) return;
+  let outputs;
+  [player, outputs] = core.control(player, action, clock());
+  apply(outputs);
 }
 
-function complete(index) {
-  state.done.add(index);
-  state.skipped.delete(index);
-  const step = script.steps[index];
-  if (step.records && !posted.has(index)) {
-    posted.add(index);
-    postEntry(step, false);
-  }
-}
-
-function tick() {
-  const now = clock();
-  let delta = Math.max(0, now - state.last);
-  state.last = now;
-  while (!state.paused && !state.finished) {
-    const step = script.steps[state.index];
-    const before = state.elapsed;
-    if (delta < step.seconds - before - EPSILON) {
-      state.elapsed = before + delta;
-      const due = step.cues.filter((cue) => cue.at > before && cue.at <= state.elapsed);
-      if (due.length) showCue(due[due.length - 1].text);
-      break;
-    }
-    delta -= step.seconds - before;
-    complete(state.index);
-    enter(state.index + 1);
-  }
-  render();
-  schedule();
+function onTimer() {
+  if (!player || player.finished) return;
+  let outputs;
+  [player, outputs] = core.tick(player, clock());
+  apply(outputs);
 }
 
 function schedule() {
   window.clearTimeout(timer);
-  if (!state || state.paused || state.finished) return;
-  const step = script.steps[state.index];
-  const upcoming = step.cues.map((cue) => cue.at - state.elapsed).filter((left) => left > 0);
-  const untilSecond = (step.seconds - state.elapsed) % 1 || 1; // the countdown's next change
-  const wait = Math.min(step.seconds - state.elapsed, untilSecond, ...upcoming);
-  timer = window.setTimeout(tick, Math.max(15, Math.min(250, (wait * 1000) / speed)));
+  if (!player || painShown) return;
+  const deadline = core.nextDeadline(player);
+  if (deadline === null) return; // paused or finished
+  const untilSecond = core.remaining(player) % 1 || 1; // the countdown's next change
+  const wait = Math.min(deadline, untilSecond);
+  timer = window.setTimeout(onTimer, Math.max(15, Math.min(250, (wait * 1000) / speed)));
 }
 
+// ---- the screen ---------------------------------------------------------------------
+
 function clockFace(seconds) {
-  const whole = Math.max(0, Math.ceil(seconds - EPSILON));
+  const whole = Math.max(0, Math.ceil(seconds - core.EPSILON));
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
@@ -194,128 +180,69 @@ function stepDetail(step) {
 
 function render() {
   const steps = script.steps;
-  const step = steps[state.index];
-  const remaining = step.seconds - state.elapsed;
-  root.dataset.state = state.finished ? "finished" : state.paused ? "paused" : "playing";
-  root.dataset.step = String(state.index);
-  root.classList.toggle("is-paused", state.paused);
-  $("player-state").textContent = state.paused ? "Paused. Press Resume (or Space) to go on." : "";
-  $("btn-pause").textContent = state.paused ? "Resume" : "Pause";
+  const step = steps[player.index];
+  root.dataset.state = player.paused ? "paused" : "playing";
+  root.classList.toggle("is-paused", player.paused);
+  $("player-state").textContent = player.paused ? "Paused. Press Resume (or Space) to go on." : "";
+  $("btn-pause").textContent = player.paused ? "Resume" : "Pause";
   $("step-title").textContent = step.title;
   $("step-detail").textContent = stepDetail(step);
-  $("countdown").textContent = clockFace(remaining);
-  $("btn-back").disabled = state.index === 0;
+  $("countdown").textContent = clockFace(core.remaining(player));
+  $("btn-back").disabled = player.index === 0;
   $("btn-sharp-pain").disabled = !step.exercise_id;
 
   // This exercise: the run of steps sharing its exercise id.
   const exercise = step.exercise_id;
   const order = [...new Set(steps.map((s) => s.exercise_id).filter(Boolean))];
-  let first = state.index;
-  let last = state.index;
+  let first = player.index;
+  let last = player.index;
   while (exercise && first > 0 && steps[first - 1].exercise_id === exercise) first -= 1;
   while (exercise && last < steps.length - 1 && steps[last + 1].exercise_id === exercise) last += 1;
   const span = steps.slice(first, last + 1).reduce((sum, s) => sum + s.seconds, 0) || 1;
-  const into = steps.slice(first, state.index).reduce((sum, s) => sum + s.seconds, 0) + state.elapsed;
+  const into = steps.slice(first, player.index).reduce((sum, s) => sum + s.seconds, 0) + player.elapsed;
   $("exercise-progress").value = Math.min(1, into / span);
   $("exercise-progress-label").textContent = exercise
     ? `This exercise (${order.indexOf(exercise) + 1} of ${order.length}): ${Math.round((100 * into) / span)}% done`
     : "This exercise";
 
   const total = script.total_seconds || 1;
-  const passed = steps.slice(0, state.index).reduce((sum, s) => sum + s.seconds, 0) + state.elapsed;
+  const passed = steps.slice(0, player.index).reduce((sum, s) => sum + s.seconds, 0) + player.elapsed;
   $("session-progress").value = Math.min(1, passed / total);
   $("session-progress-label").textContent =
     `Whole ${mode === "session" ? "session" : "break"}: about ${clockFace(total - passed)} left`;
 
-  const next = steps[state.index + 1];
+  const next = steps[player.index + 1];
   $("up-next").textContent = next && next.kind !== "done" ? `Next: ${next.title}` : "Next: the end";
 }
 
-// ---- controls -----------------------------------------------------------------------
-
-function setPaused(paused) {
-  if (!state || state.finished) return;
-  tick(); // the time up to now counts first
-  state.paused = paused;
-  if (!paused) state.last = clock();
-  render();
-  schedule();
-}
-
-function skip() {
-  if (!state || state.finished) return;
-  tick();
-  if (!state.done.has(state.index)) state.skipped.add(state.index);
-  enter(state.index + 1);
-  if (!state.finished) { render(); schedule(); }
-}
-
-function back() {
-  if (!state || state.finished) return;
-  tick();
-  const target = Math.max(0, state.index - 1);
-  state.skipped.delete(target);
-  enter(target);
-  render();
-  schedule();
-}
-
-function sharpPain() {
-  if (!state || state.finished) return;
-  tick();
-  const step = script.steps[state.index];
-  if (!step.exercise_id) return;
-  postEntry(step, true);
-  const exercise = step.exercise_id;
-  let following = state.index + 1;
-  while (following < script.steps.length && script.steps[following].exercise_id === exercise) following += 1;
-  for (let i = state.index; i < following; i += 1) if (!state.done.has(i)) state.skipped.add(i);
-  state.resumeAt = following; // where "go on" picks up: the next exercise (or the end)
-  state.paused = true;
-  window.clearTimeout(timer);
+// Sharp pain: the core has stopped that exercise and waits, paused, at the next one (or
+// has finished, after the last). The advice stays until you choose.
+function showPainStop(output) {
+  painShown = true;
   beep(300, 0.3);
-  const last = following >= script.steps.length || script.steps[following].kind === "done";
-  $("btn-continue").textContent = last ? `Finish the ${mode}` : "Go on with the next exercise";
-  $("pain-stop-exercise").textContent = exerciseNames[exercise] || "this exercise";
+  $("btn-continue").textContent = player.finished ? `Finish the ${mode}` : "Go on with the next exercise";
+  $("pain-stop-exercise").textContent = exerciseNames[output.exercise_id] || "this exercise";
   $("stage").hidden = true;
   $("pain-stop").hidden = false;
   root.dataset.state = "sharp-pain";
   $("pain-stop-heading").focus();
 }
 
-function afterPain() {
+function leavePainStop(action) {
+  painShown = false;
   $("pain-stop").hidden = true;
+  if (player.finished) {
+    showFinish(player.quit);
+    return;
+  }
   $("stage").hidden = false;
-  enter(state.resumeAt);
-  if (state.finished) return;
-  state.paused = false;
-  state.last = clock();
-  render();
-  schedule();
-  $("step-title").focus();
+  act(action);
+  if (!player.finished) $("step-title").focus();
 }
 
-function askQuit() {
-  if (!state || state.finished) return;
-  const wasPaused = state.paused;
-  setPaused(true);
-  const dialog = $("quit-dialog");
-  dialog.dataset.resume = wasPaused ? "" : "yes";
-  dialog.showModal();
-  $("quit-cancel").focus();
-}
-
-function keepGoing() {
-  const dialog = $("quit-dialog");
-  if (dialog.open) dialog.close();
-  if (dialog.dataset.resume) setPaused(false);
-  $("btn-quit").focus();
-}
-
-function finish(quit) {
-  state.finished = true;
-  state.quit = quit;
+function showFinish(quit) {
   window.clearTimeout(timer);
+  if (painShown) return; // the advice first; the finish screen when you leave it
   if (wakeLock) wakeLock.release().catch(() => {});
   beep(880, 0.12);
   beep(1175, 0.2, 0.16);
@@ -328,6 +255,39 @@ function finish(quit) {
   $("finish-heading").focus();
 }
 
+// ---- controls -----------------------------------------------------------------------
+
+function askQuit() {
+  if (!player || player.finished) return;
+  const wasPaused = player.paused;
+  if (!wasPaused) act(core.Control.PAUSE); // the clock stops while you decide
+  const dialog = $("quit-dialog");
+  dialog.dataset.resume = wasPaused ? "" : "yes";
+  dialog.showModal();
+  $("quit-cancel").focus();
+}
+
+function keepGoing() {
+  const dialog = $("quit-dialog");
+  if (dialog.open) dialog.close();
+  if (dialog.dataset.resume) act(core.Control.RESUME);
+  $("btn-quit").focus();
+}
+
+function play(index) {
+  try { audio = new (window.AudioContext || window.webkitAudioContext)(); } catch { audio = null; }
+  keepScreenOn();
+  $("before").hidden = true;
+  if (mode === "session") $("resume").hidden = true;
+  $("stage").hidden = false;
+  // resuming: the holds before `index` are in the log already, never posted again
+  script.steps.forEach((step, i) => { if (i < index && step.records) posted.add(i); });
+  let outputs;
+  [player, outputs] = core.start(script, clock(), index);
+  apply(outputs);
+  if (!player.finished) $("step-title").focus();
+}
+
 async function start() {
   const button = $("btn-start");
   button.disabled = true;
@@ -335,7 +295,7 @@ async function start() {
   let result;
   if (mode === "session") {
     const chosen = document.querySelector('input[name="pain_before"]:checked');
-    result = await api("POST", "/api/v1/sessions", {
+    result = await send("POST", "/api/v1/sessions", {
       slot: root.dataset.slot || null,
       pain_before: chosen ? Number(chosen.value) : null,
     });
@@ -344,7 +304,7 @@ async function start() {
       script = result.data.script;
     }
   } else {
-    result = await api("GET", "/api/v1/break/script");
+    result = await send("GET", "/api/v1/break/script");
     if (result.ok) script = result.data;
   }
   if (!result.ok) {
@@ -352,15 +312,58 @@ async function start() {
     problem(`The ${mode} could not start: ${result.message}`);
     return;
   }
-  try { audio = new (window.AudioContext || window.webkitAudioContext)(); } catch { audio = null; }
-  keepScreenOn();
-  $("before").hidden = true;
-  $("stage").hidden = false;
-  state = { index: 0, elapsed: 0, last: clock(), paused: false, finished: false, quit: false, done: new Set(), skipped: new Set() };
-  enter(0);
-  if (!state.finished) { render(); schedule(); }
-  $("step-title").focus();
+  play(0);
 }
+
+// ---- resuming a session stopped in the browser --------------------------------------
+
+async function offerResume() {
+  const button = $("btn-start");
+  button.disabled = true; // until we know whether there is a session to resume
+  // a session asked for by name in the address: another one is not offered (as in the
+  // terminal); without a name, any stopped session is
+  const slot = (new URLSearchParams(window.location.search).get("slot") || "").trim().toLowerCase();
+  const query = slot ? `?slot=${encodeURIComponent(slot)}` : "";
+  const result = await send("GET", `/api/v1/sessions/interrupted${query}`);
+  button.disabled = false;
+  if (!result.ok || !result.data || player) return; // nothing to resume: start as usual
+  interrupted = result.data;
+  const step = interrupted.script.steps[interrupted.resume_at];
+  const at = step.kind === "done" ? "after its last hold" : `at “${step.title}”`;
+  $("resume-text").textContent =
+    `You stopped your ${interrupted.name.toLowerCase()} before the end. ` +
+    `Resume it ${at}: what you finished is saved. Or start again from the beginning.`;
+  $("before").hidden = true;
+  $("resume").hidden = false;
+  $("resume-heading").focus();
+}
+
+function resume() {
+  if (!interrupted) return;
+  problem("");
+  logId = interrupted.id;
+  script = interrupted.script;
+  play(interrupted.resume_at);
+}
+
+async function startAgain() {
+  if (!interrupted) return;
+  const button = $("btn-start-again");
+  button.disabled = true;
+  problem("");
+  const result = await send("POST", `/api/v1/sessions/${interrupted.id}/abandon`);
+  button.disabled = false;
+  if (!result.ok && result.status !== 404) { // 404: closed already, nothing to do
+    problem(`The stopped session could not be closed: ${result.message}`);
+    return;
+  }
+  interrupted = null;
+  $("resume").hidden = true;
+  $("before").hidden = false;
+  $("btn-start").focus();
+}
+
+// ---- the end ------------------------------------------------------------------------
 
 async function saveFinish(event) {
   event.preventDefault();
@@ -368,7 +371,7 @@ async function saveFinish(event) {
   const note = $("finish-note").value.trim();
   $("btn-save").disabled = true;
   await posting; // every hold is saved before the session closes
-  const result = await api("POST", `/api/v1/sessions/${logId}/finish`, {
+  const result = await send("POST", `/api/v1/sessions/${logId}/finish`, {
     pain_after: chosen ? Number(chosen.value) : null,
     note: note || null,
   });
@@ -378,6 +381,9 @@ async function saveFinish(event) {
     box.classList.add("ok");
     box.textContent = "Saved. Your session is in your log.";
     $("finish-form").hidden = true;
+    const warning = result.data.warning; // the server's words: the rule lives there
+    $("pain-warning-text").textContent = warning || "";
+    $("pain-warning").hidden = !warning;
   } else {
     box.classList.add("error");
     box.textContent = `Not saved: ${result.message}`;
@@ -391,29 +397,37 @@ for (const button of document.querySelectorAll("[data-clear]")) {
   });
 }
 $("btn-start").addEventListener("click", start);
-$("btn-pause").addEventListener("click", () => setPaused(!state.paused));
-$("btn-skip").addEventListener("click", skip);
-$("btn-back").addEventListener("click", back);
+$("btn-pause").addEventListener("click", () => act(player.paused ? core.Control.RESUME : core.Control.PAUSE));
+$("btn-skip").addEventListener("click", () => act(core.Control.SKIP));
+$("btn-back").addEventListener("click", () => act(core.Control.BACK));
 $("btn-quit").addEventListener("click", askQuit);
-$("btn-sharp-pain").addEventListener("click", sharpPain);
-$("quit-confirm").addEventListener("click", () => { $("quit-dialog").close(); finish(true); });
+$("btn-sharp-pain").addEventListener("click", () => act(core.Control.SHARP_PAIN));
+$("quit-confirm").addEventListener("click", () => { $("quit-dialog").close(); act(core.Control.QUIT); });
 $("quit-cancel").addEventListener("click", keepGoing);
 $("quit-dialog").addEventListener("cancel", (event) => { event.preventDefault(); keepGoing(); });
-$("btn-continue").addEventListener("click", afterPain);
-$("btn-end").addEventListener("click", () => finish(true));
-if (mode === "session") $("finish-form").addEventListener("submit", saveFinish);
+$("btn-continue").addEventListener("click", () => leavePainStop(core.Control.RESUME));
+$("btn-end").addEventListener("click", () => leavePainStop(core.Control.QUIT));
+if (mode === "session") {
+  $("finish-form").addEventListener("submit", saveFinish);
+  $("btn-resume").addEventListener("click", resume);
+  $("btn-start-again").addEventListener("click", startAgain);
+  offerResume();
+}
 
 document.addEventListener("keydown", (event) => {
-  if (!state || state.finished || event.ctrlKey || event.altKey || event.metaKey) return;
-  if ($("quit-dialog").open || !$("pain-stop").hidden) return;
+  if (!player || player.finished || event.ctrlKey || event.altKey || event.metaKey) return;
+  if ($("quit-dialog").open || painShown) return;
   const target = event.target;
   if (target.closest("input, textarea, select")) return;
   const onButton = Boolean(target.closest("button"));
+  const skip = () => act(core.Control.SKIP);
+  const back = () => act(core.Control.BACK);
+  const pain = () => act(core.Control.SHARP_PAIN);
   const actions = {
-    " ": () => setPaused(!state.paused),
+    " ": () => act(player.paused ? core.Control.RESUME : core.Control.PAUSE),
     n: skip, N: skip, ArrowRight: skip,
     b: back, B: back, ArrowLeft: back,
-    s: sharpPain, S: sharpPain,
+    s: pain, S: pain,
     q: askQuit, Q: askQuit,
   };
   const action = actions[event.key];
