@@ -25,8 +25,8 @@ from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
 from hipflex.services.presenters.progress import progress_model
 from hipflex.services.progress import ProgressView, progress
-from hipflex.services.progress_json import change_sentence, pain_sentence
 from hipflex.services.session_logs import log_planned_session
+from hipflex.services.words import change_sentence, pain_sentence
 
 E = ExerciseId
 HOUR = 3600

@@ -12,8 +12,8 @@ from hipflex.content import load_content
 from hipflex.domain.plan import Prescription, Programme, SafetyStop
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.schedule import ItemKind
-from hipflex.services.plan_json import break_stretch_name, stop_reason
 from hipflex.services.programme import PlanView, TodayView
+from hipflex.services.words import break_stretch_name, stop_reason
 
 
 def _render_stop(view: PlanView, out: Console) -> None:

@@ -13,7 +13,7 @@ from hipflex.content import load_content
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import PainVerdict
 from hipflex.services.progress import MEASURES, ProgressView
-from hipflex.services.progress_json import MEASURE_NAMES, change_sentence, pain_sentence
+from hipflex.services.words import MEASURE_NAMES, change_sentence, pain_sentence
 
 SPARKS = "▁▂▃▄▅▆▇█"
 

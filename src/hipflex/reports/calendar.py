@@ -9,8 +9,8 @@ from icalendar import Alarm, Calendar, Event, vRecur
 from hipflex.content import load_content
 from hipflex.domain.preferences import Weekday
 from hipflex.domain.schedule import DayPlan, TimelineItem
-from hipflex.services.plan_json import break_stretch_name
 from hipflex.services.programme import CalendarPlan, CalendarWeek
+from hipflex.services.words import break_stretch_name
 
 PRODID = "-//hipflex//hipflex programme//EN"
 ALARM_BEFORE = timedelta(minutes=5)

@@ -12,7 +12,7 @@ from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import ANGLE_MDC_DEG, ANGLE_SEM_DEG, MEANINGFUL_CHANGE_WORDS
 from hipflex.reports.charts import Chart, progress_charts
 from hipflex.services.progress import MEASURES, ProgressView, measure
-from hipflex.services.progress_json import MEASURE_NAMES, change_sentence, pain_sentence
+from hipflex.services.words import MEASURE_NAMES, change_sentence, pain_sentence
 
 
 @dataclass(frozen=True)

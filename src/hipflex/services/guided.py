@@ -17,9 +17,9 @@ from hipflex.domain.schedule import day_plan
 from hipflex.domain.script import Script, Step, compile_session
 from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource, check_pain
 from hipflex.services.context import AppContext
-from hipflex.services.plan_json import stop_reason
 from hipflex.services.programme import plan_week
 from hipflex.services.safety import BREAK_STRETCH, current_screening, paused_if_clear
+from hipflex.services.words import stop_reason
 
 #: An unfinished guided session older than this is left alone rather than offered again.
 RESUME_WITHIN = timedelta(hours=12)

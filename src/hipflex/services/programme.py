@@ -194,7 +194,7 @@ def calendar_plan(
     """The weeks from the current one on, with each working day's timeline, for export."""
     view = plan_week(app)
     if not isinstance(view.result, Programme):
-        from hipflex.services.plan_json import stop_reason
+        from hipflex.services.words import stop_reason
 
         msg = f"there is no programme to put in a calendar: {stop_reason(view.result)}"
         raise HipflexError(msg)

@@ -11,9 +11,9 @@ from hipflex.domain.plan import Programme, SessionPlan, SessionSlot
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.tracking import SessionLog, entries_as_prescribed
 from hipflex.services.context import AppContext
-from hipflex.services.plan_json import stop_reason
 from hipflex.services.programme import plan_week
 from hipflex.services.tracking import log_session
+from hipflex.services.words import stop_reason
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from hipflex.services import programme, tracking
 from hipflex.services.presenters.plan import plan_model
 from hipflex.services.presenters.progress import progress_model
 from hipflex.services.progress import progress
-from hipflex.services.progress_json import MEASURE_NAMES
+from hipflex.services.words import MEASURE_NAMES
 from hipflex.web.deps import Context
 from hipflex.web.rendering import render
 

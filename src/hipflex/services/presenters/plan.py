@@ -22,9 +22,9 @@ from hipflex.domain.plan import (
 from hipflex.domain.progression import Verdict
 from hipflex.domain.protocol import ExerciseId, Muscle, WorkplaceTipId
 from hipflex.domain.schedule import BreakActivity, DayPlan, ItemKind, TimelineItem
-from hipflex.services.plan_json import break_stretch_name, stop_reason
 from hipflex.services.presenters.common import ClockTime, OmittedInt, Out, clock_time
 from hipflex.services.programme import PlanView, TodayView
+from hipflex.services.words import break_stretch_name, stop_reason
 
 
 class HoldExerciseOut(Out):

@@ -10,7 +10,7 @@ from hipflex.domain.protocol import ExerciseId, Side, SittingBand
 from hipflex.domain.tracking import ANGLE_MDC_DEG, PainVerdict
 from hipflex.services.presenters.common import Moment, Out
 from hipflex.services.progress import MEASURES, Measure, ProgressView
-from hipflex.services.progress_json import pain_sentence
+from hipflex.services.words import pain_sentence
 
 
 class SessionCountOut(Out):

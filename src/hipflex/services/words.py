@@ -1,8 +1,12 @@
-"""Plain words for progress, shared by the terminal, the report, the web and the progress
-presenter (services/presenters/progress.py builds the JSON)."""
+"""Plain words shared by the terminal, the web, the report, the calendar and the
+presenters: why there is no plan, the break's stretch, the pain verdict and angle
+changes in sentences (services/presenters/ build the JSON)."""
 
 from __future__ import annotations
 
+from hipflex.content import load_content
+from hipflex.domain.plan import NeedsTests, SafetyStop
+from hipflex.domain.protocol import RedFlag
 from hipflex.domain.tracking import (
     ANGLE_MDC_DEG,
     MEANINGFUL_CHANGE_WORDS,
@@ -10,6 +14,22 @@ from hipflex.domain.tracking import (
     PainChange,
     PainVerdict,
 )
+
+
+def stop_reason(result: SafetyStop | NeedsTests) -> str:
+    content = load_content()
+    if isinstance(result, SafetyStop):
+        flagged = "; ".join(content.red_flags[f].short for f in RedFlag if f in result.red_flags)
+        return f"You reported warning signs ({flagged}). {content.red_flag_advice}"
+    return content.findings["overall"]["untested"].text
+
+
+def break_stretch_name() -> str:
+    """The name of the stretch of a movement break, for the routine's words."""
+    from hipflex.services.safety import BREAK_STRETCH
+
+    return load_content().exercise(BREAK_STRETCH).name
+
 
 MEASURE_NAMES = {
     "knee_flexion_deg": "Thomas test knee bend",
