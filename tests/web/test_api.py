@@ -484,10 +484,25 @@ def test_manual_session_log(client: TestClient):
     )
     assert logged["slot"] == "evening"
     assert logged["paused"] == []
+    assert logged["warning"] is None
     (log,) = context_of(client).store.session_logs()
     assert log.source is not SessionSource.GUIDED
     assert {e.exercise_id.value for e in log.entries if e.skipped} == {"pigeon_pose"}
     assert ok(client.get(f"{API}/progress"))["sessions"]["done"] == 1
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "warned"), [(2, 4, True), (2, 3, False), (5, 2, False)]
+)
+def test_manual_session_log_says_the_pain_rise_warning(
+    client: TestClient, before: int, after: int, warned: bool
+):
+    record_tight(client)
+    body = {"slot": "morning", "pain_before": before, "pain_after": after}
+    logged = ok(client.post(f"{API}/logs/sessions", json=body), 201)
+    assert (logged["warning"] is not None) is warned
+    if warned:
+        assert "2 points" in logged["warning"]
 
 
 def test_manual_session_with_sharp_pain_reports_the_pause(client: TestClient):

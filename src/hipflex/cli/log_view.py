@@ -6,7 +6,6 @@ from rich.console import Console
 from rich.panel import Panel
 
 from hipflex.content import load_content
-from hipflex.domain.progression import pain_rise_warning
 from hipflex.services.session_logs import LoggedSession
 
 
@@ -18,9 +17,8 @@ def render_logged_session(logged: LoggedSession, console: Console | None = None)
     out.print(f"Logged your {logged.session.name.lower()}: {len(done)} exercise(s) done.")
     if skipped:
         out.print(f"Skipped: {', '.join(skipped)}.")
-    warning = pain_rise_warning(log.pain_before, log.pain_after)
-    if warning is not None:
-        out.print(warning, style="yellow")
+    if logged.warning is not None:
+        out.print(logged.warning, style="yellow")
     content = load_content()
     for exercise_id in sorted(logged.newly_paused):
         name = content.exercise(exercise_id).name

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Programme, SessionPlan, SessionSlot
+from hipflex.domain.progression import pain_rise_warning
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.tracking import SessionLog, entries_as_prescribed
 from hipflex.services.context import AppContext
@@ -21,6 +22,11 @@ class LoggedSession:
     log: SessionLog
     session: SessionPlan
     newly_paused: frozenset[ExerciseId]
+
+    @property
+    def warning(self) -> str | None:
+        """The pain-rise warning for this session, if its pain rose by 2 points or more."""
+        return pain_rise_warning(self.log.pain_before, self.log.pain_after)
 
 
 def planned_session(

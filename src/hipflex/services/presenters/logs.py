@@ -46,6 +46,7 @@ class SessionLoggedOut(Out):
     id: int
     slot: SessionSlot
     paused: list[ExerciseId]  # paused by this log's sharp pain, until checked
+    warning: str | None  # the pain-rise warning, when pain rose by 2 points or more
 
 
 class ClearedOut(Out):
@@ -74,7 +75,10 @@ def break_model(event: BreakEvent) -> BreakLoggedOut:
 def logged_session_model(logged: LoggedSession) -> SessionLoggedOut:
     assert logged.log.id is not None  # a saved log
     return SessionLoggedOut(
-        id=logged.log.id, slot=logged.session.slot, paused=sorted(logged.newly_paused)
+        id=logged.log.id,
+        slot=logged.session.slot,
+        paused=sorted(logged.newly_paused),
+        warning=logged.warning,
     )
 
 

@@ -103,7 +103,9 @@ export function wire(form, { transform = (body) => body, reset = true, validate 
     const result = await send(form.dataset.method || "POST", form.dataset.endpoint, transform(formBody(form)));
     button.disabled = false;
     if (result.ok) {
-      say(status, "ok", form.dataset.success || "Saved.");
+      // A warning the server adds (pain rose by 2 points or more) is said with the save.
+      const warning = result.data && result.data.warning ? ` ${result.data.warning}` : "";
+      say(status, "ok", `${form.dataset.success || "Saved."}${warning}`);
       if (reset) {
         form.reset();
         syncShown(form);
