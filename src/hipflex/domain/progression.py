@@ -137,8 +137,9 @@ def pain_rise_warning(before: float | None, after: float | None) -> str | None:
     if before is None or after is None or not pain_rose(after - before):
         return None
     return (
-        f"Your pain rose by {PAIN_RISE_WARNING:g} points or more during this session (from {before:g} to "
-        f"{after:g}): your plan will ease off. If it keeps rising, please see a clinician."
+        f"Your pain rose by {PAIN_RISE_WARNING:g} points or more during this session (from "
+        f"{before:g} to {after:g}): your plan will ease off. If it keeps rising, please see a "
+        "clinician."
     )
 
 
