@@ -57,6 +57,7 @@ def _tight() -> AssessmentInput:
         thomas={side: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=72.0) for side in Side},
         extension={side: ExtensionInput(degrees=6.0) for side in Side},
         sitting_hours=8.5,
+        red_flags=frozenset(),
     )
 
 

@@ -26,6 +26,7 @@ COMMANDS = {
         HIPFLEX, "assess", "--json", "--thomas-left", "raised", "--knee-left", "85",
         "--thomas-right", "flat", "--knee-right", "75", "--extension-left", "8",
         "--extension-right", "12", "--sitting-hours", "7", "--sign", "swayback",
+        "--no-red-flags",
     ],
 }  # fmt: skip
 

@@ -18,6 +18,7 @@ ANSWERS = AssessmentInput(
     thomas={side: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=75.0) for side in Side},
     extension={side: ExtensionInput(8.0) for side in Side},
     sitting_hours=7.5,
+    red_flags=frozenset(),
 )
 
 

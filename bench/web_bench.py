@@ -37,6 +37,7 @@ TIGHT_ASSESSMENT = {
     "hip_extension": {"left": {"degrees": 5}, "right": {"degrees": 6}},
     "sitting_hours": 9,
     "signs": ["worse_after_sitting"],
+    "red_flags": [],  # the safety questions answered: none of them
 }
 
 
