@@ -64,7 +64,8 @@ def remind(
 
     It watches your keyboard and mouse activity (X11, GNOME, KDE, or a plain timer when
     none can tell), reminds you after 30-45 minutes of sitting during your work hours, and
-    offers the two-minute routine, a 5-minute snooze (twice at most) or a skip.
+    offers the two-minute routine (only a short walk until your answers to the safety
+    questions are clear), a 5-minute snooze (twice at most) or a skip.
     """
     if ctx.invoked_subcommand is not None:
         return
