@@ -16,7 +16,13 @@ from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.preferences import WEEKDAYS, Weekday
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.safety import Screening, break_prompt, unchecked_prompt
-from hipflex.reminders.exchange import Answer, ExchangeError, Request, decode_answers
+from hipflex.reminders.exchange import (
+    Answer,
+    DocumentRefused,
+    ExchangeError,
+    Request,
+    decode_answers,
+)
 from hipflex.reminders.exchange import encode_requests as daemon_encodes
 from hipflex.services.reminder_contract import (
     AnyAnswer,
@@ -37,6 +43,7 @@ from hipflex.services.reminder_exchange import HOW_TO_SCREEN
 from hipflex.services.safety import BREAK_STRETCH
 
 UNREACHABLE = "hipflex: error: cannot open the database at sqlite:///gone.db: unable to open"
+UNREADABLE = "hipflex: error: the reminder exchange request is not valid: requests.0: ..."
 
 
 class FakeExchange:
@@ -57,6 +64,7 @@ class FakeExchange:
         self.failing = False
         self.failures = 0  # asks that failed
         self.refuse: set[str] = set()
+        self.unreadable: set[str] = set()  # ids that make the whole document bad input
         self.records_gate: asyncio.Event | None = None
         self.asked: list[list[Request]] = []
         self.breaks: list[tuple[datetime, BreakOutcome]] = []
@@ -71,6 +79,8 @@ class FakeExchange:
         if self.failing:
             self.failures += 1
             raise ExchangeError(UNREACHABLE)
+        if {getattr(request, "id", None) for request in requests} & self.unreadable:
+            raise DocumentRefused(UNREADABLE)
         batch = parse_requests(daemon_encodes(requests))  # what the app side reads
         answers = [self.answer(request) for request in batch.requests]
         return decode_answers(dump_answers(answers), requests)

@@ -32,6 +32,7 @@ from hipflex.reminders.exchange import (
     AskBreakPrompt,
     AskFallbackPrompt,
     AskPreferences,
+    DocumentRefused,
     ExchangeClient,
     ExchangeError,
     Prompt,
@@ -356,6 +357,18 @@ def test_the_client_asks_the_real_entry_point() -> None:
     assert [action.id for action in prompt.actions] == ["done", "skip"]  # never screened
     assert isinstance(fallback, Prompt)
     assert [action.id for action in fallback.actions] == ["done", "snooze", "skip"]
+
+
+def test_a_document_hipflex_refuses_is_told_apart_from_hipflex_failing() -> None:
+    def client(code: int) -> ExchangeClient:
+        script = f"import sys; print('hipflex: error: no', file=sys.stderr); sys.exit({code})"
+        return ExchangeClient([sys.executable, "-c", script])
+
+    with pytest.raises(DocumentRefused, match=r"^hipflex: error: no$"):
+        asyncio.run(client(2).ask([AskPreferences()]))
+    with pytest.raises(ExchangeError) as failed:
+        asyncio.run(client(1).ask([AskPreferences()]))
+    assert not isinstance(failed.value, DocumentRefused)  # sent again later
 
 
 @pytest.mark.parametrize(

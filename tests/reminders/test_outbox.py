@@ -133,3 +133,32 @@ def test_a_day_ahead_of_the_real_date_is_recorded_on_the_real_date(tmp_path: Pat
 
     asyncio.run(main())
     assert exchange.days == [(MOMENT.date(), 0.5)]
+
+
+def test_a_record_hipflex_cannot_read_is_found_and_set_aside_and_the_rest_lands(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    exchange = FakeExchange()
+    exchange.unreadable = {"r1"}
+    outbox = Outbox(tmp_path / OUTBOX_FILE)
+    for minute in range(3):
+        outbox.add(RecordBreak(f"r{minute}", MOMENT + timedelta(minutes=minute), BreakOutcome.DONE))
+
+    async def main() -> None:
+        sending = OutboxRecorder(outbox, exchange, refused=tmp_path / REFUSED_FILE)
+        sending.send_soon()
+        await sending.settle()
+
+    asyncio.run(main())
+    assert [[getattr(r, "id", None) for r in batch] for batch in exchange.asked] == [
+        ["r0", "r1", "r2"],  # refused whole: then one at a time
+        ["r0"],
+        ["r1"],
+        ["r2"],
+    ]
+    assert [at for at, _ in exchange.breaks] == [MOMENT, MOMENT + timedelta(minutes=2)]
+    (aside,) = lines(tmp_path / REFUSED_FILE)
+    assert aside["id"] == "r1"
+    assert str(aside["refused"]).startswith("hipflex: error: the reminder exchange request is")
+    assert len(outbox) == 0
+    assert "hipflex refused record r1 for good" in caplog.text

@@ -39,6 +39,7 @@ from hipflex.services.reminder_contract import (
     RecordStatus,
     RefusedAnswer,
     RequestBatch,
+    VersionMismatch,
     parse_requests,
 )
 from hipflex.services.reminder_exchange import HOW_TO_SCREEN, answer_all
@@ -209,13 +210,6 @@ def test_log_break_once_checks_the_future_and_the_exact_moment(
         ("", "the reminder exchange request is not JSON"),
         ("[]", "the reminder exchange request has no version"),
         (
-            '{"version": 2, "requests": [{"kind": "preferences"}]}',
-            (
-                "the reminder speaks version 2 of the reminder exchange and this hipflex speaks "
-                "version 1; restart the reminder (hipflex remind) after an update"
-            ),
-        ),
-        (
             '{"version": 1, "requests": []}',
             (
                 "the reminder exchange request is not valid: requests: List should have at least 1 "
@@ -248,6 +242,16 @@ def test_a_document_that_is_not_one_is_bad_input_in_one_line(text: str, message:
     with pytest.raises(BadInput) as caught:
         parse_requests(text)
     assert str(caught.value) == message
+
+
+def test_another_version_is_a_clear_error_that_is_not_the_records_fault() -> None:
+    with pytest.raises(VersionMismatch) as caught:
+        parse_requests('{"version": 2, "requests": [{"kind": "preferences"}]}')
+    assert not isinstance(caught.value, BadInput)  # exit 1: the daemon keeps its records
+    assert str(caught.value) == (
+        "the reminder speaks version 2 of the reminder exchange and this hipflex speaks "
+        "version 1; restart the reminder (hipflex remind) after an update"
+    )
 
 
 # The entry point as a process
@@ -304,7 +308,7 @@ def test_the_entry_point_answers_a_batch_and_records_once(data_dir: Path) -> Non
         ("{", 2, "hipflex: error: the reminder exchange request is not JSON"),
         (
             {"version": 0, "requests": [{"kind": "preferences"}]},
-            2,
+            1,
             "hipflex: error: the reminder speaks version 0 of the reminder exchange",
         ),
         (

@@ -38,6 +38,13 @@ class ExchangeError(HipflexError):
     """hipflex could not be asked, or its answer is not one this daemon understands."""
 
 
+class DocumentRefused(ExchangeError):  # noqa: N818 - reads as a state, like the domain's
+    """hipflex refused the document itself (exit status 2): sending it again cannot help."""
+
+
+EXIT_BAD_INPUT = 2
+
+
 # Requests
 
 
@@ -371,5 +378,7 @@ class ExchangeClient:
                 await process.wait()
         if process.returncode:
             lines = errors.decode(errors="replace").strip().splitlines()
-            raise ExchangeError(lines[-1] if lines else f"hipflex exited {process.returncode}")
+            message = lines[-1] if lines else f"hipflex exited {process.returncode}"
+            failure = DocumentRefused if process.returncode == EXIT_BAD_INPUT else ExchangeError
+            raise failure(message)
         return decode_answers(output, requests)

@@ -26,6 +26,7 @@ from hipflex.domain.breaks import BreakOutcome, DayTotals
 from hipflex.reminders.exchange import (
     MAX_BATCH,
     Answer,
+    DocumentRefused,
     ExchangeError,
     Record,
     RecordBreak,
@@ -191,20 +192,26 @@ class OutboxRecorder:
         self._sending = asyncio.create_task(self._send_all())
 
     async def _send_all(self) -> None:
-        while len(self.outbox) and await self._send_batch(self.outbox.pending()[:MAX_BATCH]):
-            pass
+        size = MAX_BATCH
+        while len(self.outbox):
+            batch = self.outbox.pending()[:size]
+            try:
+                answers = await self.exchange.ask(batch)
+            except DocumentRefused as exc:
+                if len(batch) > 1:  # one record hipflex cannot read: send one at a time
+                    size = 1
+                    continue
+                answers = [Refused(batch[0].kind, batch[0].id, str(exc))]
+            except ExchangeError as exc:
+                self._failed(len(batch), str(exc))
+                return
+            except Exception:  # a bug must not turn into a tight loop of sends
+                log.exception("could not record")
+                self._failed(len(batch), "see above")
+                return
+            self._confirmed(batch, answers)
 
-    async def _send_batch(self, batch: list[Record]) -> bool:
-        """One batch; True when hipflex answered it."""
-        try:
-            answers = await self.exchange.ask(batch)
-        except ExchangeError as exc:
-            self._failed(len(batch), str(exc))
-            return False
-        except Exception:  # a bug must not turn into a tight loop of sends
-            log.exception("could not record")
-            self._failed(len(batch), "see above")
-            return False
+    def _confirmed(self, batch: list[Record], answers: Sequence[Answer]) -> None:
         refused = [answer for answer in answers if isinstance(answer, Refused)]
         if refused:
             self._set_aside(batch, refused)
@@ -213,7 +220,6 @@ class OutboxRecorder:
             log.info("recorded %d record(s) after %d failed tries", len(batch), self.failures)
         self.failures, self._retry_at = 0, 0.0
         self.sent += len(batch) - len(refused)
-        return True
 
     def _failed(self, records: int, reason: str) -> None:
         self.failures += 1

@@ -110,6 +110,10 @@ async def _run(
     from hipflex.reminders.notifier import TerminalNotifier, choose_notifier
     from hipflex.reminders.sources import choose_source
 
+    stop = asyncio.Event()  # a stop during start-up ends the loop as soon as it runs
+    running = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        running.add_signal_handler(signum, stop.set)
     preferences, fallbacks = await ask_start_up(ExchangeClient())
     policy = policy_from(preferences, natural_break=natural_break, quiet=quiet)
     clock = WallClock(preferences.timezone, speed)
@@ -134,10 +138,6 @@ async def _run(
         f"{policy.work_start:%H:%M}-{policy.work_end:%H:%M}; activity from {source.name}. "
         "Ctrl+C stops."
     )
-    stop = asyncio.Event()
-    running = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        running.add_signal_handler(signum, stop.set)
     try:
         await loop.run(stop, resumed_state(status_path, clock.now().date()))
     finally:

@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from hipflex.domain.breaks import BreakOutcome
-from hipflex.domain.errors import BadInput
+from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.domain.preferences import Weekday
 from hipflex.domain.safety import BreakAction, BreakPrompt, Screening
 from hipflex.domain.tracking import MAX_SITTING_HOURS
@@ -194,15 +194,20 @@ class AnswerBatch(_Model):
     answers: list[Answer]
 
 
-def version_mismatch(theirs: object) -> str:
-    return (
-        f"the reminder speaks version {theirs} of the reminder exchange and this hipflex "
-        f"speaks version {VERSION}; restart the reminder (hipflex remind) after an update"
-    )
+class VersionMismatch(HipflexError):  # noqa: N818 - reads as a state, like BadInput
+    """The daemon speaks another version: not its records' fault (exit 1, not 2), so it
+    keeps them and sends them again once restarted."""
+
+    def __init__(self, theirs: object) -> None:
+        super().__init__(
+            f"the reminder speaks version {theirs} of the reminder exchange and this hipflex "
+            f"speaks version {VERSION}; restart the reminder (hipflex remind) after an update"
+        )
 
 
 def parse_requests(text: str | bytes) -> RequestBatch:
-    """The daemon's document, checked; BadInput (one line) when it is not one."""
+    """The daemon's document, checked; BadInput (one line) when it is not one, and
+    VersionMismatch when it is one of another version."""
     try:
         data = json.loads(text)
     except ValueError:
@@ -212,7 +217,7 @@ def parse_requests(text: str | bytes) -> RequestBatch:
         msg = "the reminder exchange request has no version"
         raise BadInput(msg)
     if data["version"] != VERSION:
-        raise BadInput(version_mismatch(data["version"]))
+        raise VersionMismatch(data["version"])
     try:
         return RequestBatch.model_validate_json(text)
     except ValidationError as exc:

@@ -3,8 +3,9 @@
 It reads one JSON document (a batch of requests, hipflex.services.reminder_contract) on
 stdin and writes the answers on stdout. Exit status and errors as the rest of hipflex:
 0 answered; 2 the document is not one (one line on stderr, nothing answered); 1 hipflex
-could not answer (the database, say): nothing was confirmed, the daemon sends it again.
-A request that is wrong on its own (a time in the future) gets a refused answer instead.
+could not answer (the database, say, or another version of the exchange): nothing was
+confirmed, the daemon sends it again. A request that is wrong on its own (a time in the
+future) gets a refused answer instead.
 """
 
 from __future__ import annotations
