@@ -65,6 +65,7 @@ class FakeExchange:
         self.failures = 0  # asks that failed
         self.refuse: set[str] = set()
         self.unreadable: set[str] = set()  # ids that make the whole document bad input
+        self.prompt_refusal: str | None = None  # refuse break prompts with this message
         self.records_gate: asyncio.Event | None = None
         self.asked: list[list[Request]] = []
         self.breaks: list[tuple[datetime, BreakOutcome]] = []
@@ -102,6 +103,8 @@ class FakeExchange:
                     work_end=time(17),
                     timezone="Europe/Berlin",
                 )
+            case BreakPromptRequest() if self.prompt_refusal is not None:
+                return RefusedAnswer(request=request.kind, message=self.prompt_refusal)
             case BreakPromptRequest():
                 prompt = break_prompt(
                     self.screening,
@@ -115,21 +118,22 @@ class FakeExchange:
             case FallbackPromptRequest():
                 fallback = unchecked_prompt(can_snooze=request.can_snooze)
                 return PromptAnswer.of("fallback_prompt", fallback)
-            case RecordBreakRequest() | RecordSittingRequest() if request.id in self.refuse:
-                return RefusedAnswer(request=request.kind, id=request.id, message="refused")
-            case RecordBreakRequest():
-                if (request.at, request.outcome) in self.breaks:
-                    self.duplicates += 1
-                    status = RecordStatus.DUPLICATE
-                else:
-                    self.breaks.append((request.at, request.outcome))
-                    status = RecordStatus.RECORDED
-                return RecordedAnswer(kind=request.kind, id=request.id, status=status)
-            case RecordSittingRequest():
-                self.days.append((request.day, request.hours))
-                return RecordedAnswer(
-                    kind=request.kind, id=request.id, status=RecordStatus.RECORDED
-                )
+            case RecordBreakRequest() | RecordSittingRequest():
+                return self.record(request)
+
+    def record(self, request: RecordBreakRequest | RecordSittingRequest) -> AnyAnswer:
+        """Records land once: the same exact time and outcome is the same break."""
+        if request.id in self.refuse:
+            return RefusedAnswer(request=request.kind, id=request.id, message="refused")
+        status = RecordStatus.RECORDED
+        if isinstance(request, RecordSittingRequest):
+            self.days.append((request.day, request.hours))
+        elif (request.at, request.outcome) in self.breaks:
+            self.duplicates += 1
+            status = RecordStatus.DUPLICATE
+        else:
+            self.breaks.append((request.at, request.outcome))
+        return RecordedAnswer(kind=request.kind, id=request.id, status=status)
 
     def latest_hours(self, day: date) -> float | None:
         """The day's seated hours as hipflex counts them: the newest entry wins."""

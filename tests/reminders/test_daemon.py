@@ -758,6 +758,22 @@ def test_when_hipflex_cannot_be_asked_the_reminder_offers_a_walk_never_a_stretch
     assert "could not ask hipflex for the reminder (a walk only): hipflex: error:" in caplog.text
 
 
+def test_a_reminder_hipflex_refuses_to_word_is_a_walk_too(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    exchange = FakeExchange(Screening.CLEAR)
+    exchange.prompt_refusal = "unknown time zone 'Mars/Olympus'"
+
+    async def script(sim: Sim) -> None:
+        await sim.until(at(9, 30))
+
+    (shown,) = simulate(at(9), script, exchange=exchange).shown
+    assert (shown.body, shown.actions) == (FALLBACKS[True].body, WALK_ACTIONS)
+    assert "hipflex gave no reminder (a walk only): unknown time zone 'Mars/Olympus'" in (
+        caplog.text
+    )
+
+
 # Nothing lost: the outbox
 
 

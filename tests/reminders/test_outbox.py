@@ -162,3 +162,20 @@ def test_a_record_hipflex_cannot_read_is_found_and_set_aside_and_the_rest_lands(
     assert str(aside["refused"]).startswith("hipflex: error: the reminder exchange request is")
     assert len(outbox) == 0
     assert "hipflex refused record r1 for good" in caplog.text
+
+
+def test_a_stop_waits_for_a_hung_send_only_so_long(tmp_path: Path) -> None:
+    exchange = FakeExchange()
+    exchange.records_gate = asyncio.Event()  # hipflex never answers
+
+    async def main() -> OutboxRecorder:
+        sending = recorder(tmp_path, exchange, real_now=lambda: MOMENT)
+        sending.outcome(MOMENT, BreakOutcome.DONE)
+        await asyncio.sleep(0)  # the send is under way
+        assert sending.sending
+        await asyncio.wait_for(sending.stop(seconds=0.1), 5)
+        return sending
+
+    stopped = asyncio.run(main())
+    assert not stopped.sending
+    assert len(Outbox(tmp_path / OUTBOX_FILE)) == 1

@@ -36,7 +36,7 @@ from hipflex.domain.breaks import (
     reminded,
     take_finished_days,
 )
-from hipflex.reminders.exchange import AskBreakPrompt, ExchangeError, Prompt
+from hipflex.reminders.exchange import AskBreakPrompt, ExchangeError, Prompt, Refused
 from hipflex.reminders.notifier import Notifier
 from hipflex.reminders.outbox import Exchange
 from hipflex.reminders.sources import ActivitySource
@@ -107,8 +107,10 @@ class AppPrompter:
         except ExchangeError as exc:
             log.warning("could not ask hipflex for the reminder (a walk only): %s", exc)
             return self.fallbacks[can_snooze]
-        if not isinstance(answer, Prompt):
-            log.warning("hipflex gave no reminder (a walk only): %s", answer)
+        if isinstance(answer, Refused):
+            log.warning("hipflex gave no reminder (a walk only): %s", answer.message)
+            return self.fallbacks[can_snooze]
+        if not isinstance(answer, Prompt):  # the decoder lets nothing else through
             return self.fallbacks[can_snooze]
         return answer
 

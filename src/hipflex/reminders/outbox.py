@@ -251,11 +251,16 @@ class OutboxRecorder:
             await self._sending
 
     async def stop(self, seconds: float = STOP_SECONDS) -> None:
-        """At a stop: one last try for what waits, pause or not; what fails stays on disk."""
-        await self.settle()
-        if len(self.outbox):
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._send_all(), seconds)
+        """At a stop: one last try for what waits, pause or not, within `seconds` (a send
+        still under way included); what fails stays on disk for the next start."""
+
+        async def last_try() -> None:
+            await self.settle()
+            if len(self.outbox):
+                await self._send_all()
+
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(last_try(), seconds)
         if len(self.outbox):
             log.warning(
                 "%d record(s) wait in %s for the next start", len(self.outbox), self.outbox.path
