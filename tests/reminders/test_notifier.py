@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from hipflex.domain.safety import ACTION_LABELS, BreakAction
 from hipflex.reminders.notifier import (
-    ACTIONS,
     DISMISSED,
     EXPIRED,
+    TERMINAL_KEYS,
     DBusNotifier,
     FakeNotifier,
     Shown,
@@ -26,6 +27,17 @@ from hipflex.reminders.sources import Unavailable
 from tests.reminders.conftest import NotifyCall, TestNotificationServer, serve
 
 QUIET_SECONDS = 0.2  # how long "no answer arrives" is watched for
+#: A screened user's reminder answers, as hipflex sends them to the daemon.
+ACTIONS = tuple(
+    (action.value, ACTION_LABELS[action])
+    for action in (BreakAction.START, BreakAction.SNOOZE, BreakAction.SKIP)
+)
+
+
+def test_the_terminal_has_one_letter_for_each_of_the_domains_answers() -> None:
+    assert set(TERMINAL_KEYS) == {action.value for action in BreakAction}
+    assert len(set(TERMINAL_KEYS.values())) == len(TERMINAL_KEYS)
+    assert not {DISMISSED, EXPIRED} & set(TERMINAL_KEYS)
 
 
 def with_server(

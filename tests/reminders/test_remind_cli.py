@@ -1,5 +1,6 @@
 """`hipflex remind` and `hipflex log break|sitting` as whole processes: status, install,
-usage errors, the single instance, and what the daemon's recorder writes to the store."""
+usage errors, the single instance, and what the daemon's recorder writes to the store
+through the reminder exchange."""
 
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ import pytest
 
 from hipflex.domain.breaks import BreakOutcome, BreakPolicy, BreakState, DayTotals
 from hipflex.domain.tracking import SittingSource
-from hipflex.reminders.daemon import CliRecorder, StatusWriter
+from hipflex.reminders.daemon import StatusWriter
+from hipflex.reminders.exchange import ExchangeClient, Record
 from hipflex.reminders.install import DESKTOP_NAME, STATUS_FILE, UNIT_NAME, hold_lock
+from hipflex.reminders.outbox import OUTBOX_FILE, Outbox, OutboxRecorder
 from hipflex.services import tracking
 from hipflex.services.context import AppContext, open_app
 
@@ -269,28 +272,43 @@ def test_log_break_and_measured_sitting_are_recorded(store: AppContext) -> None:
     assert "break outcome" in bad.stderr
 
 
-def test_the_daemons_recorder_writes_through_hipflex_log(store: AppContext) -> None:
-    """What CliRecorder sends is what `hipflex log` accepts, also from a sped-up clock whose
-    times run ahead of the real ones (they are recorded at the real time instead)."""
+def test_the_daemons_recorder_writes_through_the_exchange(
+    store: AppContext, data_dir: Path
+) -> None:
+    """What the recorder sends, the real `python -m hipflex.services.reminder_exchange`
+    records, also from a sped-up clock whose times run ahead of the real ones (they are
+    recorded at the real time instead); records sent again land once."""
     now = datetime.now(UTC).astimezone()
     earlier = now - timedelta(minutes=90)
     ahead = now + timedelta(hours=5)
+    path = data_dir / OUTBOX_FILE
 
-    async def main() -> None:
-        recorder = CliRecorder()
-        await recorder.outcome(earlier, BreakOutcome.DONE)
-        await recorder.outcome(ahead, BreakOutcome.SKIPPED)
-        await recorder.day(DayTotals(ahead.date() + timedelta(days=1), seated_seconds=5400))
+    async def record() -> list[Record]:
+        recorder = OutboxRecorder(Outbox(path), ExchangeClient())
+        recorder.outcome(earlier, BreakOutcome.DONE)
+        recorder.outcome(ahead, BreakOutcome.SKIPPED)
+        recorder.day(DayTotals(ahead.date() + timedelta(days=1), seated_seconds=5400))
+        kept = recorder.outbox.pending()
+        await recorder.stop()
+        assert recorder.sent == 3
+        return kept
 
-    asyncio.run(main())
+    async def send_again(records: list[Record]) -> None:
+        """As after a crash before the daemon heard hipflex confirm them."""
+        recorder = OutboxRecorder(Outbox(path), ExchangeClient())
+        for kept in records:
+            recorder.outbox.add(kept)
+        await recorder.stop()
+
+    sent = asyncio.run(record())
+    assert path.read_text() == ""
+    asyncio.run(send_again(sent))
+    assert path.read_text() == ""
     done, skipped = store.store.break_events()
-    assert done.outcome is BreakOutcome.DONE
-    assert done.at == earlier.replace(second=0, microsecond=0)
+    assert (done.at, done.outcome) == (earlier, BreakOutcome.DONE)
     assert skipped.outcome is BreakOutcome.SKIPPED
-    assert now - timedelta(minutes=1) <= skipped.at <= datetime.now(UTC)
-    (entry,) = store.store.sitting_entries()
-    assert (entry.day, entry.hours, entry.source) == (
-        tracking.local_today(store),
-        1.5,
-        SittingSource.MEASURED,
-    )
+    assert now <= skipped.at <= datetime.now(UTC)
+    today = tracking.local_today(store)
+    assert [(e.day, e.hours, e.source) for e in store.store.sitting_entries()] == [
+        (today, 1.5, SittingSource.MEASURED)
+    ] * 2  # a repeat: the newest entry for the day counts, and it is the same

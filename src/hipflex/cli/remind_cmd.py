@@ -100,8 +100,9 @@ REMIND_HELP = f"""Run the movement-break reminder in the foreground (Ctrl+C stop
 
 It watches your keyboard and mouse activity (X11, GNOME, KDE, or a plain timer when none
 can tell), reminds you after {span(BREAK_MINUTES_RANGE)} minutes of sitting during your
-work hours, and offers the two-minute routine, a {SNOOZE_MINUTES:g}-minute snooze
-({MAX_SNOOZES_IN_A_ROW} times in a row at most) or a skip.
+work hours, and offers the two-minute routine (only a short walk until your answers to
+the safety questions are clear), a {SNOOZE_MINUTES:g}-minute snooze ({MAX_SNOOZES_IN_A_ROW}
+times in a row at most) or a skip.
 """
 
 remind_app.callback(help=REMIND_HELP)(guarded(remind))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hipflex.domain.assessment import Assessment
-from hipflex.domain.breaks import SNOOZE_MINUTES
+from hipflex.domain.breaks import SNOOZE_MINUTES, BreakOutcome
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.schedule import BreakActivity, BreakStep, routine_without
 from hipflex.domain.script import Script, compile_break
@@ -54,6 +54,11 @@ STOP_WORDS = {
         "hipflex suggests stretches and exercises only once you have answered its safety questions."
     ),
 }
+
+
+#: The movement a break offers to someone who may not exercise (or whose answers cannot be
+#: read just now).
+WALK_WORDS = "Stand up and walk a little, if it is comfortable."
 
 
 def stop_words(state: Screening) -> str | None:
@@ -96,6 +101,17 @@ class BreakAction(StrEnum):
     SNOOZE = "snooze"
     SKIP = "skip"
 
+    @property
+    def outcome(self) -> BreakOutcome:
+        """What the answer records: starting the routine counts as a break done."""
+        if self is BreakAction.SNOOZE:
+            return BreakOutcome.SNOOZED
+        return BreakOutcome.SKIPPED if self is BreakAction.SKIP else BreakOutcome.DONE
+
+    @property
+    def opens_routine(self) -> bool:
+        return self is BreakAction.START
+
 
 ACTION_LABELS = {
     BreakAction.START: "Start the break routine",
@@ -122,6 +138,18 @@ class BreakPrompt:
 REMINDER_TITLE = "Time to move"
 
 
+def unchecked_prompt(*, can_snooze: bool = True) -> BreakPrompt:
+    """The reminder when the user's answers cannot be read just now (the reminder could not
+    ask hipflex): a walk if it is comfortable, never a stretch (PROTOCOL.md 4)."""
+    snooze = (BreakAction.SNOOZE,) if can_snooze else ()
+    return BreakPrompt(
+        Screening.UNSCREENED,
+        REMINDER_TITLE,
+        f"You have been sitting for a while. {WALK_WORDS}",
+        (BreakAction.DONE, *snooze, BreakAction.SKIP),
+    )
+
+
 def break_prompt(
     state: Screening,
     sitting_minutes: int,
@@ -136,14 +164,13 @@ def break_prompt(
     sat = f"You have been sitting for {sitting_minutes} minutes."
     snooze = (BreakAction.SNOOZE,) if can_snooze else ()
     if not state.may_exercise:
-        walk = "Stand up and walk a little, if it is comfortable."
         words = stop_words(state)
         if state is Screening.UNSCREENED:
             words = f"{words} {how_to_screen}"
         return BreakPrompt(
             state,
             REMINDER_TITLE,
-            f"{sat} {walk} {words}",
+            f"{sat} {WALK_WORDS} {words}",
             (BreakAction.DONE, *snooze, BreakAction.SKIP),
         )
     routine = break_routine(state, paused)

@@ -2,8 +2,9 @@
 
 It wakes on an answer, on a change the desktop signals, at the next time a break could
 fall due, or at the latest after one sample interval; it never busy-polls. To keep its
-memory small it does not load the store: answers and daily seated time are recorded by
-short-lived `hipflex log ...` processes (the same write path as everything else).
+memory small it does not load the store: it asks hipflex through the reminder exchange
+(hipflex.reminders.exchange) for each reminder's words and answers, and records answers
+and daily seated time through an outbox that keeps them until hipflex confirms them.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from hipflex.domain.breaks import (
@@ -35,15 +36,15 @@ from hipflex.domain.breaks import (
     reminded,
     take_finished_days,
 )
+from hipflex.reminders.exchange import AskBreakPrompt, ExchangeError, Prompt, Refused
 from hipflex.reminders.notifier import Notifier
+from hipflex.reminders.outbox import Exchange
 from hipflex.reminders.sources import ActivitySource
 
 log = logging.getLogger("hipflex.reminders")
 
 SAMPLE_SECONDS = 60.0  # at most one wake-up a minute while nothing happens
 RECORD_EVERY = timedelta(hours=1)  # today's seated time goes to the store this often
-TITLE = "Time to move"
-ACTIONS_ALL = (("start", "Start the break routine"), ("snooze", "Snooze 5 min"), ("skip", "Skip"))
 
 
 class Clock(Protocol):
@@ -68,47 +69,50 @@ class WallClock:
 
 
 class Recorder(Protocol):
-    async def outcome(self, at: datetime, outcome: BreakOutcome) -> None: ...
-    async def day(self, totals: DayTotals) -> None: ...
+    """Keeps each record at once (hipflex.reminders.outbox) and sends it in the background."""
+
+    def outcome(self, at: datetime, outcome: BreakOutcome) -> None: ...
+    def day(self, totals: DayTotals) -> None: ...
+
+    def send_soon(self) -> None:
+        """Send what waits, unless a send is under way or the pause after a failure runs."""
+        ...
+
+    async def stop(self) -> None:
+        """A last send of what waits; what still fails stays for the next start."""
+        ...
 
 
 class Launcher(Protocol):
     async def start_break(self) -> None: ...
 
 
-class CliRecorder:
-    """Records through `hipflex log ...` in a child process: the daemon stays small.
+class Prompter(Protocol):
+    async def prompt(self, sitting_minutes: int, *, can_snooze: bool) -> Prompt:
+        """The reminder's title, body and answers for this user now."""
+        ...
 
-    Times go as `YYYY-MM-DD HH:MM` in the user's zone (what `--when` reads), never later
-    than the real time: `hipflex log` refuses the future, and a sped-up clock runs ahead.
-    """
 
-    def __init__(self, command: Sequence[str] | None = None, zone: tzinfo | None = None) -> None:
-        self.command = list(command or [sys.executable, "-m", "hipflex"])
-        self.zone = zone
+class AppPrompter:
+    """Each reminder's words and answers from hipflex's safety gate. When hipflex cannot be
+    asked, the prompt it gave at start-up for that case: a walk, never a stretch."""
 
-    def _real_now(self) -> datetime:
-        return datetime.now(self.zone) if self.zone is not None else datetime.now(UTC).astimezone()
+    def __init__(self, exchange: Exchange, fallbacks: Mapping[bool, Prompt]) -> None:
+        self.exchange = exchange
+        self.fallbacks = fallbacks  # by can_snooze
 
-    async def _run(self, *args: str) -> None:
-        process = await asyncio.create_subprocess_exec(
-            *self.command,
-            *args,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        _, error = await process.communicate()
-        if process.returncode:
-            log.warning("could not record (%s): %s", " ".join(args), error.decode().strip())
-
-    async def outcome(self, at: datetime, outcome: BreakOutcome) -> None:
-        when = min(at, self._real_now().astimezone(at.tzinfo))
-        await self._run("log", "break", outcome.value, "--when", f"{when:%Y-%m-%d %H:%M}")
-
-    async def day(self, totals: DayTotals) -> None:
-        hours = f"{min(24.0, totals.seated_hours):.2f}"
-        day = min(totals.day, self._real_now().date())
-        await self._run("log", "sitting", hours, "--date", day.isoformat(), "--measured")
+    async def prompt(self, sitting_minutes: int, *, can_snooze: bool) -> Prompt:
+        try:
+            (answer,) = await self.exchange.ask([AskBreakPrompt(sitting_minutes, can_snooze)])
+        except ExchangeError as exc:
+            log.warning("could not ask hipflex for the reminder (a walk only): %s", exc)
+            return self.fallbacks[can_snooze]
+        if isinstance(answer, Refused):
+            log.warning("hipflex gave no reminder (a walk only): %s", answer.message)
+            return self.fallbacks[can_snooze]
+        if not isinstance(answer, Prompt):  # the decoder lets nothing else through
+            return self.fallbacks[can_snooze]
+        return answer
 
 
 class TerminalLauncher:
@@ -192,14 +196,6 @@ def resumed_state(path: Path, today: date) -> BreakState:
     return BreakState(today=totals)
 
 
-def reminder_body(state: BreakState, now: datetime) -> str:
-    minutes = round(state.sitting_for(now).total_seconds() / 60)
-    return (
-        f"You have been sitting for {minutes} minutes. Stand up, walk a little, and do the "
-        "standing hip flexor stretch for 30 seconds on each side."
-    )
-
-
 @dataclass
 class Loop:
     source: ActivitySource
@@ -208,46 +204,36 @@ class Loop:
     launcher: Launcher
     policy: BreakPolicy
     clock: Clock
+    prompter: Prompter
     status: StatusWriter | None = None
     sample_seconds: float = SAMPLE_SECONDS
     wakeups: int = 0
-    _recording: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
+    _showing: Prompt | None = field(default=None, init=False, repr=False)
 
-    def _record(self, work: Coroutine[Any, Any, None]) -> None:
-        """Record in the background, one record after the other (in order), so the loop never
-        waits on the store: a slow `hipflex log` delays no sample and no answer."""
-        previous = self._recording
-
-        async def after_previous() -> None:
-            if previous is not None:
-                await previous
-            try:
-                await work
-            except Exception:
-                log.exception("could not record")
-
-        self._recording = asyncio.create_task(after_previous())
-
-    async def _recorded(self) -> None:
-        """Wait for every record started so far."""
-        if self._recording is not None:
-            await self._recording
+    async def _remind(self, state: BreakState, now: datetime) -> BreakState:
+        minutes = round(state.sitting_for(now).total_seconds() / 60)
+        prompt = await self.prompter.prompt(minutes, can_snooze=can_snooze(state, self.policy))
+        await self.notifier.show(prompt.title, prompt.body, prompt.labelled())
+        self._showing = prompt
+        return reminded(state)
 
     async def _handle(self, state: BreakState, reply: str, now: datetime) -> BreakState:
-        outcome = {
-            "start": BreakOutcome.DONE,
-            "snooze": BreakOutcome.SNOOZED,
-            "skip": BreakOutcome.SKIPPED,
-        }.get(reply)
-        if outcome is None:  # dismissed or expired: ask again after a snooze's time if we can
+        prompt, self._showing = self._showing, None
+        if prompt is None:  # withdrawn while the answer was on its way
+            log.info("answer %s to no reminder: ignored", reply)
+            return state
+        action = prompt.action(reply)
+        if action is None:  # dismissed or expired: ask again after a snooze's time if we can
             outcome = (
                 BreakOutcome.SNOOZED if can_snooze(state, self.policy) else BreakOutcome.SKIPPED
             )
+        else:
+            outcome = action.outcome
         if outcome is BreakOutcome.SNOOZED and not can_snooze(state, self.policy):
             outcome = BreakOutcome.SKIPPED
         state = answer(state, outcome, now, self.policy)
-        self._record(self.recorder.outcome(now, outcome))
-        if reply == "start":
+        self.recorder.outcome(now, outcome)
+        if action is not None and action.opens_routine:
             await self.launcher.start_break()
         log.info("break %s", outcome.value)
         return state
@@ -273,21 +259,19 @@ class Loop:
                     fullscreen=reading.fullscreen,
                 )
                 if was_reminding and not state.reminding:  # back from a natural break
+                    self._showing = None
                     await self.notifier.withdraw()
                 state, closed = take_finished_days(state)
                 for totals in closed:
-                    self._record(self.recorder.day(totals))
+                    self.recorder.day(totals)
                 if state.today is not None and (
                     recorded_at is None or now - recorded_at >= RECORD_EVERY
                 ):
-                    self._record(self.recorder.day(state.today))
+                    self.recorder.day(state.today)
                     recorded_at = now
+                self.recorder.send_soon()  # a failed send is tried again at a later wake-up
                 if break_due(state, now, self.policy):
-                    actions = [
-                        a for a in ACTIONS_ALL if a[0] != "snooze" or can_snooze(state, self.policy)
-                    ]
-                    await self.notifier.show(TITLE, reminder_body(state, now), actions)
-                    state = reminded(state)
+                    state = await self._remind(state, now)
                 if self.status is not None:
                     self.status.write(state, now, self.policy, wakeups=self.wakeups)
                 due = next_check(state, now, self.policy)
@@ -311,6 +295,6 @@ class Loop:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             if state.today is not None:  # what was counted today is kept
-                self._record(self.recorder.day(state.today))
-            await self._recorded()
+                self.recorder.day(state.today)
+            await self.recorder.stop()
         return state

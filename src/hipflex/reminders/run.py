@@ -9,30 +9,37 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from hipflex.domain.breaks import NATURAL_BREAK_MINUTES, BreakPolicy, Quiet
 from hipflex.domain.errors import BadInput, HipflexError
-from hipflex.domain.preferences import parse_weekdays, parse_work_hours
+from hipflex.domain.preferences import parse_work_hours
 from hipflex.errors import EXIT_INTERRUPTED, kind_of
 from hipflex.reminders import install
 from hipflex.reminders.daemon import (
-    CliRecorder,
+    AppPrompter,
     Loop,
     StatusWriter,
     TerminalLauncher,
     WallClock,
     resumed_state,
 )
+from hipflex.reminders.exchange import (
+    AskFallbackPrompt,
+    AskPreferences,
+    ExchangeClient,
+    ExchangeError,
+    Prompt,
+    ReminderPreferences,
+    Request,
+)
 from hipflex.reminders.install import STATUS_FILE
+from hipflex.reminders.outbox import OUTBOX_FILE, REFUSED_FILE, Outbox, OutboxRecorder
 
 
 def _say(text: str, *, error: bool = False) -> None:
@@ -54,44 +61,46 @@ def parse_quiet(period: str) -> Quiet:
     return Quiet(start, end)
 
 
-def _preferences() -> dict[str, object]:
-    """The preferences, read by a child process so this one never loads the store."""
-    done = subprocess.run(
-        [sys.executable, "-m", "hipflex", "settings", "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    if done.returncode:
-        msg = f"could not read your settings: {done.stderr.strip()}"
+PROMPT_SECONDS = 20.0  # a reminder waits this long for its words, then walks only
+
+
+async def ask_start_up(
+    exchange: ExchangeClient,
+) -> tuple[ReminderPreferences, dict[bool, Prompt]]:
+    """The preferences, and the prompts for when hipflex cannot be asked (by can_snooze)."""
+    requests: list[Request] = [
+        AskPreferences(),
+        AskFallbackPrompt(can_snooze=True),
+        AskFallbackPrompt(can_snooze=False),
+    ]
+    try:
+        preferences, with_snooze, without = await exchange.ask(requests)
+    except ExchangeError as exc:
+        msg = f"could not read your settings: {exc}"
+        raise HipflexError(msg) from None
+    if not isinstance(preferences, ReminderPreferences):
+        msg = f"could not read your settings: {preferences}"
         raise HipflexError(msg)
-    loaded: dict[str, object] = json.loads(done.stdout)
-    return loaded
+    if not (isinstance(with_snooze, Prompt) and isinstance(without, Prompt)):
+        msg = "hipflex gave no reminder to fall back on"
+        raise HipflexError(msg)
+    return preferences, {True: with_snooze, False: without}
 
 
 def policy_from(
-    preferences: dict[str, object],
+    preferences: ReminderPreferences,
     *,
     natural_break: float = NATURAL_BREAK_MINUTES,
     quiet: Sequence[str] = (),
 ) -> BreakPolicy:
-    start, end = parse_work_hours(str(preferences["work_hours"]))
     return BreakPolicy(
-        interval_minutes=int(str(preferences["break_minutes"])),
+        interval_minutes=preferences.break_minutes,
         natural_break_minutes=natural_break,
-        work_days=parse_weekdays(str(preferences["work_days"])),
-        work_start=start,
-        work_end=end,
+        work_days=preferences.work_days,
+        work_start=preferences.work_start,
+        work_end=preferences.work_end,
         quiet=tuple(parse_quiet(period) for period in quiet),
     )
-
-
-def _zone(preferences: dict[str, object]) -> ZoneInfo:
-    from hipflex.services.timezones import zone_for
-
-    zone = preferences.get("timezone")
-    return zone_for(zone if isinstance(zone, str) else None)
 
 
 async def _run(
@@ -100,9 +109,13 @@ async def _run(
     from hipflex.reminders.notifier import TerminalNotifier, choose_notifier
     from hipflex.reminders.sources import choose_source
 
-    preferences = _preferences()
+    stop = asyncio.Event()  # a stop during start-up ends the loop as soon as it runs
+    running = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        running.add_signal_handler(signum, stop.set)
+    preferences, fallbacks = await ask_start_up(ExchangeClient())
     policy = policy_from(preferences, natural_break=natural_break, quiet=quiet)
-    clock = WallClock(_zone(preferences), speed)
+    clock = WallClock(preferences.timezone, speed)
     source = await choose_source(os.environ, away_after=natural_break * 60 / speed)
     notifier = (
         TerminalNotifier(sys.stdout, sys.stdin)
@@ -111,18 +124,19 @@ async def _run(
     )
     status_path = folder / STATUS_FILE
     status = StatusWriter(status_path, source.name, type(notifier).__name__, clock.now())
-    loop = Loop(
-        source, notifier, CliRecorder(zone=clock.zone), TerminalLauncher(), policy, clock, status
+    recorder = OutboxRecorder(
+        Outbox(folder / OUTBOX_FILE),
+        ExchangeClient(),
+        refused=folder / REFUSED_FILE,
+        zone=clock.zone,
     )
+    prompter = AppPrompter(ExchangeClient(answer_seconds=PROMPT_SECONDS), fallbacks)
+    loop = Loop(source, notifier, recorder, TerminalLauncher(), policy, clock, prompter, status)
     _say(
         f"hipflex reminders: a break after {policy.interval_minutes} minutes of sitting, "
         f"{policy.work_start:%H:%M}-{policy.work_end:%H:%M}; activity from {source.name}. "
         "Ctrl+C stops."
     )
-    stop = asyncio.Event()
-    running = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        running.add_signal_handler(signum, stop.set)
     try:
         await loop.run(stop, resumed_state(status_path, clock.now().date()))
     finally:

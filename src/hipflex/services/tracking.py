@@ -225,6 +225,20 @@ def log_break(app: AppContext, outcome: BreakOutcome, when: datetime | None = No
     return event
 
 
+def log_break_once(app: AppContext, outcome: BreakOutcome, at: datetime) -> tuple[BreakEvent, bool]:
+    """A break outcome that may come again (the reminder resends what it could not see
+    confirmed): an event at the same exact time with the same outcome is the same event and
+    lands once. Returns the event and whether it was recorded now."""
+    now = app.clock.now()
+    check_not_future(at, now, "the break time")
+    event = BreakEvent(at, outcome)
+    same_moment = app.store.break_events(since=at, until=at + timedelta(microseconds=1))
+    if event in same_moment:
+        return event, False
+    app.store.add_break_event(event, at=now)
+    return event, True
+
+
 def break_counts(app: AppContext, day: date) -> dict[BreakOutcome, int]:
     """How many breaks were done, skipped and snoozed on a day (the user's zone)."""
     since = local_midnight(day, _zone(app)).astimezone(UTC)
