@@ -16,6 +16,7 @@ from typing import IO
 from hipflex.domain.errors import BadInput, HipflexError, NotFound
 from hipflex.domain.safety import unchecked_prompt
 from hipflex.domain.tracking import SittingSource
+from hipflex.errors import EXIT_FAILURE, EXIT_INTERRUPTED, kind_of
 from hipflex.services.context import AppContext, open_app
 from hipflex.services.reminder_contract import (
     AnyAnswer,
@@ -33,8 +34,6 @@ from hipflex.services.reminder_contract import (
     dump_answers,
     parse_requests,
 )
-
-EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 1, 2, 130
 
 #: How a desktop user answers the safety questions (said to a user never screened).
 HOW_TO_SCREEN = "Run `hipflex assess` or open the hipflex app to answer them."
@@ -135,12 +134,9 @@ def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
             answers = answer_all(app, batch)
         finally:
             app.close()
-    except BadInput as exc:
+    except HipflexError as exc:  # a bad document exits 2: the daemon resends one by one
         _say(sys.stderr, f"hipflex: error: {exc}")
-        return EXIT_BAD_INPUT
-    except HipflexError as exc:
-        _say(sys.stderr, f"hipflex: error: {exc}")
-        return EXIT_FAILURE
+        return kind_of(exc).exit_status
     except (SQLAlchemyError, OSError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         _say(sys.stderr, f"hipflex: error: could not answer the reminder: {reason}")
