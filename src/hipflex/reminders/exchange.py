@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import HipflexError
 from hipflex.domain.preferences import Weekday
+from hipflex.errors import EXIT_BAD_INPUT
 
 #: Must equal hipflex.services.reminder_contract.VERSION (a test keeps them equal).
 VERSION = 1
@@ -40,9 +41,6 @@ class ExchangeError(HipflexError):
 
 class DocumentRefused(ExchangeError):  # noqa: N818 - reads as a state, like the domain's
     """hipflex refused the document itself (exit status 2): sending it again cannot help."""
-
-
-EXIT_BAD_INPUT = 2
 
 
 # Requests
