@@ -50,6 +50,21 @@ class Settings(BaseSettings):
         description="Standing hip extension: less than this is tight (PROTOCOL.md 2.2).",
     )
 
+    maintenance_stretches_per_day: int = Field(
+        default=1,
+        description=(
+            "Maintenance: sessions a day with the half-kneeling stretch, 1-3 "
+            "(PROTOCOL.md section 4: once a day)."
+        ),
+    )
+    maintenance_strength_per_week: int = Field(
+        default=3,
+        description=(
+            "Maintenance: days a week with glute and core work, 2-3 "
+            "(PROTOCOL.md section 4: 2-3 times a week)."
+        ),
+    )
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

@@ -26,6 +26,11 @@ def assessed(cli: Cli) -> Cli:
 def test_plan_json_contract(assessed: Cli):
     out = assessed.json("plan", "--json")
     assert out["safe_to_exercise"] is True
+    assert (out["phase"], out["kind"]) == ("block", "corrective")
+    assert out["heading"] == "Week 1 of 6: your programme"
+    assert out["sessions_per_week"] == 7 * len(out["sessions"])
+    assert out["next_step"] == {"kind": "none", "text": None}
+    assert out["optional"] == []
     assert out["week"] == 1
     assert 4 <= out["weeks_total"] <= 6
     assert out["sessions_per_day"] in (2, 3)
@@ -38,11 +43,17 @@ def test_plan_json_contract(assessed: Cli):
         assert 0 <= int(hours) < 24
         assert 0 <= int(minutes) < 60
         ids = [e["id"] for e in session["exercises"]]
-        assert ids[0] == "half_kneeling_hip_flexor"
+        # the half-kneeling stretch first; at work without a floor the standing one
+        at_home = session["slot"] == "evening"
+        assert ids[0] == ("half_kneeling_hip_flexor" if at_home else "standing_quad_hip_flexor")
+        assert session["days"] is None  # every day
         for exercise in session["exercises"]:
             assert isinstance(exercise["per_side"], bool)
             assert "reps" in exercise
             assert ("hold_seconds" in exercise) or ("sets" in exercise)
+    evening = out["sessions"][-1]["exercises"][0]
+    # tight on the left only: the top of the repeat range there, the bottom on the right
+    assert evening["reps_by_side"] == {"left": 3, "right": 2}
     bridge = next(e for s in out["sessions"] for e in s["exercises"] if e["id"] == "glute_bridge")
     assert (bridge["sets"], bridge["reps"], bridge["hold_at_top_seconds"]) == (3, 15, 3)
     assert "couch_stretch" not in {e["id"] for s in out["sessions"] for e in s["exercises"]}

@@ -34,7 +34,7 @@ TIGHT = AssessmentInput(
     sitting_hours=7,
     red_flags=frozenset(),
 )
-THIRD_HOLD = "Half-kneeling hip flexor stretch, left side: hold 2 of 2"
+THIRD_HOLD = "Half-kneeling hip flexor stretch, left side: hold 2 of 3"  # left: tight, 3
 SECOND_HOLD = "Half-kneeling hip flexor stretch, right side: hold 1 of 2"
 TIMEOUT = 30.0
 
@@ -248,8 +248,9 @@ def test_no_resume_closes_the_interrupted_session_and_starts_a_new_one(db: Path)
         "--pain-before", "1", "--pain-after", "0",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert (
-        step_lines(result.stdout)[0] == "[00:00] Get ready: Half-kneeling hip flexor stretch (5 s)"
+    # the morning session at a desk (no floor at work): the standing stretch stands in
+    assert step_lines(result.stdout)[0] == (
+        "[00:00] Get ready: Standing quad and hip flexor stretch (5 s)"
     )
 
     with opened() as app:

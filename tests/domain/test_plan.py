@@ -38,7 +38,15 @@ from hipflex.domain.plan import (
 )
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import MAX_LEVEL, ProgressionState
-from hipflex.domain.protocol import ExerciseId, Muscle, RedFlag, Side, Sign, WorkplaceTipId
+from hipflex.domain.protocol import (
+    ExerciseId,
+    Muscle,
+    Place,
+    RedFlag,
+    Side,
+    Sign,
+    WorkplaceTipId,
+)
 
 EXERCISES = load_content().exercises
 E = ExerciseId
@@ -139,7 +147,9 @@ def expected_session(
     limited = any(s.extension_limited for s in assessment.sides.values())
     rectus = Muscle.RECTUS_FEMORIS in muscles
     evening = which is SessionSlot.EVENING
-    chosen = {HK}
+    floor = evening or prefs.floor_at_work
+    # Where there is no floor, the standing stretch stands in for the half-kneeling one.
+    chosen = {HK if floor else E.STANDING_QUAD_HIP_FLEXOR}
     if not evening and rectus:
         chosen.add(E.STANDING_QUAD_HIP_FLEXOR)
     if evening:
@@ -162,6 +172,8 @@ def check_dosage(p: Prescription) -> None:
     dosage = EXERCISES[p.exercise_id].dosage
     assert dosage.sets.min <= p.sets <= dosage.sets.max
     assert dosage.reps.min <= p.reps <= dosage.reps.max
+    for side in p.sides:
+        assert dosage.reps.min <= p.reps_on(side) <= dosage.reps.max
     assert p.per_side is dosage.per_side
     if p.exercise_id in HOLD_RANGES:
         low, high = HOLD_RANGES[p.exercise_id]
@@ -230,8 +242,8 @@ def test_dosage_never_decreases_as_the_level_rises(exercise_id: ExerciseId):
 @given(strategies.levels, strategies.levels)
 def test_half_kneeling_hold_is_monotone_in_the_level(a: int, b: int):
     low, high = sorted((a, b))
-    low_hold = build(BOTH, state=ProgressionState(level=low)).sessions[0].prescriptions[0]
-    high_hold = build(BOTH, state=ProgressionState(level=high)).sessions[0].prescriptions[0]
+    low_hold = build(BOTH, state=ProgressionState(level=low)).sessions[-1].prescriptions[0]
+    high_hold = build(BOTH, state=ProgressionState(level=high)).sessions[-1].prescriptions[0]
     assert low_hold.exercise_id is HK
     assert high_hold.exercise_id is HK
     assert low_hold.hold_seconds is not None
@@ -239,10 +251,41 @@ def test_half_kneeling_hold_is_monotone_in_the_level(a: int, b: int):
     assert low_hold.hold_seconds <= high_hold.hold_seconds
 
 
-def test_week_one_half_kneeling_is_two_holds_of_30_seconds_a_side():
-    p = slot(build(ILIOPSOAS), SessionSlot.MORNING).prescriptions[0]
-    assert (p.exercise_id, p.sets, p.reps, p.hold_seconds, p.per_side) == (HK, 1, 2, 30, True)
+def test_week_one_half_kneeling_is_30_second_holds_three_on_a_tight_side_two_on_a_normal_one():
+    # PROTOCOL.md section 4: a tight side gets the top of the repeat range, a normal side
+    # the bottom. ILIOPSOAS is tight on the left only.
+    p = slot(build(ILIOPSOAS), SessionSlot.EVENING).prescriptions[0]
+    assert (p.exercise_id, p.sets, p.hold_seconds, p.per_side) == (HK, 1, 30, True)
+    assert (p.rounds_on(Side.LEFT), p.rounds_on(Side.RIGHT)) == (3, 2)
+    assert p.describe() == "3 holds of 30 s on the left, 2 on the right"
     assert p.sides == (Side.LEFT, Side.RIGHT)
+    both_sides = slot(build(tight(raised=True, knee=70.0)), SessionSlot.EVENING)
+    assert both_sides.prescriptions[0].rounds_on(Side.RIGHT) == 2  # right normal
+    normal = assess(
+        AssessmentInput(
+            thomas=NORMAL_THOMAS,
+            extension=NORMAL_EXTENSION,
+            sitting_hours=7,
+            red_flags=frozenset(),
+        )
+    )
+    prevention = build(normal).sessions[0].prescriptions[0]
+    assert (prevention.rounds_on(Side.LEFT), prevention.rounds_on(Side.RIGHT)) == (2, 2)
+    assert prevention.side_reps == ()
+
+
+@given(tight_assessments, preferences, states)
+def test_each_side_gets_the_top_of_the_repeat_range_when_tight_and_the_bottom_when_normal(
+    assessment: Assessment, prefs: Preferences, state: ProgressionState
+):
+    tight_sides = {side for side, found in assessment.sides.items() if found.any_tight}
+    for session in build(assessment, prefs, state).sessions:
+        for p in session.prescriptions:
+            reps = EXERCISES[p.exercise_id].dosage.reps
+            if p.exercise_id is HK:
+                for side in Side:
+                    expected = reps.max if side in tight_sides else reps.min
+                    assert p.rounds_on(side) == expected
 
 
 # --- which exercises the findings call for -----------------------------------------------
@@ -269,9 +312,12 @@ def test_half_kneeling_is_in_every_session_and_glute_and_core_work_in_the_day(
 ):
     programme = build(assessment, prefs, state)
     for session in programme.sessions:
-        assert (HK in ids(session)) is (HK not in state.removed)
-        if HK not in state.removed:
-            assert session.exercise_ids[0] is HK
+        floor = session.slot is SessionSlot.EVENING or prefs.floor_at_work
+        stretch = HK if floor else E.STANDING_QUAD_HIP_FLEXOR  # the stand-in at a desk
+        assert (stretch in ids(session)) is (stretch not in state.removed)
+        assert (HK in ids(session)) is (floor and HK not in state.removed)
+        if stretch not in state.removed:
+            assert session.exercise_ids[0] is stretch
     day = all_ids(programme)
     assert (GLUTES | CORE) - state.removed <= day
     assert not (day & state.removed)
@@ -319,11 +365,35 @@ def test_couch_is_not_prescribed_without_tight_rectus_even_when_unlocked():
 
 
 def test_tight_iliopsoas_gets_pigeon_in_the_evening_and_no_knee_bent_stretches():
-    programme = build(ILIOPSOAS, state=ProgressionState(couch_weeks=2))
+    on_the_floor = Preferences(floor_at_work=True)
+    programme = build(ILIOPSOAS, on_the_floor, state=ProgressionState(couch_weeks=2))
     assert E.PIGEON_POSE in ids(slot(programme, SessionSlot.EVENING))
     assert E.PIGEON_POSE not in ids(slot(programme, SessionSlot.MORNING))
     assert not {E.STANDING_QUAD_HIP_FLEXOR, E.COUCH_STRETCH} & all_ids(programme)
     assert programme.focus == {Muscle.ILIOPSOAS}
+    # Without a floor at work the standing stretch stands in at the desk; still no couch.
+    at_a_desk = build(ILIOPSOAS, state=ProgressionState(couch_weeks=2))
+    assert ids(slot(at_a_desk, SessionSlot.MORNING)) == {E.STANDING_QUAD_HIP_FLEXOR}
+    assert E.COUCH_STRETCH not in all_ids(at_a_desk)
+
+
+@pytest.mark.parametrize("sessions", [2, 3])
+def test_floor_exercises_only_where_the_floor_is_available(sessions: int):
+    for prefs in (
+        Preferences(sessions_per_day=sessions, floor_at_work=False),
+        Preferences(sessions_per_day=sessions, floor_at_work=True),
+    ):
+        programme = build(BOTH, prefs, ProgressionState(couch_weeks=1))
+        for session in programme.sessions:
+            floor = session.slot is SessionSlot.EVENING or prefs.floor_at_work
+            places = {place for e in session.exercise_ids for place in EXERCISES[e].places}
+            on_the_floor = [
+                e
+                for e in session.exercise_ids
+                if Place.DESK not in EXERCISES[e].places and Place.FLOOR in EXERCISES[e].places
+            ]
+            assert bool(on_the_floor) <= floor, (session.slot, on_the_floor)
+            assert places
 
 
 def test_tight_rectus_gets_standing_quad_at_work_and_later_the_couch():
@@ -340,8 +410,9 @@ def test_tight_rectus_gets_standing_quad_at_work_and_later_the_couch():
 
 
 def test_knee_at_exactly_80_is_not_rectus_work():
-    assert E.STANDING_QUAD_HIP_FLEXOR not in all_ids(build(tight(raised=True, knee=80.0)))
-    assert E.STANDING_QUAD_HIP_FLEXOR in all_ids(build(tight(raised=True, knee=79.9)))
+    floor = Preferences(floor_at_work=True)  # so the desk stand-in does not blur it
+    assert E.STANDING_QUAD_HIP_FLEXOR not in all_ids(build(tight(raised=True, knee=80.0), floor))
+    assert E.STANDING_QUAD_HIP_FLEXOR in all_ids(build(tight(raised=True, knee=79.9), floor))
 
 
 def test_both_tight_gets_every_stretch():
@@ -360,7 +431,7 @@ def test_limited_hip_extension_alone_gets_pigeon(extension: ExtensionInput):
             thomas=NORMAL_THOMAS, extension={Side.RIGHT: extension}, red_flags=frozenset()
         )
     )
-    programme = build(assessment)
+    programme = build(assessment, Preferences(floor_at_work=True))
     assert programme.kind is ProgrammeKind.CORRECTIVE
     assert E.PIGEON_POSE in ids(slot(programme, SessionSlot.EVENING))
     assert E.STANDING_QUAD_HIP_FLEXOR not in all_ids(programme)
@@ -400,9 +471,9 @@ def test_normal_tests_with_high_sitting_get_half_kneeling_only(
     )
     programme = build(assessment, Preferences(sessions_per_day=sessions), state)
     assert programme.kind is ProgrammeKind.PREVENTION
-    assert len(programme.sessions) == sessions
-    for session in programme.sessions:
-        assert session.exercise_ids == (HK,)
+    # once a day (PROTOCOL.md section 4), at the end of the day, at home on the floor
+    assert [(s.slot, s.exercise_ids) for s in programme.sessions] == [(SessionSlot.EVENING, (HK,))]
+    assert programme.sessions_per_week == 7
     assert programme.focus == frozenset()
     assert WorkplaceTipId.WALK_BREAKS in programme.workplace
 
@@ -479,7 +550,7 @@ def test_removed_exercises_are_left_out_everywhere():
     assert not {HK, E.PIGEON_POSE, E.PLANK} & all_ids(programme)
     assert E.COUCH_STRETCH in all_ids(programme)
     assert programme.removed == state.removed
-    back = build(BOTH, state=state.cleared(HK))
+    back = build(BOTH, Preferences(floor_at_work=True), state=state.cleared(HK))
     for session in back.sessions:
         assert HK in ids(session)
 

@@ -192,9 +192,11 @@ def check_exercise(p: Prescription, opening: Step, body: list[Step]) -> None:
     assert all(step.records for step in work)
     assert all(step.kind is StepKind.REST for step in pauses)
     sides: tuple[Side | None, ...] = (Side.LEFT, Side.RIGHT) if p.per_side else (None,)
-    assert [step.side for step in work] == list(sides) * p.rounds
-    assert [step.number for step in work] == [n for n in range(1, p.rounds + 1) for _ in sides]
-    assert {step.of for step in work} == {p.rounds}
+    # round by round, each side that has a hold in that round (a tight side may have one
+    # more than the other: PROTOCOL.md section 4)
+    order = [(n, side) for n in range(1, p.rounds + 1) for side in sides if n <= p.rounds_on(side)]
+    assert [(step.number, step.side) for step in work] == order
+    assert {(step.side, step.of) for step in work} == {(s, p.rounds_on(s)) for s in sides}
     assert len(pauses) == len(work) - 1
     for before, pause, after in zip(work[:-1], pauses, work[1:], strict=True):
         if before.number == after.number:  # the other side, same round
@@ -213,7 +215,7 @@ def check_exercise(p: Prescription, opening: Step, body: list[Step]) -> None:
         assert {step.seconds for step in work} == {p.hold_seconds}
         assert {step.hold_seconds for step in work} == {p.hold_seconds}
         holds = Counter((step.exercise_id, step.side) for step in work)
-        assert holds == dict.fromkeys(((p.exercise_id, side) for side in sides), p.rounds)
+        assert holds == {(p.exercise_id, side): p.rounds_on(side) for side in sides}
 
 
 @given(sessions)
@@ -707,7 +709,7 @@ def test_a_whole_session_logs_every_hold_of_the_prescription(session: SessionPla
     player, _ = tick(player, 100.0 + script.total_seconds)
     assert player.finished
     expected = {
-        (p.exercise_id, side): p.hold_seconds * p.rounds
+        (p.exercise_id, side): p.hold_seconds * p.rounds_on(side)
         for p in session.prescriptions
         if p.hold_seconds is not None
         for side in (p.sides or (None,))

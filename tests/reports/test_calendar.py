@@ -78,7 +78,9 @@ def test_every_session_has_an_alarm_and_lists_its_exercises(planned: AppContext)
         if "session" in str(event["SUMMARY"]):
             assert len(alarms) == 1
             assert alarms[0]["ACTION"] == "DISPLAY"
-            assert "Half-kneeling hip flexor stretch" in str(event["DESCRIPTION"])
+            # the half-kneeling stretch, or the standing one where there is no floor
+            described = str(event["DESCRIPTION"])
+            assert "hip flexor stretch" in described
         else:
             assert alarms == []
 

@@ -97,7 +97,7 @@ def test_choose_session_by_name(planned: AppContext, name: str, slot: SessionSlo
     ("after", "slot"),
     [
         (timedelta(0), SessionSlot.MORNING),  # 09:00: the morning session at 09:42 is next
-        (timedelta(minutes=44), SessionSlot.MORNING),  # 09:44: under way, still the one
+        (timedelta(minutes=43), SessionSlot.MORNING),  # 09:43: under way, still the one
         (timedelta(hours=3), SessionSlot.EVENING),  # 12:00: the end-of-day one is next
         (timedelta(hours=8, minutes=10), SessionSlot.EVENING),  # 17:10: under way
         (timedelta(hours=9), SessionSlot.EVENING),  # 18:00: the day is over: the last one
@@ -191,6 +191,7 @@ def test_entries_carry_hold_seconds_for_holds_and_reps_for_sets(planned: AppCont
         (Side.RIGHT, 1, 30, None),
         (Side.LEFT, 2, 30, None),
         (Side.RIGHT, 2, 30, None),
+        (Side.LEFT, 3, 30, None),  # the tight side gets a third hold (PROTOCOL.md 4)
     ]
     bridge = [e for e in entries if e.exercise_id is ExerciseId.GLUTE_BRIDGE]
     assert [(e.side, e.set_number, e.hold_seconds, e.reps) for e in bridge] == [
@@ -308,7 +309,9 @@ def test_points_to_the_first_unlogged_hold_of_the_concrete_examples(
     guided.record_step(planned, log_id, steps[stopped.resume_at])
     stopped = guided.interrupted(planned)
     assert stopped is not None
-    assert steps[stopped.resume_at].title == "Next: Pigeon pose"  # the exercise's lead-in
+    assert steps[stopped.resume_at].title == (
+        "Half-kneeling hip flexor stretch, left side: hold 3 of 3"  # the tight side's third
+    )
 
 
 def test_a_session_with_every_hold_logged_but_not_finished_resumes_at_the_end(
@@ -501,6 +504,9 @@ def test_the_break_script_survives_a_round_trip_with_its_activities(planned: App
 def test_sharp_pain_in_a_break_pauses_the_stretch_but_is_not_a_session_done(
     planned: AppContext, clock: FixedClock
 ):
+    # a floor at work: the morning session has the half-kneeling stretch as well as the
+    # standing one (without a floor, the standing one is the whole morning session)
+    programme.update_preferences(planned, floor_at_work=True)
     guided.report_sharp_pain(planned, ExerciseId.STANDING_QUAD_HIP_FLEXOR, Side.RIGHT)
 
     log = only_log(planned)
@@ -542,6 +548,7 @@ def test_sharp_pain_in_a_break_pauses_the_stretch_but_is_not_a_session_done(
 def test_cleared_after_a_break_s_sharp_pain_the_stretch_is_back(
     planned: AppContext, clock: FixedClock
 ):
+    programme.update_preferences(planned, floor_at_work=True)  # see the test above
     guided.report_sharp_pain(planned, ExerciseId.STANDING_QUAD_HIP_FLEXOR, None)
     clock.advance(HOUR)
     assert ExerciseId.STANDING_QUAD_HIP_FLEXOR not in (

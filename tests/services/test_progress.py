@@ -65,7 +65,7 @@ def sessions(app: AppContext, clock: FixedClock, count: int, gap_hours: int = 12
 
 def synthetic_block(app: AppContext, clock: FixedClock) -> ProgressView:
     """Three weeks: a good week 1, a thin week 2 with sharp pain, a re-test in week 3."""
-    programme.update_preferences(app, timezone="UTC", sessions_per_day=2)
+    programme.update_preferences(app, timezone="UTC", sessions_per_day=2, floor_at_work=True)
     record_assessment(app, BASELINE)
     assert programme.plan_week(app).block is not None
     # Week 1: pain 6 on three days, 10 sessions, no sitting (outside the last 7 days).

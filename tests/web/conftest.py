@@ -59,10 +59,14 @@ def context_of(client: TestClient) -> AppContext:
 
 
 def record_tight(client: TestClient, **changes: Any) -> dict[str, Any]:
-    """Record a tight assessment through the API; its report JSON."""
+    """Record a tight assessment through the API; its report JSON. The user can get down
+    on the floor at work, so every session starts with the half-kneeling stretch and has
+    several exercises (without a floor the morning is the standing stretch alone)."""
     response = client.post(f"{API}/assessments", json={**TIGHT_ASSESSMENT, **changes})
     assert response.status_code == 201, response.text
     report: dict[str, Any] = response.json()
+    floor = client.put(f"{API}/preferences", json={"floor_at_work": True})
+    assert floor.status_code == 200, floor.text
     return report
 
 

@@ -168,7 +168,7 @@ def assess(
             report = assessments.evaluate(app, answers)
         else:
             from hipflex.domain.assessment import AssessmentKind
-            from hipflex.services.tracking import save_assessment
+            from hipflex.services.blocks import save_assessment
 
             retest = ctx.info_name == "retest"
             kind = AssessmentKind.RETEST if retest else AssessmentKind.BASELINE

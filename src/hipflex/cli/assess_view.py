@@ -141,6 +141,15 @@ def render_report(report: AssessmentReport, console: Console | None = None) -> N
             border_style="green",
         )
     )
+    if report.block_decision is not None:
+        out.print(
+            Panel(
+                f"{report.block_decision.text} Run `hipflex plan` to see it.",
+                title="Your block has ended",
+                title_align="left",
+                border_style="green",
+            )
+        )
     _render_saved(report, out)
     out.print(Text(report.disclaimer, style="dim"))
 

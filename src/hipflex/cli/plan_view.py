@@ -13,7 +13,13 @@ from hipflex.domain.plan import Prescription, Programme, SafetyStop
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.schedule import ItemKind
 from hipflex.services.programme import PlanView, TodayView
-from hipflex.services.words import break_stretch_name, stop_reason
+from hipflex.services.words import (
+    break_stretch_name,
+    next_step_words,
+    programme_heading,
+    programme_summary,
+    stop_reason,
+)
 
 
 def _render_stop(view: PlanView, out: Console) -> None:
@@ -50,23 +56,17 @@ def render_plan(view: PlanView, console: Console | None = None) -> None:
         _render_stop(view, out)
         return
     content = load_content()
-    heading = f"Week {result.week} of {result.weeks_total}"
-    kind = "prevention plan" if result.kind.value == "prevention" else "your programme"
-    out.print(Rule(f"{heading}: {kind}"))
-    if view.block_complete:
-        out.print(
-            "Your block is complete. Re-test with `hipflex assess` to decide between "
-            "keeping it up and another block.",
-            style="bold",
-        )
+    out.print(Rule(programme_heading(result)))
+    out.print(programme_summary(result, view.maintenance))
+    step = next_step_words(view.next_step)
+    if step is not None:
+        out.print(f"{step} Run `hipflex retest`.", style="bold")
     if view.projected:
         out.print(
             f"This is a preview of week {result.week}: it assumes the weeks before it go "
             "well. What you log decides the real dosage.",
             style="italic",
         )
-    if result.retest_due:
-        out.print("Re-test week: repeat `hipflex assess` at the end of this week.", style="bold")
     for removed in sorted(result.removed):
         name = content.exercise(removed).name
         out.print(
@@ -95,6 +95,10 @@ def render_plan(view: PlanView, console: Console | None = None) -> None:
             else:
                 out.print(_card(prescription))
                 shown.add(prescription.exercise_id)
+    if result.optional:
+        out.print(Rule("If you like (optional)", align="left"))
+        for prescription in result.optional:
+            out.print(_card(prescription))
     out.print(Rule("At your desk", align="left"))
     out.print(
         f"Stand up and move every {result.break_minutes} minutes of sitting "

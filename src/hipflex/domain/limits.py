@@ -20,6 +20,10 @@ EXTENSION_FLOOR_SETTING_RANGE_DEG = (0.0, 30.0)
 SESSIONS_PER_DAY_RANGE = (2, 3)
 BLOCK_WEEKS_RANGE = (4, 6)
 BREAK_MINUTES_RANGE = (30, 45)
+# Maintenance (PROTOCOL.md section 4): the stretch once a day (up to the sessions a day a
+# block may have), glute and core work 2-3 times a week.
+MAINTENANCE_STRETCHES_PER_DAY_RANGE = (1, 3)
+MAINTENANCE_STRENGTH_PER_WEEK_RANGE = (2, 3)
 # What one logged hold or set may carry, and a free note's length.
 SET_NUMBER_RANGE = (1, 100)
 HOLD_SECONDS_RANGE = (0, 3600)

@@ -214,13 +214,15 @@ def replay(
     *,
     couch_indicated: bool,
     cleared: Sequence[frozenset[ExerciseId]] = (),
+    start: ProgressionState | None = None,
 ) -> tuple[ProgressionState, list[WeekDecision]]:
     """The state after a run of weeks, oldest first, with each week's decision.
 
     `cleared[i]` are the exercises the user had checked (and may do again) by the end of
-    week i + 1, so a paused exercise can come back, the couch stretch included.
+    week i + 1, so a paused exercise can come back, the couch stretch included. `start`
+    is the block's first week (a block after a block starts at the dose tolerated).
     """
-    state = ProgressionState()
+    state = start or ProgressionState()
     decisions: list[WeekDecision] = []
     previous: WeekSummary | None = None
     for index, summary in enumerate(summaries):

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from hipflex.domain.plan import Programme, SessionPlan, SessionSlot
-from hipflex.domain.preferences import Preferences
+from hipflex.domain.preferences import Preferences, Weekday
 from hipflex.domain.protocol import ExerciseId
 
 
@@ -118,8 +118,9 @@ def day_plan(programme: Programme, preferences: Preferences, day: date) -> DayPl
     (the first break), mid-day when there are three, and at the end of the working day."""
     start = datetime.combine(day, preferences.work_start)
     end = datetime.combine(day, preferences.work_end)
-    sessions = {session.slot: session for session in programme.sessions}
-    work_day = day.weekday() in preferences.work_days
+    weekday = Weekday(day.weekday())
+    sessions = {session.slot: session for session in programme.sessions_on(weekday)}
+    work_day = weekday in preferences.work_days
     if not work_day:
         midday = start + (end - start) / 2
         times = {SessionSlot.MORNING: start, SessionSlot.MIDDAY: midday, SessionSlot.EVENING: end}

@@ -120,12 +120,14 @@ def _pause(p: Prescription, side: Side | None, *, same_round: bool) -> Step:
 def _exercise_steps(p: Prescription, tilt_cue: str | None) -> list[Step]:
     sides: tuple[Side | None, ...] = p.sides or (None,)
     holds = p.hold_seconds is not None
-    rounds = p.rounds
     steps: list[Step] = []
-    for number in range(1, rounds + 1):
-        for position, side in enumerate(sides):
+    for number in range(1, p.rounds + 1):
+        # A side that tests tight may get one hold more than the other (PROTOCOL.md 4).
+        present = [side for side in sides if number <= p.rounds_on(side)]
+        for position, side in enumerate(present):
             if steps:
                 steps.append(_pause(p, side, same_round=position > 0))
+            rounds = p.rounds_on(side)
             label = "hold" if holds else "set"
             title = f"{p.name}{_side_words(side)}: {label} {number} of {rounds}"
             if holds:

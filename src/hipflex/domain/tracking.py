@@ -290,11 +290,9 @@ def entries_as_prescribed(
             reps=None if skipped else (None if prescription.hold_seconds else prescription.reps),
             skipped=skipped,
         )
-        for number in range(
-            1,
-            1 + prescription.sets * (prescription.reps if prescription.hold_seconds else 1),
-        )
+        for number in range(1, 1 + prescription.rounds)
         for side in sides
+        if number <= prescription.rounds_on(side)
     ]
     if sharp_pain and entries:
         entries[-1] = replace(entries[-1], sharp_pain=True)

@@ -42,6 +42,9 @@ def export_document(data: Snapshot, exported_at: datetime) -> dict[str, Any]:
                 "started_on": b.block.started_on.isoformat(),
                 "assessment_id": b.block.assessment_id,
                 "created_at": _when(b.created_at),
+                "phase": b.block.phase.value,
+                "start_level": b.block.start_level,
+                "start_couch_weeks": b.block.start_couch_weeks,
             }
             for b in data.blocks
         ],

@@ -16,6 +16,7 @@ from hipflex.domain.assessment import (
     assess,
     outcome,
 )
+from hipflex.domain.plan import Phase
 from hipflex.domain.protocol import FindingText, Side
 from hipflex.services.context import AppContext
 
@@ -32,6 +33,14 @@ class Explanation:
 
 
 @dataclass(frozen=True)
+class BlockDecision:
+    """What a re-test at the end of a block decided, and the words for it."""
+
+    phase: Phase
+    text: str
+
+
+@dataclass(frozen=True)
 class AssessmentReport:
     """An assessment with its meaning: what the user reads after the tests."""
 
@@ -41,6 +50,9 @@ class AssessmentReport:
     next_step: FindingText
     disclaimer: str
     recorded: RecordedAssessment | None = None
+    # A re-test at the end of a block decides what comes next: another block from it, or
+    # maintenance (None: it decided nothing).
+    block_decision: BlockDecision | None = None
 
 
 def thresholds_from(settings: Settings) -> Thresholds:

@@ -24,7 +24,7 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput
-from hipflex.domain.plan import Block, SessionSlot
+from hipflex.domain.plan import Block, Phase, SessionSlot
 from hipflex.domain.preferences import Preferences, parse_weekdays
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign, SittingBand
 from hipflex.domain.tracking import (
@@ -233,10 +233,14 @@ def _read_side(side: Side, item: JsonObject) -> tuple[ThomasInput, ExtensionInpu
 
 
 def _read_block(item: JsonObject) -> RecordedBlock:
+    # Exports from before phases existed have none: their blocks were blocks from scratch.
     block = Block(
         item.get("id", as_integer),
         item.get("started_on", as_day),
         item.get("assessment_id", as_integer),
+        item.optional("phase", as_choice(Phase), Phase.BLOCK),
+        item.optional("start_level", as_integer, 0),
+        item.optional("start_couch_weeks", as_integer, 0),
     )
     return RecordedBlock(block, item.get("created_at", as_moment))
 

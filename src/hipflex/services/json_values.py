@@ -126,6 +126,11 @@ class JsonObject:
         value = self._raw(key)
         return None if value is None else read(self.at(key), value)
 
+    def optional(self, key: str, read: Reader[T], default: T) -> T:
+        """A key added in a later hipflex: files from before it lack it (or hold null)."""
+        value = self.data.get(key)
+        return default if value is None else read(self.at(key), value)
+
     def object(self, key: str) -> JsonObject:
         return JsonObject(self.at(key), self._raw(key))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,9 @@ from hipflex.domain.assessment import AssessmentKind, RecordedAssessment
 from hipflex.domain.errors import BadInput, HipflexError, NoAssessment
 from hipflex.domain.plan import (
     Block,
+    MaintenanceDose,
     NeedsTests,
+    Phase,
     PlanResult,
     Programme,
     SafetyStop,
@@ -21,7 +24,7 @@ from hipflex.domain.plan import (
     select,
 )
 from hipflex.domain.preferences import Preferences
-from hipflex.domain.progression import WeekDecision, WeekSummary, replay
+from hipflex.domain.progression import ProgressionState, WeekDecision, WeekSummary, replay
 from hipflex.domain.schedule import DayPlan, ItemKind, TimelineItem, day_plan
 from hipflex.services.context import AppContext
 from hipflex.services.timezones import zone_for
@@ -54,6 +57,14 @@ def update_preferences(app: AppContext, **changes: Any) -> Preferences:
     return updated
 
 
+class NextStep(StrEnum):
+    """What the plan asks for next."""
+
+    NONE = "none"
+    RETEST = "retest"  # a re-test week: measure the progress
+    RETEST_TO_DECIDE = "retest_to_decide"  # the block is over: a re-test decides what next
+
+
 @dataclass(frozen=True)
 class PlanView:
     """A week of the programme as the user should read it."""
@@ -66,6 +77,7 @@ class PlanView:
     current_week: int
     decisions: tuple[WeekDecision, ...]  # one per week before `week`, oldest first
     assessment: RecordedAssessment
+    maintenance: MaintenanceDose | None = None  # the numbers, in the maintenance phase
 
     @property
     def projected(self) -> bool:
@@ -73,8 +85,27 @@ class PlanView:
         return self.week > self.current_week
 
     @property
+    def phase(self) -> Phase:
+        return Phase.BLOCK if self.block is None else self.block.phase
+
+    @property
     def block_complete(self) -> bool:
-        return self.block is not None and self.current_week > self.preferences.block_weeks
+        """The block's weeks are over and no re-test has decided what comes next yet."""
+        return (
+            self.block is not None
+            and self.block.phase is Phase.BLOCK
+            and self.current_week > self.preferences.block_weeks
+        )
+
+    @property
+    def next_step(self) -> NextStep:
+        """What the plan asks of the user next (the web and the terminal say the same)."""
+        if self.block_complete:
+            return NextStep.RETEST_TO_DECIDE
+        result = self.result
+        if isinstance(result, Programme) and result.retest_due and not self.projected:
+            return NextStep.RETEST
+        return NextStep.NONE
 
     def sample_day(self) -> DayPlan | None:
         """A working day of the shown week, for session times."""
@@ -92,8 +123,42 @@ def _local_today(app: AppContext, zone: ZoneInfo) -> date:
     return app.clock.now().astimezone(zone).date()
 
 
+def maintenance_dose(app: AppContext) -> MaintenanceDose:
+    """The maintenance programme's numbers, from the settings (PROTOCOL.md section 4)."""
+    return MaintenanceDose(
+        stretch_sessions_per_day=app.settings.maintenance_stretches_per_day,
+        strength_days_per_week=app.settings.maintenance_strength_per_week,
+    )
+
+
+def block_state(
+    app: AppContext,
+    block: Block,
+    selection: Selection,
+    preferences: Preferences,
+    *,
+    shown: int,
+    current: int,
+) -> tuple[ProgressionState, tuple[WeekDecision, ...]]:
+    """The progression for week `shown` of a block: its logged weeks replayed from the
+    block's starting dose, the weeks not yet lived assumed to go to plan."""
+    done = min(shown, current) - 1
+    planned = preferences.sessions_per_day * 7
+    history = logged_weeks(app, block, done, preferences)
+    assumed = [WeekSummary(w, planned, planned) for w in range(done + 1, shown)]
+    state, decisions = replay(
+        history + assumed,
+        couch_indicated=selection.couch_indicated,
+        cleared=cleared_by_week(app, block, done, preferences),
+        start=block.start,
+    )
+    # Sharp pain pauses an exercise at once, not next week, until the user has it checked.
+    return replace(state, removed=paused_exercises(app)), tuple(decisions)
+
+
 def plan_week(app: AppContext, week: int | None = None) -> PlanView:
-    """The programme for `week` of the active block (the current week by default)."""
+    """The programme for `week` of the block in force (the current week by default), or
+    the maintenance programme once a block has ended with both sides normal."""
     latest = app.store.latest_assessment()
     if latest is None:
         raise NoAssessment
@@ -115,37 +180,55 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
     newest = select(latest.assessment)
     if isinstance(newest, SafetyStop):
         return replace(view, result=newest)
-    selection = select(baseline.assessment)
+    source = _block_source(app, baseline)
+    selection = select(source.assessment)
     if not isinstance(selection, Selection):
         return replace(view, result=selection)
     block = ensure_block(app, baseline, today)
     current = block.week_on(today)
+    exercises = load_content().exercises
+    if block.phase is Phase.MAINTENANCE:
+        state = replace(block.start, removed=paused_exercises(app))
+        result = build_programme(
+            source.assessment,
+            preferences,
+            exercises,
+            week=current,
+            state=state,
+            phase=Phase.MAINTENANCE,
+            maintenance=maintenance_dose(app),
+        )
+        return replace(
+            view,
+            result=result,
+            block=block,
+            week=current,
+            current_week=current,
+            maintenance=maintenance_dose(app),
+        )
     shown = min(current, preferences.block_weeks) if week is None else week
     if not 1 <= shown <= preferences.block_weeks:
         msg = f"week {shown} is outside your {preferences.block_weeks}-week block"
         raise BadInput(msg)
-    done = min(shown, current) - 1
-    planned = preferences.sessions_per_day * 7
-    history = logged_weeks(app, block, done, preferences)
-    assumed = [WeekSummary(w, planned, planned) for w in range(done + 1, shown)]
-    state, decisions = replay(
-        history + assumed,
-        couch_indicated=selection.couch_indicated,
-        cleared=cleared_by_week(app, block, done, preferences),
-    )
-    # Sharp pain pauses an exercise at once, not next week, until the user has it checked.
-    state = replace(state, removed=paused_exercises(app))
-    result = build_programme(
-        baseline.assessment, preferences, load_content().exercises, week=shown, state=state
-    )
+    state, decisions = block_state(app, block, selection, preferences, shown=shown, current=current)
+    result = build_programme(source.assessment, preferences, exercises, week=shown, state=state)
     return replace(
         view,
         result=result,
         block=block,
         week=shown,
         current_week=current,
-        decisions=tuple(decisions),
+        decisions=decisions,
     )
+
+
+def _block_source(app: AppContext, baseline: RecordedAssessment) -> RecordedAssessment:
+    """The assessment the block in force is built from: the newest baseline, or the
+    re-test that ended the block before it (PROTOCOL.md section 4)."""
+    block = app.store.latest_block()
+    if block is None or baseline.id > block.assessment_id:
+        return baseline  # a new block from this baseline (ensure_block starts it)
+    return app.store.assessment(block.assessment_id) or baseline
 
 
 @dataclass(frozen=True)

@@ -157,9 +157,10 @@ def cleared_by_week(
 
 
 def ensure_block(app: AppContext, baseline: RecordedAssessment, today: date) -> Block:
-    """The newest block, or a new one starting today when a newer baseline exists."""
+    """The block in force: the newest one, unless a baseline newer than the assessment it
+    was built from exists (`hipflex assess` again): then a new block from scratch."""
     block = app.store.latest_block()
-    if block is None or block.assessment_id != baseline.id:
+    if block is None or baseline.id > block.assessment_id:
         block = app.store.start_block(
             assessment_id=baseline.id, started_on=today, at=app.clock.now()
         )
@@ -203,16 +204,6 @@ def record_retest(app: AppContext, answers: AssessmentInput) -> AssessmentReport
     return record_assessment(
         app, answers, kind=AssessmentKind.RETEST, block_id=block.id, block_week=week
     )
-
-
-def save_assessment(
-    app: AppContext, answers: AssessmentInput, kind: AssessmentKind
-) -> AssessmentReport:
-    """The one place that decides what a saved assessment is: a baseline starts a new
-    block; a re-test joins the current block and week (or is the first baseline)."""
-    if kind is AssessmentKind.RETEST:
-        return record_retest(app, answers)
-    return record_assessment(app, answers)
 
 
 def log_break(app: AppContext, outcome: BreakOutcome, when: datetime | None = None) -> BreakEvent:

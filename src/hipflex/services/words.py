@@ -5,7 +5,14 @@ changes in sentences (services/presenters/ build the JSON)."""
 from __future__ import annotations
 
 from hipflex.content import load_content
-from hipflex.domain.plan import NeedsTests, SafetyStop
+from hipflex.domain.plan import (
+    MaintenanceDose,
+    NeedsTests,
+    Phase,
+    Programme,
+    ProgrammeKind,
+    SafetyStop,
+)
 from hipflex.domain.protocol import RedFlag
 from hipflex.domain.tracking import (
     ANGLE_MDC_DEG,
@@ -14,6 +21,7 @@ from hipflex.domain.tracking import (
     PainChange,
     PainVerdict,
 )
+from hipflex.services.programme import NextStep
 
 
 def stop_reason(result: SafetyStop | NeedsTests) -> str:
@@ -22,6 +30,67 @@ def stop_reason(result: SafetyStop | NeedsTests) -> str:
         flagged = "; ".join(content.red_flags[f].short for f in RedFlag if f in result.red_flags)
         return f"You reported warning signs ({flagged}). {content.red_flag_advice}"
     return content.findings["overall"]["untested"].text
+
+
+def next_step_words(step: NextStep) -> str | None:
+    """What the plan asks for next, in words (each shell adds how: a command, a link)."""
+    return {
+        NextStep.NONE: None,
+        NextStep.RETEST: "This is a re-test week: repeat the self-tests to measure your progress.",
+        NextStep.RETEST_TO_DECIDE: (
+            "You have finished this block. Repeat the self-tests: if anything is still "
+            "tight, a new block starts at the dose you reached; if both sides are normal, "
+            "you move on to a lighter maintenance programme."
+        ),
+    }[step]
+
+
+def programme_heading(programme: Programme) -> str:
+    """The heading of a week's plan, in words."""
+    week = f"Week {programme.week} of {programme.weeks_total}"
+    return {
+        ProgrammeKind.CORRECTIVE: f"{week}: your programme",
+        ProgrammeKind.PREVENTION: f"{week}: a prevention plan",
+        ProgrammeKind.BREAKS: "No programme needed: movement breaks and desk tips",
+        ProgrammeKind.MAINTENANCE: "Maintenance: keeping it up",
+    }[programme.kind]
+
+
+def programme_summary(programme: Programme, dose: MaintenanceDose | None = None) -> str:
+    """What the week holds, in one sentence."""
+    if programme.kind is ProgrammeKind.BREAKS:
+        return (
+            "Your tests look normal and you don't sit for long, so you need no programme: "
+            f"stand up and move every {programme.break_minutes} minutes while you sit, and "
+            "try the stretches below if you like."
+        )
+    if programme.kind is ProgrammeKind.MAINTENANCE and dose is not None:
+        return maintenance_words(dose) + f" Keep moving every {programme.break_minutes} minutes."
+    count = len(programme.sessions)
+    return (
+        f"{count} session{'s' if count != 1 else ''} a day, every day, weekends included. "
+        f"Stand up and move every {programme.break_minutes} minutes while you sit."
+    )
+
+
+def maintenance_words(dose: MaintenanceDose) -> str:
+    times = dose.stretch_sessions_per_day
+    return (
+        "Both sides tested normal. To keep it that way: the half-kneeling stretch "
+        f"{'once' if times == 1 else f'{times} times'} a day, and glute and core work "
+        f"{dose.strength_days_per_week} times a week."
+    )
+
+
+def block_decision_words(decided: Phase, dose: MaintenanceDose | None = None) -> str:
+    """What a re-test at the end of a block decided."""
+    if decided is Phase.BLOCK:
+        return (
+            "Something still tests tight, so a new block starts today from this re-test, at "
+            "the dose you had reached (not back at the first week)."
+        )
+    words = maintenance_words(dose) if dose is not None else "Both sides tested normal."
+    return f"Well done: you move on to maintenance. {words}"
 
 
 def break_stretch_name() -> str:

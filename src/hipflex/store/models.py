@@ -11,6 +11,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Integer,
     MetaData,
     String,
     Text,
@@ -135,6 +136,9 @@ class BlockRow(Base):
         ForeignKey("assessments.id", ondelete="RESTRICT"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    phase: Mapped[str] = mapped_column(String(16), server_default="block")
+    start_level: Mapped[int] = mapped_column(Integer, server_default="0")
+    start_couch_weeks: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class SessionLogRow(Base):

@@ -12,8 +12,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from hipflex.domain.assessment import Assessment, AssessmentKind, RecordedAssessment
-from hipflex.domain.plan import Block
+from hipflex.domain.plan import Block, Phase
 from hipflex.domain.preferences import Preferences
+from hipflex.domain.progression import ProgressionState
 from hipflex.store import rows
 from hipflex.store.db import WRITE_OPTION, backup_sqlite, make_engine
 from hipflex.store.logs import LogStore
@@ -149,8 +150,25 @@ class Store(LogStore):
             for table in reversed(Base.metadata.sorted_tables):
                 session.execute(table.delete())
 
-    def start_block(self, *, assessment_id: int, started_on: date, at: datetime) -> Block:
-        row = BlockRow(started_on=started_on, assessment_id=assessment_id, created_at=at)
+    def start_block(
+        self,
+        *,
+        assessment_id: int,
+        started_on: date,
+        at: datetime,
+        phase: Phase = Phase.BLOCK,
+        start: ProgressionState | None = None,
+    ) -> Block:
+        """A new block (or the maintenance phase), starting at `start`'s dose."""
+        begin = start or ProgressionState()
+        row = BlockRow(
+            started_on=started_on,
+            assessment_id=assessment_id,
+            created_at=at,
+            phase=phase.value,
+            start_level=begin.level,
+            start_couch_weeks=begin.couch_weeks,
+        )
         with self._writing() as session:
             session.add(row)
             session.flush()

@@ -22,7 +22,7 @@ from hipflex.domain.assessment import (
     Thresholds,
 )
 from hipflex.domain.breaks import BreakOutcome
-from hipflex.domain.plan import Block, SessionSlot
+from hipflex.domain.plan import Block, Phase, SessionSlot
 from hipflex.domain.preferences import Preferences, format_weekdays, parse_weekdays
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign, SittingBand
 from hipflex.domain.tracking import (
@@ -189,7 +189,14 @@ def preferences_values(preferences: Preferences, *, at: datetime) -> dict[str, A
 
 
 def block(row: BlockRow) -> Block:
-    return Block(row.id, row.started_on, row.assessment_id)
+    return Block(
+        row.id,
+        row.started_on,
+        row.assessment_id,
+        Phase(row.phase),
+        row.start_level,
+        row.start_couch_weeks,
+    )
 
 
 # Logs

@@ -214,6 +214,8 @@ def _write_assessments_and_blocks(store: Store, data: Snapshot) -> None:
                 assessment_id=new_assessment[recorded.block.assessment_id],
                 started_on=recorded.block.started_on,
                 at=recorded.created_at,
+                phase=recorded.block.phase,
+                start=recorded.block.start,
             )
             new_block[recorded.block.id] = block.id
         else:

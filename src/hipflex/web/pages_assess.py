@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from hipflex.domain.errors import HipflexError
 from hipflex.domain.protocol import RedFlag, Side
 from hipflex.errors import kind_of
-from hipflex.services import assessments, tracking
+from hipflex.services import assessments, blocks
 from hipflex.web.api.assessments import AssessmentBody
 from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import render
@@ -69,7 +69,7 @@ async def assess_submit(request: Request, app: Context) -> Response:
     kind = "retest" if form.get("kind") == "retest" else "baseline"
     try:
         body = body_from_form(form)
-        report = tracking.save_assessment(app, body.answers(), body.kind)
+        report = blocks.save_assessment(app, body.answers(), body.kind)
     except (ValueError, ValidationError) as exc:
         problem = "Please check your answers: every angle and hour must be a number."
         if isinstance(exc, ValidationError):

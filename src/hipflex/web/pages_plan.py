@@ -32,7 +32,8 @@ def _week(text: str | None) -> int | None:
 def exercise_cards(plan: dict[str, Any]) -> list[tuple[str, list[str]]]:
     """Each exercise of the week once, in order of first use, with its distinct doses."""
     cards: dict[str, list[str]] = {}
-    for session in plan["sessions"]:
+    offered = [*plan["sessions"], {"exercises": plan.get("optional", [])}]
+    for session in offered:
         for exercise in session["exercises"]:
             doses = cards.setdefault(exercise["id"], [])
             if exercise["description"] not in doses:

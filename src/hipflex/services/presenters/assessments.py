@@ -14,6 +14,7 @@ from hipflex.domain.assessment import (
     ThighPosition,
     ThomasResult,
 )
+from hipflex.domain.plan import Phase
 from hipflex.domain.protocol import Muscle, RedFlag, Side, Sign, SittingBand
 from hipflex.services.assessments import AssessmentReport
 from hipflex.services.presenters.common import Moment, Out
@@ -100,6 +101,11 @@ class _Recorded(Out):
     recorded: RecordedOut | None  # null when not saved (a preview, `--no-save`)
 
 
+class BlockDecisionOut(Out):
+    phase: Phase
+    text: str
+
+
 class AssessmentReportOut(FindingsOut, _Recorded):
     """The findings with their meaning: what the user reads after the tests."""
 
@@ -107,6 +113,9 @@ class AssessmentReportOut(FindingsOut, _Recorded):
     explanations: list[ExplanationOut]
     next_step: NextStepOut
     disclaimer: str
+    # What a re-test at the end of a block decided: another block ("block") or the
+    # maintenance programme ("maintenance"), in words; null when it decided nothing.
+    block_decision: BlockDecisionOut | None
 
 
 def findings_model(assessment: Assessment) -> FindingsOut:
@@ -176,4 +185,7 @@ def report_model(report: AssessmentReport) -> AssessmentReportOut:
         ],
         next_step=NextStepOut(title=report.next_step.title, text=report.next_step.text),
         disclaimer=report.disclaimer,
+        block_decision=None
+        if report.block_decision is None
+        else BlockDecisionOut(phase=report.block_decision.phase, text=report.block_decision.text),
     )

@@ -12,6 +12,7 @@ from pydantic import Field
 from hipflex.content import load_content
 from hipflex.domain.plan import (
     NeedsTests,
+    Phase,
     Prescription,
     Programme,
     ProgrammeKind,
@@ -19,12 +20,19 @@ from hipflex.domain.plan import (
     SessionPlan,
     SessionSlot,
 )
+from hipflex.domain.preferences import Weekday
 from hipflex.domain.progression import Verdict
-from hipflex.domain.protocol import ExerciseId, Muscle, WorkplaceTipId
+from hipflex.domain.protocol import ExerciseId, Muscle, Side, WorkplaceTipId
 from hipflex.domain.schedule import BreakActivity, DayPlan, ItemKind, TimelineItem
 from hipflex.services.presenters.common import ClockTime, OmittedInt, Out, clock_time
-from hipflex.services.programme import PlanView, TodayView
-from hipflex.services.words import break_stretch_name, stop_reason
+from hipflex.services.programme import NextStep, PlanView, TodayView
+from hipflex.services.words import (
+    break_stretch_name,
+    next_step_words,
+    programme_heading,
+    programme_summary,
+    stop_reason,
+)
 
 
 class HoldExerciseOut(Out):
@@ -34,7 +42,10 @@ class HoldExerciseOut(Out):
     name: str
     per_side: bool
     hold_seconds: int
-    reps: int
+    reps: int  # holds on each side (on the side with more, when they differ)
+    # Holds per side when the sides differ (a side that tests tight gets the top of the
+    # repeat range, PROTOCOL.md section 4); null when both get `reps`.
+    reps_by_side: dict[Side, int] | None
     sets: int
     hold_at_top_seconds: OmittedInt = None  # sent only where a tempo applies
     rest_seconds: int
@@ -58,9 +69,13 @@ class SetsExerciseOut(Out):
     cues: list[str]
 
 
+WeekdayLabel = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
 class PlannedSessionOut(Out):
     name: str
     slot: SessionSlot
+    days: list[WeekdayLabel] | None  # the days it is planned on; null: every day
     time: ClockTime | None  # on a working day of the week shown
     estimated_minutes: int
     exercises: list[HoldExerciseOut | SetsExerciseOut]
@@ -79,9 +94,19 @@ class WeekChangeOut(Out):
     reasons: list[str]
 
 
+class NextStepOut(Out):
+    """What the plan asks for next, in words (the terminal and the web add how)."""
+
+    kind: NextStep
+    text: str | None
+
+
 class PlanOut(Out):
     safe_to_exercise: Literal[True]
+    phase: Phase  # a block of 4-6 weeks, or maintenance after it
     kind: ProgrammeKind
+    heading: str  # the week, or the phase, in words
+    summary: str  # what the week holds, in one sentence
     week: int
     weeks_total: int
     current_week: int
@@ -89,13 +114,16 @@ class PlanOut(Out):
     block_started_on: dt.date | None
     block_complete: bool
     sessions_per_day: int
+    sessions_per_week: int  # what adherence counts: practice is daily
     movement_break_minutes: int
     sessions: list[PlannedSessionOut]
+    optional: list[HoldExerciseOut | SetsExerciseOut]  # offered, not planned
     workplace: list[WorkplaceTipOut]
     focus: list[Muscle]
     removed: list[ExerciseId]  # paused after sharp pain, or taken out by the progression
     retest_weeks: list[int]
     retest_due: bool
+    next_step: NextStepOut
     changes: list[WeekChangeOut]
     time_zone: str
 
@@ -118,6 +146,7 @@ def _exercise(p: Prescription) -> HoldExerciseOut | SetsExerciseOut:
             per_side=p.per_side,
             hold_seconds=p.hold_seconds,
             reps=p.reps,
+            reps_by_side=dict(p.side_reps) or None,
             sets=p.sets,
             hold_at_top_seconds=p.hold_at_top_seconds,
             rest_seconds=p.rest_seconds,
@@ -139,6 +168,11 @@ def _exercise(p: Prescription) -> HoldExerciseOut | SetsExerciseOut:
     )
 
 
+def _label(day: Weekday) -> WeekdayLabel:
+    label: WeekdayLabel = day.label  # type: ignore[assignment]  # mon..sun, by construction
+    return label
+
+
 def _session(session: SessionPlan, day: DayPlan | None) -> PlannedSessionOut:
     start = None
     if day is not None:
@@ -146,6 +180,7 @@ def _session(session: SessionPlan, day: DayPlan | None) -> PlannedSessionOut:
     return PlannedSessionOut(
         name=session.name,
         slot=session.slot,
+        days=None if session.days is None else [_label(d) for d in sorted(session.days)],
         time=None if start is None else clock_time(start),
         estimated_minutes=round(session.estimated_seconds / 60),
         exercises=[_exercise(p) for p in session.prescriptions],
@@ -170,7 +205,10 @@ def plan_model(view: PlanView) -> PlanOut | NoPlanOut:
     day = view.sample_day()
     return PlanOut(
         safe_to_exercise=True,
+        phase=result.phase,
         kind=result.kind,
+        heading=programme_heading(result),
+        summary=programme_summary(result, view.maintenance),
         week=result.week,
         weeks_total=result.weeks_total,
         current_week=view.current_week,
@@ -178,8 +216,10 @@ def plan_model(view: PlanView) -> PlanOut | NoPlanOut:
         block_started_on=None if view.block is None else view.block.started_on,
         block_complete=view.block_complete,
         sessions_per_day=result.sessions_per_day,
+        sessions_per_week=result.sessions_per_week,
         movement_break_minutes=result.break_minutes,
         sessions=[_session(s, day) for s in result.sessions],
+        optional=[_exercise(p) for p in result.optional],
         workplace=[
             WorkplaceTipOut(id=tip, title=content.workplace[tip].title) for tip in result.workplace
         ],
@@ -187,6 +227,7 @@ def plan_model(view: PlanView) -> PlanOut | NoPlanOut:
         removed=sorted(result.removed),
         retest_weeks=list(result.retest_weeks),
         retest_due=result.retest_due,
+        next_step=NextStepOut(kind=view.next_step, text=next_step_words(view.next_step)),
         changes=[
             WeekChangeOut(after_week=i, verdict=d.verdict, reasons=list(d.reasons))
             for i, d in enumerate(view.decisions, start=1)

@@ -16,7 +16,7 @@ from hipflex.domain.assessment import (
     parse_ids,
 )
 from hipflex.domain.protocol import RedFlag, Side, Sign
-from hipflex.services import assessments, tracking
+from hipflex.services import assessments, blocks
 from hipflex.services.presenters.assessments import (
     AssessmentReportOut,
     SavedAssessmentOut,
@@ -80,7 +80,7 @@ class AssessmentBody(RequestBody):
     responses=refusals(*WRITE, 422),
 )
 def record_assessment(body: AssessmentBody, app: Context) -> AssessmentReportOut:
-    saved = tracking.save_assessment(app, body.answers(), body.kind)
+    saved = blocks.save_assessment(app, body.answers(), body.kind)
     return report_model(saved)
 
 
