@@ -124,6 +124,7 @@ def test_plan_follows_the_plan_contract(client: TestClient):
     assert plan["workplace"]
     assert all(tip["id"] and tip["title"] for tip in plan["workplace"])
     assert len(plan["sessions"]) == plan["sessions_per_day"]
+    assert plan["sessions_per_week"] == 7 * len(plan["sessions"])  # daily, weekends too
     for session in plan["sessions"]:
         assert session["name"]
         assert HH_MM.match(session["time"]), session["time"]

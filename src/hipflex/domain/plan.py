@@ -35,6 +35,8 @@ LEAD_IN_SECONDS = 5  # "get ready" before the first exercise
 CHANGE_SECONDS = 10  # on to the next exercise (getting down on the floor...)
 LIFT_SECONDS = 1  # a rep with a hold at the top: lift, hold, lower slowly
 LOWER_SECONDS = 2
+# PROTOCOL.md 3.2: practice is daily, weekends included.
+PRACTICE_DAYS_A_WEEK = 7
 
 
 class ProgrammeKind(StrEnum):
@@ -148,6 +150,14 @@ class Programme:
     @property
     def retest_due(self) -> bool:
         return self.week in self.retest_weeks
+
+    @property
+    def sessions_per_week(self) -> int:
+        """The sessions planned in a week: each of the day's sessions, every day (3.2).
+
+        The one count that the calendar, adherence, progress and the report all use; it
+        can be below sessions_per_day * 7 when a session is left out (all of it paused)."""
+        return len(self.sessions) * PRACTICE_DAYS_A_WEEK
 
 
 @dataclass(frozen=True)

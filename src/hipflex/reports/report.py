@@ -8,6 +8,7 @@ from datetime import datetime
 
 from hipflex.content import load_content
 from hipflex.domain.limits import PAIN_RANGE
+from hipflex.domain.plurals import counted, minutes
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import ANGLE_MDC_DEG, ANGLE_SEM_DEG, MEANINGFUL_CHANGE_WORDS
 from hipflex.reports.charts import Chart, progress_charts
@@ -119,8 +120,9 @@ def _programme(view: ProgressView) -> Section:
     )
     intro = (
         (
-            f"Week {programme.week}: {programme.sessions_per_day} sessions a day and a "
-            f"movement break every {programme.break_minutes} minutes of sitting."
+            f"Week {programme.week}: {counted(len(programme.sessions), 'session')} a day, "
+            f"every day ({programme.sessions_per_week} a week), and a movement break every "
+            f"{minutes(programme.break_minutes)} of sitting on work days."
         ),
     )
     return Section("Current programme", intro, Table(("Session", "Exercise", "Dose"), rows))

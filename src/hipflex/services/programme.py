@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hipflex.content import load_content
-from hipflex.domain.assessment import AssessmentKind, RecordedAssessment
+from hipflex.domain.assessment import Assessment, AssessmentKind, RecordedAssessment
 from hipflex.domain.errors import BadInput, HipflexError, NoAssessment
 from hipflex.domain.plan import (
+    PRACTICE_DAYS_A_WEEK,
     Block,
     NeedsTests,
     PlanResult,
@@ -21,7 +23,8 @@ from hipflex.domain.plan import (
     select,
 )
 from hipflex.domain.preferences import Preferences
-from hipflex.domain.progression import WeekDecision, WeekSummary, replay
+from hipflex.domain.progression import ProgressionState, WeekDecision, WeekSummary, replay
+from hipflex.domain.protocol import Exercise, ExerciseId
 from hipflex.domain.schedule import DayPlan, ItemKind, TimelineItem, day_plan
 from hipflex.services.context import AppContext
 from hipflex.services.timezones import zone_for
@@ -92,6 +95,22 @@ def _local_today(app: AppContext, zone: ZoneInfo) -> date:
     return app.clock.now().astimezone(zone).date()
 
 
+def _sessions_per_week(
+    assessment: Assessment,
+    preferences: Preferences,
+    exercises: Mapping[ExerciseId, Exercise],
+    week: int,
+    paused: frozenset[ExerciseId],
+) -> int:
+    """The sessions a week the logs are measured against, before the dose is known: what
+    is paused decides how many sessions there are, the dosage level does not."""
+    probe = build_programme(
+        assessment, preferences, exercises, week=week, state=ProgressionState(removed=paused)
+    )
+    assert isinstance(probe, Programme)  # called only once the findings call for a plan
+    return probe.sessions_per_week
+
+
 def plan_week(app: AppContext, week: int | None = None) -> PlanView:
     """The programme for `week` of the active block (the current week by default)."""
     latest = app.store.latest_assessment()
@@ -125,8 +144,10 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
         msg = f"week {shown} is outside your {preferences.block_weeks}-week block"
         raise BadInput(msg)
     done = min(shown, current) - 1
-    planned = preferences.sessions_per_day * 7
-    history = logged_weeks(app, block, done, preferences)
+    exercises = load_content().exercises
+    paused = paused_exercises(app)
+    planned = _sessions_per_week(baseline.assessment, preferences, exercises, shown, paused)
+    history = logged_weeks(app, block, done, preferences, planned=planned)
     assumed = [WeekSummary(w, planned, planned) for w in range(done + 1, shown)]
     state, decisions = replay(
         history + assumed,
@@ -134,10 +155,8 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
         cleared=cleared_by_week(app, block, done, preferences),
     )
     # Sharp pain pauses an exercise at once, not next week, until the user has it checked.
-    state = replace(state, removed=paused_exercises(app))
-    result = build_programme(
-        baseline.assessment, preferences, load_content().exercises, week=shown, state=state
-    )
+    state = replace(state, removed=paused)
+    result = build_programme(baseline.assessment, preferences, exercises, week=shown, state=state)
     return replace(
         view,
         result=result,
@@ -177,7 +196,22 @@ def today(app: AppContext) -> TodayView:
 @dataclass(frozen=True)
 class CalendarWeek:
     programme: Programme
-    work_days: tuple[DayPlan, ...]  # the week's working days, in order
+    days: tuple[DayPlan, ...]  # all seven days of the week, in order: practice is daily
+
+    @property
+    def work_days(self) -> tuple[DayPlan, ...]:
+        """Sessions at the work-day times, with the movement breaks."""
+        return tuple(d for d in self.days if d.work_day)
+
+    @property
+    def other_days(self) -> tuple[DayPlan, ...]:
+        """Weekends and days off: the sessions at their own times, no breaks."""
+        return tuple(d for d in self.days if not d.work_day)
+
+    @property
+    def series(self) -> tuple[tuple[DayPlan, ...], ...]:
+        """The groups of days that share one timeline (work days, other days), non-empty."""
+        return tuple(group for group in (self.work_days, self.other_days) if group)
 
 
 @dataclass(frozen=True)
@@ -191,7 +225,7 @@ class CalendarPlan:
 def calendar_plan(
     app: AppContext, weeks: int | None = None, zone: str | None = None
 ) -> CalendarPlan:
-    """The weeks from the current one on, with each working day's timeline, for export."""
+    """The weeks from the current one on, with every day's timeline, for export."""
     view = plan_week(app)
     if not isinstance(view.result, Programme):
         from hipflex.services.words import stop_reason
@@ -213,9 +247,8 @@ def calendar_plan(
         assert isinstance(programme, Programme)
         start = view.block.week_start(week)
         days = tuple(
-            day_plan(programme, view.preferences, day)
-            for day in (start + timedelta(days=offset) for offset in range(7))
-            if day.weekday() in view.preferences.work_days
+            day_plan(programme, view.preferences, start + timedelta(days=offset))
+            for offset in range(PRACTICE_DAYS_A_WEEK)
         )
         exported.append(CalendarWeek(programme, days))
     return CalendarPlan(

@@ -139,8 +139,8 @@ def progress(app: AppContext) -> ProgressView:
     entries = daily_sitting(app.store.sitting_entries(since=first_day))
 
     weeks: list[WeekProgress] = []
-    if block is not None:
-        planned = preferences.sessions_per_day * 7
+    if block is not None and isinstance(view.result, Programme):
+        planned = view.result.sessions_per_week  # the calendar's count too
         for week in range(1, min(view.current_week, preferences.block_weeks) + 1):
             starts = block.week_start(week)
             opens = local_midnight(starts, zone).astimezone(UTC)

@@ -88,7 +88,8 @@ class PlanOut(Out):
     projected: bool  # a future week: it assumes the weeks before it go well
     block_started_on: dt.date | None
     block_complete: bool
-    sessions_per_day: int
+    sessions_per_day: int  # the preference; `sessions` may hold fewer (all of one paused)
+    sessions_per_week: int  # every session every day: what adherence and the calendar count
     movement_break_minutes: int
     sessions: list[PlannedSessionOut]
     workplace: list[WorkplaceTipOut]
@@ -178,6 +179,7 @@ def plan_model(view: PlanView) -> PlanOut | NoPlanOut:
         block_started_on=None if view.block is None else view.block.started_on,
         block_complete=view.block_complete,
         sessions_per_day=result.sessions_per_day,
+        sessions_per_week=result.sessions_per_week,
         movement_break_minutes=result.break_minutes,
         sessions=[_session(s, day) for s in result.sessions],
         workplace=[
