@@ -247,14 +247,21 @@ def prescribe(exercise: Exercise, level: int) -> Prescription:
     )
 
 
+SITTING_SETUPS = (
+    WorkplaceTipId.SIT_STAND_DESK,
+    WorkplaceTipId.PERCH_SITTING,
+    WorkplaceTipId.SEAT_WEDGE,
+    WorkplaceTipId.LUMBAR_SUPPORT,
+)
+
+
 def workplace_advice(preferences: Preferences) -> tuple[WorkplaceTipId, ...]:
-    """The workplace changes that fit the user's desk (PROTOCOL.md 3.4)."""
+    """Every workplace change (PROTOCOL.md 3.4). All four sitting set-ups, the one that fits
+    the user's desk first: the sit-stand desk when they have one; without, the set-ups any
+    chair allows (perch sitting, a seat wedge, lumbar support), the sit-stand desk last."""
     tip = WorkplaceTipId
-    setup = (
-        (tip.SIT_STAND_DESK, tip.LUMBAR_SUPPORT)
-        if preferences.sit_stand_desk
-        else (tip.PERCH_SITTING, tip.SEAT_WEDGE, tip.LUMBAR_SUPPORT)
-    )
+    desk, *chair = SITTING_SETUPS
+    setup = (desk, *chair) if preferences.sit_stand_desk else (*chair, desk)
     movement = (tip.WALK_BREAKS, tip.DESK_STRETCH, tip.SEATED_GLUTE_SQUEEZE, tip.WALKING_MEETINGS)
     positioning = (tip.NO_CROSSED_LEGS, tip.FEET_FLAT, tip.PERCH_ON_EDGE, tip.KNEELING_CHAIR)
     return setup + movement + positioning
