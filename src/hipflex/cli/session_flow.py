@@ -15,7 +15,6 @@ from hipflex.cli.session_run import (
     run_plain,
     sharp_pain_advice,
 )
-from hipflex.content import load_content
 from hipflex.domain.errors import BadInput
 from hipflex.domain.player import Player
 from hipflex.domain.protocol import ExerciseId, Side
@@ -24,6 +23,7 @@ from hipflex.domain.script import Script, Step, StepKind
 from hipflex.domain.tracking import check_pain
 from hipflex.services import guided
 from hipflex.services.context import AppContext, open_app
+from hipflex.services.safety import red_flag_advice
 
 
 class BreakRecorder:
@@ -178,10 +178,11 @@ def run_break(*, plain: bool, voice: bool, speed: float) -> None:
         chosen = guided.break_session(app)
         stop = stop_words(chosen.screening)
         if stop is not None:
+            advice = red_flag_advice(app)
             how = (
                 "Run `hipflex assess` to answer them."
-                if chosen.screening is Screening.UNSCREENED
-                else load_content().red_flag_advice
+                if chosen.screening is Screening.UNSCREENED or advice is None
+                else f"{advice.title}: {advice.text}"
             )
             console.print(f"{stop} {how}", style="bold yellow")
         _play(

@@ -20,7 +20,7 @@ from hipflex.domain.plan import (
     SessionSlot,
 )
 from hipflex.domain.progression import Verdict
-from hipflex.domain.protocol import ExerciseId, Muscle, WorkplaceTipId
+from hipflex.domain.protocol import ExerciseId, Muscle, Urgency, WorkplaceTipId
 from hipflex.domain.schedule import BreakActivity, DayPlan, ItemKind, TimelineItem
 from hipflex.services.presenters.common import ClockTime, OmittedInt, Out, clock_time
 from hipflex.services.programme import PlanView, TodayView
@@ -108,6 +108,7 @@ class NoPlanOut(Out):
     safe_to_exercise: bool
     reason: str
     needs: Literal["clinician", "assessment"]
+    urgency: Urgency | None  # how soon, for a warning sign: the most urgent flag's level
     sessions: list[PlannedSessionOut] = Field(max_length=0)  # always empty
 
 
@@ -159,6 +160,11 @@ def no_plan_model(result: SafetyStop | NeedsTests) -> NoPlanOut:
         safe_to_exercise=not stopped,
         reason=stop_reason(result),
         needs="clinician" if stopped else "assessment",
+        urgency=(
+            load_content().red_flag_urgency(result.red_flags)
+            if isinstance(result, SafetyStop)
+            else None
+        ),
         sessions=[],
     )
 
