@@ -315,6 +315,74 @@ def test_sitting_bands(content: Content) -> None:
 # --- Education, workplace, FAQ, guidelines -----------------------------------------------
 
 
+def _all_words(content: Content) -> str:
+    """Every sentence of education a user reads: topics, muscles, mechanisms, FAQ, tips,
+    exercise summaries and the signs' reasons."""
+    parts = [p for t in content.topics.values() for p in t.paragraphs]
+    parts += [m.text for m in content.muscles.values()]
+    parts += [f"{m.what_happens} {m.result}" for m in content.mechanisms]
+    parts += [f.answer for f in content.faq]
+    parts += [t.text for t in content.workplace.values()]
+    parts += [e.summary for e in content.exercises.values()]
+    parts += [s.why for s in content.signs.values()]
+    return " ".join(parts).lower()
+
+
+def test_inhibition_is_a_common_explanation_not_a_proven_fact(content: Content) -> None:
+    inhibition = " ".join(content.topics["inhibition"].paragraphs).lower()
+    assert "reciprocal inhibition" in inhibition
+    assert "well established" in inhibition  # the reflex itself is
+    assert "common explanation" in inhibition  # glutes "switched off" by tight hip flexors...
+    assert "not proven" in inhibition  # ... is not
+    assert "mixed results" in inhibition
+    assert content.topics["inhibition"].title.endswith("?")
+
+
+def test_the_link_to_back_pain_is_hedged(content: Content) -> None:
+    mechanisms = " ".join(content.topics["mechanisms"].paragraphs).lower()
+    assert "common explanation, not a proven one" in mechanisms
+    assert "evidence linking hip-flexor tightness to back pain is mixed" in mechanisms
+    why = " ".join(content.topics["why"].paragraphs).lower()
+    assert "common explanation" in why
+    assert "mixed results" in why
+    answer = next(f.answer for f in content.faq if f.id == "can_cause_back_pain")
+    assert not answer.lower().startswith("yes")
+    assert "evidence is mixed" in answer
+    assert "one factor among several" in answer
+
+
+def test_the_protocols_facts_stay(content: Content) -> None:
+    """The anatomy and the four mechanisms (PROTOCOL.md section 1) are still taught."""
+    psoas = " ".join(content.topics["psoas"].paragraphs)
+    assert "T12" in psoas
+    assert "L5" in psoas
+    assert "thigh bone" in psoas
+    assert [m.name for m in content.mechanisms] == [
+        "Anterior pelvic tilt",
+        "Spinal compression",
+        "Muscle imbalance",
+        "Movement dysfunction",
+    ]
+    assert "longest muscle" in content.muscles[Muscle.SARTORIUS].text
+
+
+@pytest.mark.parametrize(
+    "settled",
+    [
+        "switch off your glutes",
+        "glutes switched on",
+        "that tight hip flexors switch off",
+        "that tight hip flexors tend to switch off",
+        "muscles are switched off",
+        "yes, they can",
+        "pulls directly on",
+        "pulls straight on",
+    ],
+)
+def test_no_causal_claim_is_stated_as_settled(content: Content, settled: str) -> None:
+    assert settled not in _all_words(content)
+
+
 def test_faq_ids(content: Content) -> None:
     assert [f.id for f in content.faq] == [
         "can_cause_back_pain",
