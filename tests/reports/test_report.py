@@ -92,7 +92,8 @@ def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
     notes = "\n".join(tests.paragraphs)
     assert "Thomas test knee bend, left: 60° → 70° (+10°, within measurement error" in notes
     assert "Thomas test knee bend, right: 70° → 95° (+25°, beyond measurement error)" in notes
-    assert "Asymmetry, thomas test knee bend: left 70°, right 95°." in notes
+    assert "Thomas test knee bend, left and right differ: left 70°, right 95°." in notes
+    assert "thomas test" not in _paragraphs(report)  # a name: capitalised everywhere
     for title in ("Pain", "Adherence", "Sitting"):
         assert sections[title].chart is not None
     safety = sections["Safety events"].table
@@ -127,7 +128,7 @@ def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
     assert charts[0] is not None
     assert re.search(r"\d+ daily and \d+ around sessions", charts[0].description)
     assert charts[2] is not None
-    assert "19 logged day(s)" in charts[2].description
+    assert "19 logged days" in charts[2].description
 
     pdf = to_pdf(report)
     assert pdf.startswith(b"%PDF")

@@ -17,6 +17,7 @@ from hipflex.cli.session_run import (
 )
 from hipflex.domain.errors import BadInput
 from hipflex.domain.player import Player
+from hipflex.domain.plurals import counted
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import Screening, stop_words
 from hipflex.domain.script import Script, Step, StepKind
@@ -123,7 +124,8 @@ def _summary(console: Console, player: Player, warning: str | None) -> None:
     done = sum(1 for i in player.done if steps[i].kind in (StepKind.HOLD, StepKind.SET))
     total = sum(1 for s in steps if s.kind in (StepKind.HOLD, StepKind.SET))
     word = "stopped" if player.quit else "complete"
-    console.print(f"Session {word}: {done} of {total} holds and sets done, all saved.")
+    of_total = counted(total, "hold or set", "holds and sets")
+    console.print(f"Session {word}: {done} of {of_total} done, all saved.")
     if warning is not None:
         console.print(warning)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from hipflex.content import load_content
 from hipflex.domain.limits import PAIN_RANGE
-from hipflex.domain.plurals import counted, minutes
+from hipflex.domain.plurals import counted, days, minutes
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import ANGLE_MDC_DEG, ANGLE_SEM_DEG, MEANINGFUL_CHANGE_WORDS
 from hipflex.reports.charts import Chart, progress_charts
@@ -52,7 +52,7 @@ def _summary(view: ProgressView) -> Section:
         + ".",
         (
             f"Sessions done: {done} of {planned} planned{rate}; current streak "
-            f"{view.streak_days} day(s)."
+            f"{days(view.streak_days)}."
         ),
         f"Pain: {pain_sentence(view.pain)}",
     ]
@@ -104,7 +104,7 @@ def _tests(view: ProgressView) -> Section:
         right = measure(latest.assessment, Side.RIGHT, name)
         if left is not None and right is not None and left != right:
             notes.append(
-                f"Asymmetry, {MEASURE_NAMES[name].lower()}: left {left:g}°, right {right:g}°."
+                f"{MEASURE_NAMES[name]}, left and right differ: left {left:g}°, right {right:g}°."
             )
     return Section("Tests per side: baseline and latest", tuple(notes), table)
 
