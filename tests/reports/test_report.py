@@ -22,6 +22,7 @@ from hipflex.services.session_logs import log_planned_session
 HOUR = 3600
 PNG = b"\x89PNG\r\n\x1a\n"
 SCRIPT_NOTE = "Felt better <script>alert('x')</script> & looser"
+SESSION_NOTE = "Left hip tighter than the right in the pigeon"
 SECTIONS = [
     "Summary",
     "Tests per side: baseline and latest",
@@ -59,6 +60,8 @@ def full_block(app: AppContext, clock: FixedClock) -> ProgressView:
         clock.advance(24 * HOUR)
         if day == 9:
             log_planned_session(app, slot=SessionSlot.EVENING, sharp_pain={ExerciseId.PIGEON_POSE})
+        if day == 4:
+            log_planned_session(app, slot=SessionSlot.EVENING, note=SESSION_NOTE)
     tracking.record_retest(app, _answers(70, 95))
     tracking.log_note(app, SCRIPT_NOTE)
     return progress(app)
@@ -134,6 +137,36 @@ def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
     assert pdf.startswith(b"%PDF")
     assert _page_count(pdf) > 1
     assert b"hipflex" in pdf
+
+
+def test_the_notes_list_session_notes_and_free_notes_with_their_dates(
+    app: AppContext, clock: FixedClock
+):
+    view = full_block(app, clock)
+    report = build_report(view, clock.now())
+    notes = next(s for s in report.sections if s.title == "Notes")
+    assert notes.table is not None
+    assert notes.table.headers == ("Date", "Written with", "Note")
+    assert notes.table.rows == (
+        ("2026-11-07", "End-of-day session", SESSION_NOTE),
+        ("2026-11-21", "Free note", SCRIPT_NOTE),
+    )
+    html = to_html(report)
+    assert SESSION_NOTE in html
+    assert "<td>End-of-day session</td>" in html
+    assert to_pdf(report).startswith(b"%PDF")  # the PDF renders the same table
+
+
+def test_a_note_from_before_the_block_is_left_out(app: AppContext, clock: FixedClock):
+    programme.update_preferences(app, timezone="UTC")
+    tracking.log_note(app, "Before any plan")
+    clock.advance(24 * HOUR)  # the block starts the next day
+    record_assessment(app, _answers(60, 70))
+    programme.plan_week(app)
+    log_planned_session(app, slot=SessionSlot.MORNING)  # no note
+    log_planned_session(app, slot=SessionSlot.EVENING, note="Easy today")
+    view = progress(app)
+    assert [(n.session, n.text) for n in view.notes] == [("End-of-day session", "Easy today")]
 
 
 def test_an_empty_report_and_charts_without_data(app: AppContext):

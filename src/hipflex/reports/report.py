@@ -163,9 +163,15 @@ def build_report(view: ProgressView, generated_at: datetime) -> Report:
     ]
     if view.notes:
         rows = tuple(
-            (at.astimezone(view.zone).strftime("%Y-%m-%d"), text) for at, text in view.notes
+            (
+                note.at.astimezone(view.zone).strftime("%Y-%m-%d"),
+                note.session or "Free note",
+                note.text,
+            )
+            for note in view.notes
         )
-        sections.append(Section("Notes", (), Table(("Date", "Note"), rows)))
+        intro = ("What the user wrote when logging a session, and notes on their own.",)
+        sections.append(Section("Notes", intro, Table(("Date", "Written with", "Note"), rows)))
     start = "" if view.block is None else f"{view.block.started_on:%d %B %Y} to "
     return Report(
         title="hipflex progress report",
