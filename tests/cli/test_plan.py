@@ -179,6 +179,16 @@ def test_calendar_export_writes_a_valid_file(assessed: Cli, tmp_path: Path):
     calendar = icalendar.Calendar.from_ical(target.read_bytes())
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Paris"]
     assert not list(tmp_path.glob(".*partial"))
+    assert "2 weeks of daily sessions" in result.output
+
+
+def test_calendar_export_counts_in_words(assessed: Cli, tmp_path: Path):
+    result = assessed("calendar", "export", str(tmp_path / "one.ics"), "--weeks", "1")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    # one week: sessions on 7 days, breaks on 5 work days; the two series' events
+    assert "1 week of daily sessions, movement breaks on 5 work days," in text
+    assert "1 weeks" not in text
 
 
 def test_calendar_export_errors(assessed: Cli, tmp_path: Path):

@@ -30,6 +30,7 @@ from hipflex.domain.protocol import (
     SelfTestId,
     Sign,
     SittingBand,
+    Urgency,
     WorkplaceCategory,
 )
 
@@ -230,7 +231,75 @@ def test_red_flags(content: Content) -> None:
     assert set(content.red_flags) == set(RedFlag)
     assert len(content.red_flags) == 6
     assert all(flag.question.endswith("?") for flag in content.red_flags.values())
-    assert "emergency" in content.red_flag_advice.lower()
+
+
+#: PROTOCOL.md section 4: saddle numbness or a bladder/bowel change is urgent, worsening leg
+#: weakness is same-day advice; the other red flags need a prompt appointment.
+URGENCY = {
+    RedFlag.SADDLE_NUMBNESS: Urgency.URGENT,
+    RedFlag.BLADDER_BOWEL: Urgency.URGENT,
+    RedFlag.LEG_WEAKNESS: Urgency.SAME_DAY,
+    RedFlag.TRAUMA: Urgency.PROMPT,
+    RedFlag.SYSTEMIC: Urgency.PROMPT,
+    RedFlag.NIGHT_PAIN: Urgency.PROMPT,
+}
+
+#: Words each level's advice must say (what to do, and how soon).
+URGENCY_WORDS = {
+    Urgency.URGENT: ("urgent", "emergency department", "now"),
+    Urgency.SAME_DAY: ("today", "doctor"),
+    Urgency.PROMPT: ("prompt appointment", "doctor or physiotherapist"),
+}
+
+
+def test_each_red_flag_has_the_protocols_urgency(content: Content) -> None:
+    assert {f: info.urgency for f, info in content.red_flags.items()} == URGENCY
+
+
+@pytest.mark.parametrize("level", list(Urgency))
+def test_each_level_has_its_own_plain_advice(content: Content, level: Urgency) -> None:
+    advice = content.urgency_advice[level]
+    for word in URGENCY_WORDS[level]:
+        assert word in f"{advice.title} {advice.text}".lower()
+    assert "don't" in advice.text.lower()  # no exercise, whatever the level
+    others = [content.urgency_advice[u].text for u in Urgency if u is not level]
+    assert advice.text not in others
+
+
+@pytest.mark.parametrize("flag", list(RedFlag))
+def test_one_flag_gets_the_advice_of_its_level(content: Content, flag: RedFlag) -> None:
+    assert content.red_flag_urgency({flag}) is URGENCY[flag]
+    assert content.red_flag_advice_for({flag}) == content.urgency_advice[URGENCY[flag]]
+
+
+@pytest.mark.parametrize(
+    ("flags", "level"),
+    [
+        ({RedFlag.TRAUMA, RedFlag.NIGHT_PAIN}, Urgency.PROMPT),
+        ({RedFlag.TRAUMA, RedFlag.LEG_WEAKNESS}, Urgency.SAME_DAY),
+        ({RedFlag.LEG_WEAKNESS, RedFlag.BLADDER_BOWEL}, Urgency.URGENT),
+        (set(RedFlag), Urgency.URGENT),
+    ],
+)
+def test_the_most_urgent_flag_decides(
+    content: Content, flags: set[RedFlag], level: Urgency
+) -> None:
+    assert content.red_flag_urgency(flags) is level
+    assert content.red_flag_urgency(f.value for f in flags) is level  # ids from JSON too
+    assert content.red_flag_advice_for(flags) == content.urgency_advice[level]
+
+
+def test_no_flag_named_gets_the_prompt_advice(content: Content) -> None:
+    assert content.red_flag_urgency(()) is None
+    assert content.red_flag_advice_for(()) == content.urgency_advice[Urgency.PROMPT]
+
+
+def test_flags_by_urgency_most_urgent_first(content: Content) -> None:
+    groups = content.red_flags_by_urgency()
+    assert [advice for advice, _ in groups] == [content.urgency_advice[u] for u in Urgency]
+    assert [{f.id for f in flags} for _, flags in groups] == [
+        {f for f, u in URGENCY.items() if u is level} for level in Urgency
+    ]
 
 
 def test_sitting_bands(content: Content) -> None:
@@ -244,6 +313,74 @@ def test_sitting_bands(content: Content) -> None:
 
 
 # --- Education, workplace, FAQ, guidelines -----------------------------------------------
+
+
+def _all_words(content: Content) -> str:
+    """Every sentence of education a user reads: topics, muscles, mechanisms, FAQ, tips,
+    exercise summaries and the signs' reasons."""
+    parts = [p for t in content.topics.values() for p in t.paragraphs]
+    parts += [m.text for m in content.muscles.values()]
+    parts += [f"{m.what_happens} {m.result}" for m in content.mechanisms]
+    parts += [f.answer for f in content.faq]
+    parts += [t.text for t in content.workplace.values()]
+    parts += [e.summary for e in content.exercises.values()]
+    parts += [s.why for s in content.signs.values()]
+    return " ".join(parts).lower()
+
+
+def test_inhibition_is_a_common_explanation_not_a_proven_fact(content: Content) -> None:
+    inhibition = " ".join(content.topics["inhibition"].paragraphs).lower()
+    assert "reciprocal inhibition" in inhibition
+    assert "well established" in inhibition  # the reflex itself is
+    assert "common explanation" in inhibition  # glutes "switched off" by tight hip flexors...
+    assert "not proven" in inhibition  # ... is not
+    assert "mixed results" in inhibition
+    assert content.topics["inhibition"].title.endswith("?")
+
+
+def test_the_link_to_back_pain_is_hedged(content: Content) -> None:
+    mechanisms = " ".join(content.topics["mechanisms"].paragraphs).lower()
+    assert "common explanation, not a proven one" in mechanisms
+    assert "evidence linking hip-flexor tightness to back pain is mixed" in mechanisms
+    why = " ".join(content.topics["why"].paragraphs).lower()
+    assert "common explanation" in why
+    assert "mixed results" in why
+    answer = next(f.answer for f in content.faq if f.id == "can_cause_back_pain")
+    assert not answer.lower().startswith("yes")
+    assert "evidence is mixed" in answer
+    assert "one factor among several" in answer
+
+
+def test_the_protocols_facts_stay(content: Content) -> None:
+    """The anatomy and the four mechanisms (PROTOCOL.md section 1) are still taught."""
+    psoas = " ".join(content.topics["psoas"].paragraphs)
+    assert "T12" in psoas
+    assert "L5" in psoas
+    assert "thigh bone" in psoas
+    assert [m.name for m in content.mechanisms] == [
+        "Anterior pelvic tilt",
+        "Spinal compression",
+        "Muscle imbalance",
+        "Movement dysfunction",
+    ]
+    assert "longest muscle" in content.muscles[Muscle.SARTORIUS].text
+
+
+@pytest.mark.parametrize(
+    "settled",
+    [
+        "switch off your glutes",
+        "glutes switched on",
+        "that tight hip flexors switch off",
+        "that tight hip flexors tend to switch off",
+        "muscles are switched off",
+        "yes, they can",
+        "pulls directly on",
+        "pulls straight on",
+    ],
+)
+def test_no_causal_claim_is_stated_as_settled(content: Content, settled: str) -> None:
+    assert settled not in _all_words(content)
 
 
 def test_faq_ids(content: Content) -> None:
@@ -447,8 +584,10 @@ def test_a_missing_finding(data: Path) -> None:
 def test_a_missing_file_key(data: Path, name: str, key: str) -> None:
     path = data / name
     text = path.read_text(encoding="utf-8")
-    renamed = text.replace(f"\n{key} =", f"\nrenamed_{key} =").replace(
-        f"[{key}]", f"[renamed_{key}]"
+    renamed = (
+        text.replace(f"\n{key} =", f"\nrenamed_{key} =")
+        .replace(f"[{key}]", f"[renamed_{key}]")
+        .replace(f"[{key}.", f"[renamed_{key}.")
     )
     assert renamed != text
     path.write_text(renamed, encoding="utf-8")
@@ -460,3 +599,54 @@ def test_unknown_placeholder_in_a_finding_is_reported(data: Path) -> None:
     path.write_text(path.read_text().replace("On the {side} side", "On the {sid} side", 1))
     with pytest.raises(ContentError, match=r"findings.toml: thomas.normal.text: bad placeholder"):
         build_content(reader_for(data))
+
+
+def test_a_missing_urgency_level(data: Path) -> None:
+    cut(data, "red_flags.toml", "[advice.same_day]", "[advice.prompt]")
+    assert load_error(data) == "red_flags.toml: advice: missing same_day"
+
+
+def test_an_unknown_urgency_level(data: Path) -> None:
+    rewrite(data, "red_flags.toml", 'urgency = "prompt"', 'urgency = "whenever"')
+    message = load_error(data)
+    assert message.startswith("red_flags.toml: red_flag[3] (trauma).urgency: ")
+
+
+def test_a_red_flag_without_an_urgency(data: Path) -> None:
+    rewrite(data, "red_flags.toml", 'urgency = "same_day"\n', "")
+    message = load_error(data)
+    assert message.startswith("red_flags.toml: red_flag[2] (leg_weakness).urgency: ")
+
+
+@pytest.mark.parametrize(
+    ("flag", "was", "laxer"),
+    [
+        ("saddle_numbness", "urgent", "same_day"),
+        ("bladder_bowel", "urgent", "prompt"),
+        ("leg_weakness", "same_day", "prompt"),
+    ],
+)
+def test_a_red_flag_less_urgent_than_the_protocol_is_refused(
+    data: Path, flag: str, was: str, laxer: str
+) -> None:
+    rewrite(
+        data,
+        "red_flags.toml",
+        f'id = "{flag}"\nurgency = "{was}"',
+        f'id = "{flag}"\nurgency = "{laxer}"',
+    )
+    assert load_error(data) == (
+        f"red_flags.toml: red_flag ({flag}).urgency: must be {was} or more urgent "
+        "(PROTOCOL.md section 4)"
+    )
+
+
+def test_a_red_flag_may_be_more_urgent_than_the_protocol(data: Path) -> None:
+    rewrite(
+        data,
+        "red_flags.toml",
+        'id = "trauma"\nurgency = "prompt"',
+        'id = "trauma"\nurgency = "urgent"',
+    )
+    content = build_content(reader_for(data))
+    assert content.red_flag_urgency({RedFlag.TRAUMA}) is Urgency.URGENT

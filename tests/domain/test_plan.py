@@ -555,34 +555,46 @@ def test_removed_exercises_are_left_out_everywhere():
         assert HK in ids(session)
 
 
-def test_sit_stand_desk_advice():
+SETUPS = {
+    WorkplaceTipId.SIT_STAND_DESK,
+    WorkplaceTipId.PERCH_SITTING,
+    WorkplaceTipId.SEAT_WEDGE,
+    WorkplaceTipId.LUMBAR_SUPPORT,
+}
+
+
+def test_sit_stand_desk_advice_comes_first_with_one():
     tips = workplace_advice(Preferences(sit_stand_desk=True))
-    assert WorkplaceTipId.SIT_STAND_DESK in tips
-    assert WorkplaceTipId.PERCH_SITTING not in tips
-    assert WorkplaceTipId.SEAT_WEDGE not in tips
-    assert {WorkplaceTipId.WALK_BREAKS, WorkplaceTipId.DESK_STRETCH} <= set(tips)
-
-
-def test_plain_desk_advice():
-    tips = workplace_advice(Preferences(sit_stand_desk=False))
-    assert {
+    assert tips[:4] == (
+        WorkplaceTipId.SIT_STAND_DESK,
         WorkplaceTipId.PERCH_SITTING,
         WorkplaceTipId.SEAT_WEDGE,
         WorkplaceTipId.LUMBAR_SUPPORT,
-        WorkplaceTipId.WALK_BREAKS,
-        WorkplaceTipId.DESK_STRETCH,
-    } <= set(tips)
-    assert WorkplaceTipId.SIT_STAND_DESK not in tips
+    )
+    assert {WorkplaceTipId.WALK_BREAKS, WorkplaceTipId.DESK_STRETCH} <= set(tips)
+
+
+def test_without_one_perch_sitting_comes_first_and_the_desk_last_of_the_four():
+    tips = workplace_advice(Preferences(sit_stand_desk=False))
+    assert tips[:4] == (
+        WorkplaceTipId.PERCH_SITTING,
+        WorkplaceTipId.SEAT_WEDGE,
+        WorkplaceTipId.LUMBAR_SUPPORT,
+        WorkplaceTipId.SIT_STAND_DESK,
+    )
+    assert {WorkplaceTipId.WALK_BREAKS, WorkplaceTipId.DESK_STRETCH} <= set(tips)
 
 
 @given(tight_assessments, preferences)
-def test_programme_workplace_follows_the_desk(assessment: Assessment, prefs: Preferences):
-    tips = set(build(assessment, prefs).workplace)
-    assert {WorkplaceTipId.WALK_BREAKS, WorkplaceTipId.DESK_STRETCH} <= tips
-    assert (WorkplaceTipId.SIT_STAND_DESK in tips) is prefs.sit_stand_desk
-    assert (WorkplaceTipId.PERCH_SITTING in tips) is not prefs.sit_stand_desk
-    assert (WorkplaceTipId.SEAT_WEDGE in tips) is not prefs.sit_stand_desk
-    assert len(tips) == len(build(assessment, prefs).workplace)  # no duplicates
+def test_programme_workplace_shows_every_tip_fitting_set_up_first(
+    assessment: Assessment, prefs: Preferences
+):
+    tips = build(assessment, prefs).workplace
+    assert set(tips) == set(WorkplaceTipId)  # all four set-ups, breaks and positioning
+    assert len(set(tips)) == len(tips)  # no duplicates
+    fits = WorkplaceTipId.SIT_STAND_DESK if prefs.sit_stand_desk else WorkplaceTipId.PERCH_SITTING
+    assert tips[0] is fits
+    assert set(tips[:4]) == SETUPS
 
 
 # --- weeks and re-tests -------------------------------------------------------------------

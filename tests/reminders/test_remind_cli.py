@@ -104,7 +104,7 @@ def test_status_while_running_gives_the_next_break_and_today(data_dir: Path) -> 
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "The hipflex reminder is running (activity from X11 (XScreenSaver extension)).",
-        "Next break: in 12 minute(s).",
+        "Next break: in 12 minutes.",
         (
             f"Today ({now.date().isoformat()}): 67 minutes seated at the computer; "
             "breaks taken 1, snoozed 3, skipped 2; natural breaks 0."
@@ -183,7 +183,7 @@ def test_the_running_daemon_is_lean_has_a_status_and_is_the_only_one(
                 "The hipflex reminder is running (activity from plain timer (no activity "
                 "information))."
             ),
-            "Next break: in 40 minute(s).",
+            "Next break: in 40 minutes.",
         ]
         second = run("remind", "--terminal")
         assert second.returncode == 0, second.stderr
@@ -312,3 +312,14 @@ def test_the_daemons_recorder_writes_through_the_exchange(
     assert [(e.day, e.hours, e.source) for e in store.store.sitting_entries()] == [
         (today, 1.5, SittingSource.MEASURED)
     ] * 2  # a repeat: the newest entry for the day counts, and it is the same
+
+
+@pytest.mark.parametrize(
+    ("minutes_left", "expected"),
+    [(0, "in 0 minutes"), (1, "in 1 minute"), (2, "in 2 minutes")],
+)
+def test_the_reminder_status_counts_minutes(minutes_left: int, expected: str):
+    from hipflex.cli.remind_run import _minutes_until
+
+    now = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    assert _minutes_until((now + timedelta(minutes=minutes_left)).isoformat(), now) == expected

@@ -1,8 +1,9 @@
-"""The calendar export: RFC 5545 text that parses back and recurs on work days only."""
+"""The calendar export: RFC 5545 text that parses back, with sessions every day (PROTOCOL.md
+3.2: daily, weekends included) and movement breaks on work days only."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -12,13 +13,17 @@ from syrupy.assertion import SnapshotAssertion
 
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
 from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.domain.plan import Programme, SessionSlot
 from hipflex.domain.preferences import Weekday
-from hipflex.domain.protocol import RedFlag, Side
+from hipflex.domain.protocol import ExerciseId, RedFlag, Side
+from hipflex.domain.schedule import day_plan
 from hipflex.reports.calendar import build_calendar
 from hipflex.services import programme
 from hipflex.services.assessments import record_assessment
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
+from hipflex.services.guided import report_sharp_pain
+from hipflex.services.progress import progress
 
 BERLIN = ZoneInfo("Europe/Berlin")
 TIGHT = AssessmentInput(
@@ -53,23 +58,53 @@ def test_it_parses_back_with_a_timezone_and_the_required_properties(planned: App
         assert "FREQ" in event["RRULE"]
 
 
-def test_occurrences_fall_on_work_days_only_and_cover_the_block(planned: AppContext):
+def _sessions(occurrences: list[icalendar.Event]) -> list[icalendar.Event]:
+    return [o for o in occurrences if "session" in str(o["SUMMARY"])]
+
+
+def _breaks(occurrences: list[icalendar.Event]) -> list[icalendar.Event]:
+    return [o for o in occurrences if "Movement break" in str(o["SUMMARY"])]
+
+
+def _local(occurrence: icalendar.Event, name: str = "DTSTART") -> datetime:
+    return occurrence.decoded(name).astimezone(BERLIN)
+
+
+def test_sessions_every_day_and_breaks_on_work_days_only(planned: AppContext):
     calendar = _export(planned)
     start = date(2026, 11, 2)  # the fixture clock's Monday: the block starts that day
     occurrences = recurring_ical_events.of(calendar).between(start, start + timedelta(weeks=6))
-    assert occurrences
-    assert {o.decoded("DTSTART").weekday() for o in occurrences} <= set(range(5))
-    sessions = [o for o in occurrences if "session" in str(o["SUMMARY"])]
-    # 2 sessions a day x 5 work days x 6 weeks
-    assert len(sessions) == 2 * 5 * 6
-    breaks = [o for o in occurrences if "Movement break" in str(o["SUMMARY"])]
-    days = {o.decoded("DTSTART").date() for o in breaks}
-    assert len(days) == 30
+    sessions = _sessions(occurrences)
+    # 2 sessions a day x 7 days x 6 weeks: weekends included
+    assert len(sessions) == 2 * 7 * 6
+    assert {_local(o).date() for o in sessions} == {start + timedelta(d) for d in range(42)}
+    for day in range(42):
+        on_day = sorted(_local(o) for o in sessions if _local(o).date() == start + timedelta(day))
+        assert len(on_day) == 2
+    breaks = _breaks(occurrences)
+    assert breaks
+    assert {_local(o).weekday() for o in breaks} == set(range(5))
+    assert len({_local(o).date() for o in breaks}) == 30
     for occurrence in breaks:
-        starts = occurrence.decoded("DTSTART").astimezone(BERLIN).time()
-        ends = occurrence.decoded("DTEND").astimezone(BERLIN).time()
-        assert time(9, 0) <= starts
-        assert ends <= time(17, 0)
+        assert time(9, 0) <= _local(occurrence).time()
+        assert _local(occurrence, "DTEND").time() <= time(17, 0)
+
+
+def test_days_off_have_the_non_work_day_times(planned: AppContext):
+    """A weekend's sessions are where domain.schedule.day_plan puts a day off's sessions."""
+    view = programme.plan_week(planned)
+    assert isinstance(view.result, Programme)
+    saturday = date(2026, 11, 7)
+    day_off = day_plan(view.result, view.preferences, saturday)
+    assert not day_off.work_day
+    assert day_off.breaks == ()
+    expected = sorted((i.start.time(), i.end.time()) for i in day_off.items)
+    occurrences = recurring_ical_events.of(_export(planned)).at(saturday)
+    assert _breaks(occurrences) == []
+    assert sorted((_local(o).time(), _local(o, "DTEND").time()) for o in occurrences) == expected
+    # ... and differ from a work day's, which follow the first movement break.
+    monday = recurring_ical_events.of(_export(planned)).at(date(2026, 11, 9))
+    assert sorted(_local(o).time() for o in _sessions(monday)) != [s for s, _ in expected]
 
 
 def test_every_session_has_an_alarm_and_lists_its_exercises(planned: AppContext):
@@ -96,9 +131,9 @@ def test_uids_are_stable_across_exports(planned: AppContext, clock: FixedClock):
 def test_weeks_option_limits_the_export(planned: AppContext):
     one = _export(planned, weeks=1)
     occurrences = recurring_ical_events.of(one).between(date(2026, 11, 1), date(2027, 1, 1))
-    assert {o.decoded("DTSTART").date() for o in occurrences} == {
-        date(2026, 11, 2) + timedelta(days=d) for d in range(5)
-    }
+    week = {date(2026, 11, 2) + timedelta(days=d) for d in range(7)}
+    assert {_local(o).date() for o in occurrences} == week
+    assert {_local(o).date() for o in _breaks(occurrences)} == set(sorted(week)[:5])
     with pytest.raises(BadInput, match="--weeks must be from 1 to 6"):
         programme.calendar_plan(planned, 7)
 
@@ -107,7 +142,55 @@ def test_custom_work_days(planned: AppContext):
     programme.update_preferences(planned, work_days=frozenset({Weekday.TUE, Weekday.THU}))
     calendar = _export(planned)
     occurrences = recurring_ical_events.of(calendar).between(date(2026, 11, 1), date(2027, 1, 1))
-    assert {o.decoded("DTSTART").weekday() for o in occurrences} == {1, 3}
+    assert {_local(o).weekday() for o in _breaks(occurrences)} == {1, 3}
+    assert {_local(o).weekday() for o in _sessions(occurrences)} == set(range(7))
+    assert len(_sessions(occurrences)) == 2 * 7 * 6
+
+
+def test_a_week_of_work_days_only_has_no_day_off_series(planned: AppContext):
+    programme.update_preferences(planned, work_days=frozenset(Weekday))
+    events = _export(planned, weeks=1).walk("VEVENT")
+    assert not any("dayoff" in str(e["UID"]) for e in events)
+    occurrences = recurring_ical_events.of(_export(planned, weeks=1)).between(
+        date(2026, 11, 2), date(2026, 11, 9)
+    )
+    assert len({_local(o).date() for o in _breaks(occurrences)}) == 7
+
+
+def _week_sessions(app: AppContext) -> int:
+    calendar = _export(app, weeks=1)
+    start = date(2026, 11, 2)
+    return len(_sessions(recurring_ical_events.of(calendar).between(start, start + timedelta(7))))
+
+
+def test_the_calendar_and_progress_count_the_same_planned_sessions(planned: AppContext):
+    view = programme.plan_week(planned)
+    assert isinstance(view.result, Programme)
+    shown = _week_sessions(planned)
+    assert shown == view.result.sessions_per_week == 2 * 7
+    assert progress(planned).weeks[0].planned == shown
+
+
+def test_a_session_left_out_is_left_out_of_every_count(app: AppContext):
+    """Sharp pain in the standing stretch empties the morning session of an iliopsoas-only
+    plan at a desk (there it stands in for the half-kneeling one): one session a day, in
+    the calendar and in adherence alike."""
+    record_assessment(
+        app,
+        AssessmentInput(
+            thomas={Side.LEFT: ThomasInput(ThighPosition.RAISED, knee_flexion_deg=85.0)},
+            sitting_hours=8,
+            red_flags=frozenset(),
+        ),
+    )
+    programme.update_preferences(app, timezone="Europe/Berlin")
+    report_sharp_pain(app, ExerciseId.STANDING_QUAD_HIP_FLEXOR, Side.LEFT)
+    view = programme.plan_week(app)
+    assert isinstance(view.result, Programme)
+    assert [s.slot for s in view.result.sessions] == [SessionSlot.EVENING]
+    assert view.result.sessions_per_day == 2  # the preference, not the count
+    assert _week_sessions(app) == view.result.sessions_per_week == 7
+    assert progress(app).weeks[0].planned == 7
 
 
 def test_no_programme_no_calendar(app: AppContext):

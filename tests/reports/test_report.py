@@ -22,6 +22,7 @@ from hipflex.services.session_logs import log_planned_session
 HOUR = 3600
 PNG = b"\x89PNG\r\n\x1a\n"
 SCRIPT_NOTE = "Felt better <script>alert('x')</script> & looser"
+SESSION_NOTE = "Left hip tighter than the right in the pigeon"
 SECTIONS = [
     "Summary",
     "Tests per side: baseline and latest",
@@ -59,6 +60,8 @@ def full_block(app: AppContext, clock: FixedClock) -> ProgressView:
         clock.advance(24 * HOUR)
         if day == 9:
             log_planned_session(app, slot=SessionSlot.EVENING, sharp_pain={ExerciseId.PIGEON_POSE})
+        if day == 4:
+            log_planned_session(app, slot=SessionSlot.EVENING, note=SESSION_NOTE)
     tracking.record_retest(app, _answers(70, 95))
     tracking.log_note(app, SCRIPT_NOTE)
     return progress(app)
@@ -92,7 +95,8 @@ def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
     notes = "\n".join(tests.paragraphs)
     assert "Thomas test knee bend, left: 60° → 70° (+10°, within measurement error" in notes
     assert "Thomas test knee bend, right: 70° → 95° (+25°, beyond measurement error)" in notes
-    assert "Asymmetry, thomas test knee bend: left 70°, right 95°." in notes
+    assert "Thomas test knee bend, left and right differ: left 70°, right 95°." in notes
+    assert "thomas test" not in _paragraphs(report)  # a name: capitalised everywhere
     for title in ("Pain", "Adherence", "Sitting"):
         assert sections[title].chart is not None
     safety = sections["Safety events"].table
@@ -127,12 +131,42 @@ def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
     assert charts[0] is not None
     assert re.search(r"\d+ daily and \d+ around sessions", charts[0].description)
     assert charts[2] is not None
-    assert "19 logged day(s)" in charts[2].description
+    assert "19 logged days" in charts[2].description
 
     pdf = to_pdf(report)
     assert pdf.startswith(b"%PDF")
     assert _page_count(pdf) > 1
     assert b"hipflex" in pdf
+
+
+def test_the_notes_list_session_notes_and_free_notes_with_their_dates(
+    app: AppContext, clock: FixedClock
+):
+    view = full_block(app, clock)
+    report = build_report(view, clock.now())
+    notes = next(s for s in report.sections if s.title == "Notes")
+    assert notes.table is not None
+    assert notes.table.headers == ("Date", "Written with", "Note")
+    assert notes.table.rows == (
+        ("2026-11-07", "End-of-day session", SESSION_NOTE),
+        ("2026-11-21", "Free note", SCRIPT_NOTE),
+    )
+    html = to_html(report)
+    assert SESSION_NOTE in html
+    assert "<td>End-of-day session</td>" in html
+    assert to_pdf(report).startswith(b"%PDF")  # the PDF renders the same table
+
+
+def test_a_note_from_before_the_block_is_left_out(app: AppContext, clock: FixedClock):
+    programme.update_preferences(app, timezone="UTC")
+    tracking.log_note(app, "Before any plan")
+    clock.advance(24 * HOUR)  # the block starts the next day
+    record_assessment(app, _answers(60, 70))
+    programme.plan_week(app)
+    log_planned_session(app, slot=SessionSlot.MORNING)  # no note
+    log_planned_session(app, slot=SessionSlot.EVENING, note="Easy today")
+    view = progress(app)
+    assert [(n.session, n.text) for n in view.notes] == [("End-of-day session", "Easy today")]
 
 
 def test_an_empty_report_and_charts_without_data(app: AppContext):

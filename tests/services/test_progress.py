@@ -166,7 +166,7 @@ def test_tests_sitting_and_safety(view: ProgressView):
     assert view.paused == {E.STANDING_QUAD_HIP_FLEXOR}
     assert view.programme is not None
     assert E.STANDING_QUAD_HIP_FLEXOR in view.programme.removed
-    assert [text for _, text in view.notes] == ["Hips felt looser <b>today</b>"]
+    assert [(n.session, n.text) for n in view.notes] == [(None, "Hips felt looser <b>today</b>")]
 
 
 def progress_json(view: ProgressView) -> dict[str, Any]:

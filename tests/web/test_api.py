@@ -123,7 +123,11 @@ def test_plan_follows_the_plan_contract(client: TestClient):
     assert isinstance(plan["workplace"], list)
     assert plan["workplace"]
     assert all(tip["id"] and tip["title"] for tip in plan["workplace"])
+    # all four sitting set-ups for everyone; without a sit-stand desk (the default) it is last
+    setups = [tip["id"] for tip in plan["workplace"][:4]]
+    assert setups == ["perch_sitting", "seat_wedge", "lumbar_support", "sit_stand_desk"]
     assert len(plan["sessions"]) == plan["sessions_per_day"]
+    assert plan["sessions_per_week"] == 7 * len(plan["sessions"])  # daily, weekends too
     for session in plan["sessions"]:
         assert session["name"]
         assert HH_MM.match(session["time"]), session["time"]

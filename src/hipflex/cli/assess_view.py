@@ -159,11 +159,13 @@ def _render_stop(report: AssessmentReport, out: Console) -> None:
 
     content = load_content()
     flagged = [content.red_flags[f].short for f in RedFlag if f in report.assessment.red_flags]
+    advice = content.red_flag_advice_for(report.assessment.red_flags)
     body = Group(
         Text("You answered yes to:", style="bold"),
         *(Text(f"  • {item}") for item in flagged),
         Text(),
-        Text(content.red_flag_advice),
+        Text(advice.title, style="bold"),
+        Text(advice.text),
         Text(),
         Text("hipflex will not give you an exercise plan until a clinician has checked this."),
     )

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hipflex.cli.errors import guarded
+from hipflex.domain.plurals import counted
 
 calendar_app = typer.Typer(
     help="Put your programme in a calendar app.",
@@ -29,7 +30,9 @@ def export(
 ) -> None:
     """Write your sessions and movement breaks as an .ics file to import into a calendar.
 
-    Events repeat on your work days; each session has a reminder 5 minutes before.
+    Sessions repeat every day, weekends included: on work days at their work-day times
+    with the movement breaks, on other days at their own times without breaks. Each
+    session has a reminder 5 minutes before.
     Exporting again later gives the same event ids, so re-importing updates the events
     instead of adding copies.
     """
@@ -45,10 +48,11 @@ def export(
         app.close()
     data = build_calendar(plan)
     guarded_io(file, data)
-    events = sum(len(w.work_days[0].items) for w in plan.weeks if w.work_days)
-    days = sum(len(w.work_days) for w in plan.weeks)
+    events = sum(len(days[0].items) for w in plan.weeks for days in w.series)
+    work_days = sum(len(w.work_days) for w in plan.weeks)
     print(
-        f"Wrote {file}: {len(plan.weeks)} week(s), {days} work days, {events} repeating events "
+        f"Wrote {file}: {counted(len(plan.weeks), 'week')} of daily sessions, movement breaks "
+        f"on {counted(work_days, 'work day')}, {counted(events, 'repeating event')} "
         f"({plan.zone.key}). Import it into your calendar app."
     )
 

@@ -76,8 +76,10 @@ def _extras(topic_id: str, content: Content) -> list[RenderableType]:
             parts.append(_bullets([f"{t.title}: {t.text}" for t in tips]))
     elif topic_id == "safety":
         parts.append(Text("See a clinician before exercising if any of these apply:", style="bold"))
-        parts.append(_bullets([flag.short for flag in content.red_flags.values()]))
-        parts.append(Text(content.red_flag_advice, style="yellow"))
+        for level, flags in content.red_flags_by_urgency():
+            parts.append(Text(f"{level.title} if you have:", style="bold yellow"))
+            parts.append(_bullets([flag.short for flag in flags]))
+            parts.append(Text(level.text, style="yellow"))
     return parts
 
 

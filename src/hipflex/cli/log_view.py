@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from hipflex.content import load_content
+from hipflex.domain.plurals import counted
 from hipflex.services.session_logs import LoggedSession
 
 
@@ -14,7 +15,7 @@ def render_logged_session(logged: LoggedSession, console: Console | None = None)
     log = logged.log
     done = sorted({e.exercise_id.value for e in log.entries if not e.skipped})
     skipped = sorted({e.exercise_id.value for e in log.entries if e.skipped})
-    out.print(f"Logged your {logged.session.name.lower()}: {len(done)} exercise(s) done.")
+    out.print(f"Logged your {logged.session.name.lower()}: {counted(len(done), 'exercise')} done.")
     if skipped:
         out.print(f"Skipped: {', '.join(skipped)}.")
     if logged.warning is not None:

@@ -26,9 +26,8 @@ def _render_stop(view: PlanView, out: Console) -> None:
     result = view.result
     assert not isinstance(result, Programme)
     if isinstance(result, SafetyStop):
-        out.print(
-            Panel(stop_reason(result), title="STOP: see a clinician first", border_style="red")
-        )
+        title = load_content().red_flag_advice_for(result.red_flags).title
+        out.print(Panel(stop_reason(result), title=f"STOP: {title}", border_style="red"))
     else:
         out.print(Panel(stop_reason(result), title="No test results yet", border_style="yellow"))
 

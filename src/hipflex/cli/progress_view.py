@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hipflex.content import load_content
+from hipflex.domain.plurals import counted, days
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import PainVerdict
 from hipflex.services.progress import MEASURES, ProgressView
@@ -73,7 +74,7 @@ def _sitting(view: ProgressView, out: Console) -> None:
         "" if band is None else f"; band over the last 7 days: {band.value.replace('_', ' ')}"
     )
     out.print(
-        f"Sitting, last {len(hours)} logged day(s): {sparkline(hours, 24)}  "
+        f"Sitting, last {counted(len(hours), 'logged day')}: {sparkline(hours, 24)}  "
         f"(average {sum(hours) / len(hours):.1f} h{band_text})"
     )
     out.print(Text(load_content().sitting_note, style="dim"))
@@ -85,7 +86,7 @@ def render_progress(view: ProgressView, console: Console | None = None) -> None:
     started = "" if view.block is None else f", started {view.block.started_on:%d %b %Y}"
     out.print(
         Text(f"Week {min(view.current_week, total)} of {total}{started}", style="bold"),
-        Text(f"  ·  streak: {view.streak_days} day(s) in a row with a session"),
+        Text(f"  ·  streak: {days(view.streak_days)} in a row with a session"),
     )
     if view.weeks:
         out.print(_weeks(view))

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import NoReturn
 
+from hipflex.domain import plurals
 from hipflex.reminders import install
 from hipflex.reminders.install import STATUS_FILE
 
@@ -56,7 +57,7 @@ def _minutes_until(moment: str | None, now: datetime) -> str:
     if moment is None:
         return "not counting (you are away, or it is outside your work hours)"
     minutes = max(0, round((datetime.fromisoformat(moment) - now).total_seconds() / 60))
-    return f"in {minutes} minute(s)"
+    return f"in {plurals.minutes(minutes)}"
 
 
 def show_status(folder: Path, *, as_json: bool) -> None:
@@ -82,8 +83,9 @@ def show_status(folder: Path, *, as_json: bool) -> None:
         due = next_break if isinstance(next_break, str) else None
         print(f"Next break: {_minutes_until(due, now)}.")
     if isinstance(today, dict):
+        seated = plurals.minutes(round(float(today["seated_minutes"])))
         print(
-            f"Today ({today['day']}): {today['seated_minutes']:.0f} minutes seated at the "
+            f"Today ({today['day']}): {seated} seated at the "
             f"computer; breaks taken {today['breaks_done']}, snoozed {today['snoozed']}, "
             f"skipped {today['skipped']}; natural breaks {today['natural_breaks']}."
         )

@@ -15,15 +15,16 @@ from hipflex.cli.session_run import (
     run_plain,
     sharp_pain_advice,
 )
-from hipflex.content import load_content
 from hipflex.domain.errors import BadInput
 from hipflex.domain.player import Player
+from hipflex.domain.plurals import counted
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import Screening, stop_words
 from hipflex.domain.script import Script, Step, StepKind
 from hipflex.domain.tracking import check_pain
 from hipflex.services import guided
 from hipflex.services.context import AppContext, open_app
+from hipflex.services.safety import red_flag_advice
 
 
 class BreakRecorder:
@@ -123,7 +124,8 @@ def _summary(console: Console, player: Player, warning: str | None) -> None:
     done = sum(1 for i in player.done if steps[i].kind in (StepKind.HOLD, StepKind.SET))
     total = sum(1 for s in steps if s.kind in (StepKind.HOLD, StepKind.SET))
     word = "stopped" if player.quit else "complete"
-    console.print(f"Session {word}: {done} of {total} holds and sets done, all saved.")
+    of_total = counted(total, "hold or set", "holds and sets")
+    console.print(f"Session {word}: {done} of {of_total} done, all saved.")
     if warning is not None:
         console.print(warning)
 
@@ -178,10 +180,11 @@ def run_break(*, plain: bool, voice: bool, speed: float) -> None:
         chosen = guided.break_session(app)
         stop = stop_words(chosen.screening)
         if stop is not None:
+            advice = red_flag_advice(app)
             how = (
                 "Run `hipflex assess` to answer them."
-                if chosen.screening is Screening.UNSCREENED
-                else load_content().red_flag_advice
+                if chosen.screening is Screening.UNSCREENED or advice is None
+                else f"{advice.title}: {advice.text}"
             )
             console.print(f"{stop} {how}", style="bold yellow")
         _play(

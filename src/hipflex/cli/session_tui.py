@@ -26,6 +26,7 @@ from hipflex.domain.player import (
     start,
     tick,
 )
+from hipflex.domain.plurals import counted
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.script import Script, StepKind
 
@@ -179,7 +180,7 @@ class SessionApp(App[Player]):
         same = [s for s in steps if s.exercise_id == step.exercise_id and s.records]
         finished = sum(1 for i in player.done if steps[i] in same)
         self.query_one("#exercise-label", Static).update(
-            f"This exercise: {finished} of {len(same)} holds/sets done"
+            f"This exercise: {finished} of {counted(len(same), 'hold or set', 'holds/sets')} done"
         )
         self.query_one("#exercise", ProgressBar).update(total=max(len(same), 1), progress=finished)
         elapsed = sum(s.seconds for s in steps[: player.index]) + player.elapsed

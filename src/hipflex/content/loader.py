@@ -23,6 +23,7 @@ from hipflex.domain.protocol import (
     Mechanism,
     MuscleInfo,
     RedFlag,
+    RedFlagAdvice,
     RedFlagInfo,
     SelfTest,
     SelfTestId,
@@ -34,6 +35,7 @@ from hipflex.domain.protocol import (
     WorkplaceTip,
     WorkplaceTipId,
 )
+from hipflex.domain.urgency import PROTOCOL_URGENCY, Urgency, at_least_as_urgent
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -144,6 +146,21 @@ def _check_tilt_cues(file: _File, exercises: Iterable[Exercise]) -> None:
             )
 
 
+def _urgency_advice(file: _File, flags: Iterable[RedFlagInfo]) -> dict[Urgency, RedFlagAdvice]:
+    """Advice for every level, and each flag at least as urgent as PROTOCOL.md section 4."""
+    try:
+        advice = TypeAdapter(dict[Urgency, RedFlagAdvice]).validate_python(file.raw("advice"))
+    except ValidationError as exc:
+        raise file._explain(exc, "advice", None) from None
+    _require_all(file, "advice", advice, Urgency)
+    for flag in flags:
+        floor = PROTOCOL_URGENCY.get(flag.id)
+        if floor is not None and not at_least_as_urgent(flag.urgency, floor):
+            reason = f"must be {floor.value} or more urgent (PROTOCOL.md section 4)"
+            raise file.fail(f"red_flag ({flag.id}).urgency", reason)
+    return advice
+
+
 def _findings(file: _File) -> dict[str, dict[str, FindingText]]:
     adapter = TypeAdapter(dict[str, FindingText])
     findings: dict[str, dict[str, FindingText]] = {}
@@ -216,7 +233,7 @@ def build_content(read: Callable[[str], str]) -> Content:
         self_tests=_by_id(self_tests),
         signs=_by_id(signs),
         red_flags=_by_id(red_flags),
-        red_flag_advice=rf.text("advice"),
+        urgency_advice=_urgency_advice(rf, red_flags),
         sitting_bands=_by_id(bands),
         sitting_note=st.text("note"),
         workplace=_by_id(tips),

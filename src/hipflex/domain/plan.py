@@ -39,6 +39,8 @@ LEAD_IN_SECONDS = 5  # "get ready" before the first exercise
 CHANGE_SECONDS = 10  # on to the next exercise (getting down on the floor...)
 LIFT_SECONDS = 1  # a rep with a hold at the top: lift, hold, lower slowly
 LOWER_SECONDS = 2
+# PROTOCOL.md 3.2: practice is daily, weekends included.
+PRACTICE_DAYS_A_WEEK = 7
 
 
 # PROTOCOL.md section 4: maintenance is the half-kneeling stretch once a day and glute and
@@ -318,14 +320,21 @@ def tight_sides(assessment: Assessment) -> frozenset[Side]:
     return frozenset(side for side, found in assessment.sides.items() if found.any_tight)
 
 
+SITTING_SETUPS = (
+    WorkplaceTipId.SIT_STAND_DESK,
+    WorkplaceTipId.PERCH_SITTING,
+    WorkplaceTipId.SEAT_WEDGE,
+    WorkplaceTipId.LUMBAR_SUPPORT,
+)
+
+
 def workplace_advice(preferences: Preferences) -> tuple[WorkplaceTipId, ...]:
-    """The workplace changes that fit the user's desk (PROTOCOL.md 3.4)."""
+    """Every workplace change (PROTOCOL.md 3.4). All four sitting set-ups, the one that fits
+    the user's desk first: the sit-stand desk when they have one; without, the set-ups any
+    chair allows (perch sitting, a seat wedge, lumbar support), the sit-stand desk last."""
     tip = WorkplaceTipId
-    setup = (
-        (tip.SIT_STAND_DESK, tip.LUMBAR_SUPPORT)
-        if preferences.sit_stand_desk
-        else (tip.PERCH_SITTING, tip.SEAT_WEDGE, tip.LUMBAR_SUPPORT)
-    )
+    desk, *chair = SITTING_SETUPS
+    setup = (desk, *chair) if preferences.sit_stand_desk else (*chair, desk)
     movement = (tip.WALK_BREAKS, tip.DESK_STRETCH, tip.SEATED_GLUTE_SQUEEZE, tip.WALKING_MEETINGS)
     positioning = (tip.NO_CROSSED_LEGS, tip.FEET_FLAT, tip.PERCH_ON_EDGE, tip.KNEELING_CHAIR)
     return setup + movement + positioning

@@ -5,6 +5,7 @@ The ids here are a public contract: plans, logs, exports and scripts refer to th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -24,6 +25,7 @@ from hipflex.domain.ids import (
     WorkplaceCategory,
     WorkplaceTipId,
 )
+from hipflex.domain.urgency import URGENCY_ORDER, Urgency, most_urgent
 
 __all__ = [
     "HIP_FLEXORS",
@@ -37,6 +39,7 @@ __all__ = [
     "Side",
     "Sign",
     "SittingBand",
+    "Urgency",
     "WorkplaceCategory",
     "WorkplaceTipId",
 ]
@@ -138,6 +141,14 @@ class RedFlagInfo(_Frozen):
     id: RedFlag
     question: str
     short: str
+    urgency: Urgency  # how soon a clinician is needed (PROTOCOL.md section 4)
+
+
+class RedFlagAdvice(_Frozen):
+    """What to do, for one level of urgency: a heading and the advice itself."""
+
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
 
 
 class SittingBandInfo(_Frozen):
@@ -207,7 +218,7 @@ class Content(_Frozen):
     self_tests: dict[SelfTestId, SelfTest]
     signs: dict[Sign, SignInfo]
     red_flags: dict[RedFlag, RedFlagInfo]
-    red_flag_advice: str
+    urgency_advice: dict[Urgency, RedFlagAdvice]
     sitting_bands: dict[SittingBand, SittingBandInfo]
     sitting_note: str
     workplace: dict[WorkplaceTipId, WorkplaceTip]
@@ -221,3 +232,21 @@ class Content(_Frozen):
 
     def exercise(self, exercise_id: ExerciseId | str) -> Exercise:
         return self.exercises[ExerciseId(exercise_id)]
+
+    def red_flag_urgency(self, flags: Iterable[RedFlag | str]) -> Urgency | None:
+        """How soon the flags answered need a clinician: the most urgent one decides."""
+        return most_urgent(self.red_flags[RedFlag(f)].urgency for f in flags)
+
+    def red_flag_advice_for(self, flags: Iterable[RedFlag | str]) -> RedFlagAdvice:
+        """The one advice every shell shows for the flags answered: the most urgent flag's
+        (a prompt appointment when none is named)."""
+        return self.urgency_advice[self.red_flag_urgency(flags) or Urgency.PROMPT]
+
+    def red_flags_by_urgency(self) -> tuple[tuple[RedFlagAdvice, tuple[RedFlagInfo, ...]], ...]:
+        """Every flag under the advice of its level, most urgent first (for the safety
+        pages, where no answer is known)."""
+        groups = (
+            (level, tuple(f for f in self.red_flags.values() if f.urgency is level))
+            for level in URGENCY_ORDER
+        )
+        return tuple((self.urgency_advice[level], flags) for level, flags in groups if flags)

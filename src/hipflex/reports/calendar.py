@@ -1,4 +1,4 @@
-"""The programme as an RFC 5545 calendar: recurring work-day events with alarms."""
+"""The programme as an RFC 5545 calendar: sessions every day, breaks on work days, alarms."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, timedelta
 from icalendar import Alarm, Calendar, Event, vRecur
 
 from hipflex.content import load_content
+from hipflex.domain.plurals import minutes
 from hipflex.domain.preferences import Weekday
 from hipflex.domain.schedule import DayPlan, TimelineItem
 from hipflex.services.programme import CalendarPlan, CalendarWeek
@@ -41,8 +42,10 @@ def _description(item: TimelineItem, week: CalendarWeek) -> str:
     )
 
 
-def _event(plan: CalendarPlan, week: CalendarWeek, item: TimelineItem, key: str) -> Event:
-    days: tuple[DayPlan, ...] = week.work_days
+def _event(
+    plan: CalendarPlan, week: CalendarWeek, days: tuple[DayPlan, ...], item: TimelineItem, key: str
+) -> Event:
+    """One item of a day's timeline, repeated on each of `days` (one week's series)."""
     event = Event()
     event.add("uid", _uid(plan, week.programme.week, key))
     event.add("dtstamp", plan.stamp.astimezone(UTC))
@@ -56,12 +59,31 @@ def _event(plan: CalendarPlan, week: CalendarWeek, item: TimelineItem, key: str)
     if item.session is not None:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"{item.title} in {ALARM_BEFORE.seconds // 60} minutes")
+        alarm.add("description", f"{item.title} in {minutes(ALARM_BEFORE.seconds // 60)}")
         alarm.add("trigger", -ALARM_BEFORE)
         event.add_component(alarm)
     else:
         event.add("transp", "TRANSPARENT")  # a two-minute break should not block the day
     return event
+
+
+def _series(plan: CalendarPlan, week: CalendarWeek, days: tuple[DayPlan, ...]) -> list[Event]:
+    """The repeating events of days that share one timeline: the work days (sessions and
+    movement breaks) or the other days (sessions only, at the non-work-day times)."""
+    prefix = "" if days[0].work_day else "dayoff-"  # work-day UIDs are as they always were
+    kind = [group for group in week.series if group[0].work_day == days[0].work_day]
+    if len(kind) > 1:  # maintenance: the strength days apart from the other days
+        prefix += "-".join(Weekday(d.day.weekday()).label for d in days) + "-"
+    events = []
+    breaks = 0
+    for item in days[0].items:
+        if item.session is not None:
+            key = item.session.slot.value
+        else:
+            breaks += 1
+            key = f"break{breaks}"
+        events.append(_event(plan, week, days, item, prefix + key))
+    return events
 
 
 def build_calendar(plan: CalendarPlan) -> bytes:
@@ -72,24 +94,15 @@ def build_calendar(plan: CalendarPlan) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "hipflex")
     calendar.add("x-wr-timezone", plan.zone.key)
-    first_day = last_day = None
     for week in plan.weeks:
-        if not week.work_days:
-            continue
-        template = week.work_days[0]
-        first_day = first_day or template.day
-        last_day = week.work_days[-1].day
-        breaks = 0
-        for item in template.items:
-            if item.session is not None:
-                key = item.session.slot.value
-            else:
-                breaks += 1
-                key = f"break{breaks}"
-            calendar.add_component(_event(plan, week, item, key))
-    if first_day is not None and last_day is not None:
+        for days in week.series:
+            for event in _series(plan, week, days):
+                calendar.add_component(event)
+    all_days = [d.day for week in plan.weeks for d in week.days]
+    if all_days:
         # A year past the end keeps the zone right if the events are moved later.
         calendar.add_missing_timezones(
-            first_date=first_day - timedelta(days=1), last_date=last_day + timedelta(days=366)
+            first_date=min(all_days) - timedelta(days=1),
+            last_date=max(all_days) + timedelta(days=366),
         )
     return bytes(calendar.to_ical())

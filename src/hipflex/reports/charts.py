@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from hipflex.domain.plurals import counted
 from hipflex.domain.tracking import responder_ceiling
 from hipflex.services.progress import ProgressView
 
@@ -148,7 +149,9 @@ def sitting_chart(view: ProgressView) -> Chart:
         axes.set_ylabel("hours")
         _dates_axis(axes, view)
     axes.set_title("Hours sitting per day", loc="left", color=INK)
-    return _render(figure, "Sitting", f"Hours of sitting on {len(view.sitting)} logged day(s).")
+    return _render(
+        figure, "Sitting", f"Hours of sitting on {counted(len(view.sitting), 'logged day')}."
+    )
 
 
 def progress_charts(view: ProgressView) -> tuple[Chart, Chart, Chart]:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from hipflex.content import load_content
 from hipflex.domain.limits import PAIN_RANGE
+from hipflex.domain.plurals import counted, days, minutes
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import ANGLE_MDC_DEG, ANGLE_SEM_DEG, MEANINGFUL_CHANGE_WORDS
 from hipflex.reports.charts import Chart, progress_charts
@@ -51,7 +52,7 @@ def _summary(view: ProgressView) -> Section:
         + ".",
         (
             f"Sessions done: {done} of {planned} planned{rate}; current streak "
-            f"{view.streak_days} day(s)."
+            f"{days(view.streak_days)}."
         ),
         f"Pain: {pain_sentence(view.pain)}",
     ]
@@ -103,7 +104,7 @@ def _tests(view: ProgressView) -> Section:
         right = measure(latest.assessment, Side.RIGHT, name)
         if left is not None and right is not None and left != right:
             notes.append(
-                f"Asymmetry, {MEASURE_NAMES[name].lower()}: left {left:g}°, right {right:g}°."
+                f"{MEASURE_NAMES[name]}, left and right differ: left {left:g}°, right {right:g}°."
             )
     return Section("Tests per side: baseline and latest", tuple(notes), table)
 
@@ -119,8 +120,9 @@ def _programme(view: ProgressView) -> Section:
     )
     intro = (
         (
-            f"Week {programme.week}: {programme.sessions_per_day} sessions a day and a "
-            f"movement break every {programme.break_minutes} minutes of sitting."
+            f"Week {programme.week}: {counted(len(programme.sessions), 'session')} a day, "
+            f"every day ({programme.sessions_per_week} a week), and a movement break every "
+            f"{minutes(programme.break_minutes)} of sitting on work days."
         ),
     )
     return Section("Current programme", intro, Table(("Session", "Exercise", "Dose"), rows))
@@ -161,9 +163,15 @@ def build_report(view: ProgressView, generated_at: datetime) -> Report:
     ]
     if view.notes:
         rows = tuple(
-            (at.astimezone(view.zone).strftime("%Y-%m-%d"), text) for at, text in view.notes
+            (
+                note.at.astimezone(view.zone).strftime("%Y-%m-%d"),
+                note.session or "Free note",
+                note.text,
+            )
+            for note in view.notes
         )
-        sections.append(Section("Notes", (), Table(("Date", "Note"), rows)))
+        intro = ("What the user wrote when logging a session, and notes on their own.",)
+        sections.append(Section("Notes", intro, Table(("Date", "Written with", "Note"), rows)))
     start = "" if view.block is None else f"{view.block.started_on:%d %B %Y} to "
     return Report(
         title="hipflex progress report",

@@ -56,12 +56,15 @@ def _tolerated(app: AppContext, before: PlanView) -> ProgressionState:
     if block.phase is Phase.MAINTENANCE:
         return block.start
     source = app.store.assessment(block.assessment_id)
-    selection = None if source is None else select(source.assessment)
+    if source is None:
+        return ProgressionState()
+    selection = select(source.assessment)
     if not isinstance(selection, Selection):
         return ProgressionState()
     state, _ = block_state(
         app,
         block,
+        source.assessment,
         selection,
         before.preferences,
         shown=min(before.current_week, before.preferences.block_weeks),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -9,9 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hipflex.content import load_content
-from hipflex.domain.assessment import AssessmentKind, RecordedAssessment
+from hipflex.domain.assessment import Assessment, AssessmentKind, RecordedAssessment
 from hipflex.domain.errors import BadInput, HipflexError, NoAssessment
 from hipflex.domain.plan import (
+    PRACTICE_DAYS_A_WEEK,
     Block,
     MaintenanceDose,
     NeedsTests,
@@ -25,6 +27,7 @@ from hipflex.domain.plan import (
 )
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import ProgressionState, WeekDecision, WeekSummary, replay
+from hipflex.domain.protocol import Exercise, ExerciseId
 from hipflex.domain.schedule import DayPlan, ItemKind, TimelineItem, day_plan
 from hipflex.services.context import AppContext
 from hipflex.services.timezones import zone_for
@@ -123,6 +126,22 @@ def _local_today(app: AppContext, zone: ZoneInfo) -> date:
     return app.clock.now().astimezone(zone).date()
 
 
+def _sessions_per_week(
+    assessment: Assessment,
+    preferences: Preferences,
+    exercises: Mapping[ExerciseId, Exercise],
+    week: int,
+    paused: frozenset[ExerciseId],
+) -> int:
+    """The sessions a week the logs are measured against, before the dose is known: what
+    is paused decides how many sessions there are, the dosage level does not."""
+    probe = build_programme(
+        assessment, preferences, exercises, week=week, state=ProgressionState(removed=paused)
+    )
+    assert isinstance(probe, Programme)  # called only once the findings call for a plan
+    return probe.sessions_per_week
+
+
 def maintenance_dose(app: AppContext) -> MaintenanceDose:
     """The maintenance programme's numbers, from the settings (PROTOCOL.md section 4)."""
     return MaintenanceDose(
@@ -134,6 +153,7 @@ def maintenance_dose(app: AppContext) -> MaintenanceDose:
 def block_state(
     app: AppContext,
     block: Block,
+    source: Assessment,
     selection: Selection,
     preferences: Preferences,
     *,
@@ -143,8 +163,10 @@ def block_state(
     """The progression for week `shown` of a block: its logged weeks replayed from the
     block's starting dose, the weeks not yet lived assumed to go to plan."""
     done = min(shown, current) - 1
-    planned = preferences.sessions_per_day * 7
-    history = logged_weeks(app, block, done, preferences)
+    exercises = load_content().exercises
+    paused = paused_exercises(app)
+    planned = _sessions_per_week(source, preferences, exercises, shown, paused)
+    history = logged_weeks(app, block, done, preferences, planned=planned)
     assumed = [WeekSummary(w, planned, planned) for w in range(done + 1, shown)]
     state, decisions = replay(
         history + assumed,
@@ -153,7 +175,7 @@ def block_state(
         start=block.start,
     )
     # Sharp pain pauses an exercise at once, not next week, until the user has it checked.
-    return replace(state, removed=paused_exercises(app)), tuple(decisions)
+    return replace(state, removed=paused), tuple(decisions)
 
 
 def plan_week(app: AppContext, week: int | None = None) -> PlanView:
@@ -210,7 +232,9 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
     if not 1 <= shown <= preferences.block_weeks:
         msg = f"week {shown} is outside your {preferences.block_weeks}-week block"
         raise BadInput(msg)
-    state, decisions = block_state(app, block, selection, preferences, shown=shown, current=current)
+    state, decisions = block_state(
+        app, block, source.assessment, selection, preferences, shown=shown, current=current
+    )
     result = build_programme(source.assessment, preferences, exercises, week=shown, state=state)
     return replace(
         view,
@@ -260,7 +284,43 @@ def today(app: AppContext) -> TodayView:
 @dataclass(frozen=True)
 class CalendarWeek:
     programme: Programme
-    work_days: tuple[DayPlan, ...]  # the week's working days, in order
+    days: tuple[DayPlan, ...]  # all seven days of the week, in order: practice is daily
+
+    @property
+    def work_days(self) -> tuple[DayPlan, ...]:
+        """Sessions at the work-day times, with the movement breaks."""
+        return tuple(d for d in self.days if d.work_day)
+
+    @property
+    def other_days(self) -> tuple[DayPlan, ...]:
+        """Weekends and days off: the sessions at their own times, no breaks."""
+        return tuple(d for d in self.days if not d.work_day)
+
+    @property
+    def series(self) -> tuple[tuple[DayPlan, ...], ...]:
+        """The groups of days that share one timeline (the work days, the other days; in
+        maintenance the strength days apart from the rest), non-empty, work days first."""
+        groups: dict[tuple[object, ...], list[DayPlan]] = {}
+        for day in (*self.work_days, *self.other_days):
+            groups.setdefault((day.work_day, *_timeline_key(day)), []).append(day)
+        return tuple(tuple(group) for group in groups.values())
+
+
+def _timeline_key(day: DayPlan) -> tuple[object, ...]:
+    """What makes two days' timelines the same: each item's kind, times and exercises."""
+    return tuple(
+        (
+            item.kind,
+            item.start.time(),
+            item.end.time(),
+            None if item.session is None else item.session.exercise_ids,
+        )
+        for item in day.items
+    )
+
+
+#: Weeks of the maintenance programme a calendar export holds by default (it has no end).
+MAINTENANCE_CALENDAR_WEEKS = 4
 
 
 @dataclass(frozen=True)
@@ -274,7 +334,7 @@ class CalendarPlan:
 def calendar_plan(
     app: AppContext, weeks: int | None = None, zone: str | None = None
 ) -> CalendarPlan:
-    """The weeks from the current one on, with each working day's timeline, for export."""
+    """The weeks from the current one on, with every day's timeline, for export."""
     view = plan_week(app)
     if not isinstance(view.result, Programme):
         from hipflex.services.words import stop_reason
@@ -282,12 +342,14 @@ def calendar_plan(
         msg = f"there is no programme to put in a calendar: {stop_reason(view.result)}"
         raise HipflexError(msg)
     assert view.block is not None  # a programme always belongs to a block
+    maintenance = view.phase is Phase.MAINTENANCE
     total = view.preferences.block_weeks
-    first = min(view.current_week, total)
-    remaining = total - first + 1
+    first = view.current_week if maintenance else min(view.current_week, total)
+    remaining = MAINTENANCE_CALENDAR_WEEKS if maintenance else total - first + 1
     count = remaining if weeks is None else weeks
     if not 1 <= count <= remaining:
-        msg = f"--weeks must be from 1 to {remaining} (the weeks left in your block), not {count}"
+        left = "weeks ahead" if maintenance else "weeks left in your block"
+        msg = f"--weeks must be from 1 to {remaining} (the {left}), not {count}"
         raise BadInput(msg)
     exported: list[CalendarWeek] = []
     for week in range(first, first + count):
@@ -296,9 +358,8 @@ def calendar_plan(
         assert isinstance(programme, Programme)
         start = view.block.week_start(week)
         days = tuple(
-            day_plan(programme, view.preferences, day)
-            for day in (start + timedelta(days=offset) for offset in range(7))
-            if day.weekday() in view.preferences.work_days
+            day_plan(programme, view.preferences, start + timedelta(days=offset))
+            for offset in range(PRACTICE_DAYS_A_WEEK)
         )
         exported.append(CalendarWeek(programme, days))
     return CalendarPlan(

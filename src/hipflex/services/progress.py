@@ -14,11 +14,12 @@ from hipflex.domain.assessment import (
     RecordedAssessment,
     sitting_band,
 )
-from hipflex.domain.plan import Block, Programme
+from hipflex.domain.plan import SLOT_NAMES, Block, Programme
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, SittingBand
 from hipflex.domain.tracking import (
     AngleChange,
+    Note,
     PainChange,
     SessionLog,
     SittingEntry,
@@ -79,6 +80,30 @@ class SafetyEvent:
 
 
 @dataclass(frozen=True)
+class ProgressNote:
+    """A note the user wrote: on its own (`hipflex log note`) or with a session."""
+
+    at: datetime
+    text: str
+    session: str | None = None  # the session's name ("Morning session"); None on its own
+
+
+def _notes(
+    sessions: list[SessionLog], notes: list[Note], since: datetime
+) -> tuple[ProgressNote, ...]:
+    """The period's free notes and session notes, oldest first."""
+    found = [ProgressNote(n.at, n.text) for n in notes if n.at >= since]
+    found += [
+        ProgressNote(log.started_at, log.note, _session_name(log)) for log in sessions if log.note
+    ]
+    return tuple(sorted(found, key=lambda n: n.at))
+
+
+def _session_name(log: SessionLog) -> str:
+    return "Session" if log.slot is None else SLOT_NAMES[log.slot]
+
+
+@dataclass(frozen=True)
 class ProgressView:
     today: date
     zone: ZoneInfo
@@ -97,7 +122,7 @@ class ProgressView:
     sitting_band: SittingBand | None  # of the average over the last 7 days' entries
     safety: tuple[SafetyEvent, ...]
     paused: frozenset[ExerciseId]
-    notes: tuple[tuple[datetime, str], ...]
+    notes: tuple[ProgressNote, ...]  # free notes and session notes of the period, oldest first
 
     @property
     def sessions_done(self) -> int:
@@ -139,8 +164,8 @@ def progress(app: AppContext) -> ProgressView:
     entries = daily_sitting(app.store.sitting_entries(since=first_day))
 
     weeks: list[WeekProgress] = []
-    if block is not None:
-        planned = preferences.sessions_per_day * 7
+    if block is not None and isinstance(view.result, Programme):
+        planned = view.result.sessions_per_week  # the calendar's count too
         for week in range(1, min(view.current_week, preferences.block_weeks) + 1):
             starts = block.week_start(week)
             opens = local_midnight(starts, zone).astimezone(UTC)
@@ -217,7 +242,7 @@ def progress(app: AppContext) -> ProgressView:
         sitting_band=sitting_band(fmean(recent)) if recent else None,
         safety=tuple(sorted(safety, key=lambda e: e.at)),
         paused=paused_exercises(app),
-        notes=tuple((n.at, n.text) for n in app.store.notes()),
+        notes=_notes(sessions, app.store.notes(), since),
     )
 
 

@@ -4,7 +4,7 @@ break that fits (the rule itself is hipflex.domain.safety)."""
 from __future__ import annotations
 
 from hipflex.content import load_content
-from hipflex.domain.protocol import ExerciseId
+from hipflex.domain.protocol import ExerciseId, RedFlagAdvice
 from hipflex.domain.safety import (
     BreakPrompt,
     Screening,
@@ -22,6 +22,15 @@ def current_screening(app: AppContext) -> Screening:
     """Screened and clear, a red flag standing, or never screened: the newest answers."""
     latest = app.store.latest_assessment()
     return screening(None if latest is None else latest.assessment)
+
+
+def red_flag_advice(app: AppContext) -> RedFlagAdvice | None:
+    """What the user should do about the red flags of their newest answers (the most
+    urgent flag's advice), or None when no red flag stands."""
+    latest = app.store.latest_assessment()
+    if latest is None or not latest.assessment.red_flags:
+        return None
+    return load_content().red_flag_advice_for(latest.assessment.red_flags)
 
 
 def stop_notice(app: AppContext, *, how_to_screen: str) -> str | None:

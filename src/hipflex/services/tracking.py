@@ -178,11 +178,11 @@ def clear_exercise(app: AppContext, exercise_id: ExerciseId) -> Clearance:
 
 
 def logged_weeks(
-    app: AppContext, block: Block, weeks: int, preferences: Preferences
+    app: AppContext, block: Block, weeks: int, preferences: Preferences, *, planned: int
 ) -> list[WeekSummary]:
-    """What the logs say about each of the block's first `weeks` weeks."""
+    """What the logs say about each of the block's first `weeks` weeks, against `planned`
+    sessions a week (the programme's `sessions_per_week`)."""
     zone = zone_for(preferences.timezone)
-    planned = preferences.sessions_per_day * 7
     summaries = []
     for week in range(1, weeks + 1):
         since = local_midnight(block.week_start(week), zone).astimezone(UTC)

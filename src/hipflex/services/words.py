@@ -28,7 +28,8 @@ def stop_reason(result: SafetyStop | NeedsTests) -> str:
     content = load_content()
     if isinstance(result, SafetyStop):
         flagged = "; ".join(content.red_flags[f].short for f in RedFlag if f in result.red_flags)
-        return f"You reported warning signs ({flagged}). {content.red_flag_advice}"
+        advice = content.red_flag_advice_for(result.red_flags)
+        return f"You reported warning signs ({flagged}). {advice.text}"
     return content.findings["overall"]["untested"].text
 
 

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 from hipflex.domain.errors import HipflexError
 from hipflex.domain.protocol import RedFlag, Side
 from hipflex.errors import kind_of
-from hipflex.services import assessments, blocks
+from hipflex.services import assessments, blocks, safety
 from hipflex.web.api.assessments import AssessmentBody
 from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import render
@@ -86,4 +86,5 @@ async def assess_submit(request: Request, app: Context) -> Response:
 def safety_page(request: Request, app: Context) -> Response:
     report = assessments.latest_report(app)
     flagged = [] if report is None else [f for f in RedFlag if f in report.assessment.red_flags]
-    return render(request, "safety.html", flagged=flagged)
+    advice = safety.red_flag_advice(app)
+    return render(request, "safety.html", flagged=flagged, advice=advice)

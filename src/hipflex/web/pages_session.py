@@ -7,14 +7,17 @@ from fastapi import APIRouter, Request, Response
 
 from hipflex.domain.safety import stop_words
 from hipflex.domain.script import StepKind
-from hipflex.services import guided, library
+from hipflex.services import guided, library, safety
+from hipflex.services.context import AppContext
 from hipflex.web.deps import Context
 from hipflex.web.rendering import render
 
 router = APIRouter()
 
 
-def _render_player(request: Request, mode: str, chosen: guided.GuidedSession) -> Response:
+def _render_player(
+    request: Request, app: AppContext, mode: str, chosen: guided.GuidedSession
+) -> Response:
     script = chosen.script
     parts = [s.title for s in script.steps if s.kind not in (StepKind.LEAD_IN, StepKind.DONE)]
     return render(
@@ -29,15 +32,16 @@ def _render_player(request: Request, mode: str, chosen: guided.GuidedSession) ->
         exercise_names={e.id.value: e.name for e in library.library().exercises.values()},
         screening=chosen.screening.value,
         stop=stop_words(chosen.screening),
+        advice=safety.red_flag_advice(app),
         parts=parts,
     )
 
 
 @router.get("/session")
 def session_page(request: Request, app: Context, slot: str | None = None) -> Response:
-    return _render_player(request, "session", guided.choose_session(app, slot or None))
+    return _render_player(request, app, "session", guided.choose_session(app, slot or None))
 
 
 @router.get("/break")
 def break_page(request: Request, app: Context) -> Response:
-    return _render_player(request, "break", guided.break_session(app))
+    return _render_player(request, app, "break", guided.break_session(app))

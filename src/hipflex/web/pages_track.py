@@ -42,7 +42,9 @@ def progress_page(request: Request, app: Context) -> Response:
         {"title": c.title, "description": c.description, "src": _svg_source(c.svg)}
         for c in progress_charts(view)
     ]
-    notes = [{"at": at.isoformat(), "text": text} for at, text in view.notes[-5:]]
+    notes = [
+        {"at": n.at.isoformat(), "text": n.text, "session": n.session} for n in view.notes[-5:]
+    ]
     return render(
         request,
         "progress.html",

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipflex.domain import limits
 from hipflex.domain.errors import HipflexError, NoAssessment
+from hipflex.domain.plurals import counted
 from hipflex.errors import kind_of
 from hipflex.services import library
 
@@ -42,6 +43,7 @@ def templates() -> Jinja2Templates:
     )
     environment.filters["day"] = day_words
     environment.filters["words"] = id_words
+    environment.filters["counted"] = counted  # {{ n | counted("day") }}: "1 day", "2 days"
     return Jinja2Templates(env=environment)
 
 

@@ -22,7 +22,7 @@ from hipflex.domain.plan import (
 )
 from hipflex.domain.preferences import Weekday
 from hipflex.domain.progression import Verdict
-from hipflex.domain.protocol import ExerciseId, Muscle, Side, WorkplaceTipId
+from hipflex.domain.protocol import ExerciseId, Muscle, Side, Urgency, WorkplaceTipId
 from hipflex.domain.schedule import BreakActivity, DayPlan, ItemKind, TimelineItem
 from hipflex.services.presenters.common import ClockTime, OmittedInt, Out, clock_time
 from hipflex.services.programme import NextStep, PlanView, TodayView
@@ -113,8 +113,8 @@ class PlanOut(Out):
     projected: bool  # a future week: it assumes the weeks before it go well
     block_started_on: dt.date | None
     block_complete: bool
-    sessions_per_day: int
-    sessions_per_week: int  # what adherence counts: practice is daily
+    sessions_per_day: int  # the preference; `sessions` may hold fewer (all of one paused)
+    sessions_per_week: int  # every session every day: what adherence and the calendar count
     movement_break_minutes: int
     sessions: list[PlannedSessionOut]
     optional: list[HoldExerciseOut | SetsExerciseOut]  # offered, not planned
@@ -135,6 +135,7 @@ class NoPlanOut(Out):
     safe_to_exercise: bool
     reason: str
     needs: Literal["clinician", "assessment"]
+    urgency: Urgency | None  # how soon, for a warning sign: the most urgent flag's level
     sessions: list[PlannedSessionOut] = Field(max_length=0)  # always empty
 
 
@@ -193,6 +194,11 @@ def no_plan_model(result: SafetyStop | NeedsTests) -> NoPlanOut:
         safe_to_exercise=not stopped,
         reason=stop_reason(result),
         needs="clinician" if stopped else "assessment",
+        urgency=(
+            load_content().red_flag_urgency(result.red_flags)
+            if isinstance(result, SafetyStop)
+            else None
+        ),
         sessions=[],
     )
 
