@@ -10,6 +10,7 @@ from hipflex.domain.protocol import RedFlag
 from hipflex.domain.tracking import (
     ANGLE_MDC_DEG,
     MEANINGFUL_CHANGE_WORDS,
+    RESPONDER_BASELINE_FLOOR,
     AngleChange,
     PainChange,
     PainVerdict,
@@ -50,6 +51,12 @@ def pain_sentence(pain: PainChange) -> str:
         return (
             f"Your pain rose {change}. Your plan eases off; if it keeps rising, "
             "please see a clinician."
+        )
+    if pain.verdict is PainVerdict.LOW_BASELINE:
+        return (
+            f"Your pain was already low: it went {change}. A first week under "
+            f"{RESPONDER_BASELINE_FLOOR:g} leaves too little room for a change to count as a "
+            "response, so hipflex does not call one."
         )
     return (
         f"Your pain went {change}: not yet the {MEANINGFUL_CHANGE_WORDS} that count as a real "
