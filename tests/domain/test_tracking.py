@@ -333,7 +333,7 @@ def test_week_summary_counts_sessions_with_something_done():
             pain_before=3,
             pain_after=5,
         ),
-        SessionLog(  # everything skipped: not done, its pain ignored
+        SessionLog(  # everything skipped: not done, but its pain counts
             T0 + timedelta(hours=8),
             SessionSource.MANUAL,
             (_entry(E.HALF_KNEELING_HIP_FLEXOR, skipped=True),),
@@ -353,8 +353,8 @@ def test_week_summary_counts_sessions_with_something_done():
     assert summary.week == 2
     assert summary.sessions_planned == 14
     assert summary.sessions_done == 2
-    assert summary.session_pain == (SessionPain(3, 5),)
-    assert summary.worst_session_rise == 2
+    assert summary.session_pain == (SessionPain(3, 5), SessionPain(6, 9))
+    assert summary.worst_session_rise == 3
     assert summary.daily_pain == (4.0, 2.0)
     assert summary.mean_pain == 3.0
     assert summary.sharp_pain == {E.PIGEON_POSE}

@@ -8,8 +8,9 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from hipflex.cli.words import HOW_TO_RECHECK
 from hipflex.content import load_content
-from hipflex.domain.plan import Prescription, Programme, SafetyStop
+from hipflex.domain.plan import Prescription, Programme, SafetyRecheck, SafetyStop
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.schedule import ItemKind
 from hipflex.services.programme import PlanView, TodayView
@@ -22,6 +23,14 @@ def _render_stop(view: PlanView, out: Console) -> None:
     if isinstance(result, SafetyStop):
         out.print(
             Panel(stop_reason(result), title="STOP: see a clinician first", border_style="red")
+        )
+    elif isinstance(result, SafetyRecheck):
+        out.print(
+            Panel(
+                f"{stop_reason(result)} {HOW_TO_RECHECK}",
+                title="Answer the safety questions again",
+                border_style="red",
+            )
         )
     else:
         out.print(Panel(stop_reason(result), title="No test results yet", border_style="yellow"))
@@ -67,6 +76,11 @@ def render_plan(view: PlanView, console: Console | None = None) -> None:
         )
     if result.retest_due:
         out.print("Re-test week: repeat `hipflex assess` at the end of this week.", style="bold")
+    if view.eased is not None:
+        out.print(
+            f"Eased off this week after your pain rose ({'; '.join(view.eased.reasons)}).",
+            style="yellow",
+        )
     for removed in sorted(result.removed):
         name = content.exercise(removed).name
         out.print(

@@ -15,6 +15,7 @@ from hipflex.cli.session_run import (
     run_plain,
     sharp_pain_advice,
 )
+from hipflex.cli.words import HOW_TO_RECHECK, HOW_TO_SCREEN
 from hipflex.content import load_content
 from hipflex.domain.errors import BadInput
 from hipflex.domain.player import Player
@@ -125,7 +126,7 @@ def _summary(console: Console, player: Player, warning: str | None) -> None:
     word = "stopped" if player.quit else "complete"
     console.print(f"Session {word}: {done} of {total} holds and sets done, all saved.")
     if warning is not None:
-        console.print(warning)
+        console.print(f"{warning} {HOW_TO_RECHECK}")
 
 
 def run_guided_session(
@@ -178,11 +179,10 @@ def run_break(*, plain: bool, voice: bool, speed: float) -> None:
         chosen = guided.break_session(app)
         stop = stop_words(chosen.screening)
         if stop is not None:
-            how = (
-                "Run `hipflex assess` to answer them."
-                if chosen.screening is Screening.UNSCREENED
-                else load_content().red_flag_advice
-            )
+            how = {
+                Screening.UNSCREENED: HOW_TO_SCREEN,
+                Screening.RECHECK: HOW_TO_RECHECK,
+            }.get(chosen.screening, load_content().red_flag_advice)
             console.print(f"{stop} {how}", style="bold yellow")
         _play(
             chosen.script,

@@ -172,15 +172,18 @@ def week_summary(
     sessions: Iterable[SessionLog],
     ratings: Iterable[PainRating],
 ) -> WeekSummary:
-    """A programme week's logs as the progression rules read them."""
-    done = [s for s in sessions if s.done]
+    """A programme week's logs as the progression rules read them. Only sessions with
+    something done count towards adherence; but pain is pain: a session's pain before and
+    after, and sharp pain, count wherever they were logged, in a session where everything
+    was skipped or in a movement break (logged as a session with nothing done)."""
+    logs = list(sessions)
     return WeekSummary(
         week=week,
         sessions_planned=planned,
-        sessions_done=len(done),
-        session_pain=tuple(p for p in (s.pain for s in done) if p is not None),
+        sessions_done=sum(1 for s in logs if s.done),
+        session_pain=tuple(p for p in (s.pain for s in logs) if p is not None),
         daily_pain=tuple(float(r.score) for r in ratings),
-        sharp_pain=frozenset(e for s in done for e in s.sharp_pain),
+        sharp_pain=frozenset(e for s in logs for e in s.sharp_pain),
     )
 
 

@@ -15,15 +15,18 @@ from hipflex.domain.plan import (
     NeedsTests,
     PlanResult,
     Programme,
+    SafetyRecheck,
     SafetyStop,
     Selection,
     build_programme,
     select,
 )
 from hipflex.domain.preferences import Preferences
-from hipflex.domain.progression import WeekDecision, WeekSummary, replay
+from hipflex.domain.progression import WeekDecision, WeekSummary
 from hipflex.domain.schedule import DayPlan, ItemKind, TimelineItem, day_plan
 from hipflex.services.context import AppContext
+from hipflex.services.pain import replay_easing_off
+from hipflex.services.safety import recheck_due
 from hipflex.services.timezones import zone_for
 from hipflex.services.tracking import (
     cleared_by_week,
@@ -65,7 +68,8 @@ class PlanView:
     week: int
     current_week: int
     decisions: tuple[WeekDecision, ...]  # one per week before `week`, oldest first
-    assessment: RecordedAssessment
+    assessment: RecordedAssessment  # the newest with self-tests: the findings shown
+    eased: WeekDecision | None = None  # this week eased off at once after a pain rise
 
     @property
     def projected(self) -> bool:
@@ -92,8 +96,10 @@ def _local_today(app: AppContext, zone: ZoneInfo) -> date:
     return app.clock.now().astimezone(zone).date()
 
 
-def plan_week(app: AppContext, week: int | None = None) -> PlanView:
-    """The programme for `week` of the active block (the current week by default)."""
+def plan_week(app: AppContext, week: int | None = None, *, gated: bool = True) -> PlanView:
+    """The programme for `week` of the active block (the current week by default). Not
+    `gated`, it stays shown while the safety questions are due again (to log a session
+    already done against it), never to offer exercise; a red flag stops it whatever."""
     latest = app.store.latest_assessment()
     if latest is None:
         raise NoAssessment
@@ -109,7 +115,7 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
         week=1,
         current_week=1,
         decisions=(),
-        assessment=latest,
+        assessment=app.store.latest_assessment(with_tests=True) or latest,
     )
     # Safety first: red flags in the newest answers stop everything, whatever came before.
     newest = select(latest.assessment)
@@ -128,8 +134,14 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
     planned = preferences.sessions_per_day * 7
     history = logged_weeks(app, block, done, preferences)
     assumed = [WeekSummary(w, planned, planned) for w in range(done + 1, shown)]
-    state, decisions = replay(
-        history + assumed,
+    # PROTOCOL.md section 4: a pain-rise warning this week eases the plan off at once.
+    state, decisions, eased = replay_easing_off(
+        app,
+        block,
+        preferences,
+        current=current,
+        history=history,
+        assumed=assumed,
         couch_indicated=selection.couch_indicated,
         cleared=cleared_by_week(app, block, done, preferences),
     )
@@ -140,11 +152,12 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
     )
     return replace(
         view,
-        result=result,
+        result=SafetyRecheck() if gated and recheck_due(app) else result,
         block=block,
         week=shown,
         current_week=current,
         decisions=tuple(decisions),
+        eased=eased,
     )
 
 

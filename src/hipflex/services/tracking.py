@@ -180,16 +180,18 @@ def logged_weeks(
     app: AppContext, block: Block, weeks: int, preferences: Preferences
 ) -> list[WeekSummary]:
     """What the logs say about each of the block's first `weeks` weeks."""
+    return [logged_week(app, block, week, preferences) for week in range(1, weeks + 1)]
+
+
+def logged_week(app: AppContext, block: Block, week: int, preferences: Preferences) -> WeekSummary:
+    """What the logs say about one week of the block (so far, for the current week)."""
     zone = zone_for(preferences.timezone)
     planned = preferences.sessions_per_day * 7
-    summaries = []
-    for week in range(1, weeks + 1):
-        since = local_midnight(block.week_start(week), zone).astimezone(UTC)
-        until = since + timedelta(days=7)
-        sessions = app.store.session_logs(since=since, until=until)
-        ratings = app.store.pain_ratings(since=since, until=until)
-        summaries.append(week_summary(week, planned, sessions, ratings))
-    return summaries
+    since = local_midnight(block.week_start(week), zone).astimezone(UTC)
+    until = since + timedelta(days=7)
+    sessions = app.store.session_logs(since=since, until=until)
+    ratings = app.store.pain_ratings(since=since, until=until)
+    return week_summary(week, planned, sessions, ratings)
 
 
 def record_retest(app: AppContext, answers: AssessmentInput) -> AssessmentReport:

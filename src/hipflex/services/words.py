@@ -5,8 +5,9 @@ changes in sentences (services/presenters/ build the JSON)."""
 from __future__ import annotations
 
 from hipflex.content import load_content
-from hipflex.domain.plan import NeedsTests, SafetyStop
+from hipflex.domain.plan import NoProgramme, SafetyRecheck, SafetyStop
 from hipflex.domain.protocol import RedFlag
+from hipflex.domain.safety import Screening, stop_words
 from hipflex.domain.tracking import (
     ANGLE_MDC_DEG,
     MEANINGFUL_CHANGE_WORDS,
@@ -17,11 +18,13 @@ from hipflex.domain.tracking import (
 )
 
 
-def stop_reason(result: SafetyStop | NeedsTests) -> str:
+def stop_reason(result: NoProgramme) -> str:
     content = load_content()
     if isinstance(result, SafetyStop):
         flagged = "; ".join(content.red_flags[f].short for f in RedFlag if f in result.red_flags)
         return f"You reported warning signs ({flagged}). {content.red_flag_advice}"
+    if isinstance(result, SafetyRecheck):
+        return str(stop_words(Screening.RECHECK))
     return content.findings["overall"]["untested"].text
 
 
