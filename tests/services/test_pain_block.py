@@ -16,11 +16,12 @@ from hipflex.domain.progression import Verdict
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import Screening
 from hipflex.domain.script import Script
-from hipflex.services import guided, programme
+from hipflex.services import guided, programme, reminder_exchange
 from hipflex.services.assessments import answer_safety_questions, record_assessment
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
 from hipflex.services.pain import log_pain_rating
+from hipflex.services.reminder_contract import BreakPromptRequest
 from hipflex.services.safety import current_screening, reminder_prompt
 
 E = ExerciseId
@@ -131,6 +132,11 @@ def test_a_pain_spike_in_week_3_regresses_the_next_session_the_same_day_once(
     prompt = reminder_prompt(app, 45, how_to_screen="-", how_to_recheck="Answer them again.")
     assert prompt.screening is Screening.RECHECK
     assert "Answer them again." in prompt.body
+    request = BreakPromptRequest(sitting_minutes=45, can_snooze=True)
+    sent = reminder_exchange.break_prompt(app, request)  # what the daemon is told
+    assert sent.screening is Screening.RECHECK
+    assert reminder_exchange.HOW_TO_RECHECK in sent.body
+    assert "start" not in [action.id for action in sent.actions]
 
     # answered with no warning sign: the evening session is the regressed one
     clock.advance(30 * 60)

@@ -35,26 +35,34 @@ class LoggedPain:
     warning: str | None  # a day's rating 2 points or more above the previous week's mean
 
 
-def rating_rise(app: AppContext, rating: PainRating) -> PainRise | None:
-    """A rating 2 points or more above the mean of the block week before its own; None
-    otherwise, before the block's second week, or outside the newest block."""
+def rating_rises(app: AppContext, ratings: Sequence[PainRating]) -> list[PainRise | None]:
+    """For each rating, its rise 2 points or more above the mean of the block week before
+    its own; None otherwise, in the block's first week, or outside the newest block. Each
+    previous week's logs are read once."""
     block = app.store.latest_block()
-    if block is None:
-        return None
+    if block is None or not ratings:
+        return [None] * len(ratings)
     preferences = app.store.preferences()
-    day = rating.at.astimezone(zone_for(preferences.timezone)).date()
-    week = block.week_on(day)
-    if day < block.started_on or week < 2:
-        return None
-    previous = logged_week(app, block, week - 1, preferences)
-    return day_rise(rating.score, previous.mean_pain)
+    zone = zone_for(preferences.timezone)
+    means: dict[int, float | None] = {}
+    rises: list[PainRise | None] = []
+    for rating in ratings:
+        day = rating.at.astimezone(zone).date()
+        week = block.week_on(day)
+        if day < block.started_on or week < 2:
+            rises.append(None)
+            continue
+        if week not in means:
+            means[week] = logged_week(app, block, week - 1, preferences).mean_pain
+        rises.append(day_rise(rating.score, means[week]))
+    return rises
 
 
 def log_pain_rating(app: AppContext, score: int, when: datetime | None = None) -> LoggedPain:
     """A daily pain rating, with the warning to show when it rose by 2 points or more over
     the previous week's mean (the plan eases off and the safety questions come again)."""
     rating = log_pain(app, score, when)
-    rise = rating_rise(app, rating)
+    (rise,) = rating_rises(app, [rating])
     return LoggedPain(rating, None if rise is None else rise_warning(rise))
 
 
@@ -69,11 +77,9 @@ def warnings_logged_since(app: AppContext, since: datetime) -> list[datetime]:
         for log, at in app.store.session_logs_logged_since(since)
         if session_rise(log.pain_before, log.pain_after) is not None
     ]
-    found += [
-        at
-        for rating, at in app.store.pain_ratings_logged_since(since)
-        if rating_rise(app, rating) is not None
-    ]
+    ratings = app.store.pain_ratings_logged_since(since)
+    rises = rating_rises(app, [rating for rating, _ in ratings])
+    found += [at for (_, at), rise in zip(ratings, rises, strict=True) if rise is not None]
     return sorted(found)
 
 

@@ -166,7 +166,7 @@ def progress(app: AppContext) -> ProgressView:
         with_pain[-1].mean_pain if len(with_pain) > 1 else None,
     )
 
-    tests = _block_tests(app, block, latest)
+    tests = _block_tests(app, block, app.store.latest_assessment(with_tests=True) or latest)
     changes: dict[tuple[Side, Measure], AngleChange] = {}
     asymmetries: dict[Measure, float] = {}
     if tests:
