@@ -122,6 +122,15 @@ def test_sharp_pain_pauses_an_exercise_until_checked(assessed: Cli):
     assert "Sharp pain: exercise paused" in result.stdout
     assert "hipflex log checked pigeon_pose" in " ".join(result.stdout.split())
     assert "pain rose by 2 points or more" in " ".join(result.stdout.split())
+    assert "hipflex assess --safety-only" in " ".join(result.stdout.split())
+
+    # sharp pain and the rise ask the safety questions again before any exercise
+    stopped = assessed.json("plan", "--json")
+    assert stopped["needs"] == "safety_check"
+    assert stopped["safe_to_exercise"] is False
+    assert "pigeon_pose" not in plan_ids(assessed)
+    answered = assessed.json("assess", "--safety-only", "--no-red-flags", "--json")
+    assert answered["screening"] == "clear"
 
     plan = assessed.json("plan", "--json")
     assert plan["removed"] == ["pigeon_pose"]
@@ -139,6 +148,7 @@ def test_sharp_pain_pauses_an_exercise_until_checked(assessed: Cli):
 def test_sharp_pain_without_a_slot_finds_the_session_with_that_exercise(assessed: Cli):
     result = assessed("log", "session", "--sharp-pain", "pigeon_pose")
     assert result.exit_code == 0, result.output
+    assert assessed("assess", "--safety-only", "--no-red-flags").exit_code == 0
     assert assessed.json("plan", "--json")["removed"] == ["pigeon_pose"]
 
 

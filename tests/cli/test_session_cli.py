@@ -314,7 +314,11 @@ def test_sharp_pain_in_a_break_is_recorded():
         ),
     )
     assert not log.done
-    # it is not offered as a session to resume; the next session leaves the stretch out
+    # it is not offered as a session to resume; no session before the safety questions are
+    # answered again, and then the next session leaves the stretch out
+    refused = run("session", "--plain", "--speed", "500")
+    assert "answer them again" in " ".join(refused.stderr.split())
+    assert run("assess", "--safety-only", "--no-red-flags").returncode == 0
     assert "standing_quad_hip_flexor" not in run("session", "--plain", "--speed", "500").stdout
 
 
@@ -322,6 +326,13 @@ def test_after_sharp_pain_in_a_break_the_next_break_leaves_the_stretch_out():
     assessed()
     first = run("break", "--plain", "--speed", "500", stdin="n\nn\ns\n")
     assert first.returncode == 0, first.stderr
+    # sharp pain asks the safety questions again: until then a break is a walk, and says so
+    asked = run("break", "--plain", "--speed", "500")
+    assert asked.returncode == 0, asked.stderr
+    assert "Standing quad and hip flexor stretch" not in asked.stdout
+    assert "hipflex assess --safety-only" in " ".join(asked.stdout.split())
+    answered = run("assess", "--safety-only", "--no-red-flags")
+    assert answered.returncode == 0, answered.stderr
     result = run("break", "--plain", "--speed", "500")
     assert result.returncode == 0, result.stderr
     assert "  A short walk." in result.stdout

@@ -300,7 +300,8 @@ def test_s_stops_the_exercise_and_reports_sharp_pain():
     stop = next(line for line in lines if line.startswith("  STOP: sharp pain."))
     assert stop == FLEXOR_PAIN
     assert "please have it checked by a doctor or physiotherapist" in stop
-    assert stop.endswith("`hipflex log checked half_kneeling_hip_flexor` brings it back.")
+    assert "`hipflex log checked half_kneeling_hip_flexor` brings it back." in stop
+    assert stop.endswith("asks its safety questions again: run `hipflex assess --safety-only`.")
     # the rest of that exercise is skipped; the player waits at the next exercise
     after = lines[lines.index(stop) + 1 :]
     assert after[:8] == [
@@ -662,7 +663,7 @@ def test_sharp_pain_in_the_break_names_its_stretch():
     assert recorder.pains == [(ExerciseId.STANDING_QUAD_HIP_FLEXOR, Side.LEFT)]
     stop = next(line for line in lines if "STOP" in line)
     assert stop == (f"  STOP: sharp pain. {sharp_pain_advice(ExerciseId.STANDING_QUAD_HIP_FLEXOR)}")
-    assert stop.endswith("`hipflex log checked standing_quad_hip_flexor` brings it back.")
+    assert "`hipflex log checked standing_quad_hip_flexor` brings it back." in stop
     assert step_lines(lines)[-1] == "[01:33] 10 glute squeezes (20 s)"
     assert player.finished
 

@@ -357,14 +357,17 @@ def _mean(summary: WeekSummary) -> Fraction | None:
 
 
 def _warning(summary: WeekSummary, previous: WeekSummary | None) -> bool:
-    """Sharp pain, or a rise of 2 or more in a session or in the weekly mean (exact)."""
+    """Sharp pain, or a rise of 2 or more in a session, of a day's rating over the previous
+    week's mean, or in the weekly mean (exact)."""
     session = [Fraction(p.after) - Fraction(p.before) for p in summary.session_pain]
     this_mean = _mean(summary)
     last_mean = None if previous is None else _mean(previous)
     week_rise = None if this_mean is None or last_mean is None else this_mean - last_mean
+    days = [] if last_mean is None else [Fraction(d) - last_mean for d in summary.daily_pain]
     return (
         bool(summary.sharp_pain)
         or any(rise >= 2 for rise in session)
+        or any(rise >= 2 for rise in days)
         or (week_rise is not None and week_rise >= 2)
     )
 

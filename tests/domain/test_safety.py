@@ -3,6 +3,8 @@ movement."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from hypothesis import given
 from hypothesis import strategies as st
 from tests import strategies
@@ -18,6 +20,7 @@ from hipflex.domain.safety import (
     break_script,
     screening,
     stop_words,
+    warned_after,
 )
 from hipflex.domain.schedule import BREAK_ROUTINE, BreakActivity
 from hipflex.domain.script import StepKind
@@ -61,7 +64,7 @@ def test_only_a_clear_break_has_the_stretch_and_squeezes(
         assert all(step.if_comfortable and step.exercise_id is None for step in routine)
 
 
-@given(st.sampled_from([Screening.RED_FLAG, Screening.UNSCREENED]))
+@given(st.sampled_from([Screening.RED_FLAG, Screening.UNSCREENED, Screening.RECHECK]))
 def test_a_stopped_break_script_is_a_walk_if_comfortable_and_repeats_why(state: Screening):
     script = break_script(state, frozenset(), stretch_name=STRETCH, tilt_cue="Tuck it.")
     kinds = [step.kind for step in script.steps]
@@ -86,7 +89,12 @@ def test_the_reminder_offers_the_routine_only_when_clear(
     state: Screening, minutes: int, snooze: bool
 ):
     prompt = break_prompt(
-        state, minutes, stretch_name=STRETCH, how_to_screen="Run it.", can_snooze=snooze
+        state,
+        minutes,
+        stretch_name=STRETCH,
+        how_to_screen="Run it.",
+        how_to_recheck="Again.",
+        can_snooze=snooze,
     )
     assert f"sitting for {minutes} minutes" in prompt.body
     assert (BreakAction.SNOOZE in prompt.actions) is snooze
@@ -101,6 +109,7 @@ def test_the_reminder_offers_the_routine_only_when_clear(
         assert "if it is comfortable" in prompt.body
         assert (stop_words(state) or "?") in prompt.body
         assert ("Run it." in prompt.body) is (state is Screening.UNSCREENED)
+        assert ("Again." in prompt.body) is (state is Screening.RECHECK)
 
 
 def test_a_paused_break_stretch_is_not_in_the_reminder():
@@ -139,3 +148,31 @@ def test_answers_without_the_safety_questions_are_refused_not_taken_as_no():
     with pytest.raises(SafetyQuestionsUnanswered, match="safety questions are not answered"):
         assess(AssessmentInput(sitting_hours=3))
     assert issubclass(SafetyQuestionsUnanswered, BadInput)  # one line, exit 2, HTTP 422
+
+
+# --- asked again: a pain rise or sharp pain after the newest answers (PROTOCOL.md 4) ------
+
+ANSWERED = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def test_a_warning_after_clear_answers_asks_them_again():
+    clear = assess(AssessmentInput(red_flags=frozenset()))
+    assert screening(clear, warned_since=True) is Screening.RECHECK
+    assert not Screening.RECHECK.may_exercise
+    assert Screening.RECHECK.asks_questions
+    assert Screening.UNSCREENED.asks_questions
+    assert not Screening.RED_FLAG.asks_questions
+    assert "answer them again" in (stop_words(Screening.RECHECK) or "")
+    assert "sharp pain" in (stop_words(Screening.RECHECK) or "")
+
+
+def test_a_red_flag_wins_over_a_recheck_and_no_answers_stay_unscreened():
+    flagged = assess(AssessmentInput(red_flags=frozenset({RedFlag.SYSTEMIC})))
+    assert screening(flagged, warned_since=True) is Screening.RED_FLAG
+    assert screening(None, warned_since=True) is Screening.UNSCREENED
+
+
+@given(st.lists(st.integers(-600, 600)))
+def test_only_a_warning_logged_after_the_answers_asks_again(offsets: list[int]):
+    warnings = [ANSWERED + timedelta(seconds=s) for s in offsets]
+    assert warned_after(ANSWERED, warnings) is any(s > 0 for s in offsets)

@@ -19,7 +19,9 @@ from hipflex.domain.tracking import (
     ANGLE_MDC_DEG,
     ANGLE_SEM_DEG,
     PAIN_MCID_FRACTION,
+    PAIN_MCID_FRACTION_MIN_POINTS,
     PAIN_MCID_POINTS,
+    RESPONDER_BASELINE_FLOOR,
     ExerciseEntry,
     PainRating,
     PainVerdict,
@@ -34,6 +36,7 @@ from hipflex.domain.tracking import (
     daily_sitting,
     entries_as_prescribed,
     pain_verdict,
+    responder_ceiling,
     streak,
     week_summary,
 )
@@ -83,6 +86,8 @@ def test_sitting_hours_refuse_outside_0_to_24(hours: float):
 def test_pain_thresholds_are_the_protocols():
     assert PAIN_MCID_POINTS == 2
     assert pytest.approx(0.30) == PAIN_MCID_FRACTION
+    assert RESPONDER_BASELINE_FLOOR == 2
+    assert PAIN_MCID_FRACTION_MIN_POINTS == 1
 
 
 @pytest.mark.parametrize(
@@ -91,15 +96,21 @@ def test_pain_thresholds_are_the_protocols():
         (6, 4, PainVerdict.RESPONDER),  # 2 points
         (6, 4.3, PainVerdict.NOT_YET),  # 1.7 points, 28%
         (5, 3.5, PainVerdict.RESPONDER),  # 1.5 points, exactly 30%
-        (3, 2.1, PainVerdict.RESPONDER),  # 0.9 points, 30% of 3
+        (3, 2.1, PainVerdict.NOT_YET),  # 30% of 3, but only 0.9 points
+        (3, 2, PainVerdict.RESPONDER),  # 1 point, 33%
         (3, 2.2, PainVerdict.NOT_YET),  # 0.8 points, 27%
         (10, 7, PainVerdict.RESPONDER),  # 3 points, exactly 30%
         (10, 8.1, PainVerdict.NOT_YET),  # 1.9 points, 19%
         (4, 6, PainVerdict.WORSE),  # up 2
         (4, 5.9, PainVerdict.NOT_YET),  # up 1.9
-        (0, 0, PainVerdict.NOT_YET),  # nothing to improve on
-        (0, 1, PainVerdict.NOT_YET),
+        (2, 1, PainVerdict.RESPONDER),  # the floor: 1 point is 50%
+        (2, 1.1, PainVerdict.NOT_YET),
         (2, 2, PainVerdict.NOT_YET),
+        (1.9, 0, PainVerdict.LOW_BASELINE),  # under the floor: already low
+        (1, 0.7, PainVerdict.LOW_BASELINE),  # 30%, but 0.3 points from a low start
+        (0, 0, PainVerdict.LOW_BASELINE),
+        (0, 1, PainVerdict.LOW_BASELINE),
+        (1, 3, PainVerdict.WORSE),  # a rise of 2 counts whatever the start
     ],
 )
 def test_pain_verdict_examples(baseline: float, latest: float, verdict: PainVerdict):
@@ -109,8 +120,14 @@ def test_pain_verdict_examples(baseline: float, latest: float, verdict: PainVerd
 
 
 def test_six_to_four_point_one_is_a_responder_by_the_30_percent_rule():
-    # 1.9 points is under 2, but 1.9 / 6 = 32% of baseline: "2 points OR 30%".
+    # 1.9 points is under 2, but 1.9 / 6 = 32% of baseline and more than 1 point.
     assert pain_verdict(6, 4.1).verdict is PainVerdict.RESPONDER
+
+
+def test_a_mean_from_1_to_0_7_is_not_a_response():
+    # PROTOCOL.md section 4, word for word: 30% down, but below 2 the pain was already low.
+    assert pain_verdict(1.0, 0.7).verdict is PainVerdict.LOW_BASELINE
+    assert responder_ceiling(1.0) is None
 
 
 @pytest.mark.parametrize(("baseline", "latest"), [(None, 3), (3, None), (None, None)])
@@ -120,28 +137,68 @@ def test_pain_verdict_without_data(baseline: float | None, latest: float | None)
     assert change.change is None
 
 
-@given(pain_values, pain_values)
-def test_responder_iff_two_points_or_thirty_percent(baseline: float, latest: float):
-    improvement = baseline - latest
-    margins = [improvement - 2, improvement + 2]
-    if baseline > 0:
-        margins.append(improvement - 0.3 * baseline)
-    assume(all(abs(m) > 1e-6 for m in margins))  # away from the float-tolerance edges
-    responder = improvement >= 2 or (baseline > 0 and improvement >= 0.3 * baseline)
-    verdict = pain_verdict(baseline, latest).verdict
-    assert (verdict is PainVerdict.RESPONDER) == responder
-    assert (verdict is PainVerdict.WORSE) == (improvement <= -2)
+def expected_verdict_in_tenths(baseline_tenths: int, latest_tenths: int) -> PainVerdict:
+    """The protocol's rule in whole tenths, where every boundary is exact."""
+    gain = baseline_tenths - latest_tenths
+    if gain <= -20:
+        return PainVerdict.WORSE
+    if baseline_tenths < 20:
+        return PainVerdict.LOW_BASELINE
+    by_points = gain >= 20
+    by_fraction = 10 * gain >= 3 * baseline_tenths and gain >= 10
+    return PainVerdict.RESPONDER if by_points or by_fraction else PainVerdict.NOT_YET
 
 
 @given(st.integers(0, 100), st.integers(0, 100))
 def test_pain_verdict_edges_are_inclusive_for_tenths(baseline_tenths: int, latest_tenths: int):
-    """Weekly means in tenths: exact boundaries (2.0 points, 30.0%) count despite floats."""
+    """Weekly means in tenths: exact boundaries (a baseline of 2.0, 2.0 points, 30.0% and
+    1.0 point) count despite floats; a baseline of 1.9 never makes a responder."""
     baseline, latest = baseline_tenths / 10, latest_tenths / 10
-    gain = baseline_tenths - latest_tenths  # in tenths, exact
-    responder = gain >= 20 or (baseline_tenths > 0 and 10 * gain >= 3 * baseline_tenths)
+    verdict = pain_verdict(baseline, latest).verdict
+    assert verdict is expected_verdict_in_tenths(baseline_tenths, latest_tenths)
+
+
+@given(st.integers(20, 100))
+def test_the_30_percent_route_needs_a_whole_point(baseline_tenths: int):
+    """At every baseline from 2.0: a fall of 1.0 point is a response when it is 30% or more,
+    a fall of 0.9 never is unless it reaches 2 points (it cannot)."""
+    baseline = baseline_tenths / 10
+    one_point = pain_verdict(baseline, (baseline_tenths - 10) / 10).verdict
+    assert (one_point is PainVerdict.RESPONDER) == (3 * baseline_tenths <= 100)
+    assert pain_verdict(baseline, (baseline_tenths - 9) / 10).verdict is PainVerdict.NOT_YET
+
+
+@given(pain_values, pain_values)
+def test_responder_iff_the_rule_away_from_the_edges(baseline: float, latest: float):
+    improvement = baseline - latest
+    margins = [improvement - 2, improvement + 2, improvement - 1, baseline - 2]
+    margins.append(improvement - 0.3 * baseline)
+    assume(all(abs(m) > 1e-6 for m in margins))  # away from the float-tolerance edges
+    responder = baseline >= 2 and (
+        improvement >= 2 or (improvement >= 0.3 * baseline and improvement >= 1)
+    )
     verdict = pain_verdict(baseline, latest).verdict
     assert (verdict is PainVerdict.RESPONDER) == responder
-    assert (verdict is PainVerdict.WORSE) == (gain <= -20)
+    assert (verdict is PainVerdict.WORSE) == (improvement <= -2)
+    assert (verdict is PainVerdict.LOW_BASELINE) == (baseline < 2 and improvement > -2)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "fall", "responder"),
+    [
+        (1.9, 1.9, False),  # the floor
+        (2.0, 1.0, True),
+        (3.0, 0.99, False),  # the whole point
+        (3.0, 1.0, True),
+        (4.0, 1.19, False),  # 30% of 4 is 1.2
+        (4.0, 1.2, True),
+        (8.0, 1.99, False),  # 30% of 8 is 2.4: 2 points come first
+        (8.0, 2.0, True),
+    ],
+)
+def test_the_edges_of_each_route(baseline: float, fall: float, responder: bool):
+    verdict = pain_verdict(baseline, baseline - fall).verdict
+    assert (verdict is PainVerdict.RESPONDER) is responder
 
 
 # --- angles: measurement error -----------------------------------------------------------
@@ -276,7 +333,7 @@ def test_week_summary_counts_sessions_with_something_done():
             pain_before=3,
             pain_after=5,
         ),
-        SessionLog(  # everything skipped: not done, its pain ignored
+        SessionLog(  # everything skipped: not done, but its pain counts
             T0 + timedelta(hours=8),
             SessionSource.MANUAL,
             (_entry(E.HALF_KNEELING_HIP_FLEXOR, skipped=True),),
@@ -296,8 +353,8 @@ def test_week_summary_counts_sessions_with_something_done():
     assert summary.week == 2
     assert summary.sessions_planned == 14
     assert summary.sessions_done == 2
-    assert summary.session_pain == (SessionPain(3, 5),)
-    assert summary.worst_session_rise == 2
+    assert summary.session_pain == (SessionPain(3, 5), SessionPain(6, 9))
+    assert summary.worst_session_rise == 3
     assert summary.daily_pain == (4.0, 2.0)
     assert summary.mean_pain == 3.0
     assert summary.sharp_pain == {E.PIGEON_POSE}

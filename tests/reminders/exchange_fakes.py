@@ -39,7 +39,7 @@ from hipflex.services.reminder_contract import (
     dump_answers,
     parse_requests,
 )
-from hipflex.services.reminder_exchange import HOW_TO_SCREEN
+from hipflex.services.reminder_exchange import HOW_TO_RECHECK, HOW_TO_SCREEN
 from hipflex.services.safety import BREAK_STRETCH
 
 UNREACHABLE = "hipflex: error: cannot open the database at sqlite:///gone.db: unable to open"
@@ -112,6 +112,7 @@ class FakeExchange:
                     paused=self.paused,
                     stretch_name=load_content().exercise(BREAK_STRETCH).name,
                     how_to_screen=HOW_TO_SCREEN,
+                    how_to_recheck=HOW_TO_RECHECK,
                     can_snooze=request.can_snooze,
                 )
                 return PromptAnswer.of("break_prompt", prompt)

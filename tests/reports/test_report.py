@@ -109,7 +109,8 @@ def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
     assert "7°" in caveat
     assert "19°" in caveat
     assert "within measurement error" in caveat
-    assert "2 points or 30%" in caveat
+    assert "2 points, or 30% when that is at least 1 point" in caveat
+    assert "a first week that averaged at least 2 out of 10" in caveat
 
     html = to_html(report)
     assert html.startswith("<!doctype html>")
@@ -193,3 +194,26 @@ def test_an_empty_report_and_charts_without_data(app: AppContext):
     assert no_weeks.description == "Sessions done per week: none yet."
     assert to_pdf(report).startswith(b"%PDF")
     assert to_html(report).count("<svg") == 3
+
+
+def test_the_report_says_when_the_pain_was_already_low(app: AppContext, clock: FixedClock):
+    """A first week averaging 1.0 and a second 0.7 is 30% down but no response (PROTOCOL.md
+    section 4): the report says the pain was already low, and draws no target line."""
+    programme.update_preferences(app, timezone="UTC")
+    record_assessment(app, _answers(60, 70))
+    programme.plan_week(app)
+    for score in (1, 1, 1, 1, 1, 1, 1):
+        tracking.log_pain(app, score)
+        clock.advance(24 * HOUR)
+    for score in (1, 1, 1, 1, 0, 0, 1, 1, 1, 0):
+        tracking.log_pain(app, score)
+        clock.advance(7 * 24 * HOUR / 10)
+    view = progress(app)
+    assert [w.mean_pain for w in view.weeks][:2] == [1.0, 0.7]
+    report = build_report(view, clock.now())
+    pain = next(s for s in report.sections if s.title == "Pain")
+    assert "already low" in pain.paragraphs[0]
+    assert "Responder" not in pain.paragraphs[0]
+    assert pain.chart is not None
+    assert "meaningful change" not in pain.chart.svg
+    assert "baseline week" in pain.chart.svg

@@ -26,6 +26,7 @@ from hipflex.domain.plan import (
     Phase,
     Programme,
     ProgrammeKind,
+    SafetyRecheck,
     SafetyStop,
     SessionSlot,
     block_outcome,
@@ -35,6 +36,7 @@ from hipflex.domain.preferences import Preferences, Weekday
 from hipflex.domain.progression import ProgressionState, Verdict
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side
 from hipflex.services import programme, tracking
+from hipflex.services.assessments import answer_safety_questions
 from hipflex.services.blocks import save_assessment
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
@@ -77,9 +79,17 @@ def go_to(clock: FixedClock, week: int, day: int = 0, hour: int = 9) -> None:
 
 def practise_week(app: AppContext, clock: FixedClock, week: int, *, spike: bool = False) -> None:
     """Every session of every day of the week (weekends included), and a pain rating a
-    day; `spike` makes Wednesday's evening session raise pain by 3 points."""
+    day; `spike` makes Wednesday's evening session raise pain by 3 points: the plan eases
+    off from the next session and asks the safety questions again, answered the next
+    morning ("none of them")."""
     for day in range(7):
         go_to(clock, week, day, 9)
+        if spike and day == 3:
+            assert isinstance(programme.plan_week(app).result, SafetyRecheck)
+            answer_safety_questions(app, frozenset())
+            eased = programme.plan_week(app)
+            assert isinstance(eased.result, Programme)
+            assert eased.eased is not None  # from the next session, not next week
         tracking.log_pain(app, 4)
         for slot, hour in ((SessionSlot.MORNING, 10), (SessionSlot.EVENING, 18)):
             go_to(clock, week, day, hour)

@@ -27,12 +27,14 @@ from hipflex.domain.assessment import (
     ExtensionInput,
     ThighPosition,
     ThomasInput,
+    assess,
 )
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput, HipflexError
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.preferences import Preferences
-from hipflex.domain.protocol import ExerciseId, Side, Sign
+from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign
+from hipflex.domain.safety import Screening
 from hipflex.domain.tracking import (
     BreakEvent,
     Clearance,
@@ -46,10 +48,11 @@ from hipflex.domain.tracking import (
 )
 from hipflex.reports import export_csv, export_fhir, export_json
 from hipflex.services import data
-from hipflex.services.assessments import record_assessment
+from hipflex.services.assessments import record_assessment, record_safety_check
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
 from hipflex.services.programme import plan_week
+from hipflex.services.safety import current_screening
 from hipflex.services.tracking import log_note, log_pain, log_session, log_sitting, record_retest
 from hipflex.store import Store
 
@@ -109,6 +112,7 @@ def sessions(draw: st.DrawFn) -> tuple[SessionLog, datetime, tuple[datetime, ...
 operations = st.lists(
     st.one_of(
         st.tuples(st.just("assess"), assessments(), moments),
+        st.tuples(st.just("safety_check"), st.frozensets(st.sampled_from(RedFlag)), moments),
         st.tuples(st.just("block"), st.integers(0, 20), days, moments),
         st.tuples(st.just("retest"), assessments(), moments, st.integers(0, 20), st.integers(1, 6)),
         st.tuples(st.just("pain"), strategies.pain_scores, moments, moments),
@@ -138,6 +142,9 @@ def write(store: Store, ops: list[tuple[Any, ...]]) -> None:
             case ("assess", assessment, at):
                 kind = AssessmentKind.BASELINE
                 assessment_ids.append(store.add_assessment(assessment, at=at, kind=kind).id)
+            case ("safety_check", flags, at):
+                check = assess(AssessmentInput(red_flags=flags))
+                store.add_assessment(check, at=at, kind=AssessmentKind.SAFETY_CHECK)
             case ("block", pick, started_on, at) if assessment_ids:
                 chosen = assessment_ids[pick % len(assessment_ids)]
                 block = store.start_block(assessment_id=chosen, started_on=started_on, at=at)
@@ -457,3 +464,29 @@ def test_counts_and_description_of_an_empty_snapshot():
     assert set(empty.counts().values()) == {0}
     assert data.describe(empty) == "nothing"
     assert data.describe(replace(empty, notes=(Note(T0, "x"),))) == "1 note"
+
+
+def test_a_safety_check_round_trips_and_the_gate_reads_it_after_import(
+    filled: AppContext, second_app: AppContext, clock: FixedClock
+):
+    """The safety questions answered again travel with the data, as a safety check, and
+    the imported store's gate reads them as before: sharp pain after them asks again."""
+    clock.advance(3600)
+    record_safety_check(filled, frozenset())
+    clock.advance(3600)
+    log_session(
+        filled, [ExerciseEntry(ExerciseId.PIGEON_POSE, Side.LEFT, skipped=True, sharp_pain=True)]
+    )
+    assert current_screening(filled) is Screening.RECHECK
+    original = data.snapshot(filled)
+    text = export_json.dumps(original, T0)
+    assert '"kind": "safety_check"' in text
+    restored = data.import_snapshot(second_app, export_json.loads(text))
+    assert renumbered(restored) == renumbered(original)
+    kinds = [r.kind for r in restored.assessments]
+    assert kinds == [AssessmentKind.BASELINE, AssessmentKind.RETEST, AssessmentKind.SAFETY_CHECK]
+    assert current_screening(second_app) is Screening.RECHECK
+    # the findings are still the re-test's, not the safety check's
+    latest = second_app.store.latest_assessment(with_tests=True)
+    assert latest is not None
+    assert latest.kind is AssessmentKind.RETEST

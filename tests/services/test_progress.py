@@ -134,7 +134,7 @@ def test_weeks_adherence_streak_and_pain(view: ProgressView):
     assert view.pain.change == 3
     text = pain_sentence(view.pain)
     assert text.startswith("Responder: your pain fell from 6.0 to 3.0")
-    assert "2 points or 30%" in text
+    assert "2 points, or 30% when that is at least 1 point" in text
     kinds = {what for _, _, what in view.pain_points}
     assert kinds == {"daily", "before", "after"}
     assert [p[0] for p in view.pain_points] == sorted(p[0] for p in view.pain_points)

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
-from hipflex.domain.plan import Programme, SessionSlot
+from hipflex.domain.plan import Programme, SafetyRecheck, SessionSlot
 from hipflex.domain.progression import Verdict
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.tracking import ExerciseEntry
 from hipflex.services import programme, tracking
-from hipflex.services.assessments import record_assessment
+from hipflex.services.assessments import record_assessment, record_safety_check
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
 from hipflex.services.session_logs import log_planned_session
@@ -93,12 +93,20 @@ def test_a_tolerated_week_lengthens_holds_and_brings_in_the_couch_stretch(
     assert E.COUCH_STRETCH in evening.exercise_ids  # at home, not at the desk
 
 
+def answer_safety_questions(app: AppContext, clock: FixedClock) -> None:
+    """The safety questions answered again, no warning sign (a rise or sharp pain asks)."""
+    clock.advance(60)
+    record_safety_check(app, frozenset())
+
+
 def test_a_session_pain_rise_of_two_regresses(started: AppContext, clock: FixedClock):
     log_sessions(started, clock, 8)
     go_to_week(clock, 2)
     assert holds(started) == {40}
     log_sessions(started, clock, 7)
     log_sessions(started, clock, 1, before=3, after=5)  # one session: up 2
+    assert isinstance(programme.plan_week(started).result, SafetyRecheck)
+    answer_safety_questions(started, clock)
     go_to_week(clock, 3)
     view = programme.plan_week(started)
     assert [d.verdict for d in view.decisions] == [Verdict.PROGRESS, Verdict.REGRESS]
@@ -145,6 +153,7 @@ def test_weekly_mean_pain_rising_by_two_regresses(started: AppContext, clock: Fi
     for _ in range(3):
         tracking.log_pain(started, 4)  # the weekly mean goes from 2 to 4
         log_sessions(started, clock, 3, before=2, after=2)
+    answer_safety_questions(started, clock)  # each rating of 4 asked them again
     go_to_week(clock, 3)
     view = programme.plan_week(started)
     assert [d.verdict for d in view.decisions] == [Verdict.PROGRESS, Verdict.REGRESS]
@@ -175,6 +184,7 @@ def test_a_cleared_couch_stretch_can_return_after_tolerated_weeks(
     go_to_week(clock, 2)
     assert E.COUCH_STRETCH in exercises(started)
     log_planned_session(started, slot=SessionSlot.EVENING, sharp_pain={E.COUCH_STRETCH})
+    answer_safety_questions(started, clock)
     assert E.COUCH_STRETCH not in exercises(started)
     clock.advance(HOUR)
     tracking.clear_exercise(started, E.COUCH_STRETCH)

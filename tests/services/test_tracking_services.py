@@ -14,11 +14,11 @@ from hipflex.domain.assessment import (
     ThomasInput,
 )
 from hipflex.domain.errors import BadInput
-from hipflex.domain.plan import Programme, SessionSlot
+from hipflex.domain.plan import Programme, SafetyRecheck, SessionSlot
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.tracking import ExerciseEntry, SessionSource, SittingSource
 from hipflex.services import programme, tracking
-from hipflex.services.assessments import record_assessment
+from hipflex.services.assessments import record_assessment, record_safety_check
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
 from hipflex.services.progress import progress
@@ -220,6 +220,10 @@ def test_sharp_pain_pauses_an_exercise_at_once_until_it_is_checked(
     clock.advance(DAY)
     log_planned_session(utc, slot=SessionSlot.EVENING, sharp_pain={E.PIGEON_POSE})
     assert tracking.paused_exercises(utc) == {E.PIGEON_POSE}
+    # sharp pain after the answers asks the safety questions again before any exercise
+    assert isinstance(programme.plan_week(utc).result, SafetyRecheck)
+    clock.advance(60)
+    record_safety_check(utc, frozenset())
     assert E.PIGEON_POSE not in _plan_ids(utc)
 
 

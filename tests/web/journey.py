@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 PAGES: tuple[tuple[str, str], ...] = (
     ("home", "/"),
     ("assess", "/assess"),
+    ("safety-check", "/assess?safety=1"),
     ("safety", "/safety"),
     ("plan", "/plan"),
     ("today", "/today"),

@@ -170,3 +170,24 @@ def test_the_quit_dialog_keeps_focus_inside(live_server: LiveServer, light_page:
     assert focused <= {"quit-confirm", "quit-cancel", ""}
     page.keyboard.press("Escape")
     expect(page.locator("#quit-dialog")).to_be_hidden()
+
+
+def test_the_safety_questions_due_again(live_server: LiveServer, light_page: Page):
+    """After a pain rise: the notice on home, plan and today, and the safety-only wizard."""
+    from fastapi.testclient import TestClient
+
+    from tests.web.conftest import API, arm_csrf
+
+    live_server.record_tight()
+    with TestClient(live_server.app) as api:
+        arm_csrf(api)
+        body = {"slot": "morning", "pain_before": 2, "pain_after": 6}
+        assert api.post(f"{API}/logs/sessions", json=body).status_code == 201
+    for path in ("/", "/plan", "/today"):
+        light_page.goto(f"{live_server.url}{path}")
+        expect(light_page.locator("#recheck-notice")).to_be_visible()
+        check_page(light_page, f"{path} (safety questions due again)")
+    light_page.goto(f"{live_server.url}/assess?safety=1")
+    light_page.click("#wizard-submit")  # nothing answered: the messages show
+    expect(light_page.locator("#assess-error")).not_to_be_empty()
+    assert_accessible(light_page, "/assess?safety=1 with errors")

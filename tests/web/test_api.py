@@ -452,7 +452,7 @@ def test_break_outcomes_are_logged(client: TestClient):
 def test_logs_pain_sitting_notes(client: TestClient):
     record_tight(client)
     pain = ok(client.post(f"{API}/logs/pain", json={"score": 6}), 201)
-    assert pain == {"score": 6, "at": "2026-11-02T09:00:00+00:00"}
+    assert pain == {"score": 6, "at": "2026-11-02T09:00:00+00:00", "warning": None}
     earlier = ok(
         client.post(f"{API}/logs/pain", json={"score": 5, "when": "2026-11-02T08:30:00+01:00"}),
         201,

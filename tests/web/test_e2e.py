@@ -150,8 +150,37 @@ def test_sharp_pain_in_the_player_pauses_the_exercise(live_server: LiveServer, p
     assert [(e.exercise_id.value, e.sharp_pain) for e in log.entries] == [
         ("half_kneeling_hip_flexor", True)
     ]
+    # sharp pain asks the safety questions again: no plan until they are answered
     page.goto(f"{live_server.url}/plan")
+    expect(page.locator("#recheck-notice")).to_be_visible()
+    expect(page.locator("article[id^=card-]")).to_have_count(0)
+    page.click("#recheck-start")
+    page.wait_for_url(f"{live_server.url}/assess?safety=1")
+    expect(page.locator("#step-sitting")).to_have_count(0)  # the safety questions only
+    answer_safety(page)
+    shot(page, "e2e-safety-check")
+    page.click("#wizard-submit")
+    page.wait_for_url(f"{live_server.url}/plan")
+    expect(page.locator("#card-pigeon_pose")).to_be_visible()
     expect(page.locator("#card-half_kneeling_hip_flexor")).to_have_count(0)
+    newest = live_server.context.store.latest_assessment()
+    assert newest is not None
+    assert newest.kind.value == "safety_check"
+
+
+def test_a_safety_check_with_a_red_flag_ends_on_the_safety_page(
+    live_server: LiveServer, page: Page
+):
+    live_server.record_tight()
+    page.goto(f"{live_server.url}/assess?safety=1")
+    answer_safety(page, yes=(RedFlag.LEG_WEAKNESS,))
+    expect(page.locator("#safety-stop-note")).to_be_visible()
+    page.click("#wizard-submit")
+    page.wait_for_url(f"{live_server.url}/safety")
+    expect(page.locator("#flagged")).to_contain_text("weak", ignore_case=True)
+    page.goto(f"{live_server.url}/plan")
+    expect(page.locator("#safety-advice")).to_be_visible()
+    expect(page.locator("article[id^=card-]")).to_have_count(0)
 
 
 def test_a_red_flag_ends_on_the_safety_page_with_no_plan(live_server: LiveServer, page: Page):
@@ -274,3 +303,19 @@ def test_the_wizard_works_without_javascript(live_server: LiveServer, browser: B
     context.close()
     (recorded,) = live_server.context.store.assessments()
     assert recorded.assessment.safe_to_exercise
+
+
+def test_the_safety_check_works_without_javascript(live_server: LiveServer, browser: Browser):
+    live_server.record_tight()
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/assess?safety=1")
+    answer_safety(page)
+    page.click("#wizard-submit")
+    page.wait_for_url(f"{live_server.url}/plan")
+    expect(page.locator("#card-half_kneeling_hip_flexor")).to_be_visible()
+    context.close()
+    newest = live_server.context.store.latest_assessment()
+    assert newest is not None
+    assert newest.kind.value == "safety_check"
+    assert newest.assessment.safe_to_exercise

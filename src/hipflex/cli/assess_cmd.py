@@ -120,17 +120,54 @@ def assess(
             help="Ask the questions even when input is not a terminal.",
         ),
     ] = False,
+    safety_only: Annotated[
+        bool,
+        typer.Option(
+            "--safety-only",
+            help=(
+                "Answer only the safety questions again, without the self-tests (after a "
+                "pain rise or sharp pain, hipflex asks them before any more exercise). "
+                "With --red-flag ID or --no-red-flags, or asked in a terminal."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Check your hip flexors: the Thomas test, the standing hip extension test, the common
     signs, your daily sitting and the warning signs that need a clinician.
 
     With no answers given it walks you through each test step by step. With answers
-    given as options it runs without questions (for scripts).
+    given as options it runs without questions (for scripts). With --safety-only it asks
+    (or records) only the safety questions.
     """
     from hipflex.cli.assess_view import answers_from_options, render_report, report_to_json
     from hipflex.domain.errors import BadInput
     from hipflex.services import assessments
     from hipflex.services.context import open_app
+
+    if safety_only:
+        tests_given = (
+            thomas_left,
+            thomas_right,
+            thigh_angle_left,
+            thigh_angle_right,
+            knee_left,
+            knee_right,
+            extension_left,
+            extension_right,
+            sitting_hours,
+        )
+        if any(v is not None for v in tests_given) or compensated_left or compensated_right:
+            msg = "--safety-only takes only the safety answers: --red-flag ID or --no-red-flags"
+            raise BadInput(msg)
+        if sign or no_save:
+            msg = "--safety-only takes only the safety answers: --red-flag ID or --no-red-flags"
+            raise BadInput(msg)
+        from hipflex.cli.safety_check_view import answer_safety_questions
+
+        answer_safety_questions(
+            red_flag or [], no_red_flags, json_output=json_output, interactive=interactive
+        )
+        return
 
     answers = answers_from_options(
         thomas={"left": thomas_left, "right": thomas_right},

@@ -34,6 +34,7 @@ def exercises(
 ) -> None:
     """Show the exercise cards: steps, cues, dosage and safety notes."""
     from hipflex.cli import cards
+    from hipflex.cli.words import HOW_TO_RECHECK, HOW_TO_SCREEN
     from hipflex.services import library
     from hipflex.services.context import open_app
     from hipflex.services.safety import stop_notice
@@ -41,7 +42,7 @@ def exercises(
     chosen = None if exercise_id is None else library.find_exercise(exercise_id)
     app = open_app()
     try:
-        stop = stop_notice(app, how_to_screen="Run `hipflex assess` to answer them.")
+        stop = stop_notice(app, how_to_screen=HOW_TO_SCREEN, how_to_recheck=HOW_TO_RECHECK)
     finally:
         app.close()
     if chosen is None:

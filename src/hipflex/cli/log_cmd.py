@@ -28,17 +28,24 @@ def pain(
     score: Annotated[int, typer.Argument(metavar="N", help="Pain right now, 0 (none) to 10.")],
     when: WhenOpt = None,
 ) -> None:
-    """Rate your low back pain today, 0 (none) to 10 (the worst imaginable)."""
+    """Rate your low back pain today, 0 (none) to 10 (the worst imaginable). A rating 2
+    points or more above last week's average is a warning: the plan eases off and the
+    safety questions come again."""
+    from hipflex.cli.words import HOW_TO_RECHECK
     from hipflex.services import tracking
     from hipflex.services.context import open_app
+    from hipflex.services.pain import log_pain_rating
 
     app = open_app()
     try:
         at = None if when is None else tracking.resolve_when(app, when)
-        rating = tracking.log_pain(app, score, at)
+        logged = log_pain_rating(app, score, at)
     finally:
         app.close()
+    rating = logged.rating
     print(f"Logged pain {rating.score}/10 at {rating.at.astimezone():%Y-%m-%d %H:%M}.")
+    if logged.warning is not None:
+        print(f"{logged.warning} {HOW_TO_RECHECK}")
 
 
 def sitting(

@@ -8,8 +8,9 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from hipflex.cli.words import HOW_TO_RECHECK
 from hipflex.content import load_content
-from hipflex.domain.plan import Prescription, Programme, SafetyStop
+from hipflex.domain.plan import Prescription, Programme, SafetyRecheck, SafetyStop
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.schedule import ItemKind
 from hipflex.services.programme import PlanView, TodayView
@@ -28,6 +29,14 @@ def _render_stop(view: PlanView, out: Console) -> None:
     if isinstance(result, SafetyStop):
         title = load_content().red_flag_advice_for(result.red_flags).title
         out.print(Panel(stop_reason(result), title=f"STOP: {title}", border_style="red"))
+    elif isinstance(result, SafetyRecheck):
+        out.print(
+            Panel(
+                f"{stop_reason(result)} {HOW_TO_RECHECK}",
+                title="Answer the safety questions again",
+                border_style="red",
+            )
+        )
     else:
         out.print(Panel(stop_reason(result), title="No test results yet", border_style="yellow"))
 
@@ -48,6 +57,28 @@ def _card(prescription: Prescription) -> Panel:
     return Panel(body, title=prescription.name, title_align="left", subtitle=exercise.id.value)
 
 
+def _render_notes(view: PlanView, result: Programme, out: Console) -> None:
+    """A preview, an easing off after a pain rise, exercises paused after sharp pain."""
+    if view.projected:
+        out.print(
+            f"This is a preview of week {result.week}: it assumes the weeks before it go "
+            "well. What you log decides the real dosage.",
+            style="italic",
+        )
+    if view.eased is not None:
+        out.print(
+            f"Eased off this week after your pain rose ({'; '.join(view.eased.reasons)}).",
+            style="yellow",
+        )
+    for removed in sorted(result.removed):
+        name = load_content().exercise(removed).name
+        out.print(
+            f"{name} is paused because you reported sharp pain in it. Please have it "
+            "checked by a clinician before you do it again.",
+            style="red",
+        )
+
+
 def render_plan(view: PlanView, console: Console | None = None) -> None:
     out = console or Console()
     result = view.result
@@ -60,19 +91,7 @@ def render_plan(view: PlanView, console: Console | None = None) -> None:
     step = next_step_words(view.next_step)
     if step is not None:
         out.print(f"{step} Run `hipflex retest`.", style="bold")
-    if view.projected:
-        out.print(
-            f"This is a preview of week {result.week}: it assumes the weeks before it go "
-            "well. What you log decides the real dosage.",
-            style="italic",
-        )
-    for removed in sorted(result.removed):
-        name = content.exercise(removed).name
-        out.print(
-            f"{name} is paused because you reported sharp pain in it. Please have it "
-            "checked by a clinician before you do it again.",
-            style="red",
-        )
+    _render_notes(view, result, out)
     day = view.sample_day()
     shown: set[ExerciseId] = set()  # a full card the first time, a line after that
     for session in result.sessions:

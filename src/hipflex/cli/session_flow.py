@@ -15,6 +15,7 @@ from hipflex.cli.session_run import (
     run_plain,
     sharp_pain_advice,
 )
+from hipflex.cli.words import HOW_TO_RECHECK, HOW_TO_SCREEN
 from hipflex.domain.errors import BadInput
 from hipflex.domain.player import Player
 from hipflex.domain.plurals import counted
@@ -127,7 +128,7 @@ def _summary(console: Console, player: Player, warning: str | None) -> None:
     of_total = counted(total, "hold or set", "holds and sets")
     console.print(f"Session {word}: {done} of {of_total} done, all saved.")
     if warning is not None:
-        console.print(warning)
+        console.print(f"{warning} {HOW_TO_RECHECK}")
 
 
 def run_guided_session(
@@ -181,10 +182,12 @@ def run_break(*, plain: bool, voice: bool, speed: float) -> None:
         stop = stop_words(chosen.screening)
         if stop is not None:
             advice = red_flag_advice(app)
-            how = (
-                "Run `hipflex assess` to answer them."
-                if chosen.screening is Screening.UNSCREENED or advice is None
-                else f"{advice.title}: {advice.text}"
+            how = {
+                Screening.UNSCREENED: HOW_TO_SCREEN,
+                Screening.RECHECK: HOW_TO_RECHECK,
+            }.get(
+                chosen.screening,
+                HOW_TO_SCREEN if advice is None else f"{advice.title}: {advice.text}",
             )
             console.print(f"{stop} {how}", style="bold yellow")
         _play(

@@ -54,7 +54,9 @@ def sharp_pain_advice(exercise_id: ExerciseId) -> str:
     return (
         "Sharp pain is not normal in a stretch or an exercise. That exercise has stopped and "
         "is paused in your plan; please have it checked by a doctor or physiotherapist. When "
-        f"they say it is fine, `hipflex log checked {exercise_id.value}` brings it back."
+        f"they say it is fine, `hipflex log checked {exercise_id.value}` brings it back. "
+        "Before any more exercise, hipflex asks its safety questions again: run "
+        "`hipflex assess --safety-only`."
     )
 
 

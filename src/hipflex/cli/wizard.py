@@ -195,3 +195,8 @@ def run_wizard(app: AppContext, console: Console | None = None) -> AssessmentInp
     return AssessmentInput(
         thomas=thomas, extension=extension, sitting_hours=hours, signs=signs, red_flags=red_flags
     )
+
+
+def ask_safety_questions(console: Console | None = None) -> frozenset[RedFlag]:
+    """Only the safety questions, asked again (after a pain rise or sharp pain)."""
+    return _red_flags(console or Console(), load_content())

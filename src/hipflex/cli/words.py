@@ -14,3 +14,9 @@ def span(bounds: tuple[float, float], joiner: str = "-") -> str:
 def ids(kind: type[StrEnum]) -> str:
     """Every id of an enum, comma-separated, in order."""
     return ", ".join(member.value for member in kind)
+
+
+#: How to answer the safety questions from the command line: the first time, and again
+#: after a pain rise or sharp pain (only the questions, no self-tests).
+HOW_TO_SCREEN = "Run `hipflex assess` to answer them."
+HOW_TO_RECHECK = "Run `hipflex assess --safety-only` to answer them again."

@@ -348,6 +348,14 @@ def parse_ids(kind: type[E], values: Iterable[str], what: str) -> frozenset[E]:
 class AssessmentKind(StrEnum):
     BASELINE = "baseline"
     RETEST = "retest"
+    # Only the safety questions, answered again after a pain-rise warning or sharp pain
+    # (PROTOCOL.md section 4): no self-tests, so findings, blocks and re-tests ignore it;
+    # the safety gate reads it like any newer answers.
+    SAFETY_CHECK = "safety_check"
+
+    @property
+    def has_tests(self) -> bool:
+        return self is not AssessmentKind.SAFETY_CHECK
 
 
 @dataclass(frozen=True)

@@ -213,11 +213,20 @@ class SafetyStop:
 
 
 @dataclass(frozen=True)
+class SafetyRecheck:
+    """No programme for now: pain rose by 2 points or more, or an exercise gave sharp pain,
+    since the safety questions were last answered; they come first again (PROTOCOL.md
+    section 4). Answered with no warning sign, the (eased) programme comes back."""
+
+
+@dataclass(frozen=True)
 class NeedsTests:
     """No programme: the assessment has no test results to build one from."""
 
 
-PlanResult = Programme | SafetyStop | NeedsTests
+#: Why there is no programme: a warning sign, the safety questions due again, no tests.
+NoProgramme = SafetyStop | SafetyRecheck | NeedsTests
+PlanResult = Programme | NoProgramme
 
 
 @dataclass(frozen=True)

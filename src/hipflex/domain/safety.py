@@ -1,16 +1,20 @@
 """The safety gate: one rule, asked by every path that offers movement (PROTOCOL.md 2.5
 and section 4: "safety overrides everything").
 
-Three states. Screened and clear: the plan, sessions and the full movement break. A red
+Four states. Screened and clear: the plan, sessions and the full movement break. A red
 flag: nothing is prescribed; a movement break only says stand up and walk a little if it
 is comfortable, and repeats the advice to see a clinician. Never screened (no answers to
 the safety questions yet): the same as a red flag for exercises, plus "answer the safety
-questions first".
+questions first". Due again (a pain rise of 2 points or more, or sharp pain, logged after
+the newest answers; PROTOCOL.md section 4: the warning "asks the red-flag questions
+again"): the same as never screened until they are answered again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from hipflex.domain.assessment import Assessment
@@ -24,19 +28,35 @@ class Screening(StrEnum):
     CLEAR = "clear"  # the safety questions answered, no warning sign
     RED_FLAG = "red_flag"  # a warning sign stands: see a clinician, nothing is prescribed
     UNSCREENED = "unscreened"  # the safety questions were never answered
+    RECHECK = "recheck"  # a warning (pain rise, sharp pain) since the answers: ask again
 
     @property
     def may_exercise(self) -> bool:
         """Stretches, squeezes and strengthening only when screened and clear."""
         return self is Screening.CLEAR
 
+    @property
+    def asks_questions(self) -> bool:
+        """What unlocks exercise is answering the safety questions (first, or again)."""
+        return self in (Screening.UNSCREENED, Screening.RECHECK)
 
-def screening(latest: Assessment | None) -> Screening:
+
+def screening(latest: Assessment | None, *, warned_since: bool = False) -> Screening:
     """The newest answers decide: a red flag in them stops everything, whatever came
-    before; no answers at all means not screened."""
+    before; no answers at all means not screened; a pain-rise warning or sharp pain logged
+    after them (`warned_since`, see warned_after) means they are due again."""
     if latest is None:
         return Screening.UNSCREENED
-    return Screening.CLEAR if latest.safe_to_exercise else Screening.RED_FLAG
+    if not latest.safe_to_exercise:
+        return Screening.RED_FLAG
+    return Screening.RECHECK if warned_since else Screening.CLEAR
+
+
+def warned_after(answered_at: datetime, warnings: Iterable[datetime]) -> bool:
+    """Whether a warning was logged after the newest answers (answers given at the same
+    instant cover it): a pain rise of 2 points or more or sharp pain asks the safety
+    questions again (PROTOCOL.md section 4)."""
+    return any(at > answered_at for at in warnings)
 
 
 #: The whole of a movement break for someone who should not exercise: a walk, if it is
@@ -52,6 +72,11 @@ STOP_WORDS = {
     ),
     Screening.UNSCREENED: (
         "hipflex suggests stretches and exercises only once you have answered its safety questions."
+    ),
+    Screening.RECHECK: (
+        "Your pain rose by 2 points or more, or an exercise gave you sharp pain, since you "
+        "last answered hipflex's safety questions: please answer them again before any more "
+        "stretches or exercises."
     ),
 }
 
@@ -157,16 +182,20 @@ def break_prompt(
     paused: frozenset[ExerciseId] = frozenset(),
     stretch_name: str,
     how_to_screen: str,
+    how_to_recheck: str | None = None,
     can_snooze: bool = True,
 ) -> BreakPrompt:
     """What a reminder says after `sitting_minutes` of sitting; `how_to_screen` is the
-    shell's way to answer the safety questions (a command, a page)."""
+    shell's way to answer the safety questions (a command, a page), `how_to_recheck` its
+    way to answer them again (the same by default)."""
     sat = f"You have been sitting for {sitting_minutes} minutes."
     snooze = (BreakAction.SNOOZE,) if can_snooze else ()
     if not state.may_exercise:
         words = stop_words(state)
         if state is Screening.UNSCREENED:
             words = f"{words} {how_to_screen}"
+        elif state is Screening.RECHECK:
+            words = f"{words} {how_to_recheck or how_to_screen}"
         return BreakPrompt(
             state,
             REMINDER_TITLE,

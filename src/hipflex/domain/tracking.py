@@ -1,7 +1,8 @@
 """Logs -> progress: week summaries, adherence, the pain verdict, measurement error.
 
-The numbers are PROTOCOL.md section 4's: a meaningful pain change is 2 points or 30% of
-baseline; a self-measured angle has about a 7 degree standard error.
+The numbers are PROTOCOL.md section 4's: a meaningful pain change is 2 points, or 30% of
+baseline and at least 1 point, from a baseline weekly mean of at least 2; a self-measured
+angle has about a 7 degree standard error.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ from hipflex.domain.protocol import ExerciseId, Side
 # PROTOCOL.md section 4: the usual minimal clinically important difference for pain NRS.
 PAIN_MCID_POINTS = 2.0
 PAIN_MCID_FRACTION = 0.30
+# PROTOCOL.md section 4: "responder" only from a baseline weekly mean of at least 2 (below
+# it the pain was already low), and the 30% route needs a fall of at least 1 point too (a
+# mean of 1.0 falling to 0.7 is 30% but not a response).
+RESPONDER_BASELINE_FLOOR = 2.0
+PAIN_MCID_FRACTION_MIN_POINTS = 1.0
 # PROTOCOL.md section 4: a self-measured angle carries about a 7 degree standard error, so
 # a single-measurement change needs about 19 degrees (1.96 x sqrt(2) x SEM) to be real.
 ANGLE_SEM_DEG = 7.0
@@ -166,22 +172,26 @@ def week_summary(
     sessions: Iterable[SessionLog],
     ratings: Iterable[PainRating],
 ) -> WeekSummary:
-    """A programme week's logs as the progression rules read them."""
-    done = [s for s in sessions if s.done]
+    """A programme week's logs as the progression rules read them. Only sessions with
+    something done count towards adherence; but pain is pain: a session's pain before and
+    after, and sharp pain, count wherever they were logged, in a session where everything
+    was skipped or in a movement break (logged as a session with nothing done)."""
+    logs = list(sessions)
     return WeekSummary(
         week=week,
         sessions_planned=planned,
-        sessions_done=len(done),
-        session_pain=tuple(p for p in (s.pain for s in done) if p is not None),
+        sessions_done=sum(1 for s in logs if s.done),
+        session_pain=tuple(p for p in (s.pain for s in logs) if p is not None),
         daily_pain=tuple(float(r.score) for r in ratings),
-        sharp_pain=frozenset(e for s in done for e in s.sharp_pain),
+        sharp_pain=frozenset(e for s in logs for e in s.sharp_pain),
     )
 
 
 class PainVerdict(StrEnum):
-    RESPONDER = "responder"  # improved by 2 points or 30% of baseline
+    RESPONDER = "responder"  # down 2 points, or 30% and 1 point, from a baseline of 2 or more
     NOT_YET = "not_yet"  # changed less than that
     WORSE = "worse"  # up by 2 points or more
+    LOW_BASELINE = "low_baseline"  # the first week's mean was under 2: already low
     NO_DATA = "no_data"
 
 
@@ -200,25 +210,42 @@ class PainChange:
 
 
 #: The meaningful change in words, for every sentence that names it.
-MEANINGFUL_CHANGE_WORDS = f"{PAIN_MCID_POINTS:g} points or {PAIN_MCID_FRACTION:.0%}"
+MEANINGFUL_CHANGE_WORDS = (
+    f"{PAIN_MCID_POINTS:g} points, or {PAIN_MCID_FRACTION:.0%} when that is at least "
+    f"{PAIN_MCID_FRACTION_MIN_POINTS:g} point"
+)
+#: Where the rule starts, in words: the first week's mean it needs.
+RESPONDER_FLOOR_WORDS = (
+    f"a first week that averaged at least {RESPONDER_BASELINE_FLOOR:g} out of 10 (below that "
+    "your pain was already low)"
+)
 
 
-def responder_ceiling(baseline: float) -> float:
-    """The highest weekly mean pain that still counts as a meaningful fall from `baseline`:
-    2 points or 30% down, whichever comes first (PROTOCOL.md section 4). The verdict and
-    the chart's "meaningful change" line both read it. Below 0 it cannot be reached."""
+def responder_ceiling(baseline: float) -> float | None:
+    """The highest weekly mean pain that still counts as a meaningful fall from `baseline`
+    (PROTOCOL.md section 4): 2 points down, or 30% down when that is at least 1 point,
+    whichever is reached first. None under a baseline of 2: the pain was already low and no
+    fall counts as a response. The verdict and the chart's "meaningful change" line both
+    read it."""
+    if baseline < RESPONDER_BASELINE_FLOOR - _TOLERANCE:
+        return None
     by_points = baseline - PAIN_MCID_POINTS
-    by_fraction = baseline * (1 - PAIN_MCID_FRACTION) if baseline > 0 else by_points
+    by_fraction = min(baseline * (1 - PAIN_MCID_FRACTION), baseline - PAIN_MCID_FRACTION_MIN_POINTS)
     return max(by_points, by_fraction)
 
 
 def pain_verdict(baseline: float | None, latest: float | None) -> PainChange:
-    """'Responder' only at the usual minimal important change (PROTOCOL.md section 4)."""
+    """'Responder' only at the usual minimal important change, and only from a baseline
+    that leaves room for one (PROTOCOL.md section 4). A rise of 2 points is worse whatever
+    the baseline."""
     if baseline is None or latest is None:
         return PainChange(PainVerdict.NO_DATA, baseline, latest)
+    ceiling = responder_ceiling(baseline)
     if latest - baseline >= PAIN_MCID_POINTS - _TOLERANCE:
         verdict = PainVerdict.WORSE
-    elif latest <= responder_ceiling(baseline) + _TOLERANCE:
+    elif ceiling is None:
+        verdict = PainVerdict.LOW_BASELINE
+    elif latest <= ceiling + _TOLERANCE:
         verdict = PainVerdict.RESPONDER
     else:
         verdict = PainVerdict.NOT_YET

@@ -76,12 +76,13 @@ def _empty(axes: Axes, message: str) -> None:
 
 def pain_reference_lines(baseline: float | None) -> tuple[tuple[str, float, str], ...]:
     """The pain chart's reference lines (label, level, line style): the baseline week and
-    the level the verdict calls a meaningful change, read from the verdict's own rule."""
+    the level the verdict calls a meaningful change, read from the verdict's own rule (none
+    under a baseline of 2, where no fall counts as a response)."""
     if baseline is None:
         return ()
     lines = [("baseline week", baseline, "--")]
     target = responder_ceiling(baseline)
-    if target >= 0:
+    if target is not None and target >= 0:
         lines.append(("meaningful change", target, ":"))
     return tuple(lines)
 

@@ -10,7 +10,12 @@ from hipflex.content import load_content
 from hipflex.domain.limits import PAIN_RANGE
 from hipflex.domain.plurals import counted, days, minutes
 from hipflex.domain.protocol import Side
-from hipflex.domain.tracking import ANGLE_MDC_DEG, ANGLE_SEM_DEG, MEANINGFUL_CHANGE_WORDS
+from hipflex.domain.tracking import (
+    ANGLE_MDC_DEG,
+    ANGLE_SEM_DEG,
+    MEANINGFUL_CHANGE_WORDS,
+    RESPONDER_FLOOR_WORDS,
+)
 from hipflex.reports.charts import Chart, progress_charts
 from hipflex.services.progress import MEASURES, ProgressView, measure
 from hipflex.services.words import MEASURE_NAMES, change_sentence, pain_sentence
@@ -148,8 +153,8 @@ def build_report(view: ProgressView, generated_at: datetime) -> Report:
         f"Angles are self-measured: each carries roughly a {ANGLE_SEM_DEG:g}° standard error, "
         f"so a change under about {ANGLE_MDC_DEG:.0f}° between two single measurements is "
         f"labelled 'within measurement error'. Pain is a {PAIN_RANGE[0]}-{PAIN_RANGE[1]} "
-        "numeric rating; 'responder' means an improvement of at least "
-        f"{MEANINGFUL_CHANGE_WORDS} from the first week."
+        "numeric rating; 'responder' means a fall in the weekly average of at least "
+        f"{MEANINGFUL_CHANGE_WORDS}, from {RESPONDER_FLOOR_WORDS}."
     )
     sections = [
         _summary(view),

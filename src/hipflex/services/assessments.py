@@ -16,8 +16,10 @@ from hipflex.domain.assessment import (
     assess,
     outcome,
 )
+from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import Phase
-from hipflex.domain.protocol import FindingText, Side
+from hipflex.domain.protocol import FindingText, RedFlag, Side
+from hipflex.domain.safety import Screening
 from hipflex.services.context import AppContext
 
 
@@ -115,6 +117,9 @@ def record_assessment(
     block_week: int | None = None,
 ) -> AssessmentReport:
     """Findings, saved with every input, result and side; nothing is saved on bad input."""
+    if not kind.has_tests:
+        msg = "a safety check records only the answers to the safety questions"
+        raise BadInput(msg)
     assessment = assess(answers, thresholds_from(app.settings))
     recorded = app.store.add_assessment(
         assessment, at=app.clock.now(), kind=kind, block_id=block_id, block_week=block_week
@@ -127,6 +132,35 @@ def assessment_history(app: AppContext, limit: int | None = None) -> list[Record
 
 
 def latest_report(app: AppContext) -> AssessmentReport | None:
-    """The newest saved assessment with its meaning, or None before the first one."""
-    latest = app.store.latest_assessment()
+    """The newest saved assessment with self-tests, with its meaning (a safety check only
+    answers the safety questions: the safety gate reads it), or None before the first."""
+    latest = app.store.latest_assessment(with_tests=True)
     return None if latest is None else explain(latest.assessment, latest)
+
+
+def record_safety_check(app: AppContext, red_flags: frozenset[RedFlag]) -> RecordedAssessment:
+    """The safety questions answered again, without the self-tests (PROTOCOL.md section 4:
+    a pain rise or sharp pain asks them again). Stored with the assessments as a safety
+    check: the safety gate reads it as the newest answers; findings, blocks and re-tests
+    ignore it."""
+    assessment = assess(AssessmentInput(red_flags=red_flags), thresholds_from(app.settings))
+    return app.store.add_assessment(
+        assessment, at=app.clock.now(), kind=AssessmentKind.SAFETY_CHECK
+    )
+
+
+@dataclass(frozen=True)
+class SafetyCheck:
+    """The safety questions answered again, and where that leaves the safety gate."""
+
+    recorded: RecordedAssessment
+    screening: Screening
+
+
+def answer_safety_questions(app: AppContext, red_flags: frozenset[RedFlag]) -> SafetyCheck:
+    """Record a safety check and read the gate after it: clear brings the (eased) plan
+    back, a warning sign stops everything."""
+    from hipflex.services.safety import current_screening
+
+    recorded = record_safety_check(app, red_flags)
+    return SafetyCheck(recorded, current_screening(app))

@@ -61,7 +61,7 @@ def _tolerated(app: AppContext, before: PlanView) -> ProgressionState:
     selection = select(source.assessment)
     if not isinstance(selection, Selection):
         return ProgressionState()
-    state, _ = block_state(
+    state, _, _ = block_state(
         app,
         block,
         source.assessment,

@@ -20,16 +20,19 @@ from hipflex.domain.plan import (
     Phase,
     PlanResult,
     Programme,
+    SafetyRecheck,
     SafetyStop,
     Selection,
     build_programme,
     select,
 )
 from hipflex.domain.preferences import Preferences
-from hipflex.domain.progression import ProgressionState, WeekDecision, WeekSummary, replay
+from hipflex.domain.progression import ProgressionState, WeekDecision, WeekSummary
 from hipflex.domain.protocol import Exercise, ExerciseId
 from hipflex.domain.schedule import DayPlan, ItemKind, TimelineItem, day_plan
 from hipflex.services.context import AppContext
+from hipflex.services.pain import replay_easing_off
+from hipflex.services.safety import recheck_due
 from hipflex.services.timezones import zone_for
 from hipflex.services.tracking import (
     cleared_by_week,
@@ -79,8 +82,9 @@ class PlanView:
     week: int
     current_week: int
     decisions: tuple[WeekDecision, ...]  # one per week before `week`, oldest first
-    assessment: RecordedAssessment
+    assessment: RecordedAssessment  # the newest with self-tests: the findings shown
     maintenance: MaintenanceDose | None = None  # the numbers, in the maintenance phase
+    eased: WeekDecision | None = None  # this week eased off at once after a pain rise
 
     @property
     def projected(self) -> bool:
@@ -159,28 +163,37 @@ def block_state(
     *,
     shown: int,
     current: int,
-) -> tuple[ProgressionState, tuple[WeekDecision, ...]]:
+) -> tuple[ProgressionState, tuple[WeekDecision, ...], WeekDecision | None]:
     """The progression for week `shown` of a block: its logged weeks replayed from the
-    block's starting dose, the weeks not yet lived assumed to go to plan."""
+    block's starting dose, the weeks not yet lived assumed to go to plan, and this week's
+    pain-rise warnings applied at once (PROTOCOL.md section 4: from the next session).
+    Also returns this week's easing off, if any."""
     done = min(shown, current) - 1
     exercises = load_content().exercises
     paused = paused_exercises(app)
     planned = _sessions_per_week(source, preferences, exercises, shown, paused)
     history = logged_weeks(app, block, done, preferences, planned=planned)
     assumed = [WeekSummary(w, planned, planned) for w in range(done + 1, shown)]
-    state, decisions = replay(
-        history + assumed,
+    state, decisions, eased = replay_easing_off(
+        app,
+        block,
+        preferences,
+        current=current,
+        planned=planned,
+        history=history,
+        assumed=assumed,
         couch_indicated=selection.couch_indicated,
         cleared=cleared_by_week(app, block, done, preferences),
-        start=block.start,
     )
     # Sharp pain pauses an exercise at once, not next week, until the user has it checked.
-    return replace(state, removed=paused), tuple(decisions)
+    return replace(state, removed=paused), tuple(decisions), eased
 
 
-def plan_week(app: AppContext, week: int | None = None) -> PlanView:
+def plan_week(app: AppContext, week: int | None = None, *, gated: bool = True) -> PlanView:
     """The programme for `week` of the block in force (the current week by default), or
-    the maintenance programme once a block has ended with both sides normal."""
+    the maintenance programme once a block has ended with both sides normal. Not `gated`,
+    it stays shown while the safety questions are due again (to log a session already
+    done against it), never to offer exercise; a red flag stops it whatever."""
     latest = app.store.latest_assessment()
     if latest is None:
         raise NoAssessment
@@ -196,7 +209,7 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
         week=1,
         current_week=1,
         decisions=(),
-        assessment=latest,
+        assessment=app.store.latest_assessment(with_tests=True) or latest,
     )
     # Safety first: red flags in the newest answers stop everything, whatever came before.
     newest = select(latest.assessment)
@@ -222,7 +235,7 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
         )
         return replace(
             view,
-            result=result,
+            result=SafetyRecheck() if gated and recheck_due(app) else result,
             block=block,
             week=current,
             current_week=current,
@@ -232,17 +245,18 @@ def plan_week(app: AppContext, week: int | None = None) -> PlanView:
     if not 1 <= shown <= preferences.block_weeks:
         msg = f"week {shown} is outside your {preferences.block_weeks}-week block"
         raise BadInput(msg)
-    state, decisions = block_state(
+    state, decisions, eased = block_state(
         app, block, source.assessment, selection, preferences, shown=shown, current=current
     )
     result = build_programme(source.assessment, preferences, exercises, week=shown, state=state)
     return replace(
         view,
-        result=result,
+        result=SafetyRecheck() if gated and recheck_due(app) else result,
         block=block,
         week=shown,
         current_week=current,
         decisions=decisions,
+        eased=eased,
     )
 
 

@@ -150,7 +150,7 @@ def progress(app: AppContext) -> ProgressView:
     latest = app.store.latest_assessment()
     if latest is None:
         raise NoAssessment
-    view = plan_week(app)
+    view = plan_week(app, gated=False)  # the record, also while the safety questions are due
     preferences = view.preferences
     zone = zone_for(preferences.timezone)
     now = app.clock.now()
@@ -191,7 +191,7 @@ def progress(app: AppContext) -> ProgressView:
         with_pain[-1].mean_pain if len(with_pain) > 1 else None,
     )
 
-    tests = _block_tests(app, block, latest)
+    tests = _block_tests(app, block, app.store.latest_assessment(with_tests=True) or latest)
     changes: dict[tuple[Side, Measure], AngleChange] = {}
     asymmetries: dict[Measure, float] = {}
     if tests:

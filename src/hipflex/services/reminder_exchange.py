@@ -37,6 +37,7 @@ from hipflex.services.reminder_contract import (
 
 #: How a desktop user answers the safety questions (said to a user never screened).
 HOW_TO_SCREEN = "Run `hipflex assess` or open the hipflex app to answer them."
+HOW_TO_RECHECK = "Run `hipflex assess --safety-only` or open the hipflex app to answer them again."
 
 AnyRequest = (
     PreferencesRequest
@@ -68,6 +69,7 @@ def break_prompt(app: AppContext, request: BreakPromptRequest) -> PromptAnswer:
         app,
         request.sitting_minutes,
         how_to_screen=HOW_TO_SCREEN,
+        how_to_recheck=HOW_TO_RECHECK,
         can_snooze=request.can_snooze,
     )
     return PromptAnswer.of("break_prompt", prompt)

@@ -34,7 +34,8 @@ def planned_session(
 ) -> SessionPlan:
     """This week's session in `slot`; without one, the first session that holds every
     exercise named (the first of the day when none is named)."""
-    view = plan_week(app)
+    view = plan_week(app, gated=False)  # a session already done may be logged while the
+    # safety questions are due again: it offers no exercise
     if not isinstance(view.result, Programme):
         msg = f"there is no programme to log against: {stop_reason(view.result)}"
         raise BadInput(msg)

@@ -182,15 +182,22 @@ def logged_weeks(
 ) -> list[WeekSummary]:
     """What the logs say about each of the block's first `weeks` weeks, against `planned`
     sessions a week (the programme's `sessions_per_week`)."""
+    return [
+        logged_week(app, block, week, preferences, planned=planned) for week in range(1, weeks + 1)
+    ]
+
+
+def logged_week(
+    app: AppContext, block: Block, week: int, preferences: Preferences, *, planned: int
+) -> WeekSummary:
+    """What the logs say about one week of the block (so far, for the current week),
+    against `planned` sessions a week."""
     zone = zone_for(preferences.timezone)
-    summaries = []
-    for week in range(1, weeks + 1):
-        since = local_midnight(block.week_start(week), zone).astimezone(UTC)
-        until = since + timedelta(days=7)
-        sessions = app.store.session_logs(since=since, until=until)
-        ratings = app.store.pain_ratings(since=since, until=until)
-        summaries.append(week_summary(week, planned, sessions, ratings))
-    return summaries
+    since = local_midnight(block.week_start(week), zone).astimezone(UTC)
+    until = since + timedelta(days=7)
+    sessions = app.store.session_logs(since=since, until=until)
+    ratings = app.store.pain_ratings(since=since, until=until)
+    return week_summary(week, planned, sessions, ratings)
 
 
 def record_retest(app: AppContext, answers: AssessmentInput) -> AssessmentReport:

@@ -7,16 +7,19 @@ from __future__ import annotations
 from hipflex.content import load_content
 from hipflex.domain.plan import (
     MaintenanceDose,
-    NeedsTests,
+    NoProgramme,
     Phase,
     Programme,
     ProgrammeKind,
+    SafetyRecheck,
     SafetyStop,
 )
 from hipflex.domain.protocol import RedFlag
+from hipflex.domain.safety import Screening, stop_words
 from hipflex.domain.tracking import (
     ANGLE_MDC_DEG,
     MEANINGFUL_CHANGE_WORDS,
+    RESPONDER_BASELINE_FLOOR,
     AngleChange,
     PainChange,
     PainVerdict,
@@ -24,12 +27,14 @@ from hipflex.domain.tracking import (
 from hipflex.services.programme import NextStep
 
 
-def stop_reason(result: SafetyStop | NeedsTests) -> str:
+def stop_reason(result: NoProgramme) -> str:
     content = load_content()
     if isinstance(result, SafetyStop):
         flagged = "; ".join(content.red_flags[f].short for f in RedFlag if f in result.red_flags)
         advice = content.red_flag_advice_for(result.red_flags)
         return f"You reported warning signs ({flagged}). {advice.text}"
+    if isinstance(result, SafetyRecheck):
+        return str(stop_words(Screening.RECHECK))
     return content.findings["overall"]["untested"].text
 
 
@@ -120,6 +125,12 @@ def pain_sentence(pain: PainChange) -> str:
         return (
             f"Your pain rose {change}. Your plan eases off; if it keeps rising, "
             "please see a clinician."
+        )
+    if pain.verdict is PainVerdict.LOW_BASELINE:
+        return (
+            f"Your pain was already low: it went {change}. A first week under "
+            f"{RESPONDER_BASELINE_FLOOR:g} leaves too little room for a change to count as a "
+            "response, so hipflex does not call one."
         )
     return (
         f"Your pain went {change}: not yet the {MEANINGFUL_CHANGE_WORDS} that count as a real "

@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hipflex.domain.errors import NotFound
@@ -135,6 +135,42 @@ class LogStore:
         )
         with self._reading() as session:
             return [(ExerciseId(e), at) for e, at in session.execute(query)]
+
+    def sharp_pain_logged_since(self, since: datetime) -> list[datetime]:
+        """When each sharp-pain entry logged after `since` was logged, oldest first."""
+        query = (
+            select(ExerciseLogRow.logged_at)
+            .where(ExerciseLogRow.sharp_pain.is_(True), ExerciseLogRow.logged_at > since)
+            .order_by(ExerciseLogRow.logged_at)
+        )
+        with self._reading() as session:
+            return list(session.scalars(query))
+
+    def session_logs_logged_since(self, since: datetime) -> list[tuple[SessionLog, datetime]]:
+        """Sessions typed in, or closed (their pain after), after `since`, each with the
+        time that happened; oldest first."""
+        query = (
+            select(SessionLogRow)
+            .options(selectinload(SessionLogRow.entries))
+            .where(or_(SessionLogRow.created_at > since, SessionLogRow.ended_at > since))
+            .order_by(SessionLogRow.started_at, SessionLogRow.id)
+        )
+        with self._reading() as session:
+            return [
+                (rows.session_log(row), max(row.created_at, row.ended_at or row.created_at))
+                for row in session.scalars(query)
+            ]
+
+    def pain_ratings_logged_since(self, since: datetime) -> list[tuple[PainRating, datetime]]:
+        """Pain ratings logged after `since` (whatever time they are for), each with the
+        time it was logged; oldest first."""
+        query = (
+            select(PainRatingRow)
+            .where(PainRatingRow.created_at > since)
+            .order_by(PainRatingRow.created_at, PainRatingRow.id)
+        )
+        with self._reading() as session:
+            return [(rows.pain_rating(row), row.created_at) for row in session.scalars(query)]
 
     # Pain, sitting, notes, clearances
 

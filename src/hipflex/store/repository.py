@@ -90,9 +90,14 @@ class Store(LogStore):
         return RecordedAssessment(row_id, at, kind, assessment, block_id, block_week)
 
     def assessments(
-        self, *, limit: int | None = None, kind: AssessmentKind | None = None
+        self,
+        *,
+        limit: int | None = None,
+        kind: AssessmentKind | None = None,
+        with_tests: bool = False,
     ) -> list[RecordedAssessment]:
-        """Newest first, optionally of one kind only."""
+        """Newest first, optionally of one kind only, or only those with self-tests (not a
+        safety check)."""
         query = (
             select(AssessmentRow)
             .options(selectinload(AssessmentRow.sides))
@@ -101,11 +106,18 @@ class Store(LogStore):
         )
         if kind is not None:
             query = query.where(AssessmentRow.kind == kind.value)
+        if with_tests:
+            checks = [k.value for k in AssessmentKind if not k.has_tests]
+            query = query.where(AssessmentRow.kind.not_in(checks))
         with self._read() as session:
             return [rows.recorded_assessment(row) for row in session.scalars(query)]
 
-    def latest_assessment(self, kind: AssessmentKind | None = None) -> RecordedAssessment | None:
-        found = self.assessments(limit=1, kind=kind)
+    def latest_assessment(
+        self, kind: AssessmentKind | None = None, *, with_tests: bool = False
+    ) -> RecordedAssessment | None:
+        """The newest assessment (of a kind; with self-tests): without either, the newest
+        answers to the safety questions."""
+        found = self.assessments(limit=1, kind=kind, with_tests=with_tests)
         return found[0] if found else None
 
     def assessment(self, assessment_id: int) -> RecordedAssessment | None:

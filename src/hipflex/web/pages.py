@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from hipflex.domain.safety import stop_words
 from hipflex.services import assessments
 from hipflex.services.presenters.assessments import report_model
+from hipflex.services.safety import current_screening
 from hipflex.web import (
     pages_assess,
     pages_learn,
@@ -27,7 +29,10 @@ router = APIRouter(include_in_schema=False)
 def home(request: Request, app: Context) -> Response:
     report = assessments.latest_report(app)
     latest = None if report is None else report_model(report).model_dump(mode="json")
-    return render(request, "home.html", latest=latest)
+    state = current_screening(app)
+    return render(
+        request, "home.html", latest=latest, screening=state.value, stop=stop_words(state)
+    )
 
 
 for module in (pages_assess, pages_plan, pages_session, pages_track, pages_learn, pages_settings):

@@ -9,10 +9,12 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from hipflex.domain.assessment import AssessmentKind, SafetyQuestionsUnanswered
 from hipflex.domain.errors import HipflexError
 from hipflex.domain.protocol import RedFlag, Side
 from hipflex.errors import kind_of
 from hipflex.services import assessments, blocks, safety
+from hipflex.services.safety import current_red_flags
 from hipflex.web.api.assessments import AssessmentBody
 from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import render
@@ -20,9 +22,25 @@ from hipflex.web.rendering import render
 router = APIRouter()
 
 
+def _kind(retest: object, safety: object) -> str:
+    """The wizard's kind: the safety questions only, a re-test, or a baseline."""
+    if safety:
+        return AssessmentKind.SAFETY_CHECK.value
+    return AssessmentKind.RETEST.value if retest else AssessmentKind.BASELINE.value
+
+
 @router.get("/assess")
-def assess_page(request: Request, retest: str | None = None) -> Response:
-    return render(request, "assess.html", kind="retest" if retest else "baseline", error=None)
+def assess_page(request: Request, retest: str | None = None, safety: str | None = None) -> Response:
+    return render(request, "assess.html", kind=_kind(retest, safety), error=None)
+
+
+def safety_answers(form: FormData) -> frozenset[RedFlag]:
+    """The safety questions from the form: each one must be answered, yes or no (never
+    answered is never taken as no)."""
+    answers = {flag: form.get(f"red_flag_{flag.value}") for flag in RedFlag}
+    if any(answer not in ("yes", "no") for answer in answers.values()):
+        raise SafetyQuestionsUnanswered
+    return frozenset(flag for flag, answer in answers.items() if answer == "yes")
 
 
 def _number(form: FormData, name: str) -> float | None:
@@ -66,8 +84,12 @@ def body_from_form(form: FormData) -> AssessmentBody:
 async def assess_submit(request: Request, app: Context) -> Response:
     """The wizard without JavaScript: a plain form post, answered by a redirect."""
     form = await request.form()
-    kind = "retest" if form.get("kind") == "retest" else "baseline"
+    kind = _kind(form.get("kind") == "retest", form.get("kind") == "safety_check")
     try:
+        if kind == AssessmentKind.SAFETY_CHECK:
+            check = assessments.record_safety_check(app, safety_answers(form))
+            target = "/plan" if check.assessment.safe_to_exercise else "/safety"
+            return RedirectResponse(target, status_code=303)
         body = body_from_form(form)
         report = blocks.save_assessment(app, body.answers(), body.kind)
     except (ValueError, ValidationError) as exc:
@@ -84,7 +106,7 @@ async def assess_submit(request: Request, app: Context) -> Response:
 
 @router.get("/safety")
 def safety_page(request: Request, app: Context) -> Response:
-    report = assessments.latest_report(app)
-    flagged = [] if report is None else [f for f in RedFlag if f in report.assessment.red_flags]
+    answered = current_red_flags(app)  # the newest answers, a safety check's included
+    flagged = [f for f in RedFlag if f in answered]
     advice = safety.red_flag_advice(app)
     return render(request, "safety.html", flagged=flagged, advice=advice)

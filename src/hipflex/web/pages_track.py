@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from hipflex.domain.plan import retest_weeks
-from hipflex.domain.tracking import MEANINGFUL_CHANGE_WORDS
+from hipflex.domain.tracking import MEANINGFUL_CHANGE_WORDS, RESPONDER_FLOOR_WORDS
 from hipflex.reports.charts import progress_charts
 from hipflex.services import programme, tracking
 from hipflex.services.presenters.plan import plan_model
@@ -54,4 +54,5 @@ def progress_page(request: Request, app: Context) -> Response:
         measure_names=MEASURE_NAMES,
         retest_weeks=retest_weeks(view.preferences.block_weeks),
         meaningful_change=MEANINGFUL_CHANGE_WORDS,
+        responder_floor=RESPONDER_FLOOR_WORDS,
     )

@@ -1,10 +1,14 @@
 """Assessments as JSON: the findings with their meaning (`hipflex assess --json`, POST
-/assessments) and the saved ones (`hipflex history --json`, GET /assessments)."""
+/assessments), the saved ones (`hipflex history --json`, GET /assessments), and the
+safety questions answered again (`hipflex assess --safety-only --json`, POST
+/safety-checks)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
+from hipflex.content import load_content
 from hipflex.domain.assessment import (
     Assessment,
     AssessmentKind,
@@ -16,6 +20,7 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.plan import Phase
 from hipflex.domain.protocol import Muscle, RedFlag, Side, Sign, SittingBand
+from hipflex.domain.safety import Screening
 from hipflex.services.assessments import AssessmentReport
 from hipflex.services.presenters.common import Moment, Out
 
@@ -188,4 +193,35 @@ def report_model(report: AssessmentReport) -> AssessmentReportOut:
         block_decision=None
         if report.block_decision is None
         else BlockDecisionOut(phase=report.block_decision.phase, text=report.block_decision.text),
+    )
+
+
+# Safety checks: the safety questions answered again (POST /safety-checks,
+# `hipflex assess --safety-only --json`).
+
+
+class SafetyCheckOut(Out):
+    """The safety questions answered again after a pain rise or sharp pain, and where that
+    leaves the safety gate: `screening` "clear" brings the plan back; "red_flag" stops
+    everything (`advice` says what to do instead)."""
+
+    id: int
+    recorded_at: Moment
+    kind: Literal[AssessmentKind.SAFETY_CHECK]
+    red_flags: list[RedFlag]
+    safe_to_exercise: bool
+    screening: Screening
+    advice: str | None  # null when no warning sign was reported
+
+
+def safety_check_model(recorded: RecordedAssessment, screening: Screening) -> SafetyCheckOut:
+    flags = recorded.assessment.red_flags
+    return SafetyCheckOut(
+        id=recorded.id,
+        recorded_at=recorded.recorded_at,
+        kind=AssessmentKind.SAFETY_CHECK,
+        red_flags=[f for f in RedFlag if f in flags],
+        safe_to_exercise=recorded.assessment.safe_to_exercise,
+        screening=screening,
+        advice=load_content().red_flag_advice_for(flags).text if flags else None,
     )

@@ -13,10 +13,10 @@ from hipflex.domain.tracking import (
     BreakEvent,
     Clearance,
     Note,
-    PainRating,
     SittingEntry,
     SittingSource,
 )
+from hipflex.services.pain import LoggedPain
 from hipflex.services.presenters.common import Moment, Out
 from hipflex.services.session_logs import LoggedSession
 
@@ -24,6 +24,8 @@ from hipflex.services.session_logs import LoggedSession
 class PainLoggedOut(Out):
     score: int
     at: Moment
+    # the pain-rise warning, when the rating is 2 points or more above last week's average
+    warning: str | None
 
 
 class SittingLoggedOut(Out):
@@ -56,8 +58,8 @@ class ClearedOut(Out):
     paused: Literal[False]
 
 
-def pain_model(rating: PainRating) -> PainLoggedOut:
-    return PainLoggedOut(score=rating.score, at=rating.at)
+def pain_model(logged: LoggedPain) -> PainLoggedOut:
+    return PainLoggedOut(score=logged.rating.score, at=logged.rating.at, warning=logged.warning)
 
 
 def sitting_model(entry: SittingEntry) -> SittingLoggedOut:

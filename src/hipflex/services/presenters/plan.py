@@ -12,10 +12,12 @@ from pydantic import Field
 from hipflex.content import load_content
 from hipflex.domain.plan import (
     NeedsTests,
+    NoProgramme,
     Phase,
     Prescription,
     Programme,
     ProgrammeKind,
+    SafetyRecheck,
     SafetyStop,
     SessionPlan,
     SessionSlot,
@@ -125,16 +127,19 @@ class PlanOut(Out):
     retest_due: bool
     next_step: NextStepOut
     changes: list[WeekChangeOut]
+    eased_off: list[str]  # why this week eased off from the next session on (a pain rise)
     time_zone: str
 
 
 class NoPlanOut(Out):
-    """No programme: why not, and what is needed first. `safe_to_exercise` is false only
-    for a warning sign (`needs` is then "clinician")."""
+    """No programme: why not, and what is needed first. `safe_to_exercise` is false for a
+    warning sign (`needs` is then "clinician") and while the safety questions are due
+    again after a pain rise or sharp pain (`needs` is then "safety_check": answer them at
+    POST /safety-checks)."""
 
     safe_to_exercise: bool
     reason: str
-    needs: Literal["clinician", "assessment"]
+    needs: Literal["clinician", "safety_check", "assessment"]
     urgency: Urgency | None  # how soon, for a warning sign: the most urgent flag's level
     sessions: list[PlannedSessionOut] = Field(max_length=0)  # always empty
 
@@ -188,12 +193,16 @@ def _session(session: SessionPlan, day: DayPlan | None) -> PlannedSessionOut:
     )
 
 
-def no_plan_model(result: SafetyStop | NeedsTests) -> NoPlanOut:
-    stopped = isinstance(result, SafetyStop)
+def no_plan_model(result: NoProgramme) -> NoPlanOut:
+    needs: Literal["clinician", "safety_check", "assessment"] = "assessment"
+    if isinstance(result, SafetyStop):
+        needs = "clinician"
+    elif isinstance(result, SafetyRecheck):
+        needs = "safety_check"
     return NoPlanOut(
-        safe_to_exercise=not stopped,
+        safe_to_exercise=isinstance(result, NeedsTests),
         reason=stop_reason(result),
-        needs="clinician" if stopped else "assessment",
+        needs=needs,
         urgency=(
             load_content().red_flag_urgency(result.red_flags)
             if isinstance(result, SafetyStop)
@@ -238,6 +247,7 @@ def plan_model(view: PlanView) -> PlanOut | NoPlanOut:
             WeekChangeOut(after_week=i, verdict=d.verdict, reasons=list(d.reasons))
             for i, d in enumerate(view.decisions, start=1)
         ],
+        eased_off=[] if view.eased is None else list(view.eased.reasons),
         time_zone=view.zone.key,
     )
 

@@ -1,8 +1,9 @@
-"""Assessments: record the self-tests, preview them, list them."""
+"""Assessments: record the self-tests, preview them, list them; answer the safety
+questions again (a safety check)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import Field
@@ -19,9 +20,11 @@ from hipflex.domain.protocol import RedFlag, Side, Sign
 from hipflex.services import assessments, blocks
 from hipflex.services.presenters.assessments import (
     AssessmentReportOut,
+    SafetyCheckOut,
     SavedAssessmentOut,
     history_model,
     report_model,
+    safety_check_model,
 )
 from hipflex.web.api.refusals import WRITE, refusals
 from hipflex.web.deps import Context, RequestBody
@@ -51,7 +54,7 @@ class AssessmentBody(RequestBody):
             "taken as no. An empty list is the answer 'none of them'."
         )
     )
-    kind: AssessmentKind = AssessmentKind.BASELINE
+    kind: Literal[AssessmentKind.BASELINE, AssessmentKind.RETEST] = AssessmentKind.BASELINE
 
     def answers(self) -> AssessmentInput:
         return AssessmentInput(
@@ -98,3 +101,24 @@ def list_assessments(
     app: Context, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[SavedAssessmentOut]:
     return history_model(assessments.assessment_history(app, limit))
+
+
+class SafetyCheckBody(RequestBody):
+    red_flags: list[str] = Field(
+        description=(
+            "The warning signs you have, by id: required, since never answered is never "
+            "taken as no. An empty list is the answer 'none of them'."
+        )
+    )
+
+
+@router.post(
+    "/safety-checks",
+    status_code=201,
+    summary="Answer the safety questions again (after a pain rise or sharp pain)",
+    responses=refusals(*WRITE, 422),
+)
+def record_safety_check(body: SafetyCheckBody, app: Context) -> SafetyCheckOut:
+    flags = parse_ids(RedFlag, body.red_flags, "red flag")
+    check = assessments.answer_safety_questions(app, flags)
+    return safety_check_model(check.recorded, check.screening)

@@ -16,6 +16,7 @@ from hipflex.domain.limits import MAX_NOTE_LENGTH, PAIN_RANGE, SITTING_HOURS_RAN
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId
 from hipflex.services import tracking
+from hipflex.services.pain import log_pain_rating
 from hipflex.services.presenters.logs import (
     BreakLoggedOut,
     ClearedOut,
@@ -100,11 +101,11 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
 @router.post(
     "/logs/pain",
     status_code=201,
-    summary="A pain rating, 0-10",
+    summary="A pain rating, 0-10 (with the warning when it rose by 2 points or more)",
     responses=refusals(*WRITE, 422),
 )
 def log_pain(body: PainBody, app: Context) -> PainLoggedOut:
-    return pain_model(tracking.log_pain(app, body.score, _aware(body.when)))
+    return pain_model(log_pain_rating(app, body.score, _aware(body.when)))
 
 
 @router.post(

@@ -1,6 +1,8 @@
 // The assessment wizard: one step at a time, friendly checks before moving on, then the
 // answers go to POST /api/v1/assessments. The server checks everything again (its 422
 // message is shown above the form). Without this script the form posts to /assess.
+// At /assess?safety=1 the page holds only the safety step: the answers go to
+// POST /api/v1/safety-checks (the questions asked again after a pain rise or sharp pain).
 import { say, send } from "./api.js";
 
 const form = document.getElementById("assess-form");
@@ -14,6 +16,7 @@ const SIDES = ["left", "right"];
 // The accepted ranges, rendered by the server from hipflex.domain.limits (never a copy here).
 const LIMITS = JSON.parse(document.getElementById("hipflex-limits").textContent);
 let current = 0;
+const safetyOnly = form.elements.namedItem("kind").value === "safety_check";
 
 document.documentElement.classList.add("js");
 form.noValidate = true; // the checks below give friendlier messages than the browser's
@@ -178,7 +181,7 @@ async function save(body) {
   submitButton.disabled = nextButton.disabled = true;
   problem.classList.remove("error");
   problem.textContent = "Saving your answers…";
-  const result = await send("POST", "/api/v1/assessments", body);
+  const result = await send("POST", safetyOnly ? "/api/v1/safety-checks" : "/api/v1/assessments", body);
   if (result.ok) {
     window.location.assign(result.data.safe_to_exercise ? "/plan" : "/safety");
     return;
@@ -204,8 +207,9 @@ function syncConditional() {
     box.hidden = checked(name) !== value;
   }
   for (const test of ["thomas", "extension"]) {
-    document.getElementById(`${test}-fields`).querySelectorAll(":scope > fieldset")
-      .forEach((set) => { set.disabled = isSkipped(test); });
+    const fields = document.getElementById(`${test}-fields`);
+    if (!fields) continue; // the safety questions only
+    fields.querySelectorAll(":scope > fieldset").forEach((set) => { set.disabled = isSkipped(test); });
   }
   safetyNote.hidden = redFlags().length === 0;
 }
@@ -216,7 +220,7 @@ backButton.addEventListener("click", () => show(Math.max(current - 1, 0), true))
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   if (current < steps.length - 1) goNext();
-  else if (validate(steps[current])) save(answers());
+  else if (validate(steps[current])) save(safetyOnly ? { red_flags: redFlags() } : answers());
 });
 
 syncConditional();
