@@ -14,6 +14,7 @@ from hipflex.domain.plan import (
     SafetyRecheck,
     SafetyStop,
 )
+from hipflex.domain.plurals import counted
 from hipflex.domain.protocol import RedFlag
 from hipflex.domain.safety import Screening, stop_words
 from hipflex.domain.tracking import (
@@ -74,7 +75,7 @@ def programme_summary(programme: Programme, dose: MaintenanceDose | None = None)
         return maintenance_words(dose) + f" Keep moving every {programme.break_minutes} minutes."
     count = len(programme.sessions)
     return (
-        f"{count} session{'s' if count != 1 else ''} a day, every day, weekends included. "
+        f"{counted(count, 'session')} a day, every day, weekends included. "
         f"Stand up and move every {programme.break_minutes} minutes while you sit."
     )
 
