@@ -1,0 +1,158 @@
+"""Measuring the self-tests from a side photo: load it (EXIF orientation applied, nothing
+kept), find the landmarks (the optional pose model) or take the points marked by hand,
+compute the angles (hipflex.domain.goniometry) and read them by the protocol's rules.
+
+Photos are processed on this machine only. Nothing here stores a photo."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from hipflex.domain.assessment import (
+    ExtensionFinding,
+    ThomasFinding,
+    Thresholds,
+    assess_extension,
+    assess_thomas,
+)
+from hipflex.domain.errors import BadInput, Unavailable
+from hipflex.domain.goniometry import (
+    TRUNK_LEAN_LIMIT_DEG,
+    Angles,
+    Facing,
+    Landmarks,
+    Point,
+    extension_answer,
+    measure,
+    measured_sides,
+    name_points,
+    thomas_answer,
+)
+from hipflex.domain.ids import Side
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+#: Photos larger than this are refused before decoding (a phone photo is a few MB).
+MAX_PHOTO_BYTES = 25 * 1024 * 1024
+POSE_HINT = "install the pose extra: pip install 'hipflex[pose]' (or mark the points by hand)"
+
+
+class PoseUnavailable(Unavailable):
+    """The optional pose model (the `pose` extra) is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(f"automatic landmarks need the pose model: {POSE_HINT}")
+
+
+class TestName(StrEnum):
+    THOMAS = "thomas"
+    EXTENSION = "extension"
+    ANY = "any"  # every angle the points allow
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A decoded photo, upright (its EXIF orientation applied), as RGB."""
+
+    image: Image
+
+    @property
+    def width(self) -> int:
+        return int(self.image.width)
+
+    @property
+    def height(self) -> int:
+        return int(self.image.height)
+
+
+def load_photo(data: bytes) -> Photo:
+    """Decode a photo: EXIF orientation applied, alpha dropped; bad data is bad input."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    if len(data) > MAX_PHOTO_BYTES:
+        msg = f"the photo is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB"
+        raise BadInput(msg)
+    try:
+        opened = Image.open(io.BytesIO(data))
+        opened.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        msg = "that file is not a photo hipflex can read (JPEG, PNG or WebP)"
+        raise BadInput(msg) from None
+    upright = ImageOps.exif_transpose(opened) or opened
+    return Photo(upright.convert("RGB"))
+
+
+def find_landmarks(photo: Photo) -> Landmarks:
+    """The pose model's points for the person in the photo (the `pose` extra)."""
+    try:
+        from hipflex.pose import detect
+    except ImportError as exc:  # the extra is not installed
+        raise PoseUnavailable from exc
+    found = detect(photo.image)
+    if found is None:
+        msg = "no person was found in the photo: the whole body, side on, in good light"
+        raise BadInput(msg)
+    return found
+
+
+def hand_landmarks(
+    photo: Photo,
+    points: Mapping[str, Point],
+    *,
+    side: Side | None = None,
+    facing: Facing | None = None,
+) -> Landmarks:
+    """Points marked by hand, checked against the photo."""
+    named = name_points(points, side, width=photo.width, height=photo.height)
+    return Landmarks(named, facing)
+
+
+@dataclass(frozen=True)
+class PhotoMeasurement:
+    """The angles, and the tests read from them for the side(s) measured."""
+
+    landmarks: Landmarks
+    angles: Angles
+    test: TestName
+    sides: tuple[Side, ...]
+    thomas: Mapping[Side, ThomasFinding]
+    extension: Mapping[Side, ExtensionFinding]
+
+
+def measure_landmarks(
+    landmarks: Landmarks,
+    *,
+    test: TestName = TestName.ANY,
+    side: Side | None = None,
+    thresholds: Thresholds | None = None,
+    lean_limit_deg: float = TRUNK_LEAN_LIMIT_DEG,
+) -> PhotoMeasurement:
+    """The angles; for a named test, its result by the protocol's rules per side."""
+    limits = thresholds or Thresholds()
+    angles = measure(landmarks)
+    sides = measured_sides(angles, side)
+    thomas: dict[Side, ThomasFinding] = {}
+    extension: dict[Side, ExtensionFinding] = {}
+    if test is not TestName.ANY:
+        for each in sides:
+            if test is TestName.THOMAS:
+                given = thomas_answer(angles, each)
+                if given is None:
+                    msg = f"the Thomas test on the {each} side needs its hip, knee and ankle"
+                    raise BadInput(msg)
+                thomas[each] = assess_thomas(each, given, limits)
+            else:
+                answer = extension_answer(angles, each, lean_limit_deg=lean_limit_deg)
+                if answer is None:
+                    msg = (
+                        f"the hip extension on the {each} side needs its shoulder, hip and "
+                        "knee, and which way you face"
+                    )
+                    raise BadInput(msg)
+                extension[each] = assess_extension(each, answer, limits)
+    return PhotoMeasurement(landmarks, angles, test, sides, thomas, extension)
