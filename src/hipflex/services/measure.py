@@ -91,9 +91,10 @@ def find_landmarks(photo: Photo) -> Landmarks:
     """The pose model's points for the person in the photo (the `pose` extra)."""
     try:
         from hipflex.pose import detect
+
+        found = detect(photo.image)  # imports the model: ImportError without the extra
     except ImportError as exc:  # the extra is not installed
         raise PoseUnavailable from exc
-    found = detect(photo.image)
     if found is None:
         msg = "no person was found in the photo: the whole body, side on, in good light"
         raise BadInput(msg)
