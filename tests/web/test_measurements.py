@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,12 @@ def expected_thomas(points: dict[str, list[float]]) -> tuple[float, float]:
 # The automatic points
 
 
-def test_without_the_pose_extra_the_landmarks_are_503_with_the_way_to_get_it(api: TestClient):
+def test_without_the_pose_extra_the_landmarks_are_503_with_the_way_to_get_it(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    # as if mediapipe were not installed (the dev install has it)
+    monkeypatch.setitem(sys.modules, "mediapipe", None)
+    monkeypatch.delitem(sys.modules, "hipflex.pose.blazepose", raising=False)
     response = upload(api, png())
     assert response.status_code == 503, response.text
     assert "pip install 'hipflex[pose]'" in response.json()["detail"]
