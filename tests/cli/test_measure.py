@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-from hipflex.domain.goniometry import NO_TABLE_WARNING
+from hipflex.domain.goniometry import NO_TABLE_WARNING, Facing, Landmarks
+from hipflex.domain.ids import Side
 from tests.cli.conftest import Cli
 from tests.photos import KNEELING, NOBODY, photo_path, require_pose
 
@@ -73,6 +74,9 @@ def test_json_contract_with_hand_points(cli: Cli, drawing: Path, tmp_path: Path)
         "sides",
         "thomas",
         "hip_extension",
+        "problem",
+        "width",
+        "height",
     ]
     assert data["points"]["knee_left"] == pytest.approx(THOMAS_POINTS["knee"], abs=0.05)
     assert set(data["points"]) == {
@@ -89,7 +93,7 @@ def test_json_contract_with_hand_points(cli: Cli, drawing: Path, tmp_path: Path)
     assert angles["thigh_angle_deg"] == {"left": pytest.approx(12.0, abs=0.05), "right": None}
     assert angles["hip_extension_deg"]["right"] is None
     assert isinstance(angles["hip_extension_deg"]["left"], float)
-    assert angles["trunk_lean_deg"] == pytest.approx(88.5, abs=0.05)  # lying down
+    assert angles["trunk_lean_deg"] == {"left": pytest.approx(88.5, abs=0.05), "right": None}
     assert data["facing"] == "left"
     assert data["near_side"] is None
     assert data["warnings"] == []
@@ -97,6 +101,8 @@ def test_json_contract_with_hand_points(cli: Cli, drawing: Path, tmp_path: Path)
     assert data["sides"] == ["left"]
     assert data["thomas"] == {}
     assert data["hip_extension"] == {}
+    assert data["problem"] is None
+    assert (data["width"], data["height"]) == SIZE
 
 
 def test_thomas_result_by_the_protocols_rules(cli: Cli, drawing: Path, tmp_path: Path):
@@ -107,6 +113,7 @@ def test_thomas_result_by_the_protocols_rules(cli: Cli, drawing: Path, tmp_path:
     assert data["thomas"] == {
         "right": {
             "result": "both_tight",  # the thigh rises and the knee bends less than 80
+            "title": "Iliopsoas and rectus femoris look tight",
             "thigh": "raised",
             "thigh_angle_deg": 12.0,
             "knee_flexion_deg": 70.0,
@@ -133,7 +140,12 @@ def test_extension_result_and_warnings_in_words(cli: Cli, drawing: Path, tmp_pat
     args = ["measure", str(drawing), "--points", str(points), "--test", "extension"]
     data = cli.json(*args, "--json")
     assert data["hip_extension"] == {
-        "right": {"result": "normal", "degrees": 15.0, "compensated": False}
+        "right": {
+            "result": "normal",
+            "title": "Normal hip extension",
+            "degrees": 15.0,
+            "compensated": False,
+        }
     }
     assert data["warnings"] == [NO_TABLE_WARNING]
     text = cli(*args).stdout
@@ -236,9 +248,84 @@ def test_auto_without_the_pose_extra_says_how_to_get_it(
     monkeypatch.delitem(sys.modules, "hipflex.pose.blazepose", raising=False)
     for args in (["--auto"], []):  # --auto is the default without --points
         result = cli("measure", str(drawing), *args)
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         (line,) = result.stderr.strip().splitlines()
         assert "pip install 'hipflex[pose]'" in line
+
+
+#: What a stand-in pose model finds on the drawing: standing, facing right, the right side
+#: nearer the camera, its hip 15 degrees behind the upright trunk; the far leg's hip only.
+STANDING = {
+    "shoulder_right": (400.0, 100.0),
+    "hip_right": (400.0, 300.0),
+    "knee_right": (361.18, 444.89),
+    "ankle_right": (340.0, 580.0),
+    "hip_left": (405.0, 300.0),
+}
+
+
+@pytest.fixture
+def pose_model(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """A stand-in for the pose extra (hipflex.pose.detect): STANDING on any photo. Records
+    the size of each photo it reads."""
+    seen: list[tuple[int, int]] = []
+
+    def detect(image: Image.Image) -> Landmarks:
+        seen.append(image.size)
+        return Landmarks(STANDING, Facing.RIGHT, near_side=Side.RIGHT)
+
+    monkeypatch.setattr("hipflex.pose.detect", detect)
+    return seen
+
+
+def test_auto_reads_the_side_nearer_the_camera(
+    cli: Cli, drawing: Path, pose_model: list[tuple[int, int]]
+):
+    for auto in (["--auto"], []):  # --auto is the default without --points
+        data = cli.json("measure", str(drawing), *auto, "--test", "extension", "--json")
+        assert data["near_side"] == "right"
+        assert data["facing"] == "right"
+        assert data["sides"] == ["right"]
+        assert data["points"]["knee_right"] == [361.2, 444.9]
+        assert data["hip_extension"]["right"]["degrees"] == pytest.approx(15.0, abs=0.1)
+        assert data["hip_extension"]["right"]["result"] == "normal"
+    assert pose_model == [SIZE, SIZE]
+    text = cli("measure", str(drawing)).stdout
+    assert "Points found by the pose model. Your right side is nearer the camera." in text
+    assert "Right side (nearer the camera, read):" in text
+
+
+def test_side_chooses_the_leg_read(cli: Cli, drawing: Path, pose_model: list[tuple[int, int]]):
+    data = cli.json("measure", str(drawing), "--side", "left", "--json")
+    assert data["sides"] == ["left"]
+    assert data["near_side"] == "right"
+    result = cli("measure", str(drawing), "--side", "left", "--test", "extension")
+    assert result.exit_code == 2  # the far leg's knee is not among the points
+    (line,) = result.stderr.strip().splitlines()
+    assert line == (
+        "hipflex: error: the hip extension on the left side needs its shoulder, hip and knee, "
+        "and which way you face"
+    )
+
+
+def test_no_person_found_by_the_model_is_one_line_and_exit_2(
+    cli: Cli, drawing: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr("hipflex.pose.detect", lambda _image: None)
+    result = cli("measure", str(drawing), "--auto", "--json")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("hipflex: error: no person was found in the photo")
+
+
+def test_help_names_every_option(cli: Cli):
+    result = cli("measure", "--help")
+    assert result.exit_code == 0
+    for option in ("--test", "--side", "--points", "--auto", "--out", "--json"):
+        assert option in result.stdout
+    assert "thomas|extension|any" in result.stdout
+    assert "table_a" in result.stdout
 
 
 def test_auto_on_a_real_photo(cli: Cli, tmp_path: Path):

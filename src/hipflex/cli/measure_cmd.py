@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
+from hipflex.domain.ids import POINT_NAMES, SIDED_POINTS
+
 POINTS_HELP = (
     'Points marked by hand instead of the pose model: a JSON file {"points": {"NAME": '
     '[x, y], ...}, "facing": "left" or "right"} in pixels of the upright photo (origin top '
-    "left). Names: shoulder_left, shoulder_right, hip_left, hip_right, knee_left, "
-    "knee_right, ankle_left, ankle_right, toe_left, toe_right, nose, table_a, table_b; "
-    "shoulder, hip, knee, ankle or toe alone mean the side given by --side."
+    f"left). Names: {', '.join(POINT_NAMES)}; {', '.join(SIDED_POINTS)} alone mean the "
+    "side given by --side."
 )
 
 
@@ -55,7 +56,14 @@ def measure(
             "--out", metavar="FILE.png", help="Also write the photo with the points and angles."
         ),
     ] = None,
-    json_output: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    json_output: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print the points as used, the angles per side, the facing, the side nearer "
+            "the camera, the warnings and the test's result as JSON.",
+        ),
+    ] = False,
 ) -> None:
     """Measure the knee bend, thigh angle, hip extension and trunk lean from a side photo.
 
@@ -90,7 +98,7 @@ def measure(
         guarded_io(out, annotate(image.image, measured))
     if json_output:
         from hipflex.services.presenters.common import json_text
-        from hipflex.services.presenters.measure import measurement_model
+        from hipflex.services.presenters.photo import measurement_model
 
         print(json_text(measurement_model(measured)))
     else:

@@ -13,19 +13,29 @@ from hipflex.domain.assessment import (
     Assessment,
     AssessmentKind,
     AssessmentOutcome,
+    ExtensionResult,
     RecordedAssessment,
+    ThighPosition,
+    ThomasResult,
 )
 from hipflex.domain.plan import Phase
 from hipflex.domain.protocol import Muscle, RedFlag, Side, Sign, SittingBand
 from hipflex.domain.safety import Screening
 from hipflex.services.assessments import AssessmentReport
 from hipflex.services.presenters.common import Moment, Out
-from hipflex.services.presenters.self_tests import (
-    HipExtensionOut,
-    ThomasOut,
-    extension_model,
-    thomas_model,
-)
+
+
+class ThomasOut(Out):
+    result: ThomasResult
+    thigh: ThighPosition | None
+    thigh_angle_deg: float | None
+    knee_flexion_deg: float | None
+
+
+class HipExtensionOut(Out):
+    result: ExtensionResult
+    degrees: float | None
+    compensated: bool
 
 
 class SideFindingsOut(Out):
@@ -116,8 +126,23 @@ class AssessmentReportOut(FindingsOut, _Recorded):
 def findings_model(assessment: Assessment) -> FindingsOut:
     sides = assessment.sides
     return FindingsOut(
-        thomas={side: thomas_model(found.thomas) for side, found in sides.items()},
-        hip_extension={side: extension_model(found.extension) for side, found in sides.items()},
+        thomas={
+            side: ThomasOut(
+                result=found.thomas.result,
+                thigh=found.thomas.thigh,
+                thigh_angle_deg=found.thomas.thigh_angle_deg,
+                knee_flexion_deg=found.thomas.knee_flexion_deg,
+            )
+            for side, found in sides.items()
+        },
+        hip_extension={
+            side: HipExtensionOut(
+                result=found.extension.result,
+                degrees=found.extension.degrees,
+                compensated=found.extension.compensated,
+            )
+            for side, found in sides.items()
+        },
         sides={
             side: SideFindingsOut(
                 tight_muscles=list(found.tight_muscles),
