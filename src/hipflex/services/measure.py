@@ -180,13 +180,10 @@ class PhotoMeasurement:
 def finding_title(topic: str, result: str, side: Side, thresholds: Thresholds) -> str:
     """A self-test's finding title from the content, its cut-offs filled in."""
     from hipflex.content import load_content
+    from hipflex.services.thresholds import finding_values
 
     title = load_content().findings[topic][result].title
-    return title.format(
-        side=side.value,
-        knee_floor=f"{thresholds.knee_floor_deg:g}",
-        extension_floor=f"{thresholds.extension_floor_deg:g}",
-    )
+    return title.format(side=side.value, **finding_values(thresholds))
 
 
 def _read_tests(
