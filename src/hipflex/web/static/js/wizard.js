@@ -4,6 +4,7 @@
 // At /assess?safety=1 the page holds only the safety step: the answers go to
 // POST /api/v1/safety-checks (the questions asked again after a pain rise or sharp pain).
 import { say, send } from "./api.js";
+import { setUpPhotoMeasures } from "./photo-measure.js";
 
 const form = document.getElementById("assess-form");
 const steps = [...form.querySelectorAll(".wizard-step")];
@@ -214,6 +215,32 @@ function syncConditional() {
   safetyNote.hidden = redFlags().length === 0;
 }
 
+/** A side's answers measured from a photo (the server's reading of the angles). The side's
+ * fieldset says so (data-method="photo") until one of its answers is changed by hand. */
+function fillFromPhoto(test, side, found) {
+  const set = document.getElementById(`${test}-${side}`);
+  if (test === "thomas") {
+    document.getElementById("thomas_skip").checked = false;
+    document.getElementById(`thomas_${side}_thigh-angle`).checked = true;
+    field(`thomas_${side}_angle`).value = String(found.thigh_angle_deg);
+    field(`thomas_${side}_knee`).value = String(found.knee_flexion_deg);
+    for (const key of ["thigh", "angle", "knee"]) setError(`thomas_${side}_${key}`, "");
+  } else {
+    document.getElementById("extension_skip").checked = false;
+    field(`extension_${side}_degrees`).value = String(found.degrees);
+    document.getElementById(`extension_${side}_compensated-${found.compensated ? "yes" : "no"}`).checked = true;
+    for (const key of ["degrees", "compensated"]) setError(`extension_${side}_${key}`, "");
+  }
+  set.dataset.method = "photo";
+  syncConditional();
+}
+
+for (const set of form.querySelectorAll("#thomas-fields > fieldset, #extension-fields > fieldset")) {
+  const byHand = () => { set.dataset.method = "self"; };
+  set.addEventListener("input", byHand);
+  set.addEventListener("change", byHand);
+}
+
 form.addEventListener("change", syncConditional);
 nextButton.addEventListener("click", goNext);
 backButton.addEventListener("click", () => show(Math.max(current - 1, 0), true));
@@ -225,3 +252,4 @@ form.addEventListener("submit", (event) => {
 
 syncConditional();
 show(0, false);
+if (!safetyOnly) setUpPhotoMeasures(fillFromPhoto);
