@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         default=10.0,
         description="Standing hip extension: less than this is tight (PROTOCOL.md 2.2).",
     )
+    trunk_lean_limit_deg: float = Field(
+        default=10.0,
+        description=(
+            "Hip extension from a photo: a trunk leaning more than this from vertical "
+            "counts as compensated (PROTOCOL.md section 4)."
+        ),
+    )
 
     maintenance_stretches_per_day: int = Field(
         default=1,

@@ -14,9 +14,9 @@ from hipflex.domain.errors import BadInput
 from hipflex.domain.goniometry import Facing, Landmarks, Point, name_points
 from hipflex.domain.ids import Side
 from hipflex.services import measure
-from hipflex.services.assessments import thresholds_from
 from hipflex.services.context import AppContext
 from hipflex.services.measure import PhotoMeasurement, TestName
+from hipflex.services.thresholds import thresholds_from
 
 #: The browser shrinks a photo to this long side before it asks for the automatic points:
 #: the pose model reads a person at 256 px, hand marks stay finer than a screen shows, and
