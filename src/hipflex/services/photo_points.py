@@ -142,6 +142,9 @@ class MarkedMeasurement:
     measurement: PhotoMeasurement
     problem: str | None
     titles: Mapping[Side, str]  # the named test's result per side, in a few words
+    #: Per side measured: whether the trunk, and so the pelvis, could be checked (a trunk
+    #: lean was measured). The answer saved from a photo carries it (`pelvis_checked`).
+    pelvis_checked: Mapping[Side, bool]
 
 
 def measure_marked(app: AppContext, marked: MarkedPhoto) -> MarkedMeasurement:
@@ -171,7 +174,8 @@ def measure_marked(app: AppContext, marked: MarkedPhoto) -> MarkedMeasurement:
         (s, f.result.value) for s, f in result.extension.items()
     ]
     titles = {side: result_title(marked.test, value, side, thresholds) for side, value in results}
-    return MarkedMeasurement(marked.width, marked.height, result, problem, titles)
+    pelvis = {side: result.angles.trunk_lean(side) is not None for side, _ in results}
+    return MarkedMeasurement(marked.width, marked.height, result, problem, titles, pelvis)
 
 
 def result_title(test: TestName, result: str, side: Side, thresholds: Thresholds) -> str:

@@ -75,6 +75,7 @@ class PhotoThomasOut(Out):
     thigh: ThighPosition | None
     thigh_angle_deg: float | None
     knee_flexion_deg: float | None
+    pelvis_checked: bool  # whether the trunk, and so the pelvis, could be checked
 
 
 class PhotoExtensionOut(Out):
@@ -85,6 +86,7 @@ class PhotoExtensionOut(Out):
     title: str
     degrees: float | None
     compensated: bool
+    pelvis_checked: bool  # whether the trunk, and so the pelvis, could be checked
 
 
 class PhotoMeasurementOut(Out):
@@ -139,6 +141,7 @@ def measurement_model(marked: MarkedMeasurement) -> PhotoMeasurementOut:
                 thigh=found.thigh,
                 thigh_angle_deg=found.thigh_angle_deg,
                 knee_flexion_deg=found.knee_flexion_deg,
+                pelvis_checked=marked.pelvis_checked[side],
             )
             for side, found in result.thomas.items()
         },
@@ -148,6 +151,7 @@ def measurement_model(marked: MarkedMeasurement) -> PhotoMeasurementOut:
                 title=marked.titles[side],
                 degrees=found.degrees,
                 compensated=found.compensated,
+                pelvis_checked=marked.pelvis_checked[side],
             )
             for side, found in result.extension.items()
         },
