@@ -1,7 +1,8 @@
 """The wizard's photo goniometer in a real Chromium: points placed by mouse and by
 keyboard on a stick figure drawn with Pillow, the angles from the server, "Use these
-angles" filling the step's answers, and the assessment saved with them; the automatic
-points when the pose model finds a person; a phone's 375 px screen; axe."""
+results" filling the step's answers, and the assessment saved with them; the automatic
+points when the pose model finds a person, and what the page says when it cannot; a
+phone's 375 px screen; axe. Then the page's pieces without a browser."""
 
 from __future__ import annotations
 
@@ -103,19 +104,30 @@ def to_thomas_step(page: Page, url: str) -> None:
     next_step(page, "step-thomas")
 
 
+def review_rows(page: Page) -> dict[str, str]:
+    """The review step's answers, term to detail."""
+    rows: dict[str, str] = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#review-list dt')].map(
+             (term) => [term.textContent, term.nextElementSibling.textContent]))"""
+    )
+    return rows
+
+
 def press(page: Page, key: str, times: int) -> None:
     for _ in range(times):
         page.keyboard.press(key)
 
 
 def test_points_placed_by_mouse_and_keyboard_fill_the_thomas_test_and_are_saved(
-    live_server: LiveServer, page: Page
+    live_server: LiveServer, page: Page, no_pose_extra: None
 ):
     to_thomas_step(page, f"{live_server.url}/assess")
     choose_photo(page, "thomas")
     status = page.locator("#photo-thomas-status")
-    # The pose extra is not installed: the page says so and asks for the points by hand.
-    expect(status).to_contain_text("Place the points by hand")
+    # The pose extra is not installed (503): no fault, the page asks for the points by hand.
+    expect(status).to_contain_text("please place them by hand, one after another")
+    expect(status).to_contain_text("Table edge: a point on the edge of the table top")
+    expect(page.locator("#photo-thomas-error")).to_be_empty()
     expect(page.locator("#photo-thomas-point-table_a")).to_be_checked()
 
     # By mouse: a click places the selected point and selects the next one.
@@ -170,17 +182,24 @@ def test_points_placed_by_mouse_and_keyboard_fill_the_thomas_test_and_are_saved(
     expect(page.locator("#thomas_left_thigh-angle")).to_be_checked()
     expect(page.locator("#thomas_left_angle")).to_have_value(f"{thigh:g}")
     expect(page.locator("#thomas_left_knee")).to_have_value(f"{knee:g}")
-    expect(page.locator("#thomas-left")).to_have_attribute("data-method", "photo")
+    # How the side was measured, posted with it: a photo, without the trunk (no shoulder).
+    expect(page.locator("#thomas_left_method")).to_have_value("photo")
+    expect(page.locator("#thomas_left_pelvis_checked")).to_have_value("no")
+    expect(page.locator("#thomas_left_photo-note")).to_be_visible()
+    expect(page.locator("#thomas_left_pelvis-note")).to_be_visible()
     expect(status).to_contain_text("left leg")
 
     # The right leg by hand, the extension test by hand, then save.
     page.check("#thomas_right_thigh-raised")
     page.fill("#thomas_right_knee", "72")
-    expect(page.locator("#thomas-right")).to_have_attribute("data-method", "self")
+    expect(page.locator("#thomas_right_method")).to_have_value("self")
+    expect(page.locator("#thomas_right_photo-note")).to_be_hidden()
     next_step(page, "step-extension")
     fill_tight_extension(page)
     next_step(page, "step-review")
-    expect(page.locator("#review-list")).to_contain_text(f"thigh at {thigh:g}°")
+    rows = review_rows(page)
+    assert rows["Thomas test, left"] == f"thigh at {thigh:g}°, knee bent {knee:g}° (from a photo)"
+    assert rows["Thomas test, right"] == "thigh raised, knee bent 72°"
     page.click("#wizard-submit")
     page.wait_for_url(f"{live_server.url}/plan")
 
@@ -214,9 +233,10 @@ def pose_model(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("hipflex.pose.detect", detect)
 
 
-def test_the_automatic_points_fill_the_extension_test(
+def test_the_automatic_points_fill_the_extension_test_at_a_retest(
     live_server: LiveServer, page: Page, pose_model: None
 ):
+    live_server.record_tight()  # the first assessment
     to_thomas_step(page, f"{live_server.url}/assess?retest=1")
     page.check("#thomas_skip")
     next_step(page, "step-extension")
@@ -231,12 +251,49 @@ def test_the_automatic_points_fill_the_extension_test(
     page.click("#photo-extension-use")
     expect(page.locator("#extension_right_degrees")).to_have_value("15")
     expect(page.locator("#extension_right_compensated-no")).to_be_checked()
+    expect(page.locator("#extension_right_method")).to_have_value("photo")
+    expect(page.locator("#extension_right_pelvis_checked")).to_have_value("yes")
+    expect(page.locator("#extension_right_pelvis-note")).to_be_hidden()
     # Changing the leg reads the model's other side.
     page.check("#photo-extension-side-left")
     expect(shown).to_contain_text("Hip extension (A)0°")
+    page.click("#photo-extension-use")
+    expect(page.locator("#extension_left_degrees")).to_have_value("0")
+    next_step(page, "step-review")
+    assert review_rows(page)["Hip extension, right"] == (
+        "15° back, without arching or leaning (from a photo)"
+    )
+    page.click("#wizard-submit")
+    page.wait_for_url(f"{live_server.url}/plan")
+
+    retest, first = live_server.context.store.assessments()  # newest first
+    assert (first.kind.value, retest.kind.value) == ("baseline", "retest")
+    answers = retest.assessment.answers
+    assert answers.thomas[Side.LEFT].knee_flexion_deg is None  # skipped
+    assert (answers.extension[Side.RIGHT].degrees, answers.extension[Side.LEFT].degrees) == (15, 0)
+    assert retest.assessment.sides[Side.RIGHT].extension.result.value == "normal"
+    assert retest.assessment.sides[Side.LEFT].extension.result.value == "tight"
 
 
-def test_the_photo_control_on_a_phone(live_server: LiveServer, browser: Browser):
+def test_no_person_found_is_said_in_an_alert_and_the_points_go_by_hand(
+    live_server: LiveServer, page: Page, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr("hipflex.pose.detect", lambda _image: None)
+    to_thomas_step(page, f"{live_server.url}/assess")
+    choose_photo(page, "thomas")
+    expect(page.locator("#photo-thomas-error")).to_have_attribute("role", "alert")
+    expect(page.locator("#photo-thomas-error")).to_have_text(
+        "No person was found in the photo: the whole body, side on, in good light."
+    )
+    expect(page.locator("#photo-thomas-status")).to_contain_text("Place the points by hand")
+    page.mouse.click(*to_screen(page, "thomas", *TABLE[0]))
+    expect(page.locator("#photo-thomas-point-table_b")).to_be_checked()
+    expect(page.locator("#photo-thomas-error")).to_be_empty()  # the next step clears it
+
+
+def test_the_photo_control_on_a_phone(
+    live_server: LiveServer, browser: Browser, no_pose_extra: None
+):
     context = browser.new_context(
         viewport={"width": 375, "height": 812},
         device_scale_factor=2,
@@ -272,7 +329,9 @@ def test_the_photo_control_on_a_phone(live_server: LiveServer, browser: Browser)
     assert not errors, errors
 
 
-def test_the_photo_control_is_accessible(live_server: LiveServer, page: Page):
+def test_the_photo_control_is_accessible(
+    live_server: LiveServer, page: Page, no_pose_extra: None
+):
     page.emulate_media(color_scheme="light")
     to_thomas_step(page, f"{live_server.url}/assess")
     page.click("#photo-thomas-open")

@@ -58,6 +58,19 @@ def _number(form: FormData, name: str) -> float | None:
     return None if text == "" else float(text)  # ValueError is reported by the caller
 
 
+def measured_how(form: FormData, test: str, side: Side) -> dict[str, Any]:
+    """How a side's answers were measured, from the wizard's hidden fields: `method` from
+    `{test}_{side}_method` ("self" or "photo"), `pelvis_checked` from
+    `{test}_{side}_pelvis_checked` ("yes", "no", blank for not known; a photo's only)."""
+    if form.get(f"{test}_{side}_method") != "photo":
+        return {"method": "self", "pelvis_checked": None}
+    pelvis = form.get(f"{test}_{side}_pelvis_checked")
+    return {
+        "method": "photo",
+        "pelvis_checked": pelvis == "yes" if pelvis in ("yes", "no") else None,
+    }
+
+
 def body_from_form(form: FormData) -> AssessmentBody:
     """The wizard's fields (the same names the script reads) as the API's body."""
     thomas: dict[str, dict[str, Any]] = {}
@@ -72,6 +85,10 @@ def body_from_form(form: FormData) -> AssessmentBody:
                 entry["thigh"] = thigh
             if any(value is not None for value in entry.values()):
                 thomas[side.value] = entry
+            # TODO(store12): once AssessmentBody's sides take `method` and `pelvis_checked`
+            # (they refuse unknown keys until then), pass them through:
+            # entry.update(measured_how(form, "thomas", side)) here, and
+            # extension[side.value].update(measured_how(form, "extension", side)) below.
         if not form.get("extension_skip"):
             degrees = _number(form, f"extension_{side}_degrees")
             compensated = form.get(f"extension_{side}_compensated") == "yes"

@@ -62,6 +62,7 @@ function setUp(root, guide, upload, onUse) {
   const spec = guide.tests[test];
   const byId = (suffix) => document.getElementById(`photo-${test}-${suffix}`);
   const status = byId("status");
+  const alarm = byId("error");
   const work = byId("work");
   const stage = byId("stage");
   const canvas = byId("canvas");
@@ -83,7 +84,14 @@ function setUp(root, guide, upload, onUse) {
     const box = root.querySelector(`input[name="photo_${test}_side"]:checked`);
     return box ? box.value : null;
   };
-  const tell = (text, kind = "ok") => say(status, kind, text);
+  /** Progress and guidance (a polite live region); a problem goes to the alert region. */
+  const tell = (text) => {
+    say(status, "ok", text);
+    alarm.textContent = "";
+  };
+  const warn = (text) => {
+    alarm.textContent = text;
+  };
 
   /** Image pixels per screen pixel, as the photo is shown now. */
   function scale() {
@@ -203,9 +211,10 @@ function setUp(root, guide, upload, onUse) {
     if (asked !== state.asked) return; // a newer change has been sent since
     if (!answer.ok) {
       forget();
-      anglesBox.textContent = answer.message;
+      warn(`The angles could not be worked out: ${answer.message}`);
       return;
     }
+    alarm.textContent = "";
     state.result = { data: answer.data, leg };
     showResult(answer.data, leg);
   }
@@ -236,9 +245,15 @@ function setUp(root, guide, upload, onUse) {
     }
     const first = nextUnplaced(spec.points[spec.points.length - 1].name) || spec.points[0].name;
     if (!response || !response.ok) {
-      const why = !response ? "hipflex could not be reached to find the points." : response.status === 503 ? "Finding the points by itself needs the pose extra, which is not installed here." : problemText(data, response.status);
       select(first, false);
-      tell(`${why} Place the points by hand. ${prompt(first)}`);
+      if (response && response.status === 503) {
+        // Not a fault: the optional pose extra is not installed on this computer.
+        tell(`hipflex can't find the points by itself here (that needs its optional pose extra), so please place them by hand, one after another: it only takes a moment. ${prompt(first)}`);
+        return;
+      }
+      const why = !response ? "hipflex could not be reached to find the points." : problemText(data, response.status);
+      tell(`Place the points by hand, one after another. ${prompt(first)}`);
+      warn(why);
       return;
     }
     if (data.width !== state.width || data.height !== state.height) {
@@ -264,7 +279,8 @@ function setUp(root, guide, upload, onUse) {
     try {
       shrunk = await shrink(file, upload);
     } catch {
-      tell("This browser cannot open that file as a photo: choose a JPEG or PNG photo.", "error");
+      tell("");
+      warn("This browser cannot open that file as a photo: choose a JPEG or PNG photo.");
       return;
     }
     if (state.url) URL.revokeObjectURL(state.url);
