@@ -107,6 +107,28 @@ def to_thomas_step(page: Page, url: str) -> None:
     next_step(page, "step-thomas")
 
 
+def scale(page: Page, test: str) -> float:
+    """Screen pixels per pixel of the photo."""
+    box = page.locator(f"#photo-{test}-canvas").bounding_box()
+    assert box is not None
+    return box["width"] / WIDTH
+
+
+def finger_drag(page: Page, start: tuple[float, float], by: tuple[float, float]) -> None:
+    """One finger down at `start`, moved by `by` in small steps, then lifted."""
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind: str, x: float, y: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y, "id": 1}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", *start)
+    for step in range(1, 6):
+        touch("touchMove", start[0] + by[0] * step / 5, start[1] + by[1] * step / 5)
+    touch("touchEnd", *start)
+    cdp.detach()
+
+
 def review_rows(page: Page) -> dict[str, str]:
     """The review step's answers, term to detail."""
     rows: dict[str, str] = page.evaluate(
@@ -317,6 +339,10 @@ def test_the_photo_control_on_a_phone(
         expect(phone.locator("#photo-thomas-angles")).to_contain_text("Knee bend (B)")
         points = placed(phone, "thomas")
         assert points["knee"] == pytest.approx(FIGURE["knee"], abs=2)
+        # A finger drags the knee 30 px of the photo down (touch events, as a phone sends).
+        before = points["knee"]
+        finger_drag(phone, to_screen(phone, "thomas", *before), (0, 30 * scale(phone, "thomas")))
+        assert placed(phone, "thomas")["knee"] == pytest.approx((before[0], before[1] + 30), abs=2)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375
         box = phone.locator("#photo-thomas-canvas").bounding_box()
         assert box is not None

@@ -90,7 +90,7 @@ class PhotoExtensionOut(Out):
 
 
 class PhotoMeasurementOut(Out):
-    """The angles of the marked points and, for a named test, its result on the side(s)
+    """The angles of the marked points and, for a named test, its result on each side
     measured; `problem` says why the points do not give the test yet (null when they do,
     or when no test was named). Nothing is saved."""
 

@@ -307,10 +307,12 @@ function setUp(root, guide, upload, onUse) {
 
   canvas.addEventListener("pointerdown", (event) => {
     if (!state.url || event.button > 0) return;
-    const at = imagePoint(event);
-    if (!at) return;
     const mark = event.target.closest("[data-point]");
     const name = mark ? mark.dataset.point : state.selected;
+    // Select first: should the page above move, the photo's position is read after it.
+    if (name !== state.selected) select(name, false);
+    const at = imagePoint(event);
+    if (!at) return;
     const from = state.points.get(name);
     const placing = !mark;
     // A point is grabbed where the pointer touched it: it does not jump to the pointer.
@@ -319,7 +321,6 @@ function setUp(root, guide, upload, onUse) {
     canvas.setPointerCapture(event.pointerId);
     event.preventDefault();
     canvas.focus({ preventScroll: true });
-    if (name !== state.selected) select(name, false);
     if (placing) place(name, at[0], at[1]);
   });
   canvas.addEventListener("pointermove", (event) => {
