@@ -22,6 +22,7 @@ from hipflex.domain.ids import Side
 from hipflex.domain.protocol import RedFlag
 from hipflex.services.photo_points import GUIDES
 from hipflex.web.pages_assess import measured_how
+from tests.photos import KNEELING, photo_path, require_pose
 from tests.web.conftest import SCREENSHOTS, LiveServer, context_of
 from tests.web.journey import (
     answer_safety,
@@ -368,6 +369,33 @@ def test_the_photo_control_is_accessible(live_server: LiveServer, page: Page, no
         page.mouse.click(*to_screen(page, "thomas", x, y))
     expect(page.locator("#photo-thomas-angles")).to_contain_text("Knee bend (B)")
     check_page(page, "/assess Thomas test step, a photo measured")
+
+
+def test_the_real_pose_model_finds_the_points_on_a_kneeling_stretch(
+    live_server: LiveServer, page: Page
+):
+    """The pose extra for real (CI installs it) on a fixture photo, used where it lies: the
+    near leg is the back leg, its hip in extension, which fills the extension test."""
+    require_pose()
+    photo = photo_path(KNEELING)
+    to_thomas_step(page, f"{live_server.url}/assess")
+    page.check("#thomas_skip")
+    next_step(page, "step-extension")
+    page.click("#photo-extension-open")
+    page.set_input_files("#photo-extension-file", str(photo))
+    status = page.locator("#photo-extension-status")
+    expect(status).to_contain_text("hipflex found 5 of the points", timeout=30_000)
+    expect(page.locator("#photo-extension-side-right")).to_be_checked()  # the near side
+    assert set(placed(page, "extension")) == {"shoulder", "hip", "knee", "ankle", "toe"}
+    expect(page.locator("#photo-extension-use")).to_be_enabled()
+    shown = page.locator("#photo-extension-angles")
+    found = re.search(r"Hip extension \(A\)(-?[\d.]+)°", shown.text_content() or "")
+    assert found, shown.text_content()
+    assert float(found.group(1)) > 10  # the back leg's hip well behind the trunk line
+    panel_shot(page, "extension", "photo-extension-kneeling")
+    page.click("#photo-extension-use")
+    expect(page.locator("#extension_right_degrees")).to_have_value(found.group(1))
+    expect(page.locator("#extension_right_method")).to_have_value("photo")
 
 
 # Without a browser

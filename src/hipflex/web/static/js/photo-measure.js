@@ -207,6 +207,9 @@ function setUp(root, guide, upload, onUse) {
     const asked = (state.asked += 1);
     const body = { points: Object.fromEntries(state.points), width: state.width, height: state.height, side: leg, test };
     if (state.found && state.found.facing) body.facing = state.found.facing; // the model's
+    // The model's nose, not a point to mark, tells the server which way the person faces
+    // (else it goes by the toe, which a foot lying back on the floor gets wrong).
+    if (state.found && state.found.points.nose) body.points.nose = state.found.points.nose;
     const answer = await send("POST", "/api/v1/measurements", body);
     if (asked !== state.asked) return; // a newer change has been sent since
     if (!answer.ok) {
