@@ -176,6 +176,7 @@ def test_points_placed_by_mouse_and_keyboard_fill_the_thomas_test_and_are_saved(
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "photo-thomas-canvas"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineWidth") == "3px"
     page.keyboard.press("ArrowRight")
     assert placed(page, "thomas")["knee"] == (WIDTH / 2, HEIGHT / 2)
     press(page, "Shift+ArrowRight", 17)
