@@ -117,6 +117,7 @@ def test_thomas_result_by_the_protocols_rules(cli: Cli, drawing: Path, tmp_path:
             "thigh": "raised",
             "thigh_angle_deg": 12.0,
             "knee_flexion_deg": 70.0,
+            "pelvis_checked": True,  # the shoulder is marked: the trunk is seen
         }
     }
     assert data["facing"] == "left"  # from the nose
@@ -145,6 +146,7 @@ def test_extension_result_and_warnings_in_words(cli: Cli, drawing: Path, tmp_pat
             "title": "Normal hip extension",
             "degrees": 15.0,
             "compensated": False,
+            "pelvis_checked": True,  # the trunk lean was measured
         }
     }
     assert data["warnings"] == [NO_TABLE_WARNING]

@@ -112,6 +112,16 @@ class RunningClock:
 MONDAY_MORNING = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
 
 
+@pytest.fixture
+def no_pose_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As without the pose extra (the dev install has it): importing mediapipe fails."""
+
+    def detect(_image: object) -> None:
+        raise ModuleNotFoundError("No module named 'mediapipe'", name="mediapipe")
+
+    monkeypatch.setattr("hipflex.pose.detect", detect)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import math
 import re
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -80,10 +79,8 @@ def expected_thomas(points: dict[str, list[float]]) -> tuple[float, float]:
 
 
 def test_without_the_pose_extra_the_landmarks_are_503_with_the_way_to_get_it(
-    api: TestClient, monkeypatch: pytest.MonkeyPatch
+    api: TestClient, no_pose_extra: None
 ):
-    monkeypatch.setitem(sys.modules, "mediapipe", None)  # as if the extra were not installed
-    monkeypatch.delitem(sys.modules, "hipflex.pose.blazepose", raising=False)
     response = upload(api, png())
     assert response.status_code == 503, response.text
     assert "pip install 'hipflex[pose]'" in response.json()["detail"]
@@ -192,6 +189,7 @@ def test_marked_points_give_the_angles_and_the_thomas_test_by_the_protocols_rule
             "thigh": "raised",
             "thigh_angle_deg": thigh,
             "knee_flexion_deg": knee,
+            "pelvis_checked": False,  # no shoulder marked: the trunk was not seen
         }
     }
     assert found["hip_extension"] == {}
@@ -238,6 +236,14 @@ def test_the_trunk_lean_limit_comes_from_the_settings(tmp_path: Path, clock: Fix
     assert found["hip_extension"]["right"]["result"] == "normal"
 
 
+def test_with_the_shoulder_marked_the_pelvis_counts_as_checked(api: TestClient):
+    points = {**THOMAS_POINTS, "shoulder": [150, 290]}
+    body = {"points": points, "width": 800, "height": 600, "side": "left", "test": "thomas"}
+    found = api.post(MEASURE, json=body).json()
+    assert found["angles"]["trunk_lean_deg"]["left"] is not None
+    assert found["thomas"]["left"]["pelvis_checked"] is True
+
+
 def test_without_a_table_edge_the_photos_horizontal_is_used_with_a_warning(api: TestClient):
     points = {k: v for k, v in THOMAS_POINTS.items() if not k.startswith("table")}
     found = api.post(
@@ -258,6 +264,7 @@ def test_the_extension_test_leaning_trunk_counts_as_compensated(api: TestClient)
     assert extension["result"] == "tight"
     assert extension["degrees"] == pytest.approx(15, abs=0.1)
     assert extension["title"] == "Hip extension looks limited"
+    assert extension["pelvis_checked"] is True  # the trunk's lean was measured
 
 
 def test_points_that_do_not_give_the_test_yet_answer_the_angles_and_what_is_missing(

@@ -214,6 +214,11 @@ class Angles:
             return own
         return next((v for v in self.trunk_lean_deg.values() if v is not None), None)
 
+    def pelvis_checked(self, side: Side) -> bool:
+        """Whether the photo shows the trunk, and so whether the pelvis could be checked
+        (a flat back on the table, an upright torso standing): a trunk lean was measured."""
+        return self.trunk_lean(side) is not None
+
 
 def _knee_flexion(points: Mapping[str, Point], side: Side) -> float | None:
     hip, knee, ankle = (points.get(f"{n}_{side.value}") for n in ("hip", "knee", "ankle"))

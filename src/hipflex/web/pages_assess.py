@@ -14,10 +14,12 @@ from hipflex.domain.errors import HipflexError
 from hipflex.domain.protocol import RedFlag, Side
 from hipflex.errors import kind_of
 from hipflex.services import assessments, blocks, safety
+from hipflex.services.presenters.photo import guide_model
 from hipflex.services.safety import current_red_flags
 from hipflex.web.api.assessments import AssessmentBody
 from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import render
+from hipflex.web.security import MAX_BODY_BYTES
 
 router = APIRouter()
 
@@ -29,9 +31,16 @@ def _kind(retest: object, safety: object) -> str:
     return AssessmentKind.RETEST.value if retest else AssessmentKind.BASELINE.value
 
 
+def _photo_guide() -> dict[str, Any]:
+    """The points each self-test reads, for the photo control (a JSON block in the page)."""
+    return guide_model(MAX_BODY_BYTES).model_dump(mode="json")
+
+
 @router.get("/assess")
 def assess_page(request: Request, retest: str | None = None, safety: str | None = None) -> Response:
-    return render(request, "assess.html", kind=_kind(retest, safety), error=None)
+    return render(
+        request, "assess.html", kind=_kind(retest, safety), error=None, photo_guide=_photo_guide()
+    )
 
 
 def safety_answers(form: FormData) -> frozenset[RedFlag]:
@@ -49,6 +58,19 @@ def _number(form: FormData, name: str) -> float | None:
     return None if text == "" else float(text)  # ValueError is reported by the caller
 
 
+def measured_how(form: FormData, test: str, side: Side) -> dict[str, Any]:
+    """How a side's answers were measured, from the wizard's hidden fields: `method` from
+    `{test}_{side}_method` ("self" or "photo"), `pelvis_checked` from
+    `{test}_{side}_pelvis_checked` ("yes", "no", blank for not known; a photo's only)."""
+    if form.get(f"{test}_{side}_method") != "photo":
+        return {"method": "self", "pelvis_checked": None}
+    pelvis = form.get(f"{test}_{side}_pelvis_checked")
+    return {
+        "method": "photo",
+        "pelvis_checked": pelvis == "yes" if pelvis in ("yes", "no") else None,
+    }
+
+
 def body_from_form(form: FormData) -> AssessmentBody:
     """The wizard's fields (the same names the script reads) as the API's body."""
     thomas: dict[str, dict[str, Any]] = {}
@@ -63,6 +85,10 @@ def body_from_form(form: FormData) -> AssessmentBody:
                 entry["thigh"] = thigh
             if any(value is not None for value in entry.values()):
                 thomas[side.value] = entry
+            # TODO(store12): once AssessmentBody's sides take `method` and `pelvis_checked`
+            # (they refuse unknown keys until then), pass them through:
+            # entry.update(measured_how(form, "thomas", side)) here, and
+            # extension[side.value].update(measured_how(form, "extension", side)) below.
         if not form.get("extension_skip"):
             degrees = _number(form, f"extension_{side}_degrees")
             compensated = form.get(f"extension_{side}_compensated") == "yes"
@@ -96,10 +122,24 @@ async def assess_submit(request: Request, app: Context) -> Response:
         problem = "Please check your answers: every angle and hour must be a number."
         if isinstance(exc, ValidationError):
             problem = "Please check your answers: " + exc.errors()[0]["msg"]
-        return render(request, "assess.html", status_code=422, kind=kind, error=problem)
+        return render(
+            request,
+            "assess.html",
+            status_code=422,
+            kind=kind,
+            error=problem,
+            photo_guide=_photo_guide(),
+        )
     except HipflexError as exc:
         status = kind_of(exc).http_status
-        return render(request, "assess.html", status_code=status, kind=kind, error=str(exc))
+        return render(
+            request,
+            "assess.html",
+            status_code=status,
+            kind=kind,
+            error=str(exc),
+            photo_guide=_photo_guide(),
+        )
     target = "/plan" if report.assessment.safe_to_exercise else "/safety"
     return RedirectResponse(target, status_code=303)
 

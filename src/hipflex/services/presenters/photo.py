@@ -81,6 +81,7 @@ class PhotoThomasOut(Out):
     thigh: ThighPosition | None
     thigh_angle_deg: float | None
     knee_flexion_deg: float | None
+    pelvis_checked: bool  # whether the trunk, and so the pelvis, could be checked
 
 
 class PhotoExtensionOut(Out):
@@ -91,6 +92,7 @@ class PhotoExtensionOut(Out):
     title: str
     degrees: float | None
     compensated: bool
+    pelvis_checked: bool  # whether the trunk, and so the pelvis, could be checked
 
 
 class PhotoMeasurementOut(Out):
@@ -151,6 +153,7 @@ def measurement_model(measured: PhotoMeasurement) -> PhotoMeasurementOut:
                 thigh=found.thigh,
                 thigh_angle_deg=found.thigh_angle_deg,
                 knee_flexion_deg=found.knee_flexion_deg,
+                pelvis_checked=measured.angles.pelvis_checked(side),
             )
             for side, found in measured.thomas.items()
         },
@@ -160,6 +163,7 @@ def measurement_model(measured: PhotoMeasurement) -> PhotoMeasurementOut:
                 title=_title(measured, side),
                 degrees=found.degrees,
                 compensated=found.compensated,
+                pelvis_checked=measured.angles.pelvis_checked(side),
             )
             for side, found in measured.extension.items()
         },

@@ -4,6 +4,7 @@
 // At /assess?safety=1 the page holds only the safety step: the answers go to
 // POST /api/v1/safety-checks (the questions asked again after a pain rise or sharp pain).
 import { say, send } from "./api.js";
+import { setUpPhotoMeasures } from "./photo-measure.js";
 
 const form = document.getElementById("assess-form");
 const steps = [...form.querySelectorAll(".wizard-step")];
@@ -112,6 +113,12 @@ function numberOrNull(name) {
   return value === "" || Number.isNaN(value) ? null : value;
 }
 
+/** How a side was measured, as the API's fields: {method, pelvis_checked}. */
+function measuredHow(test, side) {
+  const pelvis = field(`${test}_${side}_pelvis_checked`).value;
+  return { method: field(`${test}_${side}_method`).value, pelvis_checked: pelvis === "" ? null : pelvis === "yes" };
+}
+
 /** The answers as the API's body (the same mapping as the no-script form post). */
 function answers() {
   const body = { thomas: {}, hip_extension: {}, signs: [], red_flags: redFlags(), kind: field("kind").value };
@@ -123,6 +130,9 @@ function answers() {
       const entry = { knee_flexion_deg: numberOrNull(`thomas_${side}_knee`) };
       if (thigh === "angle") entry.thigh_angle_deg = numberOrNull(`thomas_${side}_angle`);
       else if (thigh) entry.thigh = thigh;
+      // TODO(store12): once POST /assessments takes `method` and `pelvis_checked` per side,
+      // send them: Object.assign(entry, measuredHow("thomas", side)), and the same with
+      // measuredHow("extension", side) for body.hip_extension[side] below.
       body.thomas[side] = entry;
     }
     if (!isSkipped("extension")) {
@@ -134,6 +144,8 @@ function answers() {
   }
   return body;
 }
+
+const fromPhoto = (test, side) => (field(`${test}_${side}_method`).value === "photo" ? " (from a photo)" : "");
 
 function labelOf(input) {
   return input.closest("label").textContent.trim();
@@ -148,12 +160,12 @@ function fillReview() {
   for (const side of SIDES) {
     const t = body.thomas[side];
     const thigh = t ? (t.thigh ? `thigh ${t.thigh}` : `thigh at ${t.thigh_angle_deg}°`) : "";
-    rows.push([`Thomas test, ${side}`, t ? `${thigh}, knee bent ${t.knee_flexion_deg}°` : "Skipped"]);
+    rows.push([`Thomas test, ${side}`, t ? `${thigh}, knee bent ${t.knee_flexion_deg}°${fromPhoto("thomas", side)}` : "Skipped"]);
   }
   for (const side of SIDES) {
     const e = body.hip_extension[side];
     const how = e ? `${e.degrees === null ? "angle not given" : `${e.degrees}° back`}, ${e.compensated ? "with" : "without"} arching or leaning` : "Skipped";
-    rows.push([`Hip extension, ${side}`, how]);
+    rows.push([`Hip extension, ${side}`, e ? `${how}${fromPhoto("extension", side)}` : how]);
   }
   const list = document.getElementById("review-list");
   list.replaceChildren(
@@ -214,6 +226,45 @@ function syncConditional() {
   safetyNote.hidden = redFlags().length === 0;
 }
 
+/** How a side's answers were measured: the hidden fields `{test}_{side}_method` ("self" or
+ * "photo") and `{test}_{side}_pelvis_checked` ("yes"/"no" for a photo, blank for self),
+ * and the note under the side's legend. */
+function setMeasuredHow(test, side, method, pelvisChecked) {
+  field(`${test}_${side}_method`).value = method;
+  field(`${test}_${side}_pelvis_checked`).value = pelvisChecked === null ? "" : pelvisChecked ? "yes" : "no";
+  document.getElementById(`${test}_${side}_photo-note`).hidden = method !== "photo";
+  document.getElementById(`${test}_${side}_pelvis-note`).hidden = pelvisChecked !== false;
+}
+
+/** A side's answers measured from a photo (the server's reading of the angles); they count
+ * as measured from the photo until one of them is changed by hand. */
+function fillFromPhoto(test, side, found) {
+  if (test === "thomas") {
+    document.getElementById("thomas_skip").checked = false;
+    document.getElementById(`thomas_${side}_thigh-angle`).checked = true;
+    field(`thomas_${side}_angle`).value = String(found.thigh_angle_deg);
+    field(`thomas_${side}_knee`).value = String(found.knee_flexion_deg);
+    for (const key of ["thigh", "angle", "knee"]) setError(`thomas_${side}_${key}`, "");
+  } else {
+    document.getElementById("extension_skip").checked = false;
+    field(`extension_${side}_degrees`).value = found.degrees === null ? "" : String(found.degrees);
+    document.getElementById(`extension_${side}_compensated-${found.compensated ? "yes" : "no"}`).checked = true;
+    for (const key of ["degrees", "compensated"]) setError(`extension_${side}_${key}`, "");
+  }
+  setMeasuredHow(test, side, "photo", found.pelvis_checked);
+  syncConditional();
+}
+
+for (const test of ["thomas", "extension"]) {
+  for (const side of SIDES) {
+    const set = document.getElementById(`${test}-${side}`);
+    if (!set) continue; // the safety questions only
+    const byHand = () => setMeasuredHow(test, side, "self", null);
+    set.addEventListener("input", byHand);
+    set.addEventListener("change", byHand);
+  }
+}
+
 form.addEventListener("change", syncConditional);
 nextButton.addEventListener("click", goNext);
 backButton.addEventListener("click", () => show(Math.max(current - 1, 0), true));
@@ -225,3 +276,4 @@ form.addEventListener("submit", (event) => {
 
 syncConditional();
 show(0, false);
+if (!safetyOnly) setUpPhotoMeasures(fillFromPhoto);
