@@ -49,6 +49,13 @@ class Settings(BaseSettings):
         default=10.0,
         description="Standing hip extension: less than this is tight (PROTOCOL.md 2.2).",
     )
+    photo_sem_deg: float = Field(
+        default=1.0,
+        description=(
+            "Standard error of an angle measured from a photo, degrees, above 0 and at most "
+            "10 (PROTOCOL.md section 4: Peeler 2013, about 1)."
+        ),
+    )
 
     maintenance_stretches_per_day: int = Field(
         default=1,

@@ -167,8 +167,8 @@ def test_progress_json_contract(assessed: Cli):
     out = assessed.json("progress", "--json")
     assert set(out) == {
         "today", "block_started_on", "current_week", "weeks_total", "streak_days", "sessions",
-        "weeks", "pain", "tests", "changes", "measurement_error_deg", "asymmetry_deg",
-        "sitting", "safety_events", "paused_exercises",
+        "weeks", "pain", "tests", "changes", "measurement_error_deg", "measurement_errors",
+        "asymmetry_deg", "sitting", "safety_events", "paused_exercises",
     }  # fmt: skip
     assert out["current_week"] == 1
     assert out["sessions"]["done"] == 1

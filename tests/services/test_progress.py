@@ -188,6 +188,7 @@ def test_progress_json(view: ProgressView):
         "tests",
         "changes",
         "measurement_error_deg",
+        "measurement_errors",
         "asymmetry_deg",
         "sitting",
         "safety_events",
@@ -213,10 +214,28 @@ def test_progress_json(view: ProgressView):
     assert out["pain"]["change"] == 3
     assert out["pain"]["text"].startswith("Responder")
     assert out["measurement_error_deg"] == 19.4
+    assert out["measurement_errors"] == {
+        "self": {"sem_deg": 7.0, "measurement_error_deg": 19.4},
+        "photo": {"sem_deg": 1.0, "measurement_error_deg": 2.8},
+    }
     knees = {c["side"]: c for c in out["changes"] if c["measure"] == "knee_flexion_deg"}
     assert knees["left"]["beyond_measurement_error"] is False
     assert knees["right"]["beyond_measurement_error"] is True
     assert knees["right"]["delta"] == 25
+    assert set(knees["right"]) == {
+        "side",
+        "measure",
+        "before",
+        "after",
+        "delta",
+        "beyond_measurement_error",
+        "before_method",
+        "after_method",
+        "sem_deg",
+        "measurement_error_deg",
+    }
+    assert (knees["right"]["before_method"], knees["right"]["after_method"]) == ("self", "self")
+    assert (knees["right"]["sem_deg"], knees["right"]["measurement_error_deg"]) == (7.0, 19.4)
     assert out["asymmetry_deg"] == {
         "knee_flexion_deg": -5,
         "thigh_angle_deg": None,
@@ -226,6 +245,8 @@ def test_progress_json(view: ProgressView):
     assert out["tests"][0]["results"]["left"] == {
         "thomas": "tight_rectus_femoris",
         "hip_extension": "tight",
+        "thomas_method": "self",
+        "hip_extension_method": "self",
     }
     assert out["sitting"]["band_last_7_days"] == "high"
     assert out["sitting"]["days"]["2026-11-18"] == 7

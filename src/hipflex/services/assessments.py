@@ -17,6 +17,7 @@ from hipflex.domain.assessment import (
     outcome,
 )
 from hipflex.domain.errors import BadInput
+from hipflex.domain.goniometry import check_photo_sem
 from hipflex.domain.plan import Phase
 from hipflex.domain.protocol import FindingText, RedFlag, Side
 from hipflex.domain.safety import Screening
@@ -64,6 +65,11 @@ def thresholds_from(settings: Settings) -> Thresholds:
         thigh_tolerance_deg=settings.thigh_tolerance_deg,
         extension_floor_deg=settings.hip_extension_floor_deg,
     )
+
+
+def photo_sem_from(settings: Settings) -> float:
+    """The photo method's standard error setting (PROTOCOL.md section 4), checked."""
+    return check_photo_sem(settings.photo_sem_deg)
 
 
 def explain(assessment: Assessment, recorded: RecordedAssessment | None = None) -> AssessmentReport:

@@ -114,7 +114,7 @@ def hand_landmarks(
 
 @dataclass(frozen=True)
 class PhotoMeasurement:
-    """The angles, and the tests read from them for the side(s) measured."""
+    """The angles, and the tests read from them for each side measured."""
 
     landmarks: Landmarks
     angles: Angles

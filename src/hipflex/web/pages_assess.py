@@ -49,6 +49,19 @@ def _number(form: FormData, name: str) -> float | None:
     return None if text == "" else float(text)  # ValueError is reported by the caller
 
 
+def _measured(form: FormData, prefix: str) -> dict[str, Any]:
+    """How a test on a side was measured (`{prefix}_method`: self, the default, or photo)
+    and, for a photo, `{prefix}_pelvis_checked` (yes or no), when the form sends them."""
+    found: dict[str, Any] = {}
+    method = str(form.get(f"{prefix}_method") or "").strip()
+    if method:
+        found["method"] = method  # the body checks it against the methods
+    pelvis = form.get(f"{prefix}_pelvis_checked")
+    if pelvis in ("yes", "no"):
+        found["pelvis_checked"] = pelvis == "yes"
+    return found
+
+
 def body_from_form(form: FormData) -> AssessmentBody:
     """The wizard's fields (the same names the script reads) as the API's body."""
     thomas: dict[str, dict[str, Any]] = {}
@@ -62,12 +75,15 @@ def body_from_form(form: FormData) -> AssessmentBody:
             elif thigh in ("flat", "raised"):
                 entry["thigh"] = thigh
             if any(value is not None for value in entry.values()):
-                thomas[side.value] = entry
+                thomas[side.value] = entry | _measured(form, f"thomas_{side}")
         if not form.get("extension_skip"):
             degrees = _number(form, f"extension_{side}_degrees")
             compensated = form.get(f"extension_{side}_compensated") == "yes"
             if degrees is not None or compensated:
-                extension[side.value] = {"degrees": degrees, "compensated": compensated}
+                extension[side.value] = {
+                    "degrees": degrees,
+                    "compensated": compensated,
+                } | _measured(form, f"extension_{side}")
     return AssessmentBody.model_validate(
         {
             "thomas": thomas,
