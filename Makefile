@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 # A stamp per install flavour, redone whenever pyproject.toml changes.
 RUN_STAMP := $(VENV)/.stamp-run
 DEV_STAMP := $(VENV)/.stamp-dev
+# The dev install has the pose extra too, so the pose model's tests run for real.
+DEV_EXTRAS := dev,pose
 
 .PHONY: run test lint fmt bench clean help
 
@@ -23,8 +25,8 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	@touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(DEV_STAMP): pyproject.toml Makefile | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[$(DEV_EXTRAS)]'
 	@touch $@ $(RUN_STAMP)
 
 run: $(RUN_STAMP)

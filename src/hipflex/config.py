@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hipflex.domain.goniometry import PHOTO_SEM_DEG
+
 APP_NAME = "hipflex"
 
 
@@ -50,10 +52,17 @@ class Settings(BaseSettings):
         description="Standing hip extension: less than this is tight (PROTOCOL.md 2.2).",
     )
     photo_sem_deg: float = Field(
-        default=1.0,
+        default=PHOTO_SEM_DEG,
         description=(
             "Standard error of an angle measured from a photo, degrees, above 0 and at most "
             "10 (PROTOCOL.md section 4: Peeler 2013, about 1)."
+        ),
+    )
+    trunk_lean_limit_deg: float = Field(
+        default=10.0,
+        description=(
+            "Hip extension from a photo: a trunk leaning more than this from vertical "
+            "counts as compensated (PROTOCOL.md section 4)."
         ),
     )
 

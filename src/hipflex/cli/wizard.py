@@ -22,8 +22,8 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import Content, RedFlag, SelfTest, SelfTestId, Side, Sign
-from hipflex.services.assessments import thresholds_from
 from hipflex.services.context import AppContext
+from hipflex.services.thresholds import thresholds_from
 
 T = TypeVar("T")
 

@@ -39,6 +39,7 @@ POINT_NAMES = (
 # PROTOCOL.md section 4: a trunk leaning more than this from vertical means the extension
 # test was compensated (a setting: HIPFLEX_TRUNK_LEAN_LIMIT_DEG).
 TRUNK_LEAN_LIMIT_DEG = 10.0
+TRUNK_LEAN_LIMIT_MAX_DEG = 45.0
 # PROTOCOL.md section 4: a photo-measured angle carries about 1 degree of standard error
 # (Peeler 2013), a setting (HIPFLEX_PHOTO_SEM_DEG).
 PHOTO_SEM_DEG = 1.0
@@ -88,15 +89,31 @@ def name_points(
         if name not in POINT_NAMES:
             msg = f"unknown point '{raw}' (choose from: {', '.join(POINT_NAMES)})"
             raise BadInput(msg)
-        x, y = point
-        if not (math.isfinite(x) and math.isfinite(y)):
-            msg = f"the point '{raw}' is not a pair of numbers"
+        if name in named:
+            msg = f"the point {name} is given twice"
             raise BadInput(msg)
+        x, y = as_point(raw, point)
         if not (0 <= x <= width and 0 <= y <= height):
             msg = f"the point '{raw}' ({x:g}, {y:g}) is outside the {width:g}x{height:g} image"
             raise BadInput(msg)
-        named[name] = (float(x), float(y))
+        named[name] = (x, y)
+    if ("table_a" in named) != ("table_b" in named):
+        msg = (
+            "mark both table points (table_a and table_b, along the table edge or floor) or neither"
+        )
+        raise BadInput(msg)
     return named
+
+
+def as_point(raw: str, point: object) -> Point:
+    """A pair of finite numbers, else bad input (a points file may hold anything)."""
+    pair = tuple(point) if isinstance(point, (tuple, list)) else ()
+    if len(pair) != 2 or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in pair
+    ):
+        msg = f"the point '{raw}' is not a pair of numbers [x, y]"
+        raise BadInput(msg)
+    return (float(pair[0]), float(pair[1]))
 
 
 # --- vectors in the usual mathematical frame (y up) --------------------------------------
@@ -141,12 +158,23 @@ class Frame:
 
 
 def reference_frame(points: Mapping[str, Point]) -> Frame:
-    """The table edge (or floor) line when both its points are given, else the image."""
+    """The table edge (or floor) line when both its points are given, else the image. A
+    table line needs two distinct points and must be nearer horizontal than vertical
+    (else which way is up is a guess)."""
     a, b = points.get("table_a"), points.get("table_b")
-    direction = None if a is None or b is None else _unit(_sub(b, a))
-    if direction is None:
+    if a is None or b is None:
         return Frame((1.0, 0.0), (0.0, 1.0), from_table=False)
-    if direction[0] < 0 or (direction[0] == 0 and direction[1] < 0):
+    direction = _unit(_sub(b, a))
+    if direction is None:
+        msg = "the two table points are the same point: mark two points along the table edge"
+        raise BadInput(msg)
+    if abs(direction[1]) > abs(direction[0]):
+        msg = (
+            "the table points make a line steeper than 45 degrees: mark two points along the "
+            "table edge or the floor, and hold the camera level"
+        )
+        raise BadInput(msg)
+    if direction[0] < 0:
         direction = (-direction[0], -direction[1])  # the same line, pointing right
     return Frame(direction, (-direction[1], direction[0]), from_table=True)
 
@@ -291,9 +319,19 @@ def extension_answer(
     if degrees is None:
         return None
     lean = angles.trunk_lean(side)
+    # compared as shown (to 0.1 degree), so a lean shown as 10.0 is never "more than 10"
     return ExtensionInput(
-        degrees=round(degrees, 1), compensated=lean is not None and lean > lean_limit_deg
+        degrees=round(degrees, 1),
+        compensated=lean is not None and round(lean, 1) > lean_limit_deg,
     )
+
+
+def trunk_lean_of(angles: Angles, sides: tuple[Side, ...]) -> float | None:
+    """The trunk's lean seen from the sides measured (their mean), else from either."""
+    seen = [lean for each in sides if (lean := angles.trunk_lean(each)) is not None]
+    if not seen:
+        seen = [lean for lean in angles.trunk_lean_deg.values() if lean is not None]
+    return sum(seen) / len(seen) if seen else None
 
 
 def measured_sides(angles: Angles, side: Side | None) -> tuple[Side, ...]:
@@ -307,6 +345,17 @@ def measured_sides(angles: Angles, side: Side | None) -> tuple[Side, ...]:
         for s in Side
         if angles.knee_flexion_deg[s] is not None or angles.hip_extension_deg[s] is not None
     )
+
+
+def check_lean_limit(value: float) -> float:
+    """The trunk lean limit setting, checked (above 0, at most 45 degrees)."""
+    if not math.isfinite(value) or not 0 < value <= TRUNK_LEAN_LIMIT_MAX_DEG:
+        msg = (
+            "the trunk lean limit must be above 0 and at most "
+            f"{TRUNK_LEAN_LIMIT_MAX_DEG:g} degrees, not {value:g}"
+        )
+        raise BadInput(msg)
+    return value
 
 
 def check_photo_sem(value: float) -> float:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hipflex.config import Settings
 from hipflex.content import load_content
 from hipflex.domain.assessment import (
     Assessment,
@@ -12,16 +11,15 @@ from hipflex.domain.assessment import (
     AssessmentKind,
     AssessmentOutcome,
     RecordedAssessment,
-    Thresholds,
     assess,
     outcome,
 )
 from hipflex.domain.errors import BadInput
-from hipflex.domain.goniometry import check_photo_sem
 from hipflex.domain.plan import Phase
 from hipflex.domain.protocol import FindingText, RedFlag, Side
 from hipflex.domain.safety import Screening
 from hipflex.services.context import AppContext
+from hipflex.services.thresholds import thresholds_from
 
 
 @dataclass(frozen=True)
@@ -56,20 +54,6 @@ class AssessmentReport:
     # A re-test at the end of a block decides what comes next: another block from it, or
     # maintenance (None: it decided nothing).
     block_decision: BlockDecision | None = None
-
-
-def thresholds_from(settings: Settings) -> Thresholds:
-    """The configurable cut-offs; out-of-range settings are bad input."""
-    return Thresholds(
-        knee_floor_deg=settings.thomas_knee_floor_deg,
-        thigh_tolerance_deg=settings.thigh_tolerance_deg,
-        extension_floor_deg=settings.hip_extension_floor_deg,
-    )
-
-
-def photo_sem_from(settings: Settings) -> float:
-    """The photo method's standard error setting (PROTOCOL.md section 4), checked."""
-    return check_photo_sem(settings.photo_sem_deg)
 
 
 def explain(assessment: Assessment, recorded: RecordedAssessment | None = None) -> AssessmentReport:

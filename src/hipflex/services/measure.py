@@ -10,6 +10,7 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hipflex.domain.assessment import (
@@ -26,6 +27,7 @@ from hipflex.domain.goniometry import (
     Facing,
     Landmarks,
     Point,
+    check_lean_limit,
     extension_answer,
     measure,
     measured_sides,
@@ -37,16 +39,21 @@ from hipflex.domain.ids import Side
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+    from hipflex.config import Settings
+
 #: Photos larger than this are refused before decoding (a phone photo is a few MB).
 MAX_PHOTO_BYTES = 25 * 1024 * 1024
 POSE_HINT = "install the pose extra: pip install 'hipflex[pose]' (or mark the points by hand)"
 
 
 class PoseUnavailable(Unavailable):
-    """The optional pose model (the `pose` extra) is not installed."""
+    """The optional pose model (the `pose` extra) is not installed, or cannot load."""
 
-    def __init__(self) -> None:
-        super().__init__(f"automatic landmarks need the pose model: {POSE_HINT}")
+    def __init__(self, reason: str | None = None) -> None:
+        if reason is None:
+            super().__init__(f"automatic landmarks need the pose model: {POSE_HINT}")
+        else:
+            super().__init__(f"the pose model cannot load ({reason}): {POSE_HINT}")
 
 
 class TestName(StrEnum):
@@ -87,13 +94,32 @@ def load_photo(data: bytes) -> Photo:
     return Photo(upright.convert("RGB"))
 
 
+def read_photo(path: Path) -> Photo:
+    """A photo from a file: a missing, unreadable or too large file is bad input."""
+    where = path.expanduser()
+    try:
+        if where.stat().st_size > MAX_PHOTO_BYTES:
+            msg = f"{path} is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB"
+            raise BadInput(msg)
+        data = where.read_bytes()
+    except OSError as exc:
+        msg = f"cannot read {path}: {exc.strerror or exc}"
+        raise BadInput(msg) from None
+    return load_photo(data)
+
+
 def find_landmarks(photo: Photo) -> Landmarks:
     """The pose model's points for the person in the photo (the `pose` extra)."""
     try:
         from hipflex.pose import detect
-    except ImportError as exc:  # the extra is not installed
-        raise PoseUnavailable from exc
-    found = detect(photo.image)
+
+        found = detect(photo.image)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "mediapipe":
+            raise PoseUnavailable(str(exc)) from exc  # a broken install: say what is missing
+        raise PoseUnavailable from exc  # the extra is not installed
+    except ImportError as exc:  # installed, but a library it needs is missing (libGL, ...)
+        raise PoseUnavailable(str(exc)) from exc
     if found is None:
         msg = "no person was found in the photo: the whole body, side on, in good light"
         raise BadInput(msg)
@@ -156,3 +182,41 @@ def measure_landmarks(
                     raise BadInput(msg)
                 extension[each] = assess_extension(each, answer, limits)
     return PhotoMeasurement(landmarks, angles, test, sides, thomas, extension)
+
+
+@dataclass(frozen=True)
+class MarkedPoints:
+    """Points marked by hand (a points file, the web's editor), and the facing if given."""
+
+    points: Mapping[str, Point]
+    facing: Facing | None = None
+
+
+def lean_limit_from(settings: Settings) -> float:
+    """The trunk lean above which the extension test counts as compensated (a setting)."""
+    return check_lean_limit(settings.trunk_lean_limit_deg)
+
+
+def measure_photo(
+    photo: Photo,
+    marked: MarkedPoints | None,
+    *,
+    test: TestName = TestName.ANY,
+    side: Side | None = None,
+    settings: Settings,
+) -> PhotoMeasurement:
+    """The angles from the points marked by hand, else from the pose model (the `pose`
+    extra), and the test read by the protocol's rules with the configured thresholds."""
+    from hipflex.services.thresholds import thresholds_from
+
+    if marked is None:
+        landmarks = find_landmarks(photo)
+    else:
+        landmarks = hand_landmarks(photo, marked.points, side=side, facing=marked.facing)
+    return measure_landmarks(
+        landmarks,
+        test=test,
+        side=side,
+        thresholds=thresholds_from(settings),
+        lean_limit_deg=lean_limit_from(settings),
+    )

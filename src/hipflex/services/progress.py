@@ -31,7 +31,7 @@ from hipflex.domain.tracking import (
     streak,
     week_summary,
 )
-from hipflex.services.assessments import photo_sem_from
+from hipflex.services.thresholds import photo_sem_from
 from hipflex.services.context import AppContext
 from hipflex.services.programme import NoAssessment, plan_week
 from hipflex.services.timezones import zone_for

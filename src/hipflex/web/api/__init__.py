@@ -6,7 +6,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from hipflex.services.presenters.csrf import CsrfTokenOut
-from hipflex.web.api import assessments, logs, plan, preferences, progress, sessions
+from hipflex.web.api import (
+    assessments,
+    logs,
+    measurements,
+    plan,
+    preferences,
+    progress,
+    sessions,
+)
 from hipflex.web.deps import csrf_protected
 
 router = APIRouter(dependencies=[Depends(csrf_protected)])
@@ -17,5 +25,5 @@ def csrf(request: Request) -> CsrfTokenOut:
     return CsrfTokenOut(token=request.state.csrf_token, header="X-CSRF-Token")
 
 
-for module in (assessments, plan, preferences, sessions, logs, progress):
+for module in (assessments, measurements, plan, preferences, sessions, logs, progress):
     router.include_router(module.router)
