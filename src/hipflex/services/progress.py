@@ -31,9 +31,9 @@ from hipflex.domain.tracking import (
     streak,
     week_summary,
 )
-from hipflex.services.thresholds import photo_sem_from
 from hipflex.services.context import AppContext
 from hipflex.services.programme import NoAssessment, plan_week
+from hipflex.services.thresholds import photo_sem_from
 from hipflex.services.timezones import zone_for
 from hipflex.services.tracking import local_midnight, paused_exercises
 
