@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from hipflex.domain.errors import BadInput
+from hipflex.domain.goniometry import Angles
 from hipflex.domain.ids import Side
 
 #: A kept photo's longer edge is at most this many pixels: plenty to compare, small to keep.
@@ -54,3 +55,9 @@ class RecordedPhoto:
     sides: tuple[Side, ...]
     image: KeptImage
     recorded_at: datetime
+
+
+def pelvis_checked(angles: Angles, side: Side) -> bool:
+    """Whether the trunk, and so the pelvis, could be checked on the photo for a side: a
+    shoulder and hip were marked (goniometry.NO_TRUNK_WARNING says so when not)."""
+    return angles.trunk_lean(side) is not None

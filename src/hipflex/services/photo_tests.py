@@ -1,20 +1,24 @@
 """A photo measurement saved as test results, and the photo itself kept only by choice.
 
-What "the current assessment" means here: saving never edits a saved assessment. It
-records a new re-test of the current block (services/blocks.save_assessment decides the
-block, the week and, at a block's end, what comes next), or the first baseline when there
-is none, carrying each side measured on the photo (method "photo") and copying every
-other answer from the newest assessment with self-tests: the other side, the other test,
-sitting hours and signs. The red-flag answers are the newest answers to the safety
-questions (a safety check's included), unchanged. So nothing but the measured test moves.
+Which assessment a measurement goes to: saving never edits a saved assessment (a saved
+assessment is a record of what was answered then). `save_measurement` records a NEW
+re-test (kind "retest") of the current block: services/blocks.save_assessment decides the
+block, the week and, at a block's end, what comes next, exactly as for a re-test typed in.
+The re-test carries each side measured on the photo for the photo's test (method "photo",
+with whether the pelvis could be checked) and copies every other answer from the current
+assessment, the newest one with self-tests: the other side, the other test, sitting hours
+and signs, each with the method it had. The red-flag answers are the newest answers to the
+safety questions (a safety check's included), unchanged. So only the measured test moves.
 
-Nothing is saved before the safety questions are answered, nor while they are due again
-(a pain rise or sharp pain since the last answers): the user answers them first.
+It refuses (NotReady) when there is no current assessment (take the assessment first: a
+first assessment's tests come from the wizard, photo-measured or typed in), and when the
+safety questions were never answered or are due again (a pain rise or sharp pain since
+the last answers).
 
 Privacy (DESIGN.md): photos are processed on this machine only. A photo is kept only when
-asked (`store_photo`), re-encoded from its upright pixels alone, so no EXIF (location
-included), no ICC profile and no comment is stored; `hipflex data erase` deletes it with
-everything else.
+asked (`keep_photo`), upright (its EXIF orientation applied) and re-encoded from its pixels
+alone, so no EXIF (location included), no ICC profile and no comment is stored;
+`hipflex data erase` deletes it with everything else.
 """
 
 from __future__ import annotations
@@ -32,12 +36,19 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.errors import BadInput, NotReady
 from hipflex.domain.ids import Side
-from hipflex.domain.photos import MAX_KEPT_EDGE_PX, KeptImage, PhotoTest, RecordedPhoto
+from hipflex.domain.photos import (
+    MAX_KEPT_EDGE_PX,
+    KeptImage,
+    PhotoTest,
+    RecordedPhoto,
+    pelvis_checked,
+)
+from hipflex.domain.safety import Screening
 from hipflex.services.assessments import AssessmentReport
 from hipflex.services.blocks import save_assessment
 from hipflex.services.context import AppContext
 from hipflex.services.measure import Photo, PhotoMeasurement, TestName, load_photo
-from hipflex.services.safety import recheck_due
+from hipflex.services.safety import current_screening
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -52,6 +63,10 @@ _PLAIN_JPEG_INFO = frozenset(
 
 class SafetyQuestionsFirst(NotReady):
     """A measurement is saved as test results only once the safety questions stand answered."""
+
+
+class NoCurrentAssessment(NotReady):
+    """No assessment with self-tests yet: a photo measurement has nothing to re-test."""
 
 
 @dataclass(frozen=True)
@@ -82,25 +97,36 @@ def save_measurement(
     measurement: PhotoMeasurement,
     *,
     photo: Photo | None = None,
-    store_photo: bool = False,
+    keep_photo: bool = False,
 ) -> SavedMeasurement:
-    """Record a photo measurement of one named test (`--test thomas` or `extension`) as a
-    new re-test of the current block, or the first baseline (see the module's docstring).
+    """Record a photo measurement of one named test as a new re-test of the current
+    assessment, with method "photo" (the sides measured only; see the module docstring).
 
-    Raises BadInput for a measurement of no named test (`any`), or `store_photo` without
-    the photo; SafetyQuestionsFirst when the safety questions were never answered or are
-    due again. With `store_photo`, the photo is kept stripped of its metadata, linked to
-    the new assessment."""
+    `measurement` comes from services.measure (measure_photo or measure_landmarks) with
+    `test` THOMAS or EXTENSION, as `hipflex measure PHOTO --test thomas|extension --save`
+    gives it. `photo` is the photo it was measured on (services.measure.load_photo or
+    read_photo); with `keep_photo=True` the photo is also kept, upright and stripped of
+    every metadata (EXIF, location), linked to the new re-test for side-by-side comparison
+    over time. By default no photo is stored.
+
+    Raises:
+        BadInput: a measurement of no named test (`any`) or of no side, or `keep_photo`
+            without `photo`.
+        NoCurrentAssessment (a NotReady): no assessment with self-tests was saved yet.
+        SafetyQuestionsFirst (a NotReady): the safety questions were never answered, or
+            are due again (a pain rise or sharp pain since the last answers).
+
+    Nothing is saved when it raises."""
     test = _photo_test(measurement)
     sides = measurement.sides
     if not sides:
         msg = "the photo measured no side: mark the hip, knee and ankle of a leg"
         raise BadInput(msg)
-    if store_photo and photo is None:
+    if keep_photo and photo is None:
         msg = "keeping the photo needs the photo itself"
         raise BadInput(msg)
-    kept = kept_image(photo) if store_photo and photo is not None else None
-    pelvis = {side: measurement.angles.trunk_lean(side) is not None for side in sides}
+    kept = kept_image(photo) if keep_photo and photo is not None else None
+    pelvis = {side: pelvis_checked(measurement.angles, side) for side in sides}
     answers = _answers(app, measurement, test, pelvis)
     report = save_assessment(app, answers, AssessmentKind.RETEST)
     saved = SavedMeasurement(report, test, sides, pelvis, measurement.angles.warnings)
@@ -129,23 +155,28 @@ def _photo_test(measurement: PhotoMeasurement) -> PhotoTest:
 def _answers(
     app: AppContext, measurement: PhotoMeasurement, test: PhotoTest, pelvis: dict[Side, bool]
 ) -> AssessmentInput:
-    """The newest tested assessment's answers with each measured side of `test` replaced,
-    and the newest red-flag answers; refused before the safety questions stand answered."""
+    """The current assessment's answers with each measured side of `test` replaced, and
+    the newest red-flag answers; refused without a current assessment, or before the
+    safety questions stand answered."""
+    base = app.store.latest_assessment(with_tests=True)
     answered = app.store.latest_assessment()  # the newest answers to the safety questions
-    if answered is None:
+    if base is None or answered is None:
         msg = (
-            "answer the safety questions first: take the assessment (`hipflex assess`) "
-            "before saving a measurement"
+            "there is no assessment to add this measurement to yet: take the assessment "
+            "first (`hipflex assess`), then measure a test from a photo as a re-test"
         )
-        raise SafetyQuestionsFirst(msg)
-    if recheck_due(app):
+        raise NoCurrentAssessment(msg)
+    screening = current_screening(app)
+    if screening is Screening.RECHECK:
         msg = (
             "your pain rose or an exercise gave you sharp pain since you last answered the "
             "safety questions: answer them again first (`hipflex assess --safety-only`)"
         )
         raise SafetyQuestionsFirst(msg)
-    base = app.store.latest_assessment(with_tests=True)
-    given = base.assessment.answers if base is not None else AssessmentInput()
+    if screening is Screening.UNSCREENED or answered.assessment.answers.red_flags is None:
+        msg = "answer the safety questions first (`hipflex assess --safety-only`)"
+        raise SafetyQuestionsFirst(msg)
+    given = base.assessment.answers
     thomas = dict(given.thomas)
     extension = dict(given.extension)
     for side in measurement.sides:
