@@ -14,12 +14,7 @@ from hipflex.services import programme, tracking
 from hipflex.services.presenters.plan import plan_model
 from hipflex.services.presenters.progress import progress_model
 from hipflex.services.progress import progress
-from hipflex.services.words import (
-    MEASURE_NAMES,
-    METHOD_WORDS,
-    measurement_error_sentence,
-    methods_words,
-)
+from hipflex.services.words import MEASURE_NAMES, measurement_error_sentence
 from hipflex.web.deps import Context
 from hipflex.web.rendering import render
 
@@ -57,9 +52,7 @@ def progress_page(request: Request, app: Context) -> Response:
         charts=charts,
         notes=list(reversed(notes)),
         measure_names=MEASURE_NAMES,
-        method_words=METHOD_WORDS,
         measurement_error=measurement_error_sentence(view.photo_sem_deg),
-        change_methods=[methods_words(change) for change in view.changes.values()],
         retest_weeks=retest_weeks(view.preferences.block_weeks),
         meaningful_change=MEANINGFUL_CHANGE_WORDS,
         responder_floor=RESPONDER_FLOOR_WORDS,

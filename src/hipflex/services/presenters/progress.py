@@ -20,7 +20,7 @@ from hipflex.domain.tracking import (
 )
 from hipflex.services.presenters.common import Moment, Out
 from hipflex.services.progress import MEASURES, Measure, ProgressView
-from hipflex.services.words import pain_sentence
+from hipflex.services.words import measured_words, methods_words, pain_sentence
 
 
 class SessionCountOut(Out):
@@ -54,6 +54,13 @@ class SelfTestResultOut(Out):
     hip_extension: ExtensionResult
     thomas_method: MeasurementMethod  # "self" (typed in) or "photo"
     hip_extension_method: MeasurementMethod
+    # Photo only: whether the trunk, and so the pelvis, could be checked (None: typed in).
+    thomas_pelvis_checked: bool | None
+    hip_extension_pelvis_checked: bool | None
+    # How it was measured, in words, for a photo ("from a photo", and when the pelvis could
+    # not be checked, that too); None for a test typed in.
+    thomas_measured: str | None
+    hip_extension_measured: str | None
 
 
 class SelfTestOut(Out):
@@ -77,6 +84,7 @@ class AngleChangeOut(Out):
     after_method: MeasurementMethod
     sem_deg: float  # the larger standard error of the two measurements
     measurement_error_deg: float  # the change needed to be real: 1.96 x sqrt(2) x sem_deg
+    methods_text: str | None  # how the two were measured, in words; None: both typed in
 
 
 class MeasurementErrorOut(Out):
@@ -163,6 +171,12 @@ def progress_model(view: ProgressView) -> ProgressOut:
                         hip_extension=r.assessment.sides[side].extension.result,
                         thomas_method=r.assessment.thomas_given(side).method,
                         hip_extension_method=r.assessment.extension_given(side).method,
+                        thomas_pelvis_checked=r.assessment.thomas_given(side).pelvis_checked,
+                        hip_extension_pelvis_checked=(
+                            r.assessment.extension_given(side).pelvis_checked
+                        ),
+                        thomas_measured=measured_words(r.assessment.thomas_given(side)),
+                        hip_extension_measured=measured_words(r.assessment.extension_given(side)),
                     )
                     for side in Side
                 },
@@ -181,6 +195,7 @@ def progress_model(view: ProgressView) -> ProgressOut:
                 after_method=change.after_method,
                 sem_deg=change.sem_deg,
                 measurement_error_deg=round(change.mdc_deg, 1),
+                methods_text=methods_words(change),
             )
             for (side, name), change in view.changes.items()
         ],
