@@ -233,9 +233,11 @@ def test_progress_json(view: ProgressView):
         "after_method",
         "sem_deg",
         "measurement_error_deg",
+        "methods_text",
     }
     assert (knees["right"]["before_method"], knees["right"]["after_method"]) == ("self", "self")
     assert (knees["right"]["sem_deg"], knees["right"]["measurement_error_deg"]) == (7.0, 19.4)
+    assert knees["right"]["methods_text"] is None  # both typed in: nothing to say
     assert out["asymmetry_deg"] == {
         "knee_flexion_deg": -5,
         "thigh_angle_deg": None,
@@ -247,6 +249,10 @@ def test_progress_json(view: ProgressView):
         "hip_extension": "tight",
         "thomas_method": "self",
         "hip_extension_method": "self",
+        "thomas_pelvis_checked": None,
+        "hip_extension_pelvis_checked": None,
+        "thomas_measured": None,
+        "hip_extension_measured": None,
     }
     assert out["sitting"]["band_last_7_days"] == "high"
     assert out["sitting"]["days"]["2026-11-18"] == 7
