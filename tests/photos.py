@@ -5,11 +5,16 @@ and licence; never copy them into the repository)."""
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 from tests.conftest import missing
 
-PHOTOS = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "photos"
+#: HIPFLEX_FIXTURE_PHOTOS points elsewhere when the shared folder is not beside the clone.
+PHOTOS = Path(
+    os.environ.get("HIPFLEX_FIXTURE_PHOTOS")
+    or Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "photos"
+)
 PEOPLE = (
     "side_walking_woman_sports2d.jpg",
     "side_deep_squat_man_sports2d.jpg",
@@ -28,7 +33,10 @@ def photo_path(name: str) -> Path:
     """A fixture photo; skips (fails under HIPFLEX_STRICT=1) when the folder is absent."""
     path = PHOTOS / name
     if not path.is_file():
-        missing(f"the fixture photos are not in {PHOTOS} (the shared folder beside the repo)")
+        missing(
+            f"the fixture photos are not in {PHOTOS} "
+            "(the shared folder beside the repo; or set HIPFLEX_FIXTURE_PHOTOS)"
+        )
     return path
 
 

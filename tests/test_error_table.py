@@ -13,6 +13,7 @@ from hipflex.cli.errors import guarded
 from hipflex.domain.errors import (
     BadInput,
     HipflexError,
+    MissingExtra,
     NoAssessment,
     NotFound,
     NotReady,
@@ -32,6 +33,7 @@ EXPECTED = [
     (NoAssessment(), 409, 1),
     (NotReady("later"), 409, 1),
     (StoreUnavailable("no database"), 503, 1),
+    (MissingExtra("no pose model"), 503, 2),
     (Unavailable("down"), 503, 1),
     (HipflexError("other"), 400, 1),
 ]

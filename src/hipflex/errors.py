@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from hipflex.domain.errors import (
     BadInput,
     HipflexError,
+    MissingExtra,
     NotFound,
     NotReady,
     TooLarge,
@@ -33,6 +34,7 @@ ERROR_TABLE = (
     ErrorKind(BadInput, 422, EXIT_BAD_INPUT),
     ErrorKind(NotFound, 404, EXIT_FAILURE),
     ErrorKind(NotReady, 409, EXIT_FAILURE),
+    ErrorKind(MissingExtra, 503, EXIT_BAD_INPUT),
     ErrorKind(Unavailable, 503, EXIT_FAILURE),
     ErrorKind(HipflexError, 400, EXIT_FAILURE),
 )

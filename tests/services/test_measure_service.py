@@ -22,6 +22,7 @@ from hipflex.services.measure import (
     PoseUnavailable,
     find_landmarks,
     load_photo,
+    measure_marked,
     measure_photo,
     read_photo,
 )
@@ -135,6 +136,33 @@ def test_a_test_without_its_points_is_bad_input():
             side=Side.LEFT,
             settings=Settings(),
         )
+
+
+def test_the_photo_and_the_photos_size_alone_give_the_same_measurement():
+    """The command line (a photo) and the web (its size) go one way from points to angles:
+    the same measurement; only a test the points do not give differs, an error for the
+    command, a `problem` for the page that asks again while the user marks."""
+    photo = load_photo(_png())
+    marked = parse_points(json.dumps({"points": THOMAS}))
+    thomas = measure_service.TestName.THOMAS
+    from_photo = measure_photo(photo, marked, test=thomas, side=Side.LEFT, settings=Settings())
+    from_size = measure_marked(
+        marked, width=800, height=600, test=thomas, side=Side.LEFT, settings=Settings()
+    )
+    assert from_size == from_photo
+    assert from_photo.problem is None
+    assert from_photo.result_title(Side.LEFT) == "Iliopsoas and rectus femoris look tight"
+    assert from_photo.result_title(Side.RIGHT) is None
+    half = parse_points(json.dumps({"points": {"hip_left": [1, 1], "knee_left": [50, 50]}}))
+    pending = measure_marked(
+        half, width=800, height=600, test=thomas, side=Side.LEFT, settings=Settings()
+    )
+    assert pending.thomas == {}
+    assert pending.problem == "the Thomas test on the left side needs its hip, knee and ankle"
+    with pytest.raises(BadInput, match="needs its hip, knee and ankle"):
+        pending.checked()
+    with pytest.raises(BadInput, match="width and height must be above 0"):
+        measure_marked(marked, width=0, height=600, settings=Settings())
 
 
 def test_points_outside_the_photo_are_bad_input():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import math
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,11 @@ def expected_thomas(points: dict[str, list[float]]) -> tuple[float, float]:
 # The automatic points
 
 
-def test_without_the_pose_extra_the_landmarks_are_503_with_the_way_to_get_it(api: TestClient):
+def test_without_the_pose_extra_the_landmarks_are_503_with_the_way_to_get_it(
+    api: TestClient, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setitem(sys.modules, "mediapipe", None)  # as if the extra were not installed
+    monkeypatch.delitem(sys.modules, "hipflex.pose.blazepose", raising=False)
     response = upload(api, png())
     assert response.status_code == 503, response.text
     assert "pip install 'hipflex[pose]'" in response.json()["detail"]
@@ -205,6 +210,34 @@ def test_the_cut_offs_come_from_the_settings(tmp_path: Path, clock: FixedClock):
     assert found["thomas"]["left"]["result"] == "both_tight"  # 85.7 is under 90
 
 
+def _leaning_extension() -> dict[str, Any]:
+    """Facing right; the trunk leans 20 degrees forward; the thigh 15 degrees behind it."""
+    hip = (300.0, 300.0)
+    lean = math.radians(20)
+    shoulder = (hip[0] + 200 * math.sin(lean), hip[1] - 200 * math.cos(lean))
+    back = math.radians(20 + 15)  # the trunk line continued down and back, then 15 deg more
+    knee = (hip[0] - 180 * math.sin(back), hip[1] + 180 * math.cos(back))
+    return {
+        "points": {"shoulder": shoulder, "hip": hip, "knee": knee},
+        "facing": "right",
+        "side": "right",
+        "width": 600,
+        "height": 600,
+        "test": "extension",
+    }
+
+
+def test_the_trunk_lean_limit_comes_from_the_settings(tmp_path: Path, clock: FixedClock):
+    settings = Settings(
+        data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'h.db'}", trunk_lean_limit_deg=25
+    )
+    with TestClient(create_app(settings, clock)) as client:
+        arm_csrf(client)
+        found = client.post(MEASURE, json=_leaning_extension()).json()
+    assert found["hip_extension"]["right"]["compensated"] is False  # 20 is within 25
+    assert found["hip_extension"]["right"]["result"] == "normal"
+
+
 def test_without_a_table_edge_the_photos_horizontal_is_used_with_a_warning(api: TestClient):
     points = {k: v for k, v in THOMAS_POINTS.items() if not k.startswith("table")}
     found = api.post(
@@ -216,20 +249,7 @@ def test_without_a_table_edge_the_photos_horizontal_is_used_with_a_warning(api: 
 
 
 def test_the_extension_test_leaning_trunk_counts_as_compensated(api: TestClient):
-    # Facing right; the trunk leans 20 degrees forward; the thigh 15 degrees behind it.
-    hip = (300.0, 300.0)
-    lean = math.radians(20)
-    shoulder = (hip[0] + 200 * math.sin(lean), hip[1] - 200 * math.cos(lean))
-    back = math.radians(20 + 15)  # the trunk line continued down and back, then 15 deg more
-    knee = (hip[0] - 180 * math.sin(back), hip[1] + 180 * math.cos(back))
-    body = {
-        "points": {"shoulder": shoulder, "hip": hip, "knee": knee},
-        "facing": "right",
-        "side": "right",
-        "width": 600,
-        "height": 600,
-        "test": "extension",
-    }
+    body = _leaning_extension()
     found = api.post(MEASURE, json=body).json()
     assert found["angles"]["hip_extension_deg"]["right"] == pytest.approx(15, abs=0.1)
     assert found["angles"]["trunk_lean_deg"]["right"] == pytest.approx(20, abs=0.1)

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 
 from hipflex import __version__
-from hipflex.cli import assess_cmd, data_cmd, history_cmd, learn_cmd, plan_cmd, settings_cmd
+from hipflex.cli import (
+    assess_cmd,
+    data_cmd,
+    history_cmd,
+    learn_cmd,
+    measure_cmd,
+    plan_cmd,
+    settings_cmd,
+)
 from hipflex.cli.calendar_cmd import calendar_app
 from hipflex.cli.data_cmd import data_app
 from hipflex.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, guarded
@@ -62,6 +70,7 @@ COMMANDS = (
     ("progress", progress_command, "Your adherence, pain verdict, tests and sitting."),
     ("report", report_command, "A progress report (PDF or HTML) for a physiotherapist."),
     ("retest", assess_cmd.assess, "Repeat the self-tests as a re-test of your block."),
+    ("measure", measure_cmd.measure, "Measure the self-tests' angles from a side photo."),
     ("history", history_cmd.history, "Your saved assessments."),
     ("learn", learn_cmd.learn, "Why sitting tightens the hip flexors, and what helps."),
     ("exercises", learn_cmd.exercises, "The exercise cards."),

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hipflex.cli.words import RESULT_WORDS
 from hipflex.domain.assessment import (
     AssessmentInput,
     AssessmentOutcome,
@@ -21,15 +22,6 @@ from hipflex.domain.assessment import (
 from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import RedFlag, Side, Sign
 from hipflex.services.assessments import AssessmentReport
-
-_RESULT_WORDS = {
-    "normal": "normal",
-    "tight_iliopsoas": "iliopsoas looks tight",
-    "tight_rectus_femoris": "rectus femoris looks tight",
-    "both_tight": "iliopsoas and rectus femoris look tight",
-    "tight": "looks tight",
-    "not_tested": "not tested",
-}
 
 
 def answers_from_options(
@@ -106,9 +98,9 @@ def _tests_table(report: AssessmentReport) -> Table:
         compensation = "arched or leaned" if ext.compensated else "upright"
         table.add_row(
             side.value,
-            _RESULT_WORDS[thomas.result.value],
+            RESULT_WORDS[thomas.result.value],
             f"{thigh} / {_deg(thomas.knee_flexion_deg)}",
-            _RESULT_WORDS[ext.result.value],
+            RESULT_WORDS[ext.result.value],
             "-"
             if not ext.compensated and ext.degrees is None
             else f"{compensation} / {_deg(ext.degrees)}",

@@ -23,6 +23,7 @@ Commands:
   progress   Your adherence, pain verdict, tests and sitting.
   report     A progress report (PDF or HTML) for a physiotherapist.
   retest     Repeat the self-tests as a re-test of your block.
+  measure    Measure the self-tests' angles from a side photo.
   history    Your saved assessments.
   learn      Why sitting tightens the hip flexors, and what helps.
   exercises  The exercise cards.

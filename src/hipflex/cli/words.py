@@ -20,3 +20,15 @@ def ids(kind: type[StrEnum]) -> str:
 #: after a pain rise or sharp pain (only the questions, no self-tests).
 HOW_TO_SCREEN = "Run `hipflex assess` to answer them."
 HOW_TO_RECHECK = "Run `hipflex assess --safety-only` to answer them again."
+
+
+#: A self-test's result in a few words (the Thomas test's and the hip extension test's
+#: result ids), as the tables of `hipflex assess` and `hipflex measure` say it.
+RESULT_WORDS = {
+    "normal": "normal",
+    "tight_iliopsoas": "iliopsoas looks tight",
+    "tight_rectus_femoris": "rectus femoris looks tight",
+    "both_tight": "iliopsoas and rectus femoris look tight",
+    "tight": "looks tight",
+    "not_tested": "not tested",
+}

@@ -31,3 +31,8 @@ class NoAssessment(NotReady):
 
 class Unavailable(HipflexError):  # noqa: N818 - reads as a state, like BadInput
     """Something hipflex needs cannot be reached (the database)."""
+
+
+class MissingExtra(Unavailable):
+    """What was asked needs an optional extra that is not installed or cannot load (the
+    pose model): the user's choice to make, so a usage error on the command line."""

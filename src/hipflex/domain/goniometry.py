@@ -23,19 +23,14 @@ from enum import StrEnum
 
 from hipflex.domain.assessment import ExtensionInput, ThomasInput
 from hipflex.domain.errors import BadInput
+from hipflex.domain.ids import POINT_NAMES as POINT_NAMES  # noqa: PLC0414 (re-exported)
+from hipflex.domain.ids import SIDED_POINTS as SIDED_POINTS  # noqa: PLC0414 (re-exported)
 from hipflex.domain.ids import Side
 
 Point = tuple[float, float]
+# The point names (SIDED_POINTS, POINT_NAMES) live in domain/ids.py, where the command
+# line's help reads them without loading this module; imported from here too.
 
-#: Body points that come in a left and a right (`knee` alone means the side asked for).
-SIDED_POINTS = ("shoulder", "hip", "knee", "ankle", "toe")
-#: Every name a points file may use.
-POINT_NAMES = (
-    *(f"{name}_{side.value}" for name in SIDED_POINTS for side in Side),
-    "nose",
-    "table_a",
-    "table_b",
-)
 # PROTOCOL.md section 4: a trunk leaning more than this from vertical means the extension
 # test was compensated (a setting: HIPFLEX_TRUNK_LEAN_LIMIT_DEG).
 TRUNK_LEAN_LIMIT_DEG = 10.0

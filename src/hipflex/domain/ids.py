@@ -118,3 +118,15 @@ class WorkplaceCategory(StrEnum):
     SETUP = "setup"
     MOVEMENT = "movement"
     POSITIONING = "positioning"
+
+
+#: The named points of a photo measurement (a points file, the web's photo control, the
+#: pose model's output): body points that come in a left and a right (`knee` alone means
+#: the side asked for), and every name a points file may use.
+SIDED_POINTS = ("shoulder", "hip", "knee", "ankle", "toe")
+POINT_NAMES = (
+    *(f"{name}_{side.value}" for name in SIDED_POINTS for side in Side),
+    "nose",
+    "table_a",
+    "table_b",
+)

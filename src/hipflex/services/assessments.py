@@ -19,7 +19,7 @@ from hipflex.domain.plan import Phase
 from hipflex.domain.protocol import FindingText, RedFlag, Side
 from hipflex.domain.safety import Screening
 from hipflex.services.context import AppContext
-from hipflex.services.thresholds import thresholds_from
+from hipflex.services.thresholds import finding_values, thresholds_from
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,7 @@ class AssessmentReport:
 def explain(assessment: Assessment, recorded: RecordedAssessment | None = None) -> AssessmentReport:
     content = load_content()
     findings = content.findings
-    values = {
-        "knee_floor": f"{assessment.thresholds.knee_floor_deg:g}",
-        "extension_floor": f"{assessment.thresholds.extension_floor_deg:g}",
-    }
+    values = finding_values(assessment.thresholds)
     explanations: list[Explanation] = []
     for side, found in assessment.sides.items():
         for topic, result in (

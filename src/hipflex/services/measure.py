@@ -20,7 +20,7 @@ from hipflex.domain.assessment import (
     assess_extension,
     assess_thomas,
 )
-from hipflex.domain.errors import BadInput, Unavailable
+from hipflex.domain.errors import BadInput, MissingExtra
 from hipflex.domain.goniometry import (
     TRUNK_LEAN_LIMIT_DEG,
     Angles,
@@ -46,7 +46,7 @@ MAX_PHOTO_BYTES = 25 * 1024 * 1024
 POSE_HINT = "install the pose extra: pip install 'hipflex[pose]' (or mark the points by hand)"
 
 
-class PoseUnavailable(Unavailable):
+class PoseUnavailable(MissingExtra):
     """The optional pose model (the `pose` extra) is not installed, or cannot load."""
 
     def __init__(self, reason: str | None = None) -> None:
@@ -126,64 +126,6 @@ def find_landmarks(photo: Photo) -> Landmarks:
     return found
 
 
-def hand_landmarks(
-    photo: Photo,
-    points: Mapping[str, Point],
-    *,
-    side: Side | None = None,
-    facing: Facing | None = None,
-) -> Landmarks:
-    """Points marked by hand, checked against the photo."""
-    named = name_points(points, side, width=photo.width, height=photo.height)
-    return Landmarks(named, facing)
-
-
-@dataclass(frozen=True)
-class PhotoMeasurement:
-    """The angles, and the tests read from them for each side measured."""
-
-    landmarks: Landmarks
-    angles: Angles
-    test: TestName
-    sides: tuple[Side, ...]
-    thomas: Mapping[Side, ThomasFinding]
-    extension: Mapping[Side, ExtensionFinding]
-
-
-def measure_landmarks(
-    landmarks: Landmarks,
-    *,
-    test: TestName = TestName.ANY,
-    side: Side | None = None,
-    thresholds: Thresholds | None = None,
-    lean_limit_deg: float = TRUNK_LEAN_LIMIT_DEG,
-) -> PhotoMeasurement:
-    """The angles; for a named test, its result by the protocol's rules per side."""
-    limits = thresholds or Thresholds()
-    angles = measure(landmarks)
-    sides = measured_sides(angles, side)
-    thomas: dict[Side, ThomasFinding] = {}
-    extension: dict[Side, ExtensionFinding] = {}
-    if test is not TestName.ANY:
-        for each in sides:
-            if test is TestName.THOMAS:
-                given = thomas_answer(angles, each)
-                if given is None:
-                    msg = f"the Thomas test on the {each} side needs its hip, knee and ankle"
-                    raise BadInput(msg)
-                thomas[each] = assess_thomas(each, given, limits)
-            else:
-                answer = extension_answer(angles, each, lean_limit_deg=lean_limit_deg)
-                if answer is None:
-                    msg = (
-                        f"the hip extension on the {each} side needs its shoulder, hip and "
-                        "knee, and which way you face"
-                    )
-                    raise BadInput(msg)
-                extension[each] = assess_extension(each, answer, limits)
-    return PhotoMeasurement(landmarks, angles, test, sides, thomas, extension)
-
-
 @dataclass(frozen=True)
 class MarkedPoints:
     """Points marked by hand (a points file, the web's editor), and the facing if given."""
@@ -191,10 +133,139 @@ class MarkedPoints:
     points: Mapping[str, Point]
     facing: Facing | None = None
 
+    def landmarks(self, *, width: float, height: float, side: Side | None = None) -> Landmarks:
+        """The points named and checked against a photo of this size (a body point without
+        its side is on `side`)."""
+        if not (width > 0 and height > 0):
+            msg = "the photo's width and height must be above 0"
+            raise BadInput(msg)
+        return Landmarks(name_points(self.points, side, width=width, height=height), self.facing)
+
+
+@dataclass(frozen=True)
+class PhotoMeasurement:
+    """The angles of the points on a photo of `width` x `height` pixels and, for a named
+    test, its result on each side measured, read with `thresholds`. `problem` says why the
+    points do not give the named test (a point missing, an angle the test refuses); the
+    results are then empty."""
+
+    landmarks: Landmarks
+    angles: Angles
+    test: TestName
+    sides: tuple[Side, ...]
+    thomas: Mapping[Side, ThomasFinding]
+    extension: Mapping[Side, ExtensionFinding]
+    width: float
+    height: float
+    thresholds: Thresholds
+    problem: str | None = None
+
+    def checked(self) -> PhotoMeasurement:
+        """This measurement, or BadInput when the named test could not be read from it."""
+        if self.problem is not None:
+            raise BadInput(self.problem)
+        return self
+
+    def result_title(self, side: Side) -> str | None:
+        """The named test's result on a side in a few words, as the assessment's findings
+        title it; None when the test was not read on that side."""
+        if side in self.thomas:
+            return finding_title("thomas", self.thomas[side].result.value, side, self.thresholds)
+        if side in self.extension:
+            result = self.extension[side].result.value
+            return finding_title("hip_extension", result, side, self.thresholds)
+        return None
+
+
+def finding_title(topic: str, result: str, side: Side, thresholds: Thresholds) -> str:
+    """A self-test's finding title from the content, its cut-offs filled in."""
+    from hipflex.content import load_content
+    from hipflex.services.thresholds import finding_values
+
+    title = load_content().findings[topic][result].title
+    return title.format(side=side.value, **finding_values(thresholds))
+
+
+def _read_tests(
+    angles: Angles,
+    test: TestName,
+    sides: tuple[Side, ...],
+    thresholds: Thresholds,
+    lean_limit_deg: float,
+) -> tuple[dict[Side, ThomasFinding], dict[Side, ExtensionFinding]]:
+    """The named test on each side by the protocol's rules; BadInput when the points do not
+    give it (a point missing) or the rules refuse the angle."""
+    thomas: dict[Side, ThomasFinding] = {}
+    extension: dict[Side, ExtensionFinding] = {}
+    if test is TestName.ANY:
+        return thomas, extension
+    if not sides:
+        msg = f"no side could be measured for the {test.value} test: mark a hip, knee and ankle"
+        raise BadInput(msg)
+    for each in sides:
+        if test is TestName.THOMAS:
+            given = thomas_answer(angles, each)
+            if given is None:
+                msg = f"the Thomas test on the {each} side needs its hip, knee and ankle"
+                raise BadInput(msg)
+            thomas[each] = assess_thomas(each, given, thresholds)
+        else:
+            answer = extension_answer(angles, each, lean_limit_deg=lean_limit_deg)
+            if answer is None:
+                msg = (
+                    f"the hip extension on the {each} side needs its shoulder, hip and "
+                    "knee, and which way you face"
+                )
+                raise BadInput(msg)
+            extension[each] = assess_extension(each, answer, thresholds)
+    return thomas, extension
+
+
+def measure_landmarks(
+    landmarks: Landmarks,
+    *,
+    width: float,
+    height: float,
+    test: TestName = TestName.ANY,
+    side: Side | None = None,
+    thresholds: Thresholds | None = None,
+    lean_limit_deg: float = TRUNK_LEAN_LIMIT_DEG,
+) -> PhotoMeasurement:
+    """The angles; for a named test, its result by the protocol's rules per side, or the
+    problem that keeps the points from giving it."""
+    limits = thresholds or Thresholds()
+    angles = measure(landmarks)
+    sides = measured_sides(angles, side)
+    try:
+        thomas, extension = _read_tests(angles, test, sides, limits, lean_limit_deg)
+    except BadInput as exc:
+        return PhotoMeasurement(
+            landmarks, angles, test, sides, {}, {}, width, height, limits, str(exc)
+        )
+    return PhotoMeasurement(
+        landmarks, angles, test, sides, thomas, extension, width, height, limits
+    )
+
 
 def lean_limit_from(settings: Settings) -> float:
     """The trunk lean above which the extension test counts as compensated (a setting)."""
     return check_lean_limit(settings.trunk_lean_limit_deg)
+
+
+def measure_marked(
+    marked: MarkedPoints,
+    *,
+    width: float,
+    height: float,
+    test: TestName = TestName.ANY,
+    side: Side | None = None,
+    settings: Settings,
+) -> PhotoMeasurement:
+    """The angles of points marked on a photo of this size (the photo itself is not
+    needed) and the named test with the settings' cut-offs, or its `problem`. A point not
+    on the photo or of an unknown name is bad input."""
+    landmarks = marked.landmarks(width=width, height=height, side=side)
+    return _measured(landmarks, width, height, test=test, side=side, settings=settings)
 
 
 def measure_photo(
@@ -206,15 +277,37 @@ def measure_photo(
     settings: Settings,
 ) -> PhotoMeasurement:
     """The angles from the points marked by hand, else from the pose model (the `pose`
-    extra), and the test read by the protocol's rules with the configured thresholds."""
+    extra), and the named test read by the protocol's rules with the settings' cut-offs;
+    BadInput when the points do not give that test."""
+    if marked is not None:
+        measured = measure_marked(
+            marked, width=photo.width, height=photo.height, test=test, side=side, settings=settings
+        )
+    else:
+        landmarks = find_landmarks(photo)
+        measured = _measured(
+            landmarks, photo.width, photo.height, test=test, side=side, settings=settings
+        )
+    return measured.checked()
+
+
+def _measured(
+    landmarks: Landmarks,
+    width: float,
+    height: float,
+    *,
+    test: TestName,
+    side: Side | None,
+    settings: Settings,
+) -> PhotoMeasurement:
+    """The one way from named points to a measurement: the settings' cut-offs and lean
+    limit applied."""
     from hipflex.services.thresholds import thresholds_from
 
-    if marked is None:
-        landmarks = find_landmarks(photo)
-    else:
-        landmarks = hand_landmarks(photo, marked.points, side=side, facing=marked.facing)
     return measure_landmarks(
         landmarks,
+        width=width,
+        height=height,
         test=test,
         side=side,
         thresholds=thresholds_from(settings),

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hipflex.content import load_content
-from hipflex.domain.assessment import Thresholds
-from hipflex.domain.errors import BadInput
-from hipflex.domain.goniometry import Facing, Landmarks, Point, name_points
+from hipflex.domain.goniometry import Landmarks
 from hipflex.domain.ids import Side
 from hipflex.services import measure
-from hipflex.services.context import AppContext
-from hipflex.services.measure import PhotoMeasurement, TestName
-from hipflex.services.thresholds import thresholds_from
+from hipflex.services.measure import MarkedPoints, PhotoMeasurement, TestName
+
+if TYPE_CHECKING:
+    from hipflex.services.context import AppContext  # the store stays unloaded for the CLI
 
 #: The browser shrinks a photo to this long side before it asks for the automatic points:
 #: the pose model reads a person at 256 px, hand marks stay finer than a screen shows, and
@@ -120,66 +119,19 @@ def find_points(data: bytes) -> FoundPoints:
     return FoundPoints(photo.width, photo.height, measure.find_landmarks(photo))
 
 
-@dataclass(frozen=True)
-class MarkedPhoto:
-    """Points marked on a photo of this size (the photo itself is not needed)."""
-
-    points: Mapping[str, Point]
-    width: float
-    height: float
-    side: Side | None = None
-    facing: Facing | None = None
-    test: TestName = TestName.ANY
-
-
-@dataclass(frozen=True)
-class MarkedMeasurement:
-    """The angles of the marked points; for a named test its result per side, or why the
-    points do not give it yet (`problem`: a point missing, an angle the test refuses)."""
-
-    width: float
-    height: float
-    measurement: PhotoMeasurement
-    problem: str | None
-    titles: Mapping[Side, str]  # the named test's result per side, in a few words
-
-
-def measure_marked(app: AppContext, marked: MarkedPhoto) -> MarkedMeasurement:
+def measure_marked(
+    app: AppContext,
+    marked: MarkedPoints,
+    *,
+    width: float,
+    height: float,
+    side: Side | None = None,
+    test: TestName = TestName.ANY,
+) -> PhotoMeasurement:
     """Every angle the points allow and the named test read by the protocol's rules (the
-    cut-offs of the settings). A bad point is bad input; a test the points cannot give yet
-    is not: the page asks again after each change, while the user is still marking."""
-    if not (marked.width > 0 and marked.height > 0):
-        msg = "the photo's width and height must be above 0"
-        raise BadInput(msg)
-    named = name_points(marked.points, marked.side, width=marked.width, height=marked.height)
-    landmarks = Landmarks(named, marked.facing)
-    thresholds = thresholds_from(app.settings)
-    problem: str | None = None
-    try:
-        result = measure.measure_landmarks(
-            landmarks, test=marked.test, side=marked.side, thresholds=thresholds
-        )
-    except BadInput as exc:
-        problem = str(exc)
-        result = measure.measure_landmarks(
-            landmarks, test=TestName.ANY, side=marked.side, thresholds=thresholds
-        )
-        result = PhotoMeasurement(
-            result.landmarks, result.angles, marked.test, result.sides, {}, {}
-        )
-    results = [(s, f.result.value) for s, f in result.thomas.items()] + [
-        (s, f.result.value) for s, f in result.extension.items()
-    ]
-    titles = {side: result_title(marked.test, value, side, thresholds) for side, value in results}
-    return MarkedMeasurement(marked.width, marked.height, result, problem, titles)
-
-
-def result_title(test: TestName, result: str, side: Side, thresholds: Thresholds) -> str:
-    """A test's result in a few words, as the assessment's findings title it."""
-    topic = "thomas" if test is TestName.THOMAS else "hip_extension"
-    title = load_content().findings[topic][result].title
-    return title.format(
-        side=side.value,
-        knee_floor=f"{thresholds.knee_floor_deg:g}",
-        extension_floor=f"{thresholds.extension_floor_deg:g}",
+    settings' cut-offs), as `hipflex measure` reads them. A bad point is bad input; a test
+    the points cannot give yet is not (its `problem`): the page asks again after each
+    change, while the user is still marking."""
+    return measure.measure_marked(
+        marked, width=width, height=height, test=test, side=side, settings=app.settings
     )

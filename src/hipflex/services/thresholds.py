@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     from hipflex.config import Settings
 
 
+def finding_values(thresholds: Thresholds) -> dict[str, str]:
+    """The cut-offs as the findings' words name them ({knee_floor}, {extension_floor})."""
+    return {
+        "knee_floor": f"{thresholds.knee_floor_deg:g}",
+        "extension_floor": f"{thresholds.extension_floor_deg:g}",
+    }
+
+
 def thresholds_from(settings: Settings) -> Thresholds:
     """The configurable cut-offs; out-of-range settings are bad input."""
     return Thresholds(

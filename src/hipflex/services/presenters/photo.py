@@ -1,6 +1,7 @@
-"""The wizard's photo goniometer as JSON: the automatic points on an uploaded photo (POST
-/measurements/landmarks), the angles and a self-test's result from marked points (POST
-/measurements), and the marking guide the page reads (the points to mark per test)."""
+"""The photo goniometer as JSON: the automatic points on an uploaded photo (POST
+/measurements/landmarks), a photo measurement (POST /measurements and `hipflex measure
+--json`: one model for both), and the marking guide the page reads (the points to mark per
+test)."""
 
 from __future__ import annotations
 
@@ -12,22 +13,27 @@ from pydantic import Field
 from hipflex.domain.assessment import ExtensionResult, ThighPosition, ThomasResult
 from hipflex.domain.goniometry import Facing, Point
 from hipflex.domain.ids import Side
-from hipflex.services.measure import TestName
+from hipflex.services.measure import PhotoMeasurement, TestName
 from hipflex.services.photo_points import (
     GUIDES,
     UPLOAD_ENVELOPE_BYTES,
     UPLOAD_LONG_SIDE_PX,
     FoundPoints,
-    MarkedMeasurement,
 )
 from hipflex.services.presenters.common import Out
 
 #: A point in pixels of the photo, [x, y] (origin top left, y down).
 PointOut = Annotated[list[float], Field(min_length=2, max_length=2)]
+#: Points to a tenth of a pixel, angles to a tenth of a degree: finer is noise.
+POINT_DECIMALS = 1
+ANGLE_DECIMALS = 1
 
 
 def _points(points: Mapping[str, Point]) -> dict[str, list[float]]:
-    return {name: [round(x, 1), round(y, 1)] for name, (x, y) in points.items()}
+    return {
+        name: [round(x, POINT_DECIMALS), round(y, POINT_DECIMALS)]
+        for name, (x, y) in points.items()
+    }
 
 
 class PhotoLandmarksOut(Out):
@@ -88,70 +94,78 @@ class PhotoExtensionOut(Out):
 
 
 class PhotoMeasurementOut(Out):
-    """The angles of the marked points and, for a named test, its result on the side(s)
-    measured; `problem` says why the points do not give the test yet (null when they do,
-    or when no test was named). Nothing is saved."""
+    """What a photo measured. `points` are the points as used, [x, y] in pixels of the
+    upright `width` x `height` photo, every name with its side; `sides` are the sides a
+    test reads (the one asked for, else the one nearer the camera, else each side
+    measured); `thomas` and `hip_extension` hold the named test's result on each of them
+    ({} otherwise); `problem` says why the points do not give the named test yet (null
+    when they do, or when no test was named). Nothing is saved."""
 
-    test: TestName
-    width: float
-    height: float
-    points: dict[str, PointOut]  # as used: every name with its side
-    facing: Facing | None
-    near_side: Side | None
-    sides: list[Side]
+    points: dict[str, PointOut]
     angles: PhotoAnglesOut
+    facing: Facing | None
+    near_side: Side | None  # the side nearer the camera (from the pose model)
     warnings: list[str]
+    test: TestName
+    sides: list[Side]
     thomas: dict[Side, PhotoThomasOut]
     hip_extension: dict[Side, PhotoExtensionOut]
     problem: str | None
+    width: float
+    height: float
 
 
 def _per_side(values: Mapping[Side, float | None]) -> PerSideOut:
     def rounded(side: Side) -> float | None:
         value = values.get(side)
-        return None if value is None else round(value, 1)
+        return None if value is None else round(value, ANGLE_DECIMALS)
 
     return PerSideOut(left=rounded(Side.LEFT), right=rounded(Side.RIGHT))
 
 
-def measurement_model(marked: MarkedMeasurement) -> PhotoMeasurementOut:
-    result = marked.measurement
-    angles = result.angles
+def _title(measured: PhotoMeasurement, side: Side) -> str:
+    title = measured.result_title(side)
+    assert title is not None  # a side with a result has its title
+    return title
+
+
+def measurement_model(measured: PhotoMeasurement) -> PhotoMeasurementOut:
+    angles = measured.angles
     return PhotoMeasurementOut(
-        test=result.test,
-        width=marked.width,
-        height=marked.height,
-        points=_points(result.landmarks.points),
-        facing=angles.facing,
-        near_side=angles.near_side,
-        sides=list(result.sides),
+        points=_points(measured.landmarks.points),
         angles=PhotoAnglesOut(
             knee_flexion_deg=_per_side(angles.knee_flexion_deg),
             thigh_angle_deg=_per_side(angles.thigh_angle_deg),
             hip_extension_deg=_per_side(angles.hip_extension_deg),
             trunk_lean_deg=_per_side(angles.trunk_lean_deg),
         ),
+        facing=angles.facing,
+        near_side=angles.near_side,
         warnings=list(angles.warnings),
+        test=measured.test,
+        sides=list(measured.sides),
         thomas={
             side: PhotoThomasOut(
                 result=found.result,
-                title=marked.titles[side],
+                title=_title(measured, side),
                 thigh=found.thigh,
                 thigh_angle_deg=found.thigh_angle_deg,
                 knee_flexion_deg=found.knee_flexion_deg,
             )
-            for side, found in result.thomas.items()
+            for side, found in measured.thomas.items()
         },
         hip_extension={
             side: PhotoExtensionOut(
                 result=found.result,
-                title=marked.titles[side],
+                title=_title(measured, side),
                 degrees=found.degrees,
                 compensated=found.compensated,
             )
-            for side, found in result.extension.items()
+            for side, found in measured.extension.items()
         },
-        problem=marked.problem,
+        problem=measured.problem,
+        width=measured.width,
+        height=measured.height,
     )
 
 

@@ -12,7 +12,7 @@ from pydantic import Field
 from hipflex.domain.goniometry import POINT_NAMES, Facing
 from hipflex.domain.ids import Side
 from hipflex.services import photo_points
-from hipflex.services.measure import TestName
+from hipflex.services.measure import MarkedPoints, TestName
 from hipflex.services.presenters.errors import ErrorOut
 from hipflex.services.presenters.photo import (
     PhotoLandmarksOut,
@@ -87,15 +87,8 @@ class MeasurementBody(RequestBody):
         description="A self-test to read from the angles by the protocol's rules, or any",
     )
 
-    def marked(self) -> photo_points.MarkedPhoto:
-        return photo_points.MarkedPhoto(
-            points=self.points,
-            width=self.width,
-            height=self.height,
-            side=self.side,
-            facing=self.facing,
-            test=self.test,
-        )
+    def marked(self) -> MarkedPoints:
+        return MarkedPoints(points=self.points, facing=self.facing)
 
 
 @router.post(
@@ -104,4 +97,7 @@ class MeasurementBody(RequestBody):
     responses=refusals(*WRITE, 422),
 )
 def measure_points(body: MeasurementBody, app: Context) -> PhotoMeasurementOut:
-    return measurement_model(photo_points.measure_marked(app, body.marked()))
+    measured = photo_points.measure_marked(
+        app, body.marked(), width=body.width, height=body.height, side=body.side, test=body.test
+    )
+    return measurement_model(measured)
