@@ -219,6 +219,12 @@ def test_a_measurement_of_no_named_test_or_a_photo_to_keep_missing_is_bad_input(
     nothing = replace(measured(assessed, photo), sides=())
     with pytest.raises(BadInput, match="measured no side"):
         save_measurement(assessed, nothing)
+    refused = replace(measured(assessed, photo), thomas={}, problem="the knee is missing")
+    with pytest.raises(BadInput, match="the knee is missing"):
+        save_measurement(assessed, refused)
+    other = load_photo(jpeg_with_location(640, 480))
+    with pytest.raises(BadInput, match="another photo"):
+        save_measurement(assessed, measured(assessed, photo), photo=other, keep_photo=True)
     assert len(assessed.store.assessments()) == 1
 
 

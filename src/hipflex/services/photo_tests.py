@@ -110,20 +110,29 @@ def save_measurement(
     over time. By default no photo is stored.
 
     Raises:
-        BadInput: a measurement of no named test (`any`) or of no side, or `keep_photo`
-            without `photo`.
+        BadInput: a measurement of no named test (`any`), of no side or with a problem
+            (the points did not give the test), `keep_photo` without `photo`, or a
+            `photo` of another size than the measurement's.
         NoCurrentAssessment (a NotReady): no assessment with self-tests was saved yet.
         SafetyQuestionsFirst (a NotReady): the safety questions were never answered, or
             are due again (a pain rise or sharp pain since the last answers).
 
     Nothing is saved when it raises."""
     test = _photo_test(measurement)
+    measurement.checked()  # the points gave the named test, or why not
     sides = measurement.sides
-    if not sides:
+    found = measurement.thomas if test is PhotoTest.THOMAS else measurement.extension
+    if not sides or any(side not in found for side in sides):
         msg = "the photo measured no side: mark the hip, knee and ankle of a leg"
         raise BadInput(msg)
     if keep_photo and photo is None:
         msg = "keeping the photo needs the photo itself"
+        raise BadInput(msg)
+    if photo is not None and (photo.width, photo.height) != (
+        measurement.width,
+        measurement.height,
+    ):
+        msg = "the measurement was made on another photo (its size differs)"
         raise BadInput(msg)
     kept = kept_image(photo) if keep_photo and photo is not None else None
     pelvis = {side: pelvis_checked(measurement.angles, side) for side in sides}
