@@ -9,13 +9,17 @@ from typing import Any
 
 import pytest
 
+from hipflex.config import Settings
 from hipflex.domain.assessment import (
     AssessmentInput,
     AssessmentKind,
     ExtensionInput,
+    MeasurementMethod,
     ThighPosition,
     ThomasInput,
 )
+from hipflex.domain.errors import BadInput
+from hipflex.domain.goniometry import PHOTO_SEM_DEG
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, SittingBand
 from hipflex.domain.tracking import PainVerdict
@@ -24,7 +28,7 @@ from hipflex.services.assessments import record_assessment
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
 from hipflex.services.presenters.progress import progress_model
-from hipflex.services.progress import ProgressView, progress
+from hipflex.services.progress import Measure, ProgressView, progress
 from hipflex.services.session_logs import log_planned_session
 from hipflex.services.words import change_sentence, pain_sentence
 
@@ -321,3 +325,57 @@ def test_red_flags_are_safety_events_and_stop_the_programme(app: AppContext, clo
     assert view.safety[1].at == clock.now()
     assert view.programme is None
     assert view.paused == {E.HALF_KNEELING_HIP_FLEXOR}
+
+
+# --- the photo method's error is a setting -------------------------------------------------
+
+
+def _photo(knee: float) -> AssessmentInput:
+    photo = MeasurementMethod.PHOTO
+    return AssessmentInput(
+        thomas={side: ThomasInput(None, 0.0, knee, photo, pelvis_checked=True) for side in Side},
+        red_flags=frozenset(),
+    )
+
+
+@pytest.mark.parametrize(("setting", "beyond"), [(None, True), ("1", True), ("2", False)])
+def test_the_photo_error_setting_decides_a_photo_measured_change(
+    app: AppContext,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str | None,
+    beyond: bool,
+):
+    """+5 degrees on photos both times: beyond the default 1 degree SEM (a change of about
+    2.8 needed) and beyond 1, within 2 (about 5.5 needed)."""
+    if setting is not None:
+        monkeypatch.setenv("HIPFLEX_PHOTO_SEM_DEG", setting)
+    configured = AppContext(
+        Settings(data_dir=app.settings.data_dir, database_url=app.settings.database_url), clock
+    )
+    assert Settings().photo_sem_deg == (PHOTO_SEM_DEG if setting is None else float(setting))
+    try:
+        record_assessment(configured, _photo(70))
+        go_to(clock, 3)
+        tracking.record_retest(configured, _photo(75))
+        view = progress(configured)
+        change = view.changes[(Side.LEFT, Measure.KNEE_FLEXION)]
+        assert change.sem_deg == view.photo_sem_deg == Settings().photo_sem_deg
+        assert change.beyond_error is beyond
+    finally:
+        configured.close()
+
+
+def test_a_photo_error_setting_out_of_range_is_bad_input(
+    app: AppContext, monkeypatch: pytest.MonkeyPatch
+):
+    record_assessment(app, _photo(70))
+    monkeypatch.setenv("HIPFLEX_PHOTO_SEM_DEG", "0")
+    configured = AppContext(
+        Settings(data_dir=app.settings.data_dir, database_url=app.settings.database_url)
+    )
+    try:
+        with pytest.raises(BadInput, match="photo measurement error must be above 0"):
+            progress(configured)
+    finally:
+        configured.close()
