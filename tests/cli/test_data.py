@@ -239,7 +239,7 @@ def test_erase_removes_kept_photos(logged: Cli):
         app.close()
 
     asked = logged("data", "erase", input="n\n")
-    assert "1 stored photo" in asked.stdout
+    assert "1 kept photo" in asked.stdout
     result = logged("data", "erase", "--yes")
     assert result.exit_code == 0, result.output
     assert logged.json("export")["photos"] == []

@@ -295,3 +295,19 @@ def test_an_imported_photo_with_metadata_is_kept_without_it():
         checked_image(plain.data, "image/jpeg", 81, 60)
     with pytest.raises(BadInput, match="not an image"):
         checked_image(b"no image", "image/jpeg", 80, 60)
+
+
+def test_an_export_whose_photo_belongs_to_no_assessment_is_refused(
+    assessed: AppContext, photo: Photo, tmp_path: Path, clock: FixedClock
+):
+    save_measurement(assessed, measured(assessed, photo), photo=photo, keep_photo=True)
+    original = data.snapshot(assessed)
+    (kept,) = original.photos
+    broken = replace(original, photos=(replace(kept, assessment_id=999),))
+    other = AppContext(Settings(data_dir=tmp_path / "other", database_url=None), clock)
+    try:
+        with pytest.raises(BadInput, match="photo 1 belongs to assessment 999"):
+            data.import_snapshot(other, broken)
+        assert data.snapshot(other).empty
+    finally:
+        other.close()

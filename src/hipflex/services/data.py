@@ -55,7 +55,7 @@ _RECORD_NAMES = {
     "notes": ("{count} note", "{count} notes"),
     "clearances": ("{count} cleared exercise", "{count} cleared exercises"),
     "break_events": ("{count} movement break", "{count} movement breaks"),
-    "photos": ("{count} stored photo", "{count} stored photos"),
+    "photos": ("{count} kept photo", "{count} kept photos"),
     "preferences": ("your preferences", "your preferences"),
 }
 
