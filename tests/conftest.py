@@ -68,7 +68,13 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "hipflex-data"
     monkeypatch.setenv("HIPFLEX_DATA_DIR", str(data))
     monkeypatch.delenv("HIPFLEX_DATABASE_URL", raising=False)
-    for name in ("THOMAS_KNEE_FLOOR_DEG", "THIGH_TOLERANCE_DEG", "HIP_EXTENSION_FLOOR_DEG"):
+    for name in (
+        "THOMAS_KNEE_FLOOR_DEG",
+        "THIGH_TOLERANCE_DEG",
+        "HIP_EXTENSION_FLOOR_DEG",
+        "PHOTO_SEM_DEG",
+        "TRUNK_LEAN_LIMIT_DEG",
+    ):
         monkeypatch.delenv(f"HIPFLEX_{name}", raising=False)
     return data
 

@@ -11,6 +11,7 @@ from hipflex.domain.assessment import (
     Assessment,
     AssessmentInput,
     ExtensionInput,
+    MeasurementMethod,
     ThighPosition,
     ThomasInput,
     Thresholds,
@@ -68,21 +69,43 @@ def thomas(raised: bool, knee: float) -> ThomasInput:
 
 
 @st.composite
+def methods(draw: st.DrawFn) -> tuple[MeasurementMethod, bool | None]:
+    """How a given test was measured: typed in, or from a photo with the pelvis checked or
+    not (or not recorded)."""
+    method = draw(st.sampled_from(MeasurementMethod))
+    if method is MeasurementMethod.SELF:
+        return method, None
+    return method, draw(st.none() | st.booleans())
+
+
+@st.composite
 def thomas_inputs(draw: st.DrawFn) -> ThomasInput:
-    """Untested, flat, raised, or a measured thigh angle, with a knee bend."""
+    """Untested, flat, raised, or a measured thigh angle, with a knee bend, each typed in
+    or measured on a photo."""
     how = draw(st.sampled_from(["untested", "flat", "raised", "angle"]))
     if how == "untested":
         return ThomasInput()
     knee = draw(knees)
+    measured = draw(methods())
     if how == "angle":
-        return ThomasInput(None, draw(thigh_angles), knee)
-    return ThomasInput(ThighPosition(how), None, knee)
+        return ThomasInput(None, draw(thigh_angles), knee, *measured)
+    return ThomasInput(ThighPosition(how), None, knee, *measured)
 
 
-extension_inputs = st.one_of(
-    st.just(ExtensionInput()),
-    st.builds(ExtensionInput, st.none() | extension_degrees, st.booleans()),
-)
+@st.composite
+def extension_inputs(draw: st.DrawFn) -> ExtensionInput:
+    """Untested, or an angle and/or a compensation, typed in or measured on a photo."""
+    found = draw(
+        st.one_of(
+            st.just(ExtensionInput()),
+            st.builds(ExtensionInput, st.none() | extension_degrees, st.booleans()),
+        )
+    )
+    if not found.given:
+        return found
+    return ExtensionInput(found.degrees, found.compensated, *draw(methods()))
+
+
 red_flag_answers = st.frozensets(st.sampled_from(RedFlag), max_size=2)
 
 
@@ -93,7 +116,7 @@ def answers(
     return st.builds(
         AssessmentInput,
         thomas=st.fixed_dictionaries(dict.fromkeys(Side, thomas_inputs())),
-        extension=st.fixed_dictionaries(dict.fromkeys(Side, extension_inputs)),
+        extension=st.fixed_dictionaries(dict.fromkeys(Side, extension_inputs())),
         sitting_hours=st.none() | sitting_hours,
         signs=st.frozensets(st.sampled_from(Sign)),
         red_flags=red_flags,

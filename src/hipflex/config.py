@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hipflex.domain.goniometry import PHOTO_SEM_DEG
+
 APP_NAME = "hipflex"
 
 
@@ -48,6 +50,13 @@ class Settings(BaseSettings):
     hip_extension_floor_deg: float = Field(
         default=10.0,
         description="Standing hip extension: less than this is tight (PROTOCOL.md 2.2).",
+    )
+    photo_sem_deg: float = Field(
+        default=PHOTO_SEM_DEG,
+        description=(
+            "Standard error of an angle measured from a photo, degrees, above 0 and at most "
+            "10 (PROTOCOL.md section 4: Peeler 2013, about 1)."
+        ),
     )
     trunk_lean_limit_deg: float = Field(
         default=10.0,

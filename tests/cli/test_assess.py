@@ -27,12 +27,22 @@ def test_json_contract(cli: Cli):
     out = cli.json("assess", "--json", *FULL)
     assert out["thomas"]["left"]["result"] == "tight_iliopsoas"
     assert out["thomas"]["right"]["result"] == "tight_rectus_femoris"
-    assert out["hip_extension"]["left"] == {"result": "tight", "degrees": 8.0, "compensated": False}
+    assert out["hip_extension"]["left"] == {
+        "result": "tight",
+        "degrees": 8.0,
+        "compensated": False,
+        "method": "self",
+        "pelvis_checked": None,
+    }
     assert out["hip_extension"]["right"] == {
         "result": "tight",
         "degrees": 12.0,
         "compensated": True,
+        "method": "self",
+        "pelvis_checked": None,
     }
+    assert {out["thomas"][side]["method"] for side in ("left", "right")} == {"self"}
+    assert {out["thomas"][side]["pelvis_checked"] for side in ("left", "right")} == {None}
     assert out["sitting"] == {"hours": 7.0, "band": "high"}
     assert out["signs"] == {"present": ["tight_front_hips", "swayback"], "count": 2}
     assert out["red_flags"] == []
@@ -162,6 +172,8 @@ def test_wizard_walks_through_and_saves_everything(cli: Cli):
         "result": "tight",
         "degrees": None,
         "compensated": True,
+        "method": "self",
+        "pelvis_checked": None,
     }
     assert saved["sitting"]["band"] == "high"
     assert saved["signs"]["present"] == ["worse_after_sitting"]

@@ -214,3 +214,37 @@ def test_backup_refuses_an_existing_file(logged: Cli, tmp_path: Path):
     message = one_line_error(logged, "backup", str(target), code=1)
     assert "already exists" in message
     assert target.read_text() == "precious"
+
+
+def test_erase_removes_kept_photos(logged: Cli):
+    """A photo kept with a measurement (`hipflex measure --save`'s service) is erased with
+    everything else, and the question names it first."""
+    from hipflex.domain.goniometry import Facing
+    from hipflex.domain.ids import Side
+    from hipflex.services.context import open_app
+    from hipflex.services.measure import MarkedPoints, TestName, load_photo, measure_photo
+    from hipflex.services.photo_tests import save_measurement
+    from tests.services.test_photo_tests import THOMAS_POINTS, jpeg_with_location
+
+    app = open_app()
+    try:
+        photo = load_photo(jpeg_with_location())
+        points = MarkedPoints(THOMAS_POINTS, Facing.RIGHT)
+        measured = measure_photo(
+            photo, points, test=TestName.THOMAS, side=Side.LEFT, settings=app.settings
+        )
+        save_measurement(app, measured, photo=photo, keep_photo=True)
+        assert len(app.store.photos()) == 1
+    finally:
+        app.close()
+
+    asked = logged("data", "erase", input="n\n")
+    assert "1 kept photo" in asked.stdout
+    result = logged("data", "erase", "--yes")
+    assert result.exit_code == 0, result.output
+    assert logged.json("export")["photos"] == []
+    app = open_app()
+    try:
+        assert app.store.photos() == []
+    finally:
+        app.close()

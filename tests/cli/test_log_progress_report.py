@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
+from hipflex.domain.assessment import AssessmentInput, MeasurementMethod, ThomasInput
+from hipflex.domain.ids import Side
+from hipflex.services.assessments import record_assessment
+from hipflex.services.clock import FixedClock
+from hipflex.services.context import AppContext, open_app
+from hipflex.services.programme import plan_week
+from hipflex.services.tracking import record_retest
+from hipflex.services.words import NO_PELVIS_WORDS
 from tests.cli.conftest import Cli
 
 # Thighs raised on both sides, knees bending past 80: a tight iliopsoas (pigeon pose).
@@ -167,8 +176,8 @@ def test_progress_json_contract(assessed: Cli):
     out = assessed.json("progress", "--json")
     assert set(out) == {
         "today", "block_started_on", "current_week", "weeks_total", "streak_days", "sessions",
-        "weeks", "pain", "tests", "changes", "measurement_error_deg", "asymmetry_deg",
-        "sitting", "safety_events", "paused_exercises",
+        "weeks", "pain", "tests", "changes", "measurement_error_deg", "measurement_errors",
+        "asymmetry_deg", "sitting", "safety_events", "paused_exercises",
     }  # fmt: skip
     assert out["current_week"] == 1
     assert out["sessions"]["done"] == 1
@@ -261,3 +270,71 @@ def test_retest_records_a_retest_of_the_current_block(assessed: Cli):
 def test_retest_before_any_block_is_a_baseline(cli: Cli):
     out = cli.json("retest", "--json", *TIGHT_ILIOPSOAS)
     assert out["recorded"]["kind"] == "baseline"
+
+
+# --- tests measured from a photo ----------------------------------------------------------
+
+
+def _photo_tests(left_knee: float, *, pelvis_checked: bool) -> AssessmentInput:
+    """Both Thomas tests measured on a photo (the right one's pelvis always checked)."""
+    photo = MeasurementMethod.PHOTO
+    return AssessmentInput(
+        thomas={
+            Side.LEFT: ThomasInput(None, 2.0, left_knee, photo, pelvis_checked),
+            Side.RIGHT: ThomasInput(None, 2.0, 85.0, photo, pelvis_checked=True),
+        },
+        sitting_hours=7,
+        red_flags=frozenset(),
+    )
+
+
+@pytest.fixture
+def photo_measured(cli: Cli) -> Cli:
+    """A baseline and a re-test two weeks later, both measured on photos: the left knee
+    bends 5 degrees more (an error of 7 degrees would hide it), the re-test's left photo
+    showed no trunk."""
+    app = open_app()
+    try:
+        record_assessment(app, _photo_tests(70.0, pelvis_checked=True))
+        plan_week(app)
+        clock = FixedClock(app.clock.now() + timedelta(days=14))
+        later = AppContext(app.settings, clock)
+        try:
+            record_retest(later, _photo_tests(75.0, pelvis_checked=False))
+        finally:
+            later.close()
+    finally:
+        app.close()
+    return cli
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_progress_says_a_photo_measured_change_is_beyond_measurement_error(
+    photo_measured: Cli,
+):
+    result = photo_measured("progress")
+    assert result.exit_code == 0, result.output
+    text = _plain(result.stdout)
+    assert "70° → 75° (+5°, both from photos, beyond measurement error)" in text
+    assert "85° → 85° (+0°, both from photos, within measurement error (under about 3°))" in text
+    assert "pelvis could not be" in text  # in the table's narrow cell, over three lines
+    assert "measured from a photo" in text  # the error of each method is said
+    out = photo_measured.json("progress", "--json")
+    knees = {c["side"]: c for c in out["changes"] if c["measure"] == "knee_flexion_deg"}
+    assert knees["left"]["beyond_measurement_error"] is True
+    assert NO_PELVIS_WORDS in out["tests"][-1]["results"]["left"]["thomas_measured"]
+
+
+def test_report_says_a_photo_measured_change_is_beyond_measurement_error(
+    photo_measured: Cli, tmp_path: Path
+):
+    html = tmp_path / "report.html"
+    result = photo_measured("report", "--out", str(html))
+    assert result.exit_code == 0, result.output
+    text = _plain(html.read_text(encoding="utf-8"))
+    assert "both from photos, beyond measurement error" in text
+    assert "from a photo" in text
+    assert NO_PELVIS_WORDS in text

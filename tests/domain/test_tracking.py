@@ -11,7 +11,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from hipflex.content import load_content
+from hipflex.domain.assessment import MeasurementMethod
 from hipflex.domain.errors import BadInput
+from hipflex.domain.goniometry import PHOTO_SEM_DEG
 from hipflex.domain.plan import prescribe
 from hipflex.domain.progression import SessionPain
 from hipflex.domain.protocol import ExerciseId, Side
@@ -30,11 +32,14 @@ from hipflex.domain.tracking import (
     SittingEntry,
     SittingSource,
     angle_change,
+    angle_sem,
     asymmetry,
+    change_sem,
     check_pain,
     check_sitting_hours,
     daily_sitting,
     entries_as_prescribed,
+    minimal_detectable_change,
     pain_verdict,
     responder_ceiling,
     streak,
@@ -246,6 +251,109 @@ def test_beyond_error_iff_at_least_the_mdc(before: float, after: float):
 @pytest.mark.parametrize(("before", "after"), [(None, 80), (80, None), (None, None)])
 def test_angle_change_needs_both_measurements(before: float | None, after: float | None):
     assert angle_change(before, after) is None
+
+
+# Each method pair: both typed in, both from photos, and mixed either way.
+METHOD_PAIRS = [(a, b) for a in MeasurementMethod for b in MeasurementMethod]
+photo_sems = st.floats(0.1, 10, allow_nan=False)
+
+
+def test_each_method_carries_its_own_error():
+    assert angle_sem(MeasurementMethod.SELF) == ANGLE_SEM_DEG
+    assert angle_sem(MeasurementMethod.PHOTO) == PHOTO_SEM_DEG == 1
+    assert angle_sem(MeasurementMethod.PHOTO, photo_sem_deg=2.5) == 2.5
+    assert angle_sem(MeasurementMethod.SELF, photo_sem_deg=2.5) == ANGLE_SEM_DEG
+
+
+def test_the_minimal_detectable_change_comes_from_the_sem():
+    """PROTOCOL.md section 4: 1.96 x sqrt(2) x SEM, about 19 degrees for SEM 7."""
+    assert minimal_detectable_change(ANGLE_SEM_DEG) == ANGLE_MDC_DEG
+    assert pytest.approx(1.96 * math.sqrt(2)) == minimal_detectable_change(1)
+    assert pytest.approx(2.77, abs=0.01) == minimal_detectable_change(PHOTO_SEM_DEG)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "photo_sem", "expected"),
+    [
+        (MeasurementMethod.SELF, MeasurementMethod.SELF, 1.0, ANGLE_SEM_DEG),
+        (MeasurementMethod.PHOTO, MeasurementMethod.PHOTO, 1.0, 1.0),
+        (MeasurementMethod.SELF, MeasurementMethod.PHOTO, 1.0, ANGLE_SEM_DEG),
+        (MeasurementMethod.PHOTO, MeasurementMethod.SELF, 1.0, ANGLE_SEM_DEG),
+        # A photo setting above the goniometer's error: mixing still takes the larger.
+        (MeasurementMethod.PHOTO, MeasurementMethod.SELF, 9.0, 9.0),
+    ],
+)
+def test_a_change_takes_the_larger_error_of_its_two_methods(
+    before: MeasurementMethod, after: MeasurementMethod, photo_sem: float, expected: float
+):
+    assert change_sem(before, after, photo_sem_deg=photo_sem) == expected
+
+
+def test_photo_measured_change_the_goniometer_error_would_hide():
+    both_photos = (MeasurementMethod.PHOTO, MeasurementMethod.PHOTO)
+    mixed = (MeasurementMethod.SELF, MeasurementMethod.PHOTO)
+    assert (photo := angle_change(70, 75, methods=both_photos)) is not None
+    assert photo.beyond_error
+    assert (typed := angle_change(70, 75)) is not None
+    assert not typed.beyond_error
+    assert (either := angle_change(70, 75, methods=mixed)) is not None
+    assert not either.beyond_error
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, 10.5, math.nan, math.inf])
+def test_the_photo_error_setting_is_checked(bad: float):
+    with pytest.raises(BadInput, match="photo measurement error"):
+        angle_sem(MeasurementMethod.PHOTO, photo_sem_deg=bad)
+    with pytest.raises(BadInput, match="photo measurement error"):
+        angle_change(70, 75, photo_sem_deg=bad)
+
+
+@given(
+    methods=st.sampled_from(METHOD_PAIRS),
+    photo_sem=photo_sems,
+    before=st.floats(-30, 150),
+    direction=st.sampled_from([1, -1]),
+)
+def test_a_change_exactly_at_the_mdc_of_its_methods_is_beyond_error(
+    methods: tuple[MeasurementMethod, MeasurementMethod],
+    photo_sem: float,
+    before: float,
+    direction: int,
+):
+    mdc = minimal_detectable_change(change_sem(*methods, photo_sem_deg=photo_sem))
+    change = angle_change(
+        before, before + direction * mdc, methods=methods, photo_sem_deg=photo_sem
+    )
+    assert change is not None
+    assert change.mdc_deg == mdc
+    assert change.beyond_error
+
+
+@given(
+    methods=st.sampled_from(METHOD_PAIRS),
+    photo_sem=photo_sems,
+    before=st.floats(-30, 150),
+    step=st.floats(1e-6, 0.5),
+    direction=st.sampled_from([1, -1]),
+)
+def test_just_above_the_mdc_is_beyond_error_and_just_below_is_within(
+    methods: tuple[MeasurementMethod, MeasurementMethod],
+    photo_sem: float,
+    before: float,
+    step: float,
+    direction: int,
+):
+    mdc = minimal_detectable_change(change_sem(*methods, photo_sem_deg=photo_sem))
+    above = angle_change(
+        before, before + direction * (mdc + step), methods=methods, photo_sem_deg=photo_sem
+    )
+    below = angle_change(
+        before, before + direction * (mdc - step), methods=methods, photo_sem_deg=photo_sem
+    )
+    assert above is not None
+    assert below is not None
+    assert above.beyond_error
+    assert not below.beyond_error
 
 
 def test_asymmetry_is_left_minus_right_when_both_measured():

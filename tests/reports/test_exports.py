@@ -16,13 +16,22 @@ from fhir.resources.R4B.observation import Observation
 from syrupy.assertion import SnapshotAssertion
 from tests.services.test_data import fill
 
+from hipflex.domain.assessment import (
+    AssessmentInput,
+    ExtensionInput,
+    MeasurementMethod,
+    ThighPosition,
+    ThomasInput,
+)
 from hipflex.domain.errors import BadInput
+from hipflex.domain.ids import Side
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.tracking import Note
 from hipflex.reports import export_csv, export_fhir, export_json
 from hipflex.services import data
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
+from hipflex.services.tracking import record_retest
 
 LOINC_PAIN = "72514-3"
 LEFT, RIGHT = "7771000", "24028007"
@@ -392,3 +401,156 @@ def test_json_that_is_not_json():
         export_json.loads("hello")
     with pytest.raises(BadInput, match="NaN is not a number JSON allows"):
         export_json.loads('{"format": "hipflex-export", "version": 1, "x": NaN}')
+
+
+# How each test was measured: typed in ("self") or on a side photo ("photo")
+
+PHOTO_RETEST = AssessmentInput(
+    thomas={
+        Side.LEFT: ThomasInput(
+            None, 3.5, 78.5, method=MeasurementMethod.PHOTO, pelvis_checked=False
+        ),
+        Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=88.0),
+    },
+    extension={
+        Side.LEFT: ExtensionInput(11.5, method=MeasurementMethod.PHOTO, pelvis_checked=True),
+    },
+    red_flags=frozenset(),
+)
+
+
+@pytest.fixture
+def photo_exported(app: AppContext, clock: FixedClock) -> data.Snapshot:
+    """The realistic data, then a re-test measured partly on a photo."""
+    fill(app, clock)
+    clock.advance(24 * 3600)
+    record_retest(app, PHOTO_RETEST)
+    return data.snapshot(app)
+
+
+def _latest_sides(document: dict[str, Any]) -> dict[str, Any]:
+    sides: dict[str, Any] = document["assessments"][-1]["sides"]
+    return sides
+
+
+def test_json_keeps_the_method_and_pelvis_check_per_side_per_test(
+    photo_exported: data.Snapshot, clock: FixedClock
+):
+    document = _document(photo_exported, clock)
+    sides = _latest_sides(document)
+    assert sides["left"]["thomas"]["method"] == "photo"
+    assert sides["left"]["thomas"]["pelvis_checked"] is False
+    assert sides["left"]["hip_extension"] == {
+        "result": "normal",
+        "degrees": 11.5,
+        "compensated": False,
+        "method": "photo",
+        "pelvis_checked": True,
+    }
+    assert sides["right"]["thomas"]["method"] == "self"
+    assert sides["right"]["thomas"]["pelvis_checked"] is None
+    assert export_json.loads(export_json.dumps(photo_exported, clock.now())) == photo_exported
+
+
+def test_an_export_from_before_photos_imports_every_test_as_typed_in(
+    photo_exported: data.Snapshot, clock: FixedClock
+):
+    document = _document(photo_exported, clock)
+    del document["photos"]
+    for assessment in document["assessments"]:
+        for side in assessment["sides"].values():
+            for test in ("thomas", "hip_extension"):
+                del side[test]["method"]
+                del side[test]["pelvis_checked"]
+    loaded = export_json.loads(json.dumps(document))
+    assert loaded.photos == ()
+    for recorded in loaded.assessments:
+        for side in Side:
+            for given in (
+                recorded.assessment.thomas_given(side),
+                recorded.assessment.extension_given(side),
+            ):
+                assert (given.method, given.pelvis_checked) == (MeasurementMethod.SELF, None)
+    # everything else is as it was
+    assert [r.assessment.sides for r in loaded.assessments] == [
+        r.assessment.sides for r in photo_exported.assessments
+    ]
+
+
+@pytest.mark.parametrize(
+    ("test", "key", "value", "expected"),
+    [
+        ("thomas", "method", "by-eye", "sides.left.thomas.method"),
+        ("hip_extension", "pelvis_checked", "yes", "sides.left.hip_extension.pelvis_checked"),
+    ],
+)
+def test_a_bad_method_in_an_export_is_named(
+    photo_exported: data.Snapshot,
+    clock: FixedClock,
+    *,
+    test: str,
+    key: str,
+    value: object,
+    expected: str,
+):
+    document = _document(photo_exported, clock)
+    _latest_sides(document)["left"][test][key] = value
+    assert expected in _error(document)
+
+
+def test_a_pelvis_check_on_a_test_typed_in_is_refused(
+    photo_exported: data.Snapshot, clock: FixedClock
+):
+    document = _document(photo_exported, clock)
+    _latest_sides(document)["right"]["thomas"]["pelvis_checked"] = True
+    assert "photo measurement only" in _error(document)
+
+
+def test_csv_says_how_each_test_was_measured(photo_exported: data.Snapshot):
+    rows = _rows(photo_exported)
+    latest = max(r["date_time"] for r in rows if r["measure"] == "thomas_method")
+    found = {
+        (r["measure"], r["side"]): r["value"]
+        for r in rows
+        if r["date_time"] == latest and ("method" in r["measure"] or "pelvis" in r["measure"])
+    }
+    assert found == {
+        ("thomas_method", "left"): "photo",
+        ("thomas_pelvis_checked", "left"): "no",
+        ("thomas_method", "right"): "self",
+        ("hip_extension_method", "left"): "photo",
+        ("hip_extension_pelvis_checked", "left"): "yes",
+    }
+    earlier = {
+        r["value"] for r in rows if r["measure"].endswith("_method") and r["date_time"] < latest
+    }
+    assert earlier == {"self"}
+
+
+def test_fhir_angles_say_how_they_were_measured(photo_exported: data.Snapshot, clock: FixedClock):
+    bundle = _bundle(photo_exported, clock)
+    Bundle.model_validate(bundle)
+    angles = [o for o in _observations(bundle) if o["category"][0]["coding"][0]["code"] == "exam"]
+    methods = {
+        (
+            o["code"]["coding"][0]["code"],
+            o["bodySite"]["text"].split()[0],
+            o["effectiveDateTime"],
+        ): o["method"]
+        for o in angles
+    }
+    latest = max(when for _, _, when in methods)
+    for (code, side, when), method in methods.items():
+        (coding,) = method["coding"]
+        assert coding["system"] == export_fhir.METHOD
+        photo = when == latest and side == "Left"
+        assert coding["code"] == ("photo" if photo else "self"), (code, side, when)
+        assert ("side photo" in method["text"]) is photo
+        assert ("Self-measured" in method["text"]) is not photo
+    unchecked = [
+        o for o in angles if any(n["text"] == export_fhir.NO_PELVIS_NOTE for n in o.get("note", []))
+    ]
+    assert {(o["code"]["coding"][0]["code"], o["bodySite"]["text"]) for o in unchecked} == {
+        ("thomas-thigh-angle", "Left hip joint"),
+        ("thomas-knee-flexion", "Left knee region"),
+    }

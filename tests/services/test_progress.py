@@ -9,13 +9,17 @@ from typing import Any
 
 import pytest
 
+from hipflex.config import Settings
 from hipflex.domain.assessment import (
     AssessmentInput,
     AssessmentKind,
     ExtensionInput,
+    MeasurementMethod,
     ThighPosition,
     ThomasInput,
 )
+from hipflex.domain.errors import BadInput
+from hipflex.domain.goniometry import PHOTO_SEM_DEG
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, SittingBand
 from hipflex.domain.tracking import PainVerdict
@@ -24,7 +28,7 @@ from hipflex.services.assessments import record_assessment
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
 from hipflex.services.presenters.progress import progress_model
-from hipflex.services.progress import ProgressView, progress
+from hipflex.services.progress import Measure, ProgressView, progress
 from hipflex.services.session_logs import log_planned_session
 from hipflex.services.words import change_sentence, pain_sentence
 
@@ -188,6 +192,7 @@ def test_progress_json(view: ProgressView):
         "tests",
         "changes",
         "measurement_error_deg",
+        "measurement_errors",
         "asymmetry_deg",
         "sitting",
         "safety_events",
@@ -213,10 +218,30 @@ def test_progress_json(view: ProgressView):
     assert out["pain"]["change"] == 3
     assert out["pain"]["text"].startswith("Responder")
     assert out["measurement_error_deg"] == 19.4
+    assert out["measurement_errors"] == {
+        "self": {"sem_deg": 7.0, "measurement_error_deg": 19.4},
+        "photo": {"sem_deg": 1.0, "measurement_error_deg": 2.8},
+    }
     knees = {c["side"]: c for c in out["changes"] if c["measure"] == "knee_flexion_deg"}
     assert knees["left"]["beyond_measurement_error"] is False
     assert knees["right"]["beyond_measurement_error"] is True
     assert knees["right"]["delta"] == 25
+    assert set(knees["right"]) == {
+        "side",
+        "measure",
+        "before",
+        "after",
+        "delta",
+        "beyond_measurement_error",
+        "before_method",
+        "after_method",
+        "sem_deg",
+        "measurement_error_deg",
+        "methods_text",
+    }
+    assert (knees["right"]["before_method"], knees["right"]["after_method"]) == ("self", "self")
+    assert (knees["right"]["sem_deg"], knees["right"]["measurement_error_deg"]) == (7.0, 19.4)
+    assert knees["right"]["methods_text"] is None  # both typed in: nothing to say
     assert out["asymmetry_deg"] == {
         "knee_flexion_deg": -5,
         "thigh_angle_deg": None,
@@ -226,6 +251,12 @@ def test_progress_json(view: ProgressView):
     assert out["tests"][0]["results"]["left"] == {
         "thomas": "tight_rectus_femoris",
         "hip_extension": "tight",
+        "thomas_method": "self",
+        "hip_extension_method": "self",
+        "thomas_pelvis_checked": None,
+        "hip_extension_pelvis_checked": None,
+        "thomas_measured": None,
+        "hip_extension_measured": None,
     }
     assert out["sitting"]["band_last_7_days"] == "high"
     assert out["sitting"]["days"]["2026-11-18"] == 7
@@ -294,3 +325,57 @@ def test_red_flags_are_safety_events_and_stop_the_programme(app: AppContext, clo
     assert view.safety[1].at == clock.now()
     assert view.programme is None
     assert view.paused == {E.HALF_KNEELING_HIP_FLEXOR}
+
+
+# --- the photo method's error is a setting -------------------------------------------------
+
+
+def _photo(knee: float) -> AssessmentInput:
+    photo = MeasurementMethod.PHOTO
+    return AssessmentInput(
+        thomas={side: ThomasInput(None, 0.0, knee, photo, pelvis_checked=True) for side in Side},
+        red_flags=frozenset(),
+    )
+
+
+@pytest.mark.parametrize(("setting", "beyond"), [(None, True), ("1", True), ("2", False)])
+def test_the_photo_error_setting_decides_a_photo_measured_change(
+    app: AppContext,
+    clock: FixedClock,
+    monkeypatch: pytest.MonkeyPatch,
+    setting: str | None,
+    beyond: bool,
+):
+    """+5 degrees on photos both times: beyond the default 1 degree SEM (a change of about
+    2.8 needed) and beyond 1, within 2 (about 5.5 needed)."""
+    if setting is not None:
+        monkeypatch.setenv("HIPFLEX_PHOTO_SEM_DEG", setting)
+    configured = AppContext(
+        Settings(data_dir=app.settings.data_dir, database_url=app.settings.database_url), clock
+    )
+    assert Settings().photo_sem_deg == (PHOTO_SEM_DEG if setting is None else float(setting))
+    try:
+        record_assessment(configured, _photo(70))
+        go_to(clock, 3)
+        tracking.record_retest(configured, _photo(75))
+        view = progress(configured)
+        change = view.changes[(Side.LEFT, Measure.KNEE_FLEXION)]
+        assert change.sem_deg == view.photo_sem_deg == Settings().photo_sem_deg
+        assert change.beyond_error is beyond
+    finally:
+        configured.close()
+
+
+def test_a_photo_error_setting_out_of_range_is_bad_input(
+    app: AppContext, monkeypatch: pytest.MonkeyPatch
+):
+    record_assessment(app, _photo(70))
+    monkeypatch.setenv("HIPFLEX_PHOTO_SEM_DEG", "0")
+    configured = AppContext(
+        Settings(data_dir=app.settings.data_dir, database_url=app.settings.database_url)
+    )
+    try:
+        with pytest.raises(BadInput, match="photo measurement error must be above 0"):
+            progress(configured)
+    finally:
+        configured.close()

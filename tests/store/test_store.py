@@ -20,10 +20,13 @@ from tests import strategies
 from hipflex.domain.assessment import (
     AssessmentInput,
     AssessmentKind,
+    ExtensionInput,
+    MeasurementMethod,
     ThighPosition,
     ThomasInput,
     assess,
 )
+from hipflex.domain.photos import KeptImage, PhotoTest
 from hipflex.domain.preferences import Preferences, Weekday
 from hipflex.domain.protocol import Side, Sign
 from hipflex.store import Store
@@ -260,3 +263,89 @@ def test_downgrading_and_upgrading_again_keeps_every_row(database_url: str):
     again = Store.open(database_url)
     assert again.assessments() == [saved]
     again.close()
+
+
+def test_upgrading_from_0005_reads_every_earlier_test_as_typed_in(database_url: str):
+    """Migration 0006: tests recorded before photos existed were all typed in ("self")."""
+    before_photos = make_engine(database_url)
+    with before_photos.begin() as connection:
+        upgrade(connection, "0005_block_phase")
+        connection.execute(
+            text(
+                "INSERT INTO assessments (recorded_at, kind, sitting_hours, sitting_band, "
+                "signs, red_flags, safe_to_exercise, knee_floor_deg, thigh_tolerance_deg, "
+                "extension_floor_deg) VALUES (:at, 'baseline', NULL, NULL, '[]', '[]', TRUE, "
+                "80.0, 0.0, 10.0)"
+            ).bindparams(bindparam("at", T0, type_=UTCDateTime())),
+        )
+        assessment_id = connection.execute(text("SELECT id FROM assessments")).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO assessment_sides (assessment_id, side, thomas_thigh_given, "
+                "thomas_knee_flexion_deg, thomas_thigh, thomas_result, extension_deg, "
+                "extension_compensated, extension_result) VALUES "
+                "(:id, 'left', 'flat', 70.0, 'flat', 'tight_rectus_femoris', 15.0, FALSE, "
+                "'normal')"
+            ),
+            {"id": assessment_id},
+        )
+    before_photos.dispose()
+    upgraded = Store.open(database_url)
+    (saved,) = upgraded.assessments()
+    thomas = saved.assessment.thomas_given(Side.LEFT)
+    extension = saved.assessment.extension_given(Side.LEFT)
+    assert (thomas.method, thomas.pelvis_checked) == (MeasurementMethod.SELF, None)
+    assert (extension.method, extension.pelvis_checked) == (MeasurementMethod.SELF, None)
+    assert extension.degrees == 15.0
+    assert upgraded.photos() == []
+    upgraded.close()
+
+
+def test_each_test_keeps_its_method_and_pelvis_check_per_side(database_url: str):
+    store = Store.open(database_url)
+    answers = AssessmentInput(
+        thomas={
+            Side.LEFT: ThomasInput(
+                None, 4.0, 72.0, method=MeasurementMethod.PHOTO, pelvis_checked=False
+            ),
+            Side.RIGHT: ThomasInput(ThighPosition.FLAT, knee_flexion_deg=85.0),
+        },
+        extension={
+            Side.LEFT: ExtensionInput(12.0),
+            Side.RIGHT: ExtensionInput(8.5, method=MeasurementMethod.PHOTO, pelvis_checked=True),
+        },
+        red_flags=frozenset(),
+    )
+    saved = store.add_assessment(assess(answers), at=T0, kind=AssessmentKind.BASELINE)
+    store.close()
+    again = Store.open(database_url)
+    (loaded,) = again.assessments()
+    assert loaded == saved
+    assert loaded.assessment.answers == answers
+    assert loaded.assessment.thomas_given(Side.LEFT).pelvis_checked is False
+    assert loaded.assessment.extension_given(Side.RIGHT).method is MeasurementMethod.PHOTO
+    assert loaded.assessment.extension_given(Side.LEFT).method is MeasurementMethod.SELF
+    again.close()
+
+
+def test_a_kept_photo_round_trips_byte_for_byte(database_url: str):
+    store = Store.open(database_url)
+    saved = store.add_assessment(
+        assess(AssessmentInput(red_flags=frozenset())), at=T0, kind=AssessmentKind.BASELINE
+    )
+    image = KeptImage(bytes(range(256)) * 3, "image/jpeg", 640, 480)
+    kept = store.add_photo(
+        assessment_id=saved.id,
+        test=PhotoTest.THOMAS,
+        sides=(Side.LEFT, Side.RIGHT),
+        image=image,
+        at=T0,
+    )
+    assert store.photos() == [kept]
+    assert store.photos(assessment_id=saved.id) == [kept]
+    assert store.photos(assessment_id=saved.id + 1) == []
+    assert kept.image == image
+    assert kept.sides == (Side.LEFT, Side.RIGHT)
+    store.erase_all()
+    assert store.photos() == []
+    store.close()

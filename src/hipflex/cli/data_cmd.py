@@ -108,7 +108,8 @@ def backup(
 def erase(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Delete all your hipflex data: assessments, plans, logs, notes and preferences.
+    """Delete all your hipflex data: assessments, plans, logs, notes, kept photos and
+    preferences.
 
     It asks first unless you give --yes. This cannot be undone: keep a copy with
     `hipflex backup FILE` or `hipflex export --out FILE.json` beforehand.

@@ -14,7 +14,13 @@ from hipflex.domain.plurals import counted, days
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import PainVerdict
 from hipflex.services.progress import MEASURES, ProgressView
-from hipflex.services.words import MEASURE_NAMES, change_sentence, pain_sentence
+from hipflex.services.words import (
+    MEASURE_NAMES,
+    change_sentence,
+    measured_words,
+    measurement_error_sentence,
+    pain_sentence,
+)
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -45,9 +51,11 @@ def _weeks(view: ProgressView) -> Table:
     return table
 
 
-def _with_degrees(result: str, degrees: float | None) -> str:
+def _with_degrees(result: str, degrees: float | None, how: str | None = None) -> str:
     words = result.replace("_", " ")
-    return words if degrees is None else f"{words} ({degrees:g}°)"
+    detail = [f"{degrees:g}°"] if degrees is not None else []
+    detail += [how] if how else []
+    return f"{words} ({', '.join(detail)})" if detail else words
 
 
 def _tests(view: ProgressView) -> Table:
@@ -61,8 +69,20 @@ def _tests(view: ProgressView) -> Table:
         row = [f"{recorded.recorded_at.astimezone():%d %b} ({label})"]
         for side in Side:
             found = recorded.assessment.sides[side]
-            row.append(_with_degrees(found.thomas.result.value, found.thomas.knee_flexion_deg))
-            row.append(_with_degrees(found.extension.result.value, found.extension.degrees))
+            row.append(
+                _with_degrees(
+                    found.thomas.result.value,
+                    found.thomas.knee_flexion_deg,
+                    measured_words(recorded.assessment.thomas_given(side)),
+                )
+            )
+            row.append(
+                _with_degrees(
+                    found.extension.result.value,
+                    found.extension.degrees,
+                    measured_words(recorded.assessment.extension_given(side)),
+                )
+            )
         tests.add_row(*row)
     return tests
 
@@ -99,6 +119,8 @@ def render_progress(view: ProgressView, console: Console | None = None) -> None:
         out.print(_tests(view))
     for (side, name), change in view.changes.items():
         out.print(f"  {MEASURE_NAMES[name]}, {side.value}: {change_sentence(change)}")
+    if view.changes:
+        out.print(Text(measurement_error_sentence(view.photo_sem_deg), style="dim"))
     for name in MEASURES:
         gap = view.latest_asymmetry.get(name)
         if gap:

@@ -56,6 +56,14 @@ class ExtensionResult(StrEnum):
     NOT_TESTED = "not_tested"
 
 
+class MeasurementMethod(StrEnum):
+    """How a test's angles were measured; each method carries its own error
+    (PROTOCOL.md section 4: self-measured about 7 degrees SEM, photo about 1)."""
+
+    SELF = "self"  # read by eye or with a goniometer and typed in
+    PHOTO = "photo"  # measured on a side photo (hipflex.domain.goniometry)
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """The cut-offs clinicians argue about, with the protocol's values as defaults."""
@@ -83,6 +91,10 @@ class ThomasInput:
     thigh: ThighPosition | None = None
     thigh_angle_deg: float | None = None
     knee_flexion_deg: float | None = None
+    method: MeasurementMethod = MeasurementMethod.SELF
+    # Photo only: whether the trunk, and so the pelvis, could be checked on the photo
+    # (None: typed in, or not recorded).
+    pelvis_checked: bool | None = None
 
     @property
     def given(self) -> bool:
@@ -95,6 +107,9 @@ class ExtensionInput:
 
     degrees: float | None = None
     compensated: bool = False
+    method: MeasurementMethod = MeasurementMethod.SELF
+    # Photo only: whether the trunk could be checked for a lean (compensation) on the photo.
+    pelvis_checked: bool | None = None
 
     @property
     def given(self) -> bool:
@@ -197,6 +212,14 @@ class Assessment:
     def tight_muscles(self) -> frozenset[Muscle]:
         return frozenset(m for s in self.sides.values() for m in s.tight_muscles)
 
+    def thomas_given(self, side: Side) -> ThomasInput:
+        """The Thomas test's answers on a side as given (with how they were measured)."""
+        return self.answers.thomas.get(side, ThomasInput())
+
+    def extension_given(self, side: Side) -> ExtensionInput:
+        """The hip extension test's answers on a side as given (with how measured)."""
+        return self.answers.extension.get(side, ExtensionInput())
+
 
 def _check_range(what: str, value: float, bounds: tuple[float, float], unit: str = "") -> None:
     low, high = bounds
@@ -243,10 +266,23 @@ def sitting_band(hours: float) -> SittingBand:
     raise AssertionError("unreachable: hours >= 0 was checked")  # pragma: no cover
 
 
+def check_method(
+    where: str, method: MeasurementMethod, pelvis_checked: bool | None, *, given: bool
+) -> None:
+    """A photo method needs a measurement to describe; the pelvis check is a photo's."""
+    if method is MeasurementMethod.PHOTO and not given:
+        msg = f"{where}: measured from a photo, but no result is given"
+        raise BadInput(msg)
+    if method is MeasurementMethod.SELF and pelvis_checked is not None:
+        msg = f"{where}: whether the pelvis was checked applies to a photo measurement only"
+        raise BadInput(msg)
+
+
 def assess_thomas(side: Side, observed: ThomasInput, thresholds: Thresholds) -> ThomasFinding:
+    where = f"Thomas test, {side} side"
+    check_method(where, observed.method, observed.pelvis_checked, given=observed.given)
     if not observed.given:
         return ThomasFinding(ThomasResult.NOT_TESTED)
-    where = f"Thomas test, {side} side"
     if observed.knee_flexion_deg is None:
         msg = f"{where}: give the knee bend angle too"
         raise BadInput(msg)
@@ -280,8 +316,10 @@ def assess_thomas(side: Side, observed: ThomasInput, thresholds: Thresholds) -> 
 def assess_extension(
     side: Side, observed: ExtensionInput, thresholds: Thresholds
 ) -> ExtensionFinding:
+    where = f"hip extension, {side} side"
+    check_method(where, observed.method, observed.pelvis_checked, given=observed.given)
     if observed.degrees is not None:
-        _check_range(f"hip extension, {side} side", observed.degrees, EXTENSION_RANGE_DEG, " deg")
+        _check_range(where, observed.degrees, EXTENSION_RANGE_DEG, " deg")
     result = classify_hip_extension(
         observed.degrees, compensated=observed.compensated, floor_deg=thresholds.extension_floor_deg
     )

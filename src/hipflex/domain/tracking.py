@@ -2,7 +2,8 @@
 
 The numbers are PROTOCOL.md section 4's: a meaningful pain change is 2 points, or 30% of
 baseline and at least 1 point, from a baseline weekly mean of at least 2; a self-measured
-angle has about a 7 degree standard error.
+angle has about a 7 degree standard error, a photo-measured one about 1 degree (a
+setting), and a change between two tests takes the larger error of the two.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import fmean
 
+from hipflex.domain.assessment import MeasurementMethod
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput
+from hipflex.domain.goniometry import PHOTO_SEM_DEG, check_photo_sem
 from hipflex.domain.limits import HOLD_SECONDS_RANGE, PAIN_RANGE, SITTING_HOURS_RANGE
 from hipflex.domain.plan import Prescription, SessionSlot
 from hipflex.domain.progression import SessionPain, WeekSummary
@@ -32,7 +35,9 @@ PAIN_MCID_FRACTION_MIN_POINTS = 1.0
 # PROTOCOL.md section 4: a self-measured angle carries about a 7 degree standard error, so
 # a single-measurement change needs about 19 degrees (1.96 x sqrt(2) x SEM) to be real.
 ANGLE_SEM_DEG = 7.0
-ANGLE_MDC_DEG = 1.96 * math.sqrt(2) * ANGLE_SEM_DEG
+# The minimal detectable change of a single measurement before and after, at 95%.
+MDC_FACTOR = 1.96 * math.sqrt(2)
+ANGLE_MDC_DEG = MDC_FACTOR * ANGLE_SEM_DEG
 _TOLERANCE = 1e-9
 
 
@@ -252,25 +257,78 @@ def pain_verdict(baseline: float | None, latest: float | None) -> PainChange:
     return PainChange(verdict, baseline, latest)
 
 
+def angle_sem(method: MeasurementMethod, *, photo_sem_deg: float = PHOTO_SEM_DEG) -> float:
+    """The standard error of one angle measured by `method` (PROTOCOL.md section 4): about
+    7 degrees typed in, the photo setting (default 1 degree, Peeler 2013) from a photo."""
+    if method is MeasurementMethod.PHOTO:
+        return check_photo_sem(photo_sem_deg)
+    return ANGLE_SEM_DEG
+
+
+def change_sem(
+    before: MeasurementMethod,
+    after: MeasurementMethod,
+    *,
+    photo_sem_deg: float = PHOTO_SEM_DEG,
+) -> float:
+    """Comparing two tests uses the larger of their two errors (PROTOCOL.md section 4)."""
+    return max(angle_sem(method, photo_sem_deg=photo_sem_deg) for method in (before, after))
+
+
+def minimal_detectable_change(sem_deg: float) -> float:
+    """The smallest change two single measurements with this error can show (1.96 x
+    sqrt(2) x SEM): about 19 degrees self-measured, about 3 from photos."""
+    return MDC_FACTOR * sem_deg
+
+
 @dataclass(frozen=True)
 class AngleChange:
+    """One angle at two tests, each with how it was measured."""
+
     before: float
     after: float
+    before_method: MeasurementMethod = MeasurementMethod.SELF
+    after_method: MeasurementMethod = MeasurementMethod.SELF
+    photo_sem_deg: float = PHOTO_SEM_DEG
+
+    def __post_init__(self) -> None:
+        check_photo_sem(self.photo_sem_deg)
 
     @property
     def delta(self) -> float:
         return self.after - self.before
 
     @property
+    def sem_deg(self) -> float:
+        """The larger error of the two measurements."""
+        return change_sem(self.before_method, self.after_method, photo_sem_deg=self.photo_sem_deg)
+
+    @property
+    def mdc_deg(self) -> float:
+        return minimal_detectable_change(self.sem_deg)
+
+    @property
     def beyond_error(self) -> bool:
-        """Larger than a single self-measurement's error can explain (about 19 degrees)."""
-        return abs(self.delta) >= ANGLE_MDC_DEG - _TOLERANCE
+        """Larger than the two measurements' error can explain: about 19 degrees when
+        either was self-measured, about 3 when both came from photos."""
+        return abs(self.delta) >= self.mdc_deg - _TOLERANCE
 
 
-def angle_change(before: float | None, after: float | None) -> AngleChange | None:
+def angle_change(
+    before: float | None,
+    after: float | None,
+    *,
+    methods: tuple[MeasurementMethod, MeasurementMethod] = (
+        MeasurementMethod.SELF,
+        MeasurementMethod.SELF,
+    ),
+    photo_sem_deg: float = PHOTO_SEM_DEG,
+) -> AngleChange | None:
+    """The change between two tests' angles (None unless both were measured), with how
+    each was measured (before, after)."""
     if before is None or after is None:
         return None
-    return AngleChange(before, after)
+    return AngleChange(before, after, methods[0], methods[1], photo_sem_deg)
 
 
 def asymmetry(left: float | None, right: float | None) -> float | None:

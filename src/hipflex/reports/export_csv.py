@@ -7,7 +7,14 @@ import io
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from hipflex.domain.assessment import ExtensionResult, RecordedAssessment, ThomasResult
+from hipflex.domain.assessment import (
+    ExtensionInput,
+    ExtensionResult,
+    RecordedAssessment,
+    ThomasInput,
+    ThomasResult,
+)
+from hipflex.domain.ids import Side
 from hipflex.services.data import RecordedSession, Snapshot
 from hipflex.services.timezones import zone_for
 
@@ -114,12 +121,15 @@ def _assessment_rows(recorded: RecordedAssessment) -> list[Row]:
                 add("thomas_thigh", thomas.thigh.value, side=side.value)
             if thomas.knee_flexion_deg is not None:
                 add("thomas_knee_flexion", _number(thomas.knee_flexion_deg), DEG, side.value)
+            rows.extend(_method_rows(at, detail, "thomas", side, assessment.thomas_given(side)))
         add("thomas_result", thomas.result.value, side=side.value)
         extension = found.extension
         if extension.result is not ExtensionResult.NOT_TESTED:
             if extension.degrees is not None:
                 add("hip_extension", _number(extension.degrees), DEG, side.value)
             add("hip_extension_compensated", _yes(extension.compensated), side=side.value)
+            given = assessment.extension_given(side)
+            rows.extend(_method_rows(at, detail, "hip_extension", side, given))
         add("hip_extension_result", extension.result.value, side=side.value)
     if assessment.sitting_hours is not None:
         add("sitting_hours_usual_day", _number(assessment.sitting_hours), "h")
@@ -130,6 +140,20 @@ def _assessment_rows(recorded: RecordedAssessment) -> list[Row]:
     for flag in sorted(assessment.red_flags):
         add("red_flag", flag.value)
     return rows
+
+
+def _method_rows(
+    at: datetime, detail: str, test: str, side: Side, given: ThomasInput | ExtensionInput
+) -> list[Row]:
+    """How a test was measured ("self" or "photo") and, for a photo, whether the pelvis
+    could be checked."""
+    found = [Row(at, "assessment", f"{test}_method", given.method.value, "", side.value, detail)]
+    if given.pelvis_checked is not None:
+        checked = _yes(given.pelvis_checked)
+        found.append(
+            Row(at, "assessment", f"{test}_pelvis_checked", checked, "", side.value, detail)
+        )
+    return found
 
 
 def _session_rows(recorded: RecordedSession) -> list[Row]:

@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import Any
 
 from hipflex.domain.assessment import (
+    Assessment,
     ExtensionResult,
+    MeasurementMethod,
     RecordedAssessment,
-    SideFindings,
     ThighPosition,
     ThomasResult,
 )
+from hipflex.domain.goniometry import PHOTO_SEM_DEG
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import ANGLE_SEM_DEG, SittingSource, daily_sitting
 from hipflex.services.data import Snapshot
@@ -31,6 +33,7 @@ INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpreta
 ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 MEASURE = "https://hipflex.example/fhir/CodeSystem/measure"
 FINDING = "https://hipflex.example/fhir/CodeSystem/finding"
+METHOD = "https://hipflex.example/fhir/CodeSystem/measurement-method"
 
 PAIN_CODE = "72514-3"
 PAIN_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
@@ -44,6 +47,23 @@ KNEE = ("72696002", "knee region")
 
 # Fixed, so that exporting the same data twice gives the same resource ids.
 NAMESPACE = uuid.UUID("6f1c2d0e-3b7a-5c4e-9a1d-8e2f4b6c0a11")
+
+# Observation.method: how the angle was measured, with its published error (PROTOCOL.md
+# section 4; the photo figure is Peeler 2013's, whatever the user's own setting).
+METHODS = {
+    MeasurementMethod.SELF: (
+        "Self-measured",
+        f"Self-measured at home (about {ANGLE_SEM_DEG:g} degrees standard error)",
+    ),
+    MeasurementMethod.PHOTO: (
+        "Measured on a side photo",
+        (
+            "Measured at home on a side photo, angles computed from marked or detected body "
+            f"points (photo goniometry, about {PHOTO_SEM_DEG:g} degree standard error)"
+        ),
+    ),
+}
+NO_PELVIS_NOTE = "The trunk, and so the pelvis, could not be checked on the photo."
 
 MEASURES = {
     "thomas-knee-flexion": ("Thomas test: knee flexion angle of the hanging leg", KNEE),
@@ -174,20 +194,25 @@ class _Angle:
     degrees: float | None
     result: str
     note: str | None = None
+    method: MeasurementMethod = MeasurementMethod.SELF
+    pelvis_checked: bool | None = None
 
 
-def _angles(side: SideFindings) -> list[_Angle]:
+def _angles(assessment: Assessment, side: Side) -> list[_Angle]:
     found: list[_Angle] = []
-    thomas = side.thomas
+    thomas = assessment.sides[side].thomas
+    given = assessment.thomas_given(side)
     if thomas.result is not ThomasResult.NOT_TESTED:
         judged = None
         if thomas.thigh is not None:
             seen = "rose" if thomas.thigh is ThighPosition.RAISED else "stayed flat"
             judged = f"The thigh {seen}."
         result = thomas.result.value
-        found.append(_Angle("thomas-thigh-angle", thomas.thigh_angle_deg, result, judged))
-        found.append(_Angle("thomas-knee-flexion", thomas.knee_flexion_deg, result))
-    extension = side.extension
+        how = (given.method, given.pelvis_checked)
+        found.append(_Angle("thomas-thigh-angle", thomas.thigh_angle_deg, result, judged, *how))
+        found.append(_Angle("thomas-knee-flexion", thomas.knee_flexion_deg, result, None, *how))
+    extension = assessment.sides[side].extension
+    stretched = assessment.extension_given(side)
     if extension.result is not ExtensionResult.NOT_TESTED:
         leaned = "The back arched or the torso leaned (compensated)."
         found.append(
@@ -196,6 +221,8 @@ def _angles(side: SideFindings) -> list[_Angle]:
                 extension.degrees,
                 extension.result.value,
                 leaned if extension.compensated else None,
+                stretched.method,
+                stretched.pelvis_checked,
             )
         )
     return found
@@ -208,6 +235,9 @@ def _angle(recorded: RecordedAssessment, side: Side, angle: _Angle) -> tuple[str
     if recorded.block_id is not None:
         context = f"Re-test, programme week {recorded.block_week}"
     notes = [f"{context}; result: {angle.result.replace('_', ' ')}.", angle.note]
+    if angle.pelvis_checked is False:
+        notes.append(NO_PELVIS_NOTE)
+    method, method_text = METHODS[angle.method]
     resource: dict[str, Any] = {
         "category": _category("exam", "Exam"),
         "code": {
@@ -217,7 +247,8 @@ def _angle(recorded: RecordedAssessment, side: Side, angle: _Angle) -> tuple[str
         "effectiveDateTime": at,
         "bodySite": _body_site(side, structure),
         "method": {
-            "text": f"Self-measured at home (about {ANGLE_SEM_DEG:g} degrees standard error)"
+            "coding": [{"system": METHOD, "code": angle.method.value, "display": method}],
+            "text": method_text,
         },
         "interpretation": _interpretation(angle.result, angle.result == "normal"),
         "note": [{"text": text} for text in notes if text],
@@ -241,8 +272,8 @@ def _assessment(recorded: RecordedAssessment) -> list[tuple[str, dict[str, Any]]
     assessment = recorded.assessment
     found = [
         _angle(recorded, side, angle)
-        for side, findings in assessment.sides.items()
-        for angle in _angles(findings)
+        for side in assessment.sides
+        for angle in _angles(assessment, side)
     ]
     if assessment.sitting_hours is not None:
         at = recorded.recorded_at.isoformat()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import datetime
 from typing import Any
 
 from hipflex.domain.assessment import Assessment, RecordedAssessment
+from hipflex.domain.photos import RecordedPhoto
 from hipflex.domain.preferences import Preferences, format_weekdays
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import SessionLog
@@ -70,6 +72,7 @@ def export_document(data: Snapshot, exported_at: datetime) -> dict[str, Any]:
             {"at": _when(e.at), "outcome": e.outcome.value, "recorded_at": _when(saved)}
             for e, saved in data.break_events
         ],
+        "photos": [_photo(photo) for photo in data.photos],
     }
 
 
@@ -112,23 +115,42 @@ def _assessment(recorded: RecordedAssessment) -> dict[str, Any]:
 
 def _side(assessment: Assessment, side: Side) -> dict[str, Any]:
     found = assessment.sides[side]
-    given = assessment.answers.thomas.get(side)
-    thigh_given = None if given is None or given.thigh is None else given.thigh.value
+    given = assessment.thomas_given(side)
+    stretched = assessment.extension_given(side)
     thomas = found.thomas
     extension = found.extension
     return {
         "thomas": {
             "result": thomas.result.value,
-            "thigh_given": thigh_given,
+            "thigh_given": None if given.thigh is None else given.thigh.value,
             "thigh": None if thomas.thigh is None else thomas.thigh.value,
             "thigh_angle_deg": thomas.thigh_angle_deg,
             "knee_flexion_deg": thomas.knee_flexion_deg,
+            "method": given.method.value,
+            "pelvis_checked": given.pelvis_checked,
         },
         "hip_extension": {
             "result": extension.result.value,
             "degrees": extension.degrees,
             "compensated": extension.compensated,
+            "method": stretched.method.value,
+            "pelvis_checked": stretched.pelvis_checked,
         },
+    }
+
+
+def _photo(photo: RecordedPhoto) -> dict[str, Any]:
+    """A kept photo (already stripped of its metadata), its bytes in base64."""
+    return {
+        "id": photo.id,
+        "assessment_id": photo.assessment_id,
+        "test": photo.test.value,
+        "sides": [side.value for side in photo.sides],
+        "recorded_at": _when(photo.recorded_at),
+        "media_type": photo.image.media_type,
+        "width": photo.image.width,
+        "height": photo.image.height,
+        "data_base64": base64.b64encode(photo.image.data).decode("ascii"),
     }
 
 

@@ -11,14 +11,18 @@ from hipflex.domain.limits import PAIN_RANGE
 from hipflex.domain.plurals import counted, days, minutes
 from hipflex.domain.protocol import Side
 from hipflex.domain.tracking import (
-    ANGLE_MDC_DEG,
-    ANGLE_SEM_DEG,
     MEANINGFUL_CHANGE_WORDS,
     RESPONDER_FLOOR_WORDS,
 )
 from hipflex.reports.charts import Chart, progress_charts
 from hipflex.services.progress import MEASURES, ProgressView, measure
-from hipflex.services.words import MEASURE_NAMES, change_sentence, pain_sentence
+from hipflex.services.words import (
+    MEASURE_NAMES,
+    change_sentence,
+    measured_words,
+    measurement_error_sentence,
+    pain_sentence,
+)
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,9 @@ class Report:
     sections: tuple[Section, ...] = field(default_factory=tuple)
 
 
-def _deg(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}°"
+def _deg(value: float | None, how: str | None = None) -> str:
+    shown = "-" if value is None else f"{value:g}°"
+    return shown if how is None or value is None else f"{shown} ({how})"
 
 
 def _summary(view: ProgressView) -> Section:
@@ -84,15 +89,17 @@ def _tests(view: ProgressView) -> Section:
             if label == "latest" and latest is baseline:
                 continue
             found = recorded.assessment.sides[side]
+            thomas_how = measured_words(recorded.assessment.thomas_given(side))
+            extension_how = measured_words(recorded.assessment.extension_given(side))
             rows.append(
                 (
                     side.value,
                     f"{label}, {recorded.recorded_at.astimezone(view.zone):%d %b}",
                     found.thomas.result.value.replace("_", " "),
-                    _deg(found.thomas.knee_flexion_deg),
-                    _deg(found.thomas.thigh_angle_deg),
+                    _deg(found.thomas.knee_flexion_deg, thomas_how),
+                    _deg(found.thomas.thigh_angle_deg, thomas_how),
                     found.extension.result.value.replace("_", " "),
-                    _deg(found.extension.degrees)
+                    _deg(found.extension.degrees, extension_how)
                     + (" (compensated)" if found.extension.compensated else ""),
                 )
             )
@@ -150,8 +157,8 @@ def _safety(view: ProgressView) -> Section:
 def build_report(view: ProgressView, generated_at: datetime) -> Report:
     pain, adherence, sitting = progress_charts(view)
     caveat = (
-        f"Angles are self-measured: each carries roughly a {ANGLE_SEM_DEG:g}° standard error, "
-        f"so a change under about {ANGLE_MDC_DEG:.0f}° between two single measurements is "
+        "Angles are self-measured unless marked as measured from a photo. "
+        f"{measurement_error_sentence(view.photo_sem_deg)} Changes below the threshold are "
         f"labelled 'within measurement error'. Pain is a {PAIN_RANGE[0]}-{PAIN_RANGE[1]} "
         "numeric rating; 'responder' means a fall in the weekly average of at least "
         f"{MEANINGFUL_CHANGE_WORDS}, from {RESPONDER_FLOOR_WORDS}."

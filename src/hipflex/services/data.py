@@ -55,6 +55,7 @@ _RECORD_NAMES = {
     "notes": ("{count} note", "{count} notes"),
     "clearances": ("{count} cleared exercise", "{count} cleared exercises"),
     "break_events": ("{count} movement break", "{count} movement breaks"),
+    "photos": ("{count} kept photo", "{count} kept photos"),
     "preferences": ("your preferences", "your preferences"),
 }
 
@@ -82,7 +83,8 @@ def import_snapshot(app: AppContext, data: Snapshot) -> Snapshot:
 
 
 def erase(app: AppContext) -> Snapshot:
-    """Delete everything (the schema stays); returns what was there."""
+    """Delete everything, stored photos included (the schema stays); returns what was
+    there."""
     before = snapshot(app)
     app.store.erase_all()
     return before
@@ -139,6 +141,7 @@ def _dangling_link(data: Snapshot) -> str | None:
         ("assessment", [a.id for a in data.assessments]),
         ("block", [b.block.id for b in data.blocks]),
         ("session", [s.log.id for s in data.sessions]),
+        ("photo", [p.id for p in data.photos]),
     ):
         if len(set(ids)) != len(ids):
             return f"two {kind}s have the same id"
@@ -154,4 +157,7 @@ def _dangling_link(data: Snapshot) -> str | None:
                 f"assessment {assessment.id} belongs to block {assessment.block_id}, "
                 "which is missing"
             )
+    for photo in data.photos:
+        if photo.assessment_id not in assessment_ids:
+            return f"photo {photo.id} belongs to assessment {photo.assessment_id}, which is missing"
     return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Mapping
 from datetime import datetime
@@ -13,6 +15,7 @@ from hipflex.domain.assessment import (
     ExtensionFinding,
     ExtensionInput,
     ExtensionResult,
+    MeasurementMethod,
     RecordedAssessment,
     SideFindings,
     ThighPosition,
@@ -24,6 +27,7 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput
+from hipflex.domain.photos import PhotoTest, RecordedPhoto
 from hipflex.domain.plan import Block, Phase, SessionSlot
 from hipflex.domain.preferences import Preferences, parse_weekdays
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign, SittingBand
@@ -59,6 +63,7 @@ from hipflex.services.json_values import (
     show,
     within,
 )
+from hipflex.services.photo_tests import checked_image
 from hipflex.services.timezones import check_zone
 
 # What export_json writes in the header, and all this hipflex reads.
@@ -130,6 +135,10 @@ def _snapshot(root: JsonObject) -> Snapshot:
                 item.get("recorded_at", as_moment),
             )
             for item in (root.objects("break_events") if "break_events" in root.data else [])
+        ),
+        # Exports made before photos could be kept have no such list.
+        photos=tuple(
+            _read_photo(item) for item in (root.objects("photos") if "photos" in root.data else [])
         ),
     )
 
@@ -209,14 +218,23 @@ def _read_assessment(item: JsonObject) -> RecordedAssessment:
     )
 
 
+def _method(item: JsonObject) -> tuple[MeasurementMethod, bool | None]:
+    """How a test was measured; exports from before photos have neither key: typed in."""
+    method = item.optional("method", as_choice(MeasurementMethod), MeasurementMethod.SELF)
+    checked = item.data.get("pelvis_checked")
+    return method, None if checked is None else as_flag(item.at("pelvis_checked"), checked)
+
+
 def _read_side(side: Side, item: JsonObject) -> tuple[ThomasInput, ExtensionInput, SideFindings]:
     thomas = item.object("thomas")
     angle = thomas.maybe("thigh_angle_deg", as_number)
     knee = thomas.maybe("knee_flexion_deg", as_number)
-    given = ThomasInput(thomas.maybe("thigh_given", as_choice(ThighPosition)), angle, knee)
+    thigh_given = thomas.maybe("thigh_given", as_choice(ThighPosition))
+    given = ThomasInput(thigh_given, angle, knee, *_method(thomas))
     extension = item.object("hip_extension")
     degrees = extension.maybe("degrees", as_number)
     compensated = extension.get("compensated", as_flag)
+    stretched = ExtensionInput(degrees, compensated, *_method(extension))
     finding = SideFindings(
         side=side,
         thomas=ThomasFinding(
@@ -229,7 +247,27 @@ def _read_side(side: Side, item: JsonObject) -> tuple[ThomasInput, ExtensionInpu
             extension.get("result", as_choice(ExtensionResult)), degrees, compensated
         ),
     )
-    return given, ExtensionInput(degrees, compensated), finding
+    return given, stretched, finding
+
+
+def _read_photo(item: JsonObject) -> RecordedPhoto:
+    encoded = item.get("data_base64", as_text)
+    try:
+        data = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise bad(item.at("data_base64"), "not base64 data") from None
+    media_type = item.get("media_type", as_text)
+    width, height = item.get("width", as_integer), item.get("height", as_integer)
+    with within(item.where):
+        image = checked_image(data, media_type, width, height)
+    return RecordedPhoto(
+        id=item.get("id", as_integer),
+        assessment_id=item.get("assessment_id", as_integer),
+        test=item.get("test", as_choice(PhotoTest)),
+        sides=tuple(item.values("sides", as_choice(Side))),
+        image=image,
+        recorded_at=item.get("recorded_at", as_moment),
+    )
 
 
 def _read_block(item: JsonObject) -> RecordedBlock:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from hipflex.domain.assessment import (
     Assessment,
     AssessmentKind,
+    MeasurementMethod,
     RecordedAssessment,
     sitting_band,
 )
@@ -32,6 +33,7 @@ from hipflex.domain.tracking import (
 )
 from hipflex.services.context import AppContext
 from hipflex.services.programme import NoAssessment, plan_week
+from hipflex.services.thresholds import photo_sem_from
 from hipflex.services.timezones import zone_for
 from hipflex.services.tracking import local_midnight, paused_exercises
 
@@ -70,6 +72,14 @@ def measure(assessment: Assessment, side: Side, name: str) -> float | None:
         "extension_deg": found.extension.degrees,
     }
     return values[name]
+
+
+def method_of(assessment: Assessment, side: Side, name: str) -> MeasurementMethod:
+    """How a measure was taken: the knee bend and thigh angle with the Thomas test, the
+    extension angle with its own test."""
+    if name == Measure.EXTENSION:
+        return assessment.extension_given(side).method
+    return assessment.thomas_given(side).method
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,7 @@ class ProgressView:
     pain_points: tuple[tuple[datetime, float, str], ...]  # (when, score, what: daily/before/after)
     tests: tuple[RecordedAssessment, ...]  # this block's baseline and re-tests, oldest first
     changes: dict[tuple[Side, Measure], AngleChange]  # baseline -> latest test, per side
+    photo_sem_deg: float  # the photo method's standard error (a setting; typed in is 7)
     latest_asymmetry: dict[Measure, float]
     sitting: dict[date, SittingEntry]
     sitting_band: SittingBand | None  # of the average over the last 7 days' entries
@@ -192,13 +203,19 @@ def progress(app: AppContext) -> ProgressView:
     )
 
     tests = _block_tests(app, block, app.store.latest_assessment(with_tests=True) or latest)
+    photo_sem = photo_sem_from(app.settings)
     changes: dict[tuple[Side, Measure], AngleChange] = {}
     asymmetries: dict[Measure, float] = {}
     if tests:
         first, last = tests[0].assessment, tests[-1].assessment
         for side in Side:
             for name in MEASURES:
-                change = angle_change(measure(first, side, name), measure(last, side, name))
+                change = angle_change(
+                    measure(first, side, name),
+                    measure(last, side, name),
+                    methods=(method_of(first, side, name), method_of(last, side, name)),
+                    photo_sem_deg=photo_sem,
+                )
                 if change is not None and len(tests) > 1:
                     changes[(side, name)] = change
         for name in MEASURES:
@@ -237,6 +254,7 @@ def progress(app: AppContext) -> ProgressView:
         pain_points=_pain_points(sessions, [(r.at, r.score) for r in ratings]),
         tests=tests,
         changes=changes,
+        photo_sem_deg=photo_sem,
         latest_asymmetry=asymmetries,
         sitting=entries,
         sitting_band=sitting_band(fmean(recent)) if recent else None,

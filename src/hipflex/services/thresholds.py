@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hipflex.domain.assessment import Thresholds
+from hipflex.domain.goniometry import check_photo_sem
 
 if TYPE_CHECKING:
     from hipflex.config import Settings
@@ -26,3 +27,8 @@ def thresholds_from(settings: Settings) -> Thresholds:
         thigh_tolerance_deg=settings.thigh_tolerance_deg,
         extension_floor_deg=settings.hip_extension_floor_deg,
     )
+
+
+def photo_sem_from(settings: Settings) -> float:
+    """The photo method's standard error setting (PROTOCOL.md section 4), checked."""
+    return check_photo_sem(settings.photo_sem_deg)

@@ -5,6 +5,7 @@ changes in sentences (services/presenters/ build the JSON)."""
 from __future__ import annotations
 
 from hipflex.content import load_content
+from hipflex.domain.assessment import ExtensionInput, MeasurementMethod, ThomasInput
 from hipflex.domain.plan import (
     MaintenanceDose,
     NoProgramme,
@@ -19,11 +20,13 @@ from hipflex.domain.protocol import RedFlag
 from hipflex.domain.safety import Screening, stop_words
 from hipflex.domain.tracking import (
     ANGLE_MDC_DEG,
+    ANGLE_SEM_DEG,
     MEANINGFUL_CHANGE_WORDS,
     RESPONDER_BASELINE_FLOOR,
     AngleChange,
     PainChange,
     PainVerdict,
+    minimal_detectable_change,
 )
 from hipflex.services.programme import NextStep
 
@@ -139,10 +142,48 @@ def pain_sentence(pain: PainChange) -> str:
     )
 
 
+#: How a test was measured, in words (typed in is the usual case and goes unsaid).
+METHOD_WORDS = {MeasurementMethod.SELF: "self-measured", MeasurementMethod.PHOTO: "from a photo"}
+NO_PELVIS_WORDS = "the pelvis could not be checked on the photo"
+
+
+def measured_words(given: ThomasInput | ExtensionInput) -> str | None:
+    """ "from a photo" (and whether the pelvis went unchecked) for a photo measurement;
+    None for a test typed in."""
+    if given.method is MeasurementMethod.SELF:
+        return None
+    words = METHOD_WORDS[given.method]
+    return f"{words}; {NO_PELVIS_WORDS}" if given.pelvis_checked is False else words
+
+
+def methods_words(change: AngleChange) -> str | None:
+    """How the two tests of a change were measured, in words; None when both were typed in."""
+    before, after = change.before_method, change.after_method
+    if before is after:
+        return None if before is MeasurementMethod.SELF else "both from photos"
+    return f"{METHOD_WORDS[before]}, then {METHOD_WORDS[after]}"
+
+
 def change_sentence(change: AngleChange) -> str:
+    """E.g. "60° → 65° (+5°, both from photos, beyond measurement error)": the threshold is
+    the larger error of the two measurements (PROTOCOL.md section 4)."""
     label = (
         "beyond measurement error"
         if change.beyond_error
-        else f"within measurement error (under about {ANGLE_MDC_DEG:.0f}°)"
+        else f"within measurement error (under about {change.mdc_deg:.0f}°)"
     )
-    return f"{change.before:g}° → {change.after:g}° ({change.delta:+g}°, {label})"
+    how = methods_words(change)
+    detail = label if how is None else f"{how}, {label}"
+    return f"{change.before:g}° → {change.after:g}° ({change.delta:+g}°, {detail})"
+
+
+def measurement_error_sentence(photo_sem_deg: float) -> str:
+    """What counts as a real change of an angle, for each way of measuring it."""
+    photo_mdc = minimal_detectable_change(photo_sem_deg)
+    return (
+        f"An angle you measure yourself carries roughly a {ANGLE_SEM_DEG:g}° standard error, "
+        f"so a change under about {ANGLE_MDC_DEG:.0f}° between two single measurements is "
+        f"within measurement error; measured from a photo, about {photo_sem_deg:g}° (a change "
+        f"under about {photo_mdc:.0f}°). A change between a self-measured and a "
+        "photo-measured test uses the larger error."
+    )

@@ -13,7 +13,7 @@ from hipflex.store.db import WRITE_OPTION
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: The newest revision; a test checks it matches the scripts, so opening can skip Alembic.
-HEAD_REVISION = "0005_block_phase"
+HEAD_REVISION = "0006_measurement_method"
 
 
 def current_revision(connection: Connection) -> str | None:

@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -103,8 +105,32 @@ class AssessmentSideRow(Base):
     extension_deg: Mapped[float | None] = mapped_column(Float)
     extension_compensated: Mapped[bool]
     extension_result: Mapped[str] = mapped_column(String(16))
+    # How each test was measured ("self" or "photo"), and for a photo whether the trunk,
+    # and so the pelvis, could be checked (null: typed in).
+    thomas_method: Mapped[str] = mapped_column(String(8), server_default="self")
+    thomas_pelvis_checked: Mapped[bool | None] = mapped_column(Boolean)
+    extension_method: Mapped[str] = mapped_column(String(8), server_default="self")
+    extension_pelvis_checked: Mapped[bool | None] = mapped_column(Boolean)
 
     assessment: Mapped[AssessmentRow] = relationship(back_populates="sides")
+
+
+class PhotoRow(Base):
+    """A test's photo, kept only when the user asked (EXIF stripped, upright)."""
+
+    __tablename__ = "photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), index=True
+    )
+    test: Mapped[str] = mapped_column(String(16))
+    sides: Mapped[list[str]] = mapped_column(JSON)
+    media_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int]
+    height: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class PreferencesRow(Base):

@@ -12,6 +12,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from hipflex.domain.assessment import Assessment, AssessmentKind, RecordedAssessment
+from hipflex.domain.ids import Side
+from hipflex.domain.photos import KeptImage, PhotoTest, RecordedPhoto
 from hipflex.domain.plan import Block, Phase
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import ProgressionState
@@ -19,7 +21,7 @@ from hipflex.store import rows
 from hipflex.store.db import WRITE_OPTION, backup_sqlite, make_engine
 from hipflex.store.logs import LogStore
 from hipflex.store.migrate import upgrade_if_needed
-from hipflex.store.models import AssessmentRow, Base, BlockRow, PreferencesRow
+from hipflex.store.models import AssessmentRow, Base, BlockRow, PhotoRow, PreferencesRow
 from hipflex.store.snapshot import (
     Snapshot,
     StoreNotEmpty,
@@ -124,6 +126,34 @@ class Store(LogStore):
         with self._read() as session:
             row = session.get(AssessmentRow, assessment_id)
             return None if row is None else rows.recorded_assessment(row)
+
+    # Photos kept by choice
+
+    def add_photo(
+        self,
+        *,
+        assessment_id: int,
+        test: PhotoTest,
+        sides: tuple[Side, ...],
+        image: KeptImage,
+        at: datetime,
+    ) -> RecordedPhoto:
+        """Keep a test's photo (already stripped of its metadata) with its assessment."""
+        row = rows.photo_row(
+            assessment_id=assessment_id, test=test, sides=sides, image=image, at=at
+        )
+        with self._writing() as session:
+            session.add(row)
+            session.flush()
+            return rows.recorded_photo(row)
+
+    def photos(self, *, assessment_id: int | None = None) -> list[RecordedPhoto]:
+        """Kept photos, oldest first (of one assessment only, if given)."""
+        query = select(PhotoRow).order_by(PhotoRow.recorded_at, PhotoRow.id)
+        if assessment_id is not None:
+            query = query.where(PhotoRow.assessment_id == assessment_id)
+        with self._read() as session:
+            return [rows.recorded_photo(row) for row in session.scalars(query)]
 
     # Preferences
 

@@ -13,6 +13,7 @@ from hipflex.domain.assessment import (
     ExtensionFinding,
     ExtensionInput,
     ExtensionResult,
+    MeasurementMethod,
     RecordedAssessment,
     SideFindings,
     ThighPosition,
@@ -22,6 +23,7 @@ from hipflex.domain.assessment import (
     Thresholds,
 )
 from hipflex.domain.breaks import BreakOutcome
+from hipflex.domain.photos import KeptImage, PhotoTest, RecordedPhoto
 from hipflex.domain.plan import Block, Phase, SessionSlot
 from hipflex.domain.preferences import Preferences, format_weekdays, parse_weekdays
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, Sign, SittingBand
@@ -45,6 +47,7 @@ from hipflex.store.models import (
     ExerciseLogRow,
     NoteRow,
     PainRatingRow,
+    PhotoRow,
     PreferencesRow,
     SessionLogRow,
     SittingLogRow,
@@ -89,6 +92,7 @@ def assessment_row(
     )
     for side, found in assessment.sides.items():
         given = answers.thomas.get(side, ThomasInput())
+        stretched = answers.extension.get(side, ExtensionInput())
         row.sides.append(
             AssessmentSideRow(
                 side=side.value,
@@ -100,6 +104,10 @@ def assessment_row(
                 extension_deg=found.extension.degrees,
                 extension_compensated=found.extension.compensated,
                 extension_result=found.extension.result.value,
+                thomas_method=given.method.value,
+                thomas_pelvis_checked=given.pelvis_checked,
+                extension_method=stretched.method.value,
+                extension_pelvis_checked=stretched.pelvis_checked,
             )
         )
     return row
@@ -116,8 +124,15 @@ def recorded_assessment(row: AssessmentRow) -> RecordedAssessment:
             thigh=_optional(ThighPosition, side_row.thomas_thigh_given),
             thigh_angle_deg=side_row.thomas_thigh_angle_deg,
             knee_flexion_deg=side_row.thomas_knee_flexion_deg,
+            method=MeasurementMethod(side_row.thomas_method),
+            pelvis_checked=side_row.thomas_pelvis_checked,
         )
-        extension[side] = ExtensionInput(side_row.extension_deg, side_row.extension_compensated)
+        extension[side] = ExtensionInput(
+            side_row.extension_deg,
+            side_row.extension_compensated,
+            MeasurementMethod(side_row.extension_method),
+            side_row.extension_pelvis_checked,
+        )
         sides[side] = SideFindings(
             side=side,
             thomas=ThomasFinding(
@@ -259,3 +274,32 @@ def clearance(row: ClearanceRow) -> Clearance:
 
 def break_event(row: BreakEventRow) -> BreakEvent:
     return BreakEvent(row.at, BreakOutcome(row.outcome))
+
+
+# Photos kept by choice
+
+
+def photo_row(
+    *, assessment_id: int, test: PhotoTest, sides: tuple[Side, ...], image: KeptImage, at: datetime
+) -> PhotoRow:
+    return PhotoRow(
+        assessment_id=assessment_id,
+        test=test.value,
+        sides=[side.value for side in sides],
+        media_type=image.media_type,
+        width=image.width,
+        height=image.height,
+        data=image.data,
+        recorded_at=at,
+    )
+
+
+def recorded_photo(row: PhotoRow) -> RecordedPhoto:
+    return RecordedPhoto(
+        id=row.id,
+        assessment_id=row.assessment_id,
+        test=PhotoTest(row.test),
+        sides=tuple(Side(side) for side in row.sides),
+        image=KeptImage(bytes(row.data), row.media_type, row.width, row.height),
+        recorded_at=row.recorded_at,
+    )

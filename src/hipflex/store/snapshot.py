@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from hipflex.domain.assessment import RecordedAssessment
 from hipflex.domain.errors import BadInput
+from hipflex.domain.photos import RecordedPhoto
 from hipflex.domain.plan import Block
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.tracking import (
@@ -31,6 +32,7 @@ from hipflex.store.models import (
     ClearanceRow,
     NoteRow,
     PainRatingRow,
+    PhotoRow,
     PreferencesRow,
     SittingLogRow,
 )
@@ -84,6 +86,7 @@ class Snapshot:
     notes: tuple[Note, ...] = ()
     clearances: tuple[Clearance, ...] = ()
     break_events: tuple[tuple[BreakEvent, datetime], ...] = ()  # with when each was saved
+    photos: tuple[RecordedPhoto, ...] = ()  # kept only when the user asked
 
     def counts(self) -> dict[str, int]:
         """How many records of each kind (keys as in the JSON export)."""
@@ -96,6 +99,7 @@ class Snapshot:
             "notes": len(self.notes),
             "clearances": len(self.clearances),
             "break_events": len(self.break_events),
+            "photos": len(self.photos),
             "preferences": int(self.preferences is not None),
         }
 
@@ -139,6 +143,7 @@ def read_snapshot(session: Session) -> Snapshot:
     notes = select(NoteRow).order_by(NoteRow.at, NoteRow.id)
     clearances = select(ClearanceRow).order_by(ClearanceRow.at, ClearanceRow.id)
     breaks = select(BreakEventRow).order_by(BreakEventRow.at, BreakEventRow.id)
+    photos = select(PhotoRow).order_by(PhotoRow.recorded_at, PhotoRow.id)
     return Snapshot(
         preferences=None
         if saved is None
@@ -158,6 +163,7 @@ def read_snapshot(session: Session) -> Snapshot:
         notes=tuple(rows.note(r) for r in session.scalars(notes)),
         clearances=tuple(rows.clearance(r) for r in session.scalars(clearances)),
         break_events=tuple((rows.break_event(r), r.created_at) for r in session.scalars(breaks)),
+        photos=tuple(rows.recorded_photo(r) for r in session.scalars(photos)),
     )
 
 
@@ -171,7 +177,7 @@ def write_snapshot(store: Store, data: Snapshot) -> None:
     """
     if data.preferences is not None:
         store.save_preferences(data.preferences.preferences, at=data.preferences.updated_at)
-    _write_assessments_and_blocks(store, data)
+    new_assessment = _write_assessments_and_blocks(store, data)
     for recorded in sorted(data.sessions, key=lambda s: s.log.id or 0):
         _write_session(store, recorded)
     for pain in data.pain_ratings:
@@ -184,12 +190,21 @@ def write_snapshot(store: Store, data: Snapshot) -> None:
         store.add_clearance(clearance)
     for event, saved in data.break_events:
         store.add_break_event(event, at=saved)
+    for photo in sorted(data.photos, key=lambda p: p.id):
+        store.add_photo(
+            assessment_id=new_assessment[photo.assessment_id],
+            test=photo.test,
+            sides=photo.sides,
+            image=photo.image,
+            at=photo.recorded_at,
+        )
 
 
-def _write_assessments_and_blocks(store: Store, data: Snapshot) -> None:
+def _write_assessments_and_blocks(store: Store, data: Snapshot) -> dict[int, int]:
     """A block needs its assessment first, a re-test its block: merge the two in id order.
 
     Data that hipflex wrote always merges (ids grow with time); only a cycle cannot.
+    Returns each assessment's new id by its old one.
     """
     assessments = sorted(data.assessments, key=lambda a: a.id)
     blocks = sorted(data.blocks, key=lambda b: b.block.id)
@@ -221,6 +236,7 @@ def _write_assessments_and_blocks(store: Store, data: Snapshot) -> None:
         else:
             msg = "the assessments and programme blocks refer to each other in a circle"
             raise BadInput(msg)
+    return new_assessment
 
 
 def _write_session(store: Store, recorded: RecordedSession) -> None:

@@ -84,16 +84,15 @@ def body_from_form(form: FormData) -> AssessmentBody:
             elif thigh in ("flat", "raised"):
                 entry["thigh"] = thigh
             if any(value is not None for value in entry.values()):
-                thomas[side.value] = entry
-            # TODO(store12): once AssessmentBody's sides take `method` and `pelvis_checked`
-            # (they refuse unknown keys until then), pass them through:
-            # entry.update(measured_how(form, "thomas", side)) here, and
-            # extension[side.value].update(measured_how(form, "extension", side)) below.
+                thomas[side.value] = entry | measured_how(form, "thomas", side)
         if not form.get("extension_skip"):
             degrees = _number(form, f"extension_{side}_degrees")
             compensated = form.get(f"extension_{side}_compensated") == "yes"
             if degrees is not None or compensated:
-                extension[side.value] = {"degrees": degrees, "compensated": compensated}
+                extension[side.value] = {
+                    "degrees": degrees,
+                    "compensated": compensated,
+                } | measured_how(form, "extension", side)
     return AssessmentBody.model_validate(
         {
             "thomas": thomas,

@@ -14,7 +14,7 @@ from hipflex.services import programme, tracking
 from hipflex.services.presenters.plan import plan_model
 from hipflex.services.presenters.progress import progress_model
 from hipflex.services.progress import progress
-from hipflex.services.words import MEASURE_NAMES
+from hipflex.services.words import MEASURE_NAMES, measurement_error_sentence
 from hipflex.web.deps import Context
 from hipflex.web.rendering import render
 
@@ -52,6 +52,7 @@ def progress_page(request: Request, app: Context) -> Response:
         charts=charts,
         notes=list(reversed(notes)),
         measure_names=MEASURE_NAMES,
+        measurement_error=measurement_error_sentence(view.photo_sem_deg),
         retest_weeks=retest_weeks(view.preferences.block_weeks),
         meaningful_change=MEANINGFUL_CHANGE_WORDS,
         responder_floor=RESPONDER_FLOOR_WORDS,

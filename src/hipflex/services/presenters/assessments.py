@@ -14,6 +14,7 @@ from hipflex.domain.assessment import (
     AssessmentKind,
     AssessmentOutcome,
     ExtensionResult,
+    MeasurementMethod,
     RecordedAssessment,
     ThighPosition,
     ThomasResult,
@@ -30,12 +31,16 @@ class ThomasOut(Out):
     thigh: ThighPosition | None
     thigh_angle_deg: float | None
     knee_flexion_deg: float | None
+    method: MeasurementMethod  # "self" (typed in) or "photo" (measured on a side photo)
+    pelvis_checked: bool | None  # photo only: could the trunk, so the pelvis, be checked
 
 
 class HipExtensionOut(Out):
     result: ExtensionResult
     degrees: float | None
     compensated: bool
+    method: MeasurementMethod  # "self" (typed in) or "photo" (measured on a side photo)
+    pelvis_checked: bool | None  # photo only: could the trunk lean be checked
 
 
 class SideFindingsOut(Out):
@@ -132,6 +137,8 @@ def findings_model(assessment: Assessment) -> FindingsOut:
                 thigh=found.thomas.thigh,
                 thigh_angle_deg=found.thomas.thigh_angle_deg,
                 knee_flexion_deg=found.thomas.knee_flexion_deg,
+                method=assessment.thomas_given(side).method,
+                pelvis_checked=assessment.thomas_given(side).pelvis_checked,
             )
             for side, found in sides.items()
         },
@@ -140,6 +147,8 @@ def findings_model(assessment: Assessment) -> FindingsOut:
                 result=found.extension.result,
                 degrees=found.extension.degrees,
                 compensated=found.extension.compensated,
+                method=assessment.extension_given(side).method,
+                pelvis_checked=assessment.extension_given(side).pelvis_checked,
             )
             for side, found in sides.items()
         },

@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hipflex.domain.assessment import AssessmentKind, ExtensionResult, ThomasResult
+from hipflex.domain.assessment import (
+    AssessmentKind,
+    ExtensionResult,
+    MeasurementMethod,
+    ThomasResult,
+)
 from hipflex.domain.protocol import ExerciseId, Side, SittingBand
-from hipflex.domain.tracking import ANGLE_MDC_DEG, PainVerdict
+from hipflex.domain.tracking import (
+    ANGLE_MDC_DEG,
+    PainVerdict,
+    angle_sem,
+    minimal_detectable_change,
+)
 from hipflex.services.presenters.common import Moment, Out
 from hipflex.services.progress import MEASURES, Measure, ProgressView
-from hipflex.services.words import pain_sentence
+from hipflex.services.words import measured_words, methods_words, pain_sentence
 
 
 class SessionCountOut(Out):
@@ -42,6 +52,15 @@ class PainOut(Out):
 class SelfTestResultOut(Out):
     thomas: ThomasResult
     hip_extension: ExtensionResult
+    thomas_method: MeasurementMethod  # "self" (typed in) or "photo"
+    hip_extension_method: MeasurementMethod
+    # Photo only: whether the trunk, and so the pelvis, could be checked (None: typed in).
+    thomas_pelvis_checked: bool | None
+    hip_extension_pelvis_checked: bool | None
+    # How it was measured, in words, for a photo ("from a photo", and when the pelvis could
+    # not be checked, that too); None for a test typed in.
+    thomas_measured: str | None
+    hip_extension_measured: str | None
 
 
 class SelfTestOut(Out):
@@ -61,6 +80,19 @@ class AngleChangeOut(Out):
     after: float
     delta: float
     beyond_measurement_error: bool
+    before_method: MeasurementMethod  # how each test measured it: "self" or "photo"
+    after_method: MeasurementMethod
+    sem_deg: float  # the larger standard error of the two measurements
+    measurement_error_deg: float  # the change needed to be real: 1.96 x sqrt(2) x sem_deg
+    methods_text: str | None  # how the two were measured, in words; None: both typed in
+
+
+class MeasurementErrorOut(Out):
+    """Each method's standard error and the change it needs to count as real (1.96 x
+    sqrt(2) x SEM); comparing two methods uses the larger."""
+
+    sem_deg: float
+    measurement_error_deg: float
 
 
 class SittingProgressOut(Out):
@@ -85,11 +117,18 @@ class ProgressOut(Out):
     pain: PainOut
     tests: list[SelfTestOut]
     changes: list[AngleChangeOut]  # baseline -> latest re-test, per side
-    measurement_error_deg: float
+    measurement_error_deg: float  # self-measured (typed in) angles; see measurement_errors
+    measurement_errors: dict[MeasurementMethod, MeasurementErrorOut]
     asymmetry_deg: dict[Measure, float | None]  # left - right in the latest test
     sitting: SittingProgressOut
     safety_events: list[SafetyEventOut]
     paused_exercises: list[ExerciseId]
+
+
+def _error(sem_deg: float) -> MeasurementErrorOut:
+    return MeasurementErrorOut(
+        sem_deg=sem_deg, measurement_error_deg=round(minimal_detectable_change(sem_deg), 1)
+    )
 
 
 def progress_model(view: ProgressView) -> ProgressOut:
@@ -130,6 +169,14 @@ def progress_model(view: ProgressView) -> ProgressOut:
                     side: SelfTestResultOut(
                         thomas=r.assessment.sides[side].thomas.result,
                         hip_extension=r.assessment.sides[side].extension.result,
+                        thomas_method=r.assessment.thomas_given(side).method,
+                        hip_extension_method=r.assessment.extension_given(side).method,
+                        thomas_pelvis_checked=r.assessment.thomas_given(side).pelvis_checked,
+                        hip_extension_pelvis_checked=(
+                            r.assessment.extension_given(side).pelvis_checked
+                        ),
+                        thomas_measured=measured_words(r.assessment.thomas_given(side)),
+                        hip_extension_measured=measured_words(r.assessment.extension_given(side)),
                     )
                     for side in Side
                 },
@@ -144,10 +191,19 @@ def progress_model(view: ProgressView) -> ProgressOut:
                 after=change.after,
                 delta=change.delta,
                 beyond_measurement_error=change.beyond_error,
+                before_method=change.before_method,
+                after_method=change.after_method,
+                sem_deg=change.sem_deg,
+                measurement_error_deg=round(change.mdc_deg, 1),
+                methods_text=methods_words(change),
             )
             for (side, name), change in view.changes.items()
         ],
         measurement_error_deg=round(ANGLE_MDC_DEG, 1),
+        measurement_errors={
+            method: _error(angle_sem(method, photo_sem_deg=view.photo_sem_deg))
+            for method in MeasurementMethod
+        },
         asymmetry_deg={name: view.latest_asymmetry.get(name) for name in MEASURES},
         sitting=SittingProgressOut(
             days={day: entry.hours for day, entry in view.sitting.items()},

@@ -12,6 +12,7 @@ from hipflex.domain.assessment import (
     AssessmentInput,
     AssessmentKind,
     ExtensionInput,
+    MeasurementMethod,
     ThighPosition,
     ThomasInput,
     parse_ids,
@@ -32,15 +33,23 @@ from hipflex.web.deps import Context, RequestBody
 router = APIRouter()
 
 
+_METHOD = "How the test was measured: typed in ('self', the default) or on a side photo."
+_PELVIS = "A photo measurement only: whether the trunk, and so the pelvis, could be checked."
+
+
 class ThomasSide(RequestBody):
     thigh: ThighPosition | None = None
     thigh_angle_deg: float | None = None
     knee_flexion_deg: float | None = None
+    method: MeasurementMethod = Field(default=MeasurementMethod.SELF, description=_METHOD)
+    pelvis_checked: bool | None = Field(default=None, description=_PELVIS)
 
 
 class ExtensionSide(RequestBody):
     degrees: float | None = None
     compensated: bool = False
+    method: MeasurementMethod = Field(default=MeasurementMethod.SELF, description=_METHOD)
+    pelvis_checked: bool | None = Field(default=None, description=_PELVIS)
 
 
 class AssessmentBody(RequestBody):
@@ -63,11 +72,15 @@ class AssessmentBody(RequestBody):
                     thigh=given.thigh,
                     thigh_angle_deg=given.thigh_angle_deg,
                     knee_flexion_deg=given.knee_flexion_deg,
+                    method=given.method,
+                    pelvis_checked=given.pelvis_checked,
                 )
                 for side, given in self.thomas.items()
             },
             extension={
-                side: ExtensionInput(given.degrees, given.compensated)
+                side: ExtensionInput(
+                    given.degrees, given.compensated, given.method, given.pelvis_checked
+                )
                 for side, given in self.hip_extension.items()
             },
             sitting_hours=self.sitting_hours,

@@ -130,15 +130,13 @@ function answers() {
       const entry = { knee_flexion_deg: numberOrNull(`thomas_${side}_knee`) };
       if (thigh === "angle") entry.thigh_angle_deg = numberOrNull(`thomas_${side}_angle`);
       else if (thigh) entry.thigh = thigh;
-      // TODO(store12): once POST /assessments takes `method` and `pelvis_checked` per side,
-      // send them: Object.assign(entry, measuredHow("thomas", side)), and the same with
-      // measuredHow("extension", side) for body.hip_extension[side] below.
-      body.thomas[side] = entry;
+      body.thomas[side] = Object.assign(entry, measuredHow("thomas", side));
     }
     if (!isSkipped("extension")) {
       body.hip_extension[side] = {
         degrees: numberOrNull(`extension_${side}_degrees`),
         compensated: checked(`extension_${side}_compensated`) === "yes",
+        ...measuredHow("extension", side),
       };
     }
   }
