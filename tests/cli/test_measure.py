@@ -379,3 +379,91 @@ def test_the_whole_command_prints_only_its_json():
 def test_the_drawing_is_a_real_jpeg(drawing: Path):
     with Image.open(io.BytesIO(drawing.read_bytes())) as image:
         assert image.format == "JPEG"
+
+
+# --save: the measurement becomes a re-test, measured from a photo
+
+
+def _assessed(cli: Cli) -> None:
+    result = cli(
+        "assess",
+        *("--thomas-left", "flat", "--thomas-right", "flat"),
+        *("--knee-left", "85", "--knee-right", "85"),
+        *("--extension-left", "12", "--extension-right", "12"),
+        *("--sitting-hours", "8", "--no-red-flags", "--json"),
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_save_records_a_retest_with_the_photo_method(cli: Cli, drawing: Path, tmp_path: Path):
+    _assessed(cli)
+    points = _points_file(tmp_path, THOMAS_POINTS)
+    args = ["measure", str(drawing), "--points", str(points), "--side", "right"]
+    data = cli.json(*args, "--test", "thomas", "--save", "--json")
+    assert data["saved"] == {
+        "assessment_id": 2,
+        "test": "thomas",
+        "sides": ["right"],
+        "pelvis_checked": {"right": True},
+        "photo_kept": False,
+    }
+    history = cli.json("history", "--json")
+    assert [each["kind"] for each in history] == ["retest", "baseline"]
+    retest = history[0]
+    assert retest["thomas"]["right"] == {
+        "result": "both_tight",
+        "thigh": "raised",
+        "thigh_angle_deg": 12.0,
+        "knee_flexion_deg": 70.0,
+        "method": "photo",
+        "pelvis_checked": True,
+    }
+    # the other side and the other test are carried over, typed in as they were
+    assert retest["thomas"]["left"]["method"] == "self"
+    assert retest["thomas"]["left"]["knee_flexion_deg"] == 85.0
+    assert retest["hip_extension"]["right"]["degrees"] == 12.0
+    assert retest["red_flags"] == []
+
+
+def test_save_says_what_it_recorded_and_keeps_the_photo_only_when_asked(
+    cli: Cli, drawing: Path, tmp_path: Path
+):
+    _assessed(cli)
+    points = _points_file(tmp_path, {k: v for k, v in THOMAS_POINTS.items() if k != "shoulder"})
+    args = ["measure", str(drawing), "--points", str(points), "--side", "right", "--test", "thomas"]
+    result = cli(*args, "--save", "--keep-photo")
+    assert result.exit_code == 0, result.output
+    assert "Saved as a re-test (#2): the Thomas test on your right side" in result.stdout
+    assert "your pelvis could not be checked" in result.stdout  # no shoulder marked
+    assert "The photo is kept, without its EXIF data" in result.stdout
+    erased = cli("data", "erase", "--yes")
+    assert erased.exit_code == 0, erased.output
+    assert "kept photo" in erased.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--save"], "--save records one test: add --test thomas or --test extension"),
+        (["--keep-photo", "--test", "thomas"], "--keep-photo keeps the photo of a saved result"),
+    ],
+)
+def test_save_without_a_test_or_keep_without_save_is_one_line(
+    cli: Cli, drawing: Path, tmp_path: Path, extra: list[str], message: str
+):
+    points = _points_file(tmp_path, THOMAS_POINTS)
+    result = cli("measure", str(drawing), "--points", str(points), "--side", "right", *extra)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_save_before_any_assessment_saves_nothing(cli: Cli, drawing: Path, tmp_path: Path):
+    points = _points_file(tmp_path, THOMAS_POINTS)
+    args = ["measure", str(drawing), "--points", str(points), "--side", "right"]
+    result = cli(*args, "--test", "thomas", "--save")
+    assert result.exit_code == 1
+    assert "take the assessment first" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert cli.json("history", "--json") == []

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hipflex.domain.ids import POINT_NAMES, SIDED_POINTS
+
+if TYPE_CHECKING:
+    from hipflex.services.measure import Photo, PhotoMeasurement
+    from hipflex.services.photo_tests import SavedMeasurement
 
 POINTS_HELP = (
     'Points marked by hand instead of the pose model: a JSON file {"points": {"NAME": '
@@ -64,6 +68,22 @@ def measure(
             "the camera, the warnings and the test's result as JSON.",
         ),
     ] = False,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Record the result as a re-test of your current assessment, measured from "
+            "a photo (needs --test thomas or extension). The photo itself is not kept.",
+        ),
+    ] = False,
+    keep_photo: Annotated[
+        bool,
+        typer.Option(
+            "--keep-photo",
+            help="With --save: keep the photo too, upright and without its EXIF data "
+            "(location included), to compare over time; hipflex data erase removes it.",
+        ),
+    ] = False,
 ) -> None:
     """Measure the knee bend, thigh angle, hip extension and trunk lean from a side photo.
 
@@ -82,6 +102,12 @@ def measure(
     if points is not None and auto:
         msg = "give --points FILE.json or --auto, not both"
         raise BadInput(msg)
+    if save and chosen_test is TestName.ANY:
+        msg = "--save records one test: add --test thomas or --test extension"
+        raise BadInput(msg)
+    if keep_photo and not save:
+        msg = "--keep-photo keeps the photo of a saved result: add --save"
+        raise BadInput(msg)
     if out is not None:
         _check_out(out)
     marked = None
@@ -91,6 +117,7 @@ def measure(
         marked = read_points(points)
     image = read_photo(photo)
     measured = measure_photo(image, marked, test=chosen_test, side=chosen_side, settings=Settings())
+    saved = _save(measured, image, keep_photo=keep_photo) if save else None
     if out is not None:  # written before anything is printed: a failure prints nothing
         from hipflex.cli.errors import guarded_io
         from hipflex.reports.annotated_photo import annotate
@@ -98,17 +125,35 @@ def measure(
         guarded_io(out, annotate(image.image, measured))
     if json_output:
         from hipflex.services.presenters.common import json_text
-        from hipflex.services.presenters.photo import measurement_model
+        from hipflex.services.presenters.photo import measurement_model, saved_model
 
-        print(json_text(measurement_model(measured)))
+        print(
+            json_text(
+                measurement_model(measured) if saved is None else saved_model(measured, saved)
+            )
+        )
     else:
-        from hipflex.cli.measure_view import render_measurement
+        from hipflex.cli.measure_view import render_measurement, render_saved
 
         render_measurement(measured, hand_marked=marked is not None)
+        if saved is not None:
+            render_saved(saved)
     if out is not None:
         import sys
 
         print(f"Wrote {out}.", file=sys.stderr if json_output else sys.stdout)
+
+
+def _save(measured: PhotoMeasurement, image: Photo, *, keep_photo: bool) -> SavedMeasurement:
+    """The measurement recorded as a re-test (and the photo kept, if asked for)."""
+    from hipflex.services.context import open_app
+    from hipflex.services.photo_tests import save_measurement
+
+    app = open_app()
+    try:
+        return save_measurement(app, measured, photo=image, keep_photo=keep_photo)
+    finally:
+        app.close()
 
 
 def _check_out(out: Path) -> None:

@@ -3,11 +3,18 @@ warnings. Measurements for the self-tests, never a diagnosis."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hipflex.cli.words import RESULT_WORDS
 from hipflex.domain.assessment import ExtensionFinding, ThomasFinding
 from hipflex.domain.goniometry import trunk_lean_of
 from hipflex.domain.ids import Side
+from hipflex.domain.photos import PhotoTest
+from hipflex.domain.plurals import noun
 from hipflex.services.measure import PhotoMeasurement
+
+if TYPE_CHECKING:
+    from hipflex.services.photo_tests import SavedMeasurement
 
 NOT_A_DIAGNOSIS = "These are measurements for the self-tests; hipflex does not diagnose."
 
@@ -55,11 +62,11 @@ def _thomas_line(side: Side, found: ThomasFinding) -> str:
     )
 
 
-def _extension_line(side: Side, found: ExtensionFinding, lean: float | None) -> str:
+def _extension_line(side: Side, found: ExtensionFinding, pelvis_checked: bool) -> str:
     degrees = "no angle" if found.degrees is None else f"{found.degrees:g}°"
     if found.compensated:
         trunk = "the trunk leans too far (compensated)"
-    elif lean is None:
+    elif not pelvis_checked:
         trunk = "the trunk could not be checked"
     else:
         trunk = "the trunk upright"
@@ -106,7 +113,7 @@ def measurement_lines(measured: PhotoMeasurement, *, hand_marked: bool) -> list[
         lines.append("No angle could be measured: mark a hip, knee and ankle at least.")
     results = [_thomas_line(side, found) for side, found in measured.thomas.items()]
     results += [
-        _extension_line(side, found, angles.trunk_lean(side))
+        _extension_line(side, found, angles.pelvis_checked(side))
         for side, found in measured.extension.items()
     ]
     if results:
@@ -119,3 +126,32 @@ def measurement_lines(measured: PhotoMeasurement, *, hand_marked: bool) -> list[
 
 def render_measurement(measured: PhotoMeasurement, *, hand_marked: bool) -> None:
     print("\n".join(measurement_lines(measured, hand_marked=hand_marked)))
+
+
+def saved_lines(saved: SavedMeasurement) -> list[str]:
+    """What `hipflex measure --save` adds: what was recorded, and the photo if kept."""
+    test = "Thomas test" if saved.test is PhotoTest.THOMAS else "hip extension test"
+    sides = " and ".join(side.value for side in saved.sides)
+    side_word = noun(len(saved.sides), "side")
+    what = f"the {test} on your {sides} {side_word}, measured from the photo"
+    lines = [
+        "",
+        f"Saved as a re-test (#{saved.assessment_id}): {what}.",
+        "Your other answers are carried over from your last assessment.",
+    ]
+    if any(not checked for checked in saved.pelvis_checked.values()):
+        lines.append(
+            "The photo did not show your trunk, so your pelvis could not be checked: "
+            "the result says so."
+        )
+    if saved.photo is not None:
+        lines.append(
+            "The photo is kept, without its EXIF data (location included); "
+            "`hipflex data erase` removes it."
+        )
+    lines.append("See the change with `hipflex progress`.")
+    return lines
+
+
+def render_saved(saved: SavedMeasurement) -> None:
+    print("\n".join(saved_lines(saved)))

@@ -6,7 +6,7 @@ test)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
@@ -21,6 +21,9 @@ from hipflex.services.photo_points import (
     FoundPoints,
 )
 from hipflex.services.presenters.common import Out
+
+if TYPE_CHECKING:
+    from hipflex.services.photo_tests import SavedMeasurement
 
 #: A point in pixels of the photo, [x, y] (origin top left, y down).
 PointOut = Annotated[list[float], Field(min_length=2, max_length=2)]
@@ -170,6 +173,33 @@ def measurement_model(measured: PhotoMeasurement) -> PhotoMeasurementOut:
         problem=measured.problem,
         width=measured.width,
         height=measured.height,
+    )
+
+
+class SavedOut(Out):
+    """What `hipflex measure --save` recorded."""
+
+    assessment_id: int  # the new re-test
+    test: TestName
+    sides: list[Side]  # the sides whose answers came from the photo
+    pelvis_checked: dict[Side, bool]
+    photo_kept: bool
+
+
+class SavedPhotoMeasurementOut(PhotoMeasurementOut):
+    saved: SavedOut
+
+
+def saved_model(measured: PhotoMeasurement, saved: SavedMeasurement) -> SavedPhotoMeasurementOut:
+    return SavedPhotoMeasurementOut(
+        **measurement_model(measured).model_dump(),
+        saved=SavedOut(
+            assessment_id=saved.assessment_id,
+            test=TestName(saved.test.value),
+            sides=list(saved.sides),
+            pelvis_checked=saved.pelvis_checked,
+            photo_kept=saved.photo is not None,
+        ),
     )
 
 
