@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from hipflex.domain.errors import (
     BadInput,
+    Conflict,
     HipflexError,
     MissingExtra,
     NotFound,
@@ -34,6 +35,7 @@ ERROR_TABLE = (
     ErrorKind(BadInput, 422, EXIT_BAD_INPUT),
     ErrorKind(NotFound, 404, EXIT_FAILURE),
     ErrorKind(NotReady, 409, EXIT_FAILURE),
+    ErrorKind(Conflict, 409, EXIT_FAILURE),
     ErrorKind(MissingExtra, 503, EXIT_BAD_INPUT),
     ErrorKind(Unavailable, 503, EXIT_FAILURE),
     ErrorKind(HipflexError, 400, EXIT_FAILURE),
@@ -43,3 +45,9 @@ ERROR_TABLE = (
 def kind_of(error: HipflexError) -> ErrorKind:
     """The table's row for an error (HipflexError's row when nothing closer matches)."""
     return next(row for row in ERROR_TABLE if isinstance(error, row.error))
+
+
+def printable(message: str) -> str:
+    """A message safe to print or send as UTF-8 whatever it quotes (a lone surrogate from
+    bytes that were not UTF-8 is shown escaped, as \\udcff)."""
+    return message.encode("utf-8", "backslashreplace").decode("utf-8")

@@ -486,12 +486,15 @@ def test_session_log_pain_pair_and_done():
 
 
 def test_exercise_entry_checks():
-    with pytest.raises(BadInput, match="set numbers start at 1"):
+    """Each within its own range of domain/limits.py (the API's bodies read the same)."""
+    with pytest.raises(BadInput, match="set number must be between 1 and 100, not 0"):
         ExerciseEntry(E.PLANK, set_number=0)
+    with pytest.raises(BadInput, match="set number must be between 1 and 100, not 101"):
+        ExerciseEntry(E.PLANK, set_number=101)
     with pytest.raises(BadInput, match="hold seconds"):
         ExerciseEntry(E.PLANK, hold_seconds=-1)
-    with pytest.raises(BadInput, match="reps"):
-        ExerciseEntry(E.GLUTE_BRIDGE, reps=3601)
+    with pytest.raises(BadInput, match="reps must be between 0 and 1000, not 1001"):
+        ExerciseEntry(E.GLUTE_BRIDGE, reps=1001)
 
 
 # --- entries as prescribed ---------------------------------------------------------------

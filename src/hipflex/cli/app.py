@@ -27,6 +27,7 @@ from hipflex.cli.remind_cmd import remind_app
 from hipflex.cli.report_cmd import report as report_command
 from hipflex.cli.serve_cmd import serve
 from hipflex.cli.session_cmd import movement_break, session
+from hipflex.cli.strict import StrictGroup
 
 app = typer.Typer(
     name="hipflex",
@@ -39,6 +40,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: Rich's help renderer costs ~80 ms at start-up
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=StrictGroup,  # numbers as written, plain-text arguments, for every command
 )
 
 

@@ -135,6 +135,18 @@ class AssessmentInput:
     signs: frozenset[Sign] = frozenset()
     red_flags: frozenset[RedFlag] | None = None
 
+    @property
+    def empty(self) -> bool:
+        """No answer at all beyond "no warning signs": no self-test result on either side,
+        no sitting hours and no sign. Nothing to build a plan from, so never saved."""
+        return (
+            not any(given.given for given in self.thomas.values())
+            and not any(given.given for given in self.extension.values())
+            and self.sitting_hours is None
+            and not self.signs
+            and not self.red_flags
+        )
+
 
 @dataclass(frozen=True)
 class ThomasFinding:

@@ -29,6 +29,11 @@ class NoAssessment(NotReady):
         super().__init__("no assessment saved yet: run `hipflex assess` first")
 
 
+class Conflict(HipflexError):  # noqa: N818 - reads as a state, like BadInput
+    """What was asked contradicts what is already recorded (a second, different finish of
+    a session): refused, nothing changes."""
+
+
 class Unavailable(HipflexError):  # noqa: N818 - reads as a state, like BadInput
     """Something hipflex needs cannot be reached (the database)."""
 

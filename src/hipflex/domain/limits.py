@@ -29,6 +29,12 @@ SET_NUMBER_RANGE = (1, 100)
 HOLD_SECONDS_RANGE = (0, 3600)
 REPS_RANGE = (0, 1000)
 MAX_NOTE_LENGTH = 2000
+# A stored row's id: an INTEGER primary key holds up to 2^31 - 1 on every database hipflex
+# runs on (32 bits on PostgreSQL); a larger id names no row.
+ID_RANGE = (1, 2**31 - 1)
+# The years a date or time may fall in anywhere (a log, an import): far from year 1 and
+# 9999, so a time zone never moves one off the calendar.
+YEAR_RANGE = (1970, 2999)
 
 
 def _plain(value: float) -> float:

@@ -17,9 +17,17 @@ from statistics import fmean
 
 from hipflex.domain.assessment import MeasurementMethod
 from hipflex.domain.breaks import BreakOutcome
-from hipflex.domain.errors import BadInput
+from hipflex.domain.errors import BadInput, Conflict
 from hipflex.domain.goniometry import PHOTO_SEM_DEG, check_photo_sem
-from hipflex.domain.limits import HOLD_SECONDS_RANGE, PAIN_RANGE, SITTING_HOURS_RANGE
+from hipflex.domain.inputs import check_moment, check_text
+from hipflex.domain.limits import (
+    HOLD_SECONDS_RANGE,
+    MAX_NOTE_LENGTH,
+    PAIN_RANGE,
+    REPS_RANGE,
+    SET_NUMBER_RANGE,
+    SITTING_HOURS_RANGE,
+)
 from hipflex.domain.plan import Prescription, SessionSlot
 from hipflex.domain.progression import SessionPain, WeekSummary
 from hipflex.domain.protocol import ExerciseId, Side
@@ -61,13 +69,14 @@ def check_pain(score: int, what: str = "pain") -> int:
 
 def check_sitting_hours(hours: float) -> float:
     low, high = SITTING_HOURS_RANGE
-    if not math.isfinite(hours) or not low <= hours <= high:
+    if isinstance(hours, bool) or not math.isfinite(hours) or not low <= hours <= high:
         msg = f"sitting hours must be between {low:g} and {high:g}, not {hours:g}"
         raise BadInput(msg)
     return hours
 
 
 def check_not_future(when: datetime, now: datetime, what: str) -> None:
+    check_moment(when, what)
     if when > now:
         msg = f"{what} {when:%Y-%m-%d %H:%M} is in the future"
         raise BadInput(msg)
@@ -86,14 +95,20 @@ class ExerciseEntry:
     sharp_pain: bool = False
 
     def __post_init__(self) -> None:
-        if self.set_number < 1:
-            msg = f"set numbers start at 1, not {self.set_number}"
-            raise BadInput(msg)
-        low, high = HOLD_SECONDS_RANGE
-        for value, what in ((self.hold_seconds, "hold seconds"), (self.reps, "reps")):
+        for value, what, (low, high) in (
+            (self.set_number, "set number", SET_NUMBER_RANGE),
+            (self.hold_seconds, "hold seconds", HOLD_SECONDS_RANGE),
+            (self.reps, "reps", REPS_RANGE),
+        ):
             if value is not None and not low <= value <= high:
                 msg = f"{what} must be between {low} and {high}, not {value}"
                 raise BadInput(msg)
+
+    @property
+    def hold(self) -> tuple[ExerciseId, Side | None, int, bool]:
+        """Which hold or set this is: each is logged once (sharp pain once per side)."""
+        number = 0 if self.sharp_pain else self.set_number
+        return self.exercise_id, self.side, number, self.sharp_pain
 
 
 @dataclass(frozen=True)
@@ -112,6 +127,35 @@ class SessionLog:
         for score, what in ((self.pain_before, "pain before"), (self.pain_after, "pain after")):
             if score is not None:
                 check_pain(score, what)
+
+    def admits(self, entry: ExerciseEntry) -> bool:
+        """Whether `entry` is new to this open session: False for a retry of an entry
+        already logged (it lands once). A finished session takes no more entries, and a
+        hold already logged with another result is refused (the log only grows)."""
+        if self.ended_at is not None:
+            msg = f"session {self.id} is finished: nothing more can be logged in it"
+            raise Conflict(msg)
+        for logged in self.entries:
+            if logged.hold == entry.hold:
+                if logged == entry:
+                    return False
+                msg = (
+                    f"{entry.exercise_id.value} set {entry.set_number} is already logged in "
+                    f"session {self.id} with another result"
+                )
+                raise Conflict(msg)
+        return True
+
+    def finishes(self, pain_after: int | None, note: str | None) -> bool:
+        """Whether finishing with these answers closes this session: False for a retry of
+        the finish already recorded (nothing changes); a different second finish is
+        refused (pain after and the end time are never overwritten)."""
+        if self.ended_at is None:
+            return True
+        if self.pain_after == pain_after and note in (None, self.note):
+            return False
+        msg = f"session {self.id} is already finished"
+        raise Conflict(msg)
 
     @property
     def done(self) -> bool:
@@ -147,6 +191,19 @@ class SittingEntry:
 
     def __post_init__(self) -> None:
         check_sitting_hours(self.hours)
+
+
+def check_note(text: str, what: str = "the note") -> str:
+    """A free note: some text, at most MAX_NOTE_LENGTH characters, storable (no NUL)."""
+    check_text(text, what)
+    cleaned = text.strip()
+    if not cleaned:
+        msg = f"{what} is empty"
+        raise BadInput(msg)
+    if len(cleaned) > MAX_NOTE_LENGTH:
+        msg = f"notes are at most {MAX_NOTE_LENGTH} characters (this one has {len(cleaned)})"
+        raise BadInput(msg)
+    return cleaned
 
 
 @dataclass(frozen=True)

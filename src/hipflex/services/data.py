@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from hipflex.domain.errors import BadInput, HipflexError
@@ -67,7 +68,7 @@ def snapshot(app: AppContext) -> Snapshot:
 
 def import_snapshot(app: AppContext, data: Snapshot) -> Snapshot:
     """Restore `data` into an empty store, keeping every time and link (ids may change)."""
-    problem = _dangling_link(data)
+    problem = _dangling_link(data) or _in_the_future(data, app.clock.now())
     if problem is not None:
         raise BadInput(problem)
     try:
@@ -133,6 +134,46 @@ def _link_new(source: Path, target: Path) -> None:
         if target.exists():
             raise
         source.replace(target)
+
+
+#: How far ahead of this computer's clock an export's times may be (the clocks of two
+#: computers differ a little); anything later is refused, as when logging.
+CLOCK_SKEW = timedelta(hours=1)
+
+
+def _in_the_future(data: Snapshot, now: datetime) -> str | None:
+    """The first record dated in the future, in plain words, if any: import takes only
+    what logging would have taken."""
+    latest = now + CLOCK_SKEW
+    moments: list[tuple[str, datetime]] = [
+        *((f"assessment {a.id}", a.recorded_at) for a in data.assessments),
+        *((f"block {b.block.id}", b.created_at) for b in data.blocks),
+        *(
+            (f"session {s.log.id}", at)
+            for s in data.sessions
+            for at in (s.log.started_at, s.log.ended_at, s.recorded_at, *s.entries_recorded_at)
+            if at is not None
+        ),
+        *(("a pain rating", at) for p in data.pain_ratings for at in (p.rating.at, p.recorded_at)),
+        *(("a sitting entry", entry.at) for entry in data.sitting),
+        *(("a note", note.at) for note in data.notes),
+        *(("a cleared exercise", clearance.at) for clearance in data.clearances),
+        *(
+            ("a movement break", at)
+            for event, saved in data.break_events
+            for at in (event.at, saved)
+        ),
+        *((f"photo {photo.id}", photo.recorded_at) for photo in data.photos),
+    ]
+    if data.preferences is not None:
+        moments.append(("your preferences", data.preferences.updated_at))
+    for what, at in moments:
+        if at > latest:
+            return f"{what} is dated {at:%Y-%m-%d %H:%M}, in the future"
+    for entry in data.sitting:
+        if entry.day > latest.date() + timedelta(days=1):  # the day in the user's zone
+            return f"a sitting entry is for {entry.day.isoformat()}, in the future"
+    return None
 
 
 def _dangling_link(data: Snapshot) -> str | None:

@@ -15,7 +15,13 @@ from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import Screening, break_script
 from hipflex.domain.schedule import day_plan
 from hipflex.domain.script import Script, Step, compile_session
-from hipflex.domain.tracking import ExerciseEntry, SessionLog, SessionSource, check_pain
+from hipflex.domain.tracking import (
+    ExerciseEntry,
+    SessionLog,
+    SessionSource,
+    check_note,
+    check_pain,
+)
 from hipflex.services.context import AppContext
 from hipflex.services.programme import plan_week
 from hipflex.services.safety import BREAK_STRETCH, current_screening, paused_if_clear
@@ -153,12 +159,50 @@ def record_entry(
     reps: int | None = None,
     sharp_pain: bool = False,
 ) -> None:
-    """An entry posted by the browser player as a hold or set completes."""
-    if sharp_pain:
-        record_sharp_pain(app, log_id, exercise_id, side)
-        return
-    entry = ExerciseEntry(exercise_id, side, set_number, hold_seconds, reps)
+    """An entry posted by the browser player as a hold or set completes: only while the
+    session is open, only one of its own holds or sets (or sharp pain in one of its
+    exercises), each once: a retry of the same entry lands once."""
+    entry = (
+        ExerciseEntry(exercise_id, side, skipped=True, sharp_pain=True)
+        if sharp_pain
+        else ExerciseEntry(exercise_id, side, set_number, hold_seconds, reps)
+    )
+    log = app.store.session_log(log_id)
+    if log.ended_at is None and entry not in log.entries:
+        _check_in_session(app, log, entry)
     app.store.add_exercise_entry(log_id, entry, at=app.clock.now())
+
+
+def _check_in_session(app: AppContext, log: SessionLog, entry: ExerciseEntry) -> None:
+    """Refuse an entry that is not one of the session's holds or sets (its script, from
+    the plan as it stands: an exercise paused after sharp pain is out of it)."""
+    steps = [step for step in _script_of(app, log).steps if step.records]
+    if entry.sharp_pain:
+        mine = any(s.exercise_id is entry.exercise_id and s.side is entry.side for s in steps)
+        if not mine and entry.side is None:
+            mine = any(s.exercise_id is entry.exercise_id for s in steps)
+    else:
+        mine = any(
+            (s.exercise_id, s.side, s.number or 1)
+            == (entry.exercise_id, entry.side, entry.set_number)
+            for s in steps
+        )
+    if not mine:
+        side = "" if entry.side is None else f", {entry.side.value} side"
+        what = "" if entry.sharp_pain else f" set {entry.set_number}"
+        msg = f"{entry.exercise_id.value}{what}{side} is not in session {log.id}"
+        raise BadInput(msg)
+
+
+def _script_of(app: AppContext, log: SessionLog) -> Script:
+    """The script of a guided session's slot in this week's plan (shown, not gated: the
+    safety questions asked again after sharp pain do not stop a session under way)."""
+    programme = plan_week(app, gated=False).result
+    sessions = {s.slot: s for s in programme.sessions} if isinstance(programme, Programme) else {}
+    if log.slot is None or log.slot not in sessions:
+        msg = f"session {log.id} is not one of your plan's sessions"
+        raise BadInput(msg)
+    return script_for(sessions[log.slot])
 
 
 def record_sharp_pain(
@@ -176,6 +220,8 @@ def finish(
     or more during it (None otherwise)."""
     if pain_after is not None:
         check_pain(pain_after, "pain after")
+    if note is not None:
+        note = check_note(note, "the session's note")
     log = app.store.finish_session_log(
         log_id, ended_at=app.clock.now(), pain_after=pain_after, note=note
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -41,6 +43,7 @@ from hipflex.domain.tracking import (
     SessionSource,
     SittingEntry,
     SittingSource,
+    check_note,
 )
 from hipflex.services.data import (
     RecordedBlock,
@@ -55,6 +58,7 @@ from hipflex.services.json_values import (
     as_clock,
     as_day,
     as_flag,
+    as_id,
     as_integer,
     as_moment,
     as_number,
@@ -71,12 +75,26 @@ FORMAT = "hipflex-export"
 VERSION = 1
 
 
+#: How deep an export may nest (an export nests 6 deep) and how long one number may be
+#: written: the parser's limits, so an odd file is refused before it is read.
+MAX_DEPTH = 32
+MAX_NUMBER_LENGTH = 40
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
 def loads(text: str) -> Snapshot:
     """JSON text -> Snapshot; anything wrong is a BadInput naming the key."""
+    _check_depth(text)
     try:
-        document = json.loads(text, parse_constant=_no_constant)
+        document = json.loads(
+            text, parse_constant=_no_constant, parse_int=_whole, parse_float=_number
+        )
     except json.JSONDecodeError as exc:
         msg = f"this file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        raise BadInput(msg) from None
+    except RecursionError:  # pragma: no cover - _check_depth refuses such files first
+        msg = f"this file nests deeper than {MAX_DEPTH} levels: it is not a hipflex export"
         raise BadInput(msg) from None
     if not isinstance(document, dict):
         msg = "this is not a hipflex export: it is not a JSON object"
@@ -87,6 +105,38 @@ def loads(text: str) -> Snapshot:
     except BadInput as exc:
         msg = f"this export cannot be imported: {exc}"
         raise BadInput(msg) from None
+
+
+def _check_depth(text: str) -> None:
+    """Refuse a file nesting deeper than any export, before the parser recurses into it."""
+    depth = 0
+    for bracket in _BRACKET.finditer(_STRING.sub('""', text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            msg = f"this file nests deeper than {MAX_DEPTH} levels: it is not a hipflex export"
+            raise BadInput(msg)
+
+
+def _too_long(literal: str) -> BadInput:
+    shown = f"{literal[:20]}..." if len(literal) > 20 else literal
+    msg = f"this export cannot be imported: the number {shown} is longer than any it holds"
+    return BadInput(msg)
+
+
+def _whole(literal: str) -> int:
+    if len(literal) > MAX_NUMBER_LENGTH:
+        raise _too_long(literal)
+    return int(literal)
+
+
+def _number(literal: str) -> float:
+    if len(literal) > MAX_NUMBER_LENGTH:
+        raise _too_long(literal)
+    value = float(literal)
+    if not math.isfinite(value):
+        msg = f"this export cannot be imported: {literal} is too large a number"
+        raise BadInput(msg)
+    return value
 
 
 def _no_constant(name: str) -> object:
@@ -120,10 +170,7 @@ def _snapshot(root: JsonObject) -> Snapshot:
         sessions=tuple(_read_session(item) for item in root.objects("sessions")),
         pain_ratings=tuple(_read_pain(item) for item in root.objects("pain_ratings")),
         sitting=tuple(_read_sitting(item) for item in root.objects("sitting")),
-        notes=tuple(
-            Note(item.get("at", as_moment), item.get("text", as_text))
-            for item in root.objects("notes")
-        ),
+        notes=tuple(_read_note(item) for item in root.objects("notes")),
         clearances=tuple(
             Clearance(item.get("exercise_id", as_choice(ExerciseId)), item.get("at", as_moment))
             for item in root.objects("clearances")
@@ -209,11 +256,11 @@ def _read_assessment(item: JsonObject) -> RecordedAssessment:
         thresholds=thresholds,
     )
     return RecordedAssessment(
-        id=item.get("id", as_integer),
+        id=item.get("id", as_id),
         recorded_at=item.get("recorded_at", as_moment),
         kind=item.get("kind", as_choice(AssessmentKind)),
         assessment=assessment,
-        block_id=item.maybe("block_id", as_integer),
+        block_id=item.maybe("block_id", as_id),
         block_week=item.maybe("block_week", as_integer),
     )
 
@@ -261,8 +308,8 @@ def _read_photo(item: JsonObject) -> RecordedPhoto:
     with within(item.where):
         image = checked_image(data, media_type, width, height)
     return RecordedPhoto(
-        id=item.get("id", as_integer),
-        assessment_id=item.get("assessment_id", as_integer),
+        id=item.get("id", as_id),
+        assessment_id=item.get("assessment_id", as_id),
         test=item.get("test", as_choice(PhotoTest)),
         sides=tuple(item.values("sides", as_choice(Side))),
         image=image,
@@ -273,9 +320,9 @@ def _read_photo(item: JsonObject) -> RecordedPhoto:
 def _read_block(item: JsonObject) -> RecordedBlock:
     # Exports from before phases existed have none: their blocks were blocks from scratch.
     block = Block(
-        item.get("id", as_integer),
+        item.get("id", as_id),
         item.get("started_on", as_day),
-        item.get("assessment_id", as_integer),
+        item.get("assessment_id", as_id),
         item.optional("phase", as_choice(Phase), Phase.BLOCK),
         item.optional("start_level", as_integer, 0),
         item.optional("start_couch_weeks", as_integer, 0),
@@ -299,13 +346,18 @@ def _read_session(item: JsonObject) -> RecordedSession:
         saved.append(entry.get("recorded_at", as_moment))
         with within(entry.where):
             entries.append(ExerciseEntry(*values))
-    session_id, started_at = item.get("id", as_integer), item.get("started_at", as_moment)
+    session_id, started_at = item.get("id", as_id), item.get("started_at", as_moment)
     ended_at = item.maybe("ended_at", as_moment)
     source = item.get("source", as_choice(SessionSource))
     slot = item.maybe("slot", as_choice(SessionSlot))
     before, after = item.maybe("pain_before", as_integer), item.maybe("pain_after", as_integer)
     note = item.maybe("note", as_text)
     recorded_at = item.get("recorded_at", as_moment)
+    if note is not None:
+        with within(item.at("note")):
+            check_note(note)
+    if ended_at is not None and ended_at < started_at:
+        raise bad(item.at("ended_at"), "the session ends before it starts")
     with within(item.where):
         log = SessionLog(
             started_at=started_at,
@@ -319,6 +371,13 @@ def _read_session(item: JsonObject) -> RecordedSession:
             id=session_id,
         )
     return RecordedSession(log, recorded_at, tuple(saved))
+
+
+def _read_note(item: JsonObject) -> Note:
+    at, text = item.get("at", as_moment), item.get("text", as_text)
+    with within(item.at("text")):
+        check_note(text)  # the same rules as a note logged now (kept as it was written)
+    return Note(at, text)
 
 
 def _read_pain(item: JsonObject) -> RecordedPain:

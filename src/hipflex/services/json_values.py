@@ -12,6 +12,8 @@ from enum import StrEnum
 from typing import TypeVar
 
 from hipflex.domain.errors import BadInput
+from hipflex.domain.inputs import check_day, check_moment, check_text, id_in_range
+from hipflex.domain.limits import ID_RANGE
 from hipflex.domain.preferences import parse_clock
 
 T = TypeVar("T")
@@ -43,13 +45,23 @@ def within(where: str) -> Iterator[None]:
 def as_text(where: str, value: object) -> str:
     if not isinstance(value, str):
         raise bad(where, f"expected text, not {show(value)}")
-    return value
+    with within(where):
+        return check_text(value, "the text")
 
 
 def as_integer(where: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    """A whole number a database column holds (no more digits than an id's)."""
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > ID_RANGE[1]:
         raise bad(where, f"expected a whole number, not {show(value)}")
     return value
+
+
+def as_id(where: str, value: object) -> int:
+    """A stored row's id, in the range a database holds."""
+    number = as_integer(where, value)
+    if not id_in_range(number):
+        raise bad(where, f"expected an id from {ID_RANGE[0]} to {ID_RANGE[1]}, not {number}")
+    return number
 
 
 def as_number(where: str, value: object) -> float:
@@ -72,15 +84,18 @@ def as_moment(where: str, value: object) -> datetime:
         raise bad(where, f"'{text}' is not an ISO 8601 date and time") from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise bad(where, f"'{text}' needs a UTC offset, e.g. 2026-11-02T09:00:00+00:00")
-    return moment
+    with within(where):
+        return check_moment(moment, "the time")
 
 
 def as_day(where: str, value: object) -> date:
     text = as_text(where, value)
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise bad(where, f"'{text}' is not a date (YYYY-MM-DD)") from None
+    with within(where):
+        return check_day(day, "the date")
 
 
 def as_clock(where: str, value: object) -> time:

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from hipflex.domain.assessment import AssessmentInput, AssessmentKind, RecordedAssessment
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.errors import BadInput
-from hipflex.domain.limits import MAX_NOTE_LENGTH
 from hipflex.domain.plan import Block, SessionSlot
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import WeekSummary
@@ -25,6 +24,7 @@ from hipflex.domain.tracking import (
     SittingEntry,
     SittingSource,
     check_not_future,
+    check_note,
     check_pain,
     check_sitting_hours,
     week_summary,
@@ -105,24 +105,13 @@ def log_session(
         slot=slot,
         pain_before=pain_before,
         pain_after=pain_after,
-        note=_clean_note(note) if note else None,
+        note=check_note(note) if note else None,
     )
     return app.store.add_session_log(log, at=now)
 
 
-def _clean_note(text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        msg = "the note is empty"
-        raise BadInput(msg)
-    if len(cleaned) > MAX_NOTE_LENGTH:
-        msg = f"notes are at most {MAX_NOTE_LENGTH} characters (this one has {len(cleaned)})"
-        raise BadInput(msg)
-    return cleaned
-
-
 def log_note(app: AppContext, text: str) -> Note:
-    note = Note(app.clock.now(), _clean_note(text))
+    note = Note(app.clock.now(), check_note(text))
     app.store.add_note(note)
     return note
 

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from hipflex.domain.errors import NotFound
+from hipflex.domain.inputs import id_in_range
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.tracking import (
     BreakEvent,
@@ -32,13 +33,18 @@ from hipflex.store.models import (
     SittingLogRow,
 )
 
-#: The largest id an INTEGER primary key holds on every database hipflex runs on (32 bits
-#: on PostgreSQL): a larger id names no row, and asking the database for one is an error.
-MAX_ROW_ID = 2**31 - 1
 
-
-def _session_log_row(session: Session, session_id: int) -> SessionLogRow:
-    row = session.get(SessionLogRow, session_id) if 0 < session_id <= MAX_ROW_ID else None
+def _session_log_row(
+    session: Session, session_id: int, *, for_update: bool = False
+) -> SessionLogRow:
+    """The session's row; an id out of range names no row (asking the database for one
+    is an error). `for_update` locks it until the write ends (PostgreSQL; SQLite's write
+    transaction is one at a time already)."""
+    row = (
+        session.get(SessionLogRow, session_id, with_for_update=for_update)
+        if id_in_range(session_id)
+        else None
+    )
     if row is None:
         msg = f"there is no session {session_id}"
         raise NotFound(msg)
@@ -72,8 +78,12 @@ class LogStore:
 
     # Sessions
 
-    def add_session_log(self, log: SessionLog, *, at: datetime) -> SessionLog:
-        """A whole session at once (typed in afterwards)."""
+    def add_session_log(
+        self, log: SessionLog, *, at: datetime, entries_at: Sequence[datetime] | None = None
+    ) -> SessionLog:
+        """A whole session at once (typed in afterwards, or restored: then each entry may
+        keep the time it was saved, `entries_at`)."""
+        saved = [at] * len(log.entries) if entries_at is None else list(entries_at)
         row = SessionLogRow(
             started_at=log.started_at,
             ended_at=log.ended_at,
@@ -83,7 +93,9 @@ class LogStore:
             pain_after=log.pain_after,
             note=log.note,
             created_at=at,
-            entries=[rows.entry_row(entry, at) for entry in log.entries],
+            entries=[
+                rows.entry_row(entry, when) for entry, when in zip(log.entries, saved, strict=True)
+            ],
         )
         with self._writing() as session:
             session.add(row)
@@ -91,13 +103,18 @@ class LogStore:
             log_id = row.id
         return replace(log, id=log_id)
 
-    def add_exercise_entry(self, session_id: int, entry: ExerciseEntry, *, at: datetime) -> None:
-        """One completed hold or set, committed at once (a crash loses at most the next)."""
-        row = rows.entry_row(entry, at)
-        row.session_id = session_id
+    def add_exercise_entry(self, session_id: int, entry: ExerciseEntry, *, at: datetime) -> bool:
+        """One completed hold or set, committed at once (a crash loses at most the next),
+        while the session is open; a retry of an entry already there lands once. Whether
+        it was added now."""
         with self._writing() as session:
-            _session_log_row(session, session_id)
+            found = _session_log_row(session, session_id, for_update=True)
+            if not rows.session_log(found).admits(entry):
+                return False
+            row = rows.entry_row(entry, at)
+            row.session_id = session_id
             session.add(row)
+            return True
 
     def finish_session_log(
         self,
@@ -107,15 +124,23 @@ class LogStore:
         pain_after: int | None,
         note: str | None = None,
     ) -> SessionLog:
-        """Close a session; the log as it now stands."""
+        """Close a session, once (a retry of the same finish changes nothing); the log as
+        it now stands."""
         with self._writing() as session:
-            row = _session_log_row(session, session_id)
+            row = _session_log_row(session, session_id, for_update=True)
+            if not rows.session_log(row).finishes(pain_after, note):
+                return rows.session_log(row)
             row.ended_at = ended_at
             row.pain_after = pain_after
             if note:
                 row.note = note
             session.flush()
             return rows.session_log(row)
+
+    def session_log(self, session_id: int) -> SessionLog:
+        """One session's log with its entries (NotFound for an id that names none)."""
+        with self._reading() as session:
+            return rows.session_log(_session_log_row(session, session_id))
 
     def session_logs(
         self, *, since: datetime | None = None, until: datetime | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -240,12 +240,7 @@ def _write_assessments_and_blocks(store: Store, data: Snapshot) -> dict[int, int
 
 
 def _write_session(store: Store, recorded: RecordedSession) -> None:
-    log = recorded.log
-    if all(at == recorded.recorded_at for at in recorded.entries_recorded_at):
-        store.add_session_log(log, at=recorded.recorded_at)
-        return
     # Entries saved hold by hold (a guided session) keep their own times.
-    stored = store.add_session_log(replace(log, entries=()), at=recorded.recorded_at)
-    assert stored.id is not None  # the store always returns the new id
-    for entry, at in zip(log.entries, recorded.entries_recorded_at, strict=True):
-        store.add_exercise_entry(stored.id, entry, at=at)
+    store.add_session_log(
+        recorded.log, at=recorded.recorded_at, entries_at=recorded.entries_recorded_at
+    )

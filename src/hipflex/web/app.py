@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -51,9 +52,10 @@ def create_app(
     )
     app.state.context = context
 
-    from hipflex.web.rendering import domain_error, http_error
+    from hipflex.web.rendering import domain_error, http_error, invalid_request
 
     app.add_exception_handler(HipflexError, domain_error)  # hipflex/errors.py's table
+    app.add_exception_handler(RequestValidationError, invalid_request)  # JSON-safe 422
 
     @app.middleware("http")
     async def csrf_cookie(

@@ -5,11 +5,13 @@ routers without an import circle."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import math
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict
+from pydantic import AllowInfNan, BaseModel, ConfigDict, Strict, model_validator
 
+from hipflex.domain.inputs import text_problem
 from hipflex.domain.limits import BLOCK_WEEKS_RANGE
 from hipflex.services.context import AppContext
 from hipflex.web.security import check_csrf
@@ -33,7 +35,46 @@ Context = Annotated[AppContext, Depends(context_of)]
 WeekQuery = Annotated[int | None, Query(ge=1, le=BLOCK_WEEKS_RANGE[1])]
 
 
+# A JSON body's values are taken as they are, never converted: pydantic alone would read
+# true as 1, 4.5 as a whole number's error only after rounding, and "3" as 3.
+#: A whole number (true, 4.0 and "4" are refused).
+Whole = Annotated[int, Strict()]
+#: A finite number (NaN, Infinity, 1e309, true and "4" are refused; 4 is 4.0).
+Number = Annotated[float, Strict(), AllowInfNan(allow_inf_nan=False)]
+#: true or false (1 and "yes" are refused).
+Flag = Annotated[bool, Strict()]
+
+
+def raw_problem(data: object) -> str | None:
+    """What no JSON value anywhere in a body may be: text hipflex cannot store (a NUL, a
+    lone surrogate; keys too) or a number that is not finite. None when all is plain."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list | tuple):
+            pending.extend(value)
+        elif isinstance(value, str):
+            problem = text_problem(value)
+            if problem is not None:
+                return f"a text value {problem}"
+        elif isinstance(value, float) and not math.isfinite(value):
+            return "numbers must be finite (not NaN or infinite)"
+    return None
+
+
 class RequestBody(BaseModel):
-    """A JSON request body: unknown keys are refused, not ignored."""
+    """A JSON request body: unknown keys are refused, not ignored; so is any text hipflex
+    cannot store and any number that is not finite, wherever it is in the body."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_values(cls, data: Any) -> Any:
+        problem = raw_problem(data)
+        if problem is not None:
+            raise ValueError(problem)
+        return data

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -17,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from hipflex.domain import limits
 from hipflex.domain.errors import HipflexError, NoAssessment
 from hipflex.domain.plurals import counted
-from hipflex.errors import kind_of
+from hipflex.errors import kind_of, printable
 from hipflex.services import library
 
 #: The main navigation: (path, label), in the order shown.
@@ -105,7 +106,7 @@ def error_page(request: Request, error: HipflexError) -> Response:
     if isinstance(error, NoAssessment):
         title = NO_ASSESSMENT_TITLES.get(request.url.path, "hipflex")
         return render(request, "no_assessment.html", page_title=title)
-    message = str(error)
+    message = printable(str(error))
     return render(
         request,
         "error.html",
@@ -120,8 +121,24 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HipflexError)
     if _is_page(request):
         return error_page(request, exc)
-    detail = str(exc) or type(exc).__name__
+    detail = printable(str(exc)) or type(exc).__name__
     return JSONResponse({"detail": detail}, status_code=kind_of(exc).http_status)
+
+
+async def invalid_request(_: Request, exc: Exception) -> Response:
+    """A request FastAPI could not read into its body or parameters: 422 with what is
+    wrong where, never the value itself (NaN, a lone surrogate or a NUL cannot always be
+    sent back as JSON)."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {
+            "loc": [p if isinstance(p, int) else printable(str(p)) for p in error.get("loc", ())],
+            "msg": printable(str(error.get("msg", ""))),
+            "type": str(error.get("type", "")),
+        }
+        for error in exc.errors()
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

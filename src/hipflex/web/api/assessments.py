@@ -28,7 +28,7 @@ from hipflex.services.presenters.assessments import (
     safety_check_model,
 )
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import Context, RequestBody
+from hipflex.web.deps import Context, Flag, Number, RequestBody
 
 router = APIRouter()
 
@@ -39,23 +39,23 @@ _PELVIS = "A photo measurement only: whether the trunk, and so the pelvis, could
 
 class ThomasSide(RequestBody):
     thigh: ThighPosition | None = None
-    thigh_angle_deg: float | None = None
-    knee_flexion_deg: float | None = None
+    thigh_angle_deg: Number | None = None
+    knee_flexion_deg: Number | None = None
     method: MeasurementMethod = Field(default=MeasurementMethod.SELF, description=_METHOD)
-    pelvis_checked: bool | None = Field(default=None, description=_PELVIS)
+    pelvis_checked: Flag | None = Field(default=None, description=_PELVIS)
 
 
 class ExtensionSide(RequestBody):
-    degrees: float | None = None
-    compensated: bool = False
+    degrees: Number | None = None
+    compensated: Flag = False
     method: MeasurementMethod = Field(default=MeasurementMethod.SELF, description=_METHOD)
-    pelvis_checked: bool | None = Field(default=None, description=_PELVIS)
+    pelvis_checked: Flag | None = Field(default=None, description=_PELVIS)
 
 
 class AssessmentBody(RequestBody):
     thomas: dict[Side, ThomasSide] = Field(default_factory=dict)
     hip_extension: dict[Side, ExtensionSide] = Field(default_factory=dict)
-    sitting_hours: float | None = None
+    sitting_hours: Number | None = None
     signs: list[str] = Field(default_factory=list)
     red_flags: list[str] = Field(
         description=(

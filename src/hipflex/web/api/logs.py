@@ -33,7 +33,7 @@ from hipflex.services.presenters.logs import (
 )
 from hipflex.services.session_logs import log_planned_session
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import Context, RequestBody
+from hipflex.web.deps import Context, Number, RequestBody, Whole
 
 router = APIRouter()
 
@@ -68,12 +68,12 @@ def log_break(body: BreakBody, app: Context) -> BreakLoggedOut:
 
 
 class PainBody(RequestBody):
-    score: int = Field(ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
+    score: Whole = Field(ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
     when: dt.datetime | None = None
 
 
 class SittingBody(RequestBody):
-    hours: float = Field(ge=SITTING_HOURS_RANGE[0], le=SITTING_HOURS_RANGE[1])
+    hours: Number = Field(ge=SITTING_HOURS_RANGE[0], le=SITTING_HOURS_RANGE[1])
     date: dt.date | None = None
 
 
@@ -85,8 +85,8 @@ class ManualSessionBody(RequestBody):
     slot: SessionSlot | None = None
     skipped: list[str] = Field(default_factory=list)
     sharp_pain: list[str] = Field(default_factory=list)
-    pain_before: int | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
-    pain_after: int | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
+    pain_before: Whole | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
+    pain_after: Whole | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
 
 
 def _aware(moment: dt.datetime | None) -> dt.datetime | None:

@@ -21,7 +21,7 @@ from hipflex.services.presenters.photo import (
     measurement_model,
 )
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import Context, RequestBody
+from hipflex.web.deps import Context, Number, RequestBody, Whole
 
 router = APIRouter()
 
@@ -61,11 +61,11 @@ def photo_landmarks(
     return landmarks_model(photo_points.find_points(photo.file.read()))
 
 
-PhotoSide = Annotated[int, Field(gt=0, le=MAX_PHOTO_SIDE_PX)]
+PhotoSide = Annotated[Whole, Field(gt=0, le=MAX_PHOTO_SIDE_PX)]
 
 
 class MeasurementBody(RequestBody):
-    points: dict[str, tuple[float, float]] = Field(
+    points: dict[str, tuple[Number, Number]] = Field(
         description=(
             "Points in pixels of the photo, [x, y] from its top left corner, by name: "
             + ", ".join(POINT_NAMES)

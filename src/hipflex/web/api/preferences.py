@@ -7,19 +7,19 @@ from fastapi import APIRouter
 from hipflex.services import programme
 from hipflex.services.presenters.preferences import PreferencesOut, preferences_model
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import Context, RequestBody
+from hipflex.web.deps import Context, Flag, RequestBody, Whole
 
 router = APIRouter()
 
 
 class PreferencesBody(RequestBody):
-    sessions_per_day: int | None = None
-    block_weeks: int | None = None
-    break_minutes: int | None = None
+    sessions_per_day: Whole | None = None
+    block_weeks: Whole | None = None
+    break_minutes: Whole | None = None
     work_days: str | None = None
     work_hours: str | None = None
-    floor_at_work: bool | None = None
-    sit_stand_desk: bool | None = None
+    floor_at_work: Flag | None = None
+    sit_stand_desk: Flag | None = None
     timezone: str | None = None
 
 

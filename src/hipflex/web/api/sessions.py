@@ -34,14 +34,14 @@ from hipflex.services.presenters.sessions import (
     started_model,
 )
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import Context, RequestBody
+from hipflex.web.deps import Context, Flag, RequestBody, Whole
 
 router = APIRouter()
 
 
 class StartBody(RequestBody):
     slot: SessionSlot | None = None
-    pain_before: int | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
+    pain_before: Whole | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
 
 
 @router.get(
@@ -93,12 +93,12 @@ def start_session(body: StartBody, app: Context) -> StartedSessionOut:
 class EntryBody(RequestBody):
     exercise_id: str
     side: Side | None = None
-    set_number: int = Field(default=1, ge=SET_NUMBER_RANGE[0], le=SET_NUMBER_RANGE[1])
-    hold_seconds: int | None = Field(
+    set_number: Whole = Field(default=1, ge=SET_NUMBER_RANGE[0], le=SET_NUMBER_RANGE[1])
+    hold_seconds: Whole | None = Field(
         default=None, ge=HOLD_SECONDS_RANGE[0], le=HOLD_SECONDS_RANGE[1]
     )
-    reps: int | None = Field(default=None, ge=REPS_RANGE[0], le=REPS_RANGE[1])
-    sharp_pain: bool = False
+    reps: Whole | None = Field(default=None, ge=REPS_RANGE[0], le=REPS_RANGE[1])
+    sharp_pain: Flag = False
 
 
 @router.post(
@@ -124,7 +124,7 @@ def add_entry(log_id: int, body: EntryBody, app: Context) -> EntryOut:
 
 
 class FinishBody(RequestBody):
-    pain_after: int | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
+    pain_after: Whole | None = Field(default=None, ge=PAIN_RANGE[0], le=PAIN_RANGE[1])
     note: str | None = Field(default=None, max_length=MAX_NOTE_LENGTH)
 
 
