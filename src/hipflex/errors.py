@@ -4,6 +4,7 @@ message is always the error's own one line."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from hipflex.domain.errors import (
@@ -51,3 +52,14 @@ def printable(message: str) -> str:
     """A message safe to print or send as UTF-8 whatever it quotes (a lone surrogate from
     bytes that were not UTF-8 is shown escaped, as \\udcff)."""
     return message.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(message: str) -> str:
+    """A message as one printable line whatever it quotes: control characters and line
+    breaks shown escaped (as \\n), like the surrogates of `printable`."""
+    return _LINE_BREAKING.sub(
+        lambda found: found.group().encode("unicode_escape").decode("ascii"), printable(message)
+    )

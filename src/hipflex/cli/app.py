@@ -28,6 +28,7 @@ from hipflex.cli.report_cmd import report as report_command
 from hipflex.cli.serve_cmd import serve
 from hipflex.cli.session_cmd import movement_break, session
 from hipflex.cli.strict import StrictGroup
+from hipflex.errors import one_line
 
 app = typer.Typer(
     name="hipflex",
@@ -109,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     except typer.TyperException as exc:  # click's usage errors and the like
         context = getattr(exc, "ctx", None)
         where = context.command_path if context is not None else "hipflex"
-        print(f"hipflex: error: {exc.format_message()} (see {where} --help)", file=sys.stderr)
+        message = one_line(exc.format_message())  # it may quote what was typed
+        print(f"hipflex: error: {message} (see {where} --help)", file=sys.stderr)
         sys.exit(getattr(exc, "exit_code", EXIT_BAD_INPUT))
     except typer.Abort:
         print("\nhipflex: stopped.", file=sys.stderr)

@@ -12,7 +12,7 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from hipflex.domain.errors import HipflexError
-from hipflex.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, kind_of, printable
+from hipflex.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, kind_of, one_line
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_FAILURE", "EXIT_INTERRUPTED", "fail", "guarded"]
 
@@ -22,7 +22,7 @@ R = TypeVar("R")
 
 def fail(message: str, code: int) -> typer.Exit:
     """Print the one-line error and return the Exit to raise."""
-    print(f"hipflex: error: {printable(message)}", file=sys.stderr)
+    print(f"hipflex: error: {one_line(message)}", file=sys.stderr)
     return typer.Exit(code)
 
 
