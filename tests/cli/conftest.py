@@ -9,6 +9,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from hipflex.cli.app import app
+from hipflex.services.context import open_app
+from tests.cli.entry import run
 
 
 class Cli:
@@ -27,3 +29,25 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
+
+
+@pytest.fixture
+def database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The command line on SQLite and PostgreSQL, with a tight assessment saved."""
+    monkeypatch.setenv("HIPFLEX_DATABASE_URL", database_url)
+    app = open_app()
+    app.store.erase_all()
+    app.close()
+    return database_url
+
+
+@pytest.fixture
+def assessed(database: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        capsys,
+        *("assess", "--json", "--thomas-left", "raised", "--knee-left", "70"),
+        *("--extension-left", "5", "--sitting-hours", "9", "--no-red-flags"),
+    )
+    assert code == 0, err
+    code, _, err = run(capsys, "plan", "--json")  # the block starts when first shown
+    assert code == 0, err

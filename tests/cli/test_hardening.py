@@ -7,59 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hipflex.cli.app import main
-from hipflex.services import data
-from hipflex.services.context import open_app
-from hipflex.services.data import Snapshot
-
-
-def stored() -> Snapshot:
-    app = open_app()
-    try:
-        return data.snapshot(app)
-    finally:
-        app.close()
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """`hipflex ARGS` as a shell runs it: (exit status, stdout, stderr)."""
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as ended:
-        main(list(args))
-    out, err = capsys.readouterr()
-    code = ended.value.code
-    return code if isinstance(code, int) else 0, out, err
-
-
-def assert_one_line_refusal(code: int, err: str) -> None:
-    assert code in (1, 2), err
-    assert "Traceback" not in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("hipflex: error: "), err
-
-
-@pytest.fixture
-def database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The command line on SQLite and PostgreSQL, with a tight assessment saved."""
-    monkeypatch.setenv("HIPFLEX_DATABASE_URL", database_url)
-    app = open_app()
-    app.store.erase_all()
-    app.close()
-    return database_url
-
-
-@pytest.fixture
-def assessed(database: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(
-        capsys,
-        *("assess", "--json", "--thomas-left", "raised", "--knee-left", "70"),
-        *("--extension-left", "5", "--sitting-hours", "9", "--no-red-flags"),
-    )
-    assert code == 0, err
-    code, _, err = run(capsys, "plan", "--json")  # the block starts when first shown
-    assert code == 0, err
-
+from tests.cli.entry import assert_one_line_refusal, run, stored
 
 #: Values no option takes as a good one, as a user (or a script) might type them.
 BAD_VALUES = [
