@@ -11,6 +11,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -51,6 +52,17 @@ def stopped_schema(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
 
 
 @pytest.fixture
+def hostile_schema(api_schema: Any) -> Any:
+    """The same, with input that breaks the schema (negative mode: wrong types, values
+    out of range, missing keys) besides valid input. What schemathesis cannot send as
+    JSON (NaN, lone surrogates) is fuzzed in tests/web/test_hardening.py."""
+    api_schema.config.phases.coverage.enabled = False
+    api_schema.config.generation.modes = [GenerationMode.NEGATIVE, GenerationMode.POSITIVE]
+    api_schema.config.generation.allow_x00 = True
+    return api_schema
+
+
+@pytest.fixture
 def drawing_schema(api_schema: Any) -> Any:
     """The same, without the coverage phase: each valid call draws a chart or a PDF."""
     api_schema.config.phases.coverage.enabled = False
@@ -63,6 +75,7 @@ DRAWN = r"/(report\.\{kind\}|charts/\{name\}\.svg|calendar\.ics|exports/\{kind\}
 schema = schemathesis.pytest.from_fixture("api_schema")
 stopped = schemathesis.pytest.from_fixture("stopped_schema")
 drawing = schemathesis.pytest.from_fixture("drawing_schema")
+hostile = schemathesis.pytest.from_fixture("hostile_schema")
 
 
 #: What every answer is checked for.
@@ -100,3 +113,9 @@ def test_every_operation_answers_as_its_schema_says_without_a_plan(case: Any) ->
 @fuzz(5)
 def test_every_download_answers_as_its_schema_says(case: Any) -> None:
     case.call_and_validate(checks=CHECKS)
+
+
+@hostile.exclude(path_regex=DRAWN).parametrize()
+@fuzz(10)
+def test_no_operation_answers_hostile_input_with_a_server_error(case: Any) -> None:
+    case.call_and_validate(checks=[not_a_server_error, content_type_conformance])
