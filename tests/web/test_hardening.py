@@ -11,8 +11,10 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from hipflex.domain.protocol import RedFlag
 from hipflex.services import data
 from hipflex.services.data import Snapshot
+from hipflex.web.security import CSRF_COOKIE
 from tests.web.conftest import API, context_of, record_tight
 
 
@@ -306,3 +308,17 @@ def test_a_session_is_finished_once(client: TestClient):
     assert late.status_code == 409, late.text
     assert "finished" in late.json()["detail"]
     assert session_log(client, session_id) == closed
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "1_0", "1e3", "\u0661\u0660"])
+def test_the_assessment_form_takes_numbers_as_written(client: TestClient, hours: str):
+    """The wizard without script reads its numbers as the command line does."""
+    token = client.cookies.get(CSRF_COOKIE) or ""
+    form = {"csrf_token": token, "kind": "baseline", "sitting_hours": hours}
+    form |= {f"red_flag_{flag.value}": "no" for flag in RedFlag}
+    refused = client.post("/assess", data=form, follow_redirects=False)
+    assert refused.status_code == 422, refused.text
+    assert "must be a number" in refused.text
+    assert stored(client).empty
+    saved = client.post("/assess", data={**form, "sitting_hours": "9.5"}, follow_redirects=False)
+    assert saved.status_code == 303, saved.text

@@ -5,29 +5,26 @@ not UTF-8) is refused before any command runs. Both end as one line, exit status
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from typer._click import Context
 from typer._click.exceptions import BadParameter, UsageError
 from typer.core import TyperGroup, _TyperParameter
 
-from hipflex.domain.inputs import text_problem
+from hipflex.domain.inputs import is_written_number, text_problem
 
-_WHOLE = re.compile(r"[+-]?[0-9]{1,12}")
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
-_NUMBERS = {int: (_WHOLE, "a whole number"), float: (_DECIMAL, "a number")}
+_NUMBERS = {int: (True, "a whole number"), float: (False, "a number")}
 
 
 class _AsWritten:
     """A number parameter's conversion, given only a number as written."""
 
-    def __init__(self, inner: Any, pattern: re.Pattern[str], words: str) -> None:
-        self.inner, self.pattern, self.words = inner, pattern, words
+    def __init__(self, inner: Any, whole: bool, words: str) -> None:
+        self.inner, self.whole, self.words = inner, whole, words
 
     def coerce(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
         for item in value if isinstance(value, list | tuple) else (value,):
-            if isinstance(item, str) and not self.pattern.fullmatch(item.strip()):
+            if isinstance(item, str) and not is_written_number(item, whole=self.whole):
                 raise BadParameter(f"{item!r} is not {self.words}", ctx=ctx, param=param)
         return self.inner.coerce(value, param=param, ctx=ctx)
 

@@ -5,10 +5,21 @@ line's arguments, the API's bodies and an imported file all call these (the rang
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 
 from hipflex.domain.errors import BadInput, NotFound
 from hipflex.domain.limits import ID_RANGE, YEAR_RANGE
+
+#: A number as people write it: an optional sign, digits, a decimal point. Not `1_0`,
+#: `nan`, `inf`, `1e309` or other digits than 0-9, which int() and float() would take.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,12}")
+DECIMAL_NUMBER = re.compile(r"[+-]?(?:[0-9]{1,12}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
+
+
+def is_written_number(text: str, *, whole: bool = False) -> bool:
+    """Whether `text` is a number as written (a whole one when `whole`)."""
+    return (WHOLE_NUMBER if whole else DECIMAL_NUMBER).fullmatch(text.strip()) is not None
 
 
 def text_problem(text: str) -> str | None:

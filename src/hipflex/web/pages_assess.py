@@ -11,6 +11,7 @@ from starlette.datastructures import FormData
 
 from hipflex.domain.assessment import AssessmentKind, SafetyQuestionsUnanswered
 from hipflex.domain.errors import HipflexError
+from hipflex.domain.inputs import is_written_number
 from hipflex.domain.protocol import RedFlag, Side
 from hipflex.errors import kind_of
 from hipflex.services import assessments, blocks, safety
@@ -55,7 +56,12 @@ def safety_answers(form: FormData) -> frozenset[RedFlag]:
 def _number(form: FormData, name: str) -> float | None:
     """A number field: blank means not given; anything else must be a number."""
     text = str(form.get(name) or "").strip()
-    return None if text == "" else float(text)  # ValueError is reported by the caller
+    if text == "":
+        return None
+    if not is_written_number(text):  # nan, inf, 1_0: reported by the caller
+        msg = f"not a number: {text!r}"
+        raise ValueError(msg)
+    return float(text)
 
 
 def measured_how(form: FormData, test: str, side: Side) -> dict[str, Any]:
