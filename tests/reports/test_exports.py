@@ -370,7 +370,7 @@ def test_json_missing_key_is_named(exported: data.Snapshot, clock: FixedClock):
         ),
         (("assessments", 0, "signs"), "swayback", "assessments[0].signs: expected a list"),
         (("assessments", 0, "signs", 0), "limp", "assessments[0].signs[0]: unknown value 'limp'"),
-        (("sessions", 0, "entries", 0, "set_number"), 0, "set numbers start at 1"),
+        (("sessions", 0, "entries", 0, "set_number"), 0, "set number must be between 1 and"),
         (("sessions", 0, "entries", 0, "skipped"), "no", "expected true or false"),
         (("preferences", "block_weeks"), 9, "preferences: the block length must be from 4 to 6"),
         (("preferences", "timezone"), "Mars/Base", "preferences.timezone: unknown time zone"),

@@ -107,13 +107,13 @@ def record_assessment(
     if not kind.has_tests:
         msg = "a safety check records only the answers to the safety questions"
         raise BadInput(msg)
+    assessment = assess(answers, thresholds_from(app.settings))  # what is wrong first
     if answers.empty:
         msg = (
             "there is nothing to save: give at least one self-test result, your daily "
             "sitting hours or a sign (the safety questions alone are a safety check)"
         )
         raise BadInput(msg)
-    assessment = assess(answers, thresholds_from(app.settings))
     recorded = app.store.add_assessment(
         assessment, at=app.clock.now(), kind=kind, block_id=block_id, block_week=block_week
     )
