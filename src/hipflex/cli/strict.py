@@ -9,6 +9,7 @@ from typing import Any
 
 from typer._click import Context
 from typer._click.exceptions import BadParameter, UsageError
+from typer._coercion import build_runtime_param
 from typer.core import TyperGroup, _TyperParameter
 
 from hipflex.domain.inputs import is_written_number, text_problem
@@ -17,15 +18,19 @@ _NUMBERS = {int: (True, "a whole number"), float: (False, "a number")}
 
 
 class _AsWritten:
-    """A number parameter's conversion, given only a number as written."""
+    """A number parameter's conversion, given only a number as written (the usual one is
+    built when first used, as typer does, so start-up stays fast)."""
 
-    def __init__(self, inner: Any, whole: bool, words: str) -> None:
-        self.inner, self.whole, self.words = inner, whole, words
+    def __init__(self, whole: bool, words: str) -> None:
+        self.whole, self.words = whole, words
+        self.inner: Any = None
 
     def coerce(self, value: Any, param: _TyperParameter, ctx: Context) -> Any:
         for item in value if isinstance(value, list | tuple) else (value,):
             if isinstance(item, str) and not is_written_number(item, whole=self.whole):
                 raise BadParameter(f"{item!r} is not {self.words}", ctx=ctx, param=param)
+        if self.inner is None:
+            self.inner = build_runtime_param(param.type_descriptor)
         return self.inner.coerce(value, param=param, ctx=ctx)
 
 
@@ -35,7 +40,7 @@ def _numbers_as_written(command: Any) -> None:
         annotation: Any = getattr(descriptor, "annotation", None)
         kind = _NUMBERS.get(annotation)
         if isinstance(param, _TyperParameter) and kind is not None:
-            param._runtime_param = _AsWritten(param.get_runtime_param(), *kind)  # type: ignore[assignment]
+            param._runtime_param = _AsWritten(*kind)  # type: ignore[assignment]
     for sub in getattr(command, "commands", {}).values():
         _numbers_as_written(sub)
 
