@@ -182,6 +182,11 @@ def test_points_outside_the_photo_are_bad_input():
         ('{"points": {}, "facing": "up"}', "facing must be left or right"),
         ('{"points": {"knee_left": [1]}}', "not a pair of numbers"),
         ('{"points": {"knee_left": {"x": 1, "y": 2}}}', "not a pair of numbers"),
+        # The parser's limits (json_values.parse_json), within the file's size limit.
+        ("[" * 30_000 + "]" * 30_000, "nests deeper than 32 levels"),
+        ('{"points": {"knee_left": [' + "9" * 5000 + ", 1]}}", "longer than 40"),
+        ('{"points": {"knee_left": [1e999, 1]}}', "too large"),
+        ('{"points": {"knee_left": [NaN, 1]}}', "not a number JSON allows"),
     ],
 )
 def test_a_bad_points_file_is_bad_input(text: str, message: str):

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
-import math
-import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -64,6 +61,7 @@ from hipflex.services.json_values import (
     as_number,
     as_text,
     bad,
+    parse_json,
     show,
     within,
 )
@@ -75,26 +73,12 @@ FORMAT = "hipflex-export"
 VERSION = 1
 
 
-#: How deep an export may nest (an export nests 6 deep) and how long one number may be
-#: written: the parser's limits, so an odd file is refused before it is read.
-MAX_DEPTH = 32
-MAX_NUMBER_LENGTH = 40
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKET = re.compile(r"[\[\]{}]")
-
-
 def loads(text: str) -> Snapshot:
     """JSON text -> Snapshot; anything wrong is a BadInput naming the key."""
-    _check_depth(text)
     try:
-        document = json.loads(
-            text, parse_constant=_no_constant, parse_int=_whole, parse_float=_number
-        )
-    except json.JSONDecodeError as exc:
-        msg = f"this file is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
-        raise BadInput(msg) from None
-    except RecursionError:  # pragma: no cover - _check_depth refuses such files first
-        msg = f"this file nests deeper than {MAX_DEPTH} levels: it is not a hipflex export"
+        document = parse_json(text, "this file")
+    except BadInput as exc:
+        msg = f"this export cannot be imported: {exc}"
         raise BadInput(msg) from None
     if not isinstance(document, dict):
         msg = "this is not a hipflex export: it is not a JSON object"
@@ -105,43 +89,6 @@ def loads(text: str) -> Snapshot:
     except BadInput as exc:
         msg = f"this export cannot be imported: {exc}"
         raise BadInput(msg) from None
-
-
-def _check_depth(text: str) -> None:
-    """Refuse a file nesting deeper than any export, before the parser recurses into it."""
-    depth = 0
-    for bracket in _BRACKET.finditer(_STRING.sub('""', text)):
-        depth += 1 if bracket.group() in "[{" else -1
-        if depth > MAX_DEPTH:
-            msg = f"this file nests deeper than {MAX_DEPTH} levels: it is not a hipflex export"
-            raise BadInput(msg)
-
-
-def _too_long(literal: str) -> BadInput:
-    shown = f"{literal[:20]}..." if len(literal) > 20 else literal
-    msg = f"this export cannot be imported: the number {shown} is longer than any it holds"
-    return BadInput(msg)
-
-
-def _whole(literal: str) -> int:
-    if len(literal) > MAX_NUMBER_LENGTH:
-        raise _too_long(literal)
-    return int(literal)
-
-
-def _number(literal: str) -> float:
-    if len(literal) > MAX_NUMBER_LENGTH:
-        raise _too_long(literal)
-    value = float(literal)
-    if not math.isfinite(value):
-        msg = f"this export cannot be imported: {literal} is too large a number"
-        raise BadInput(msg)
-    return value
-
-
-def _no_constant(name: str) -> object:
-    msg = f"this export cannot be imported: {name} is not a number JSON allows"
-    raise BadInput(msg)
 
 
 def _check_header(document: Mapping[str, object]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
@@ -20,6 +21,54 @@ T = TypeVar("T")
 E = TypeVar("E", bound=StrEnum)
 #: Reads the value at a key (named by the first argument) as a T, or raises BadInput.
 Reader = Callable[[str, object], T]
+
+
+#: The parser's limits for a file given to hipflex (an export, a points file): deeper
+#: than any such file nests, or a number written longer than any it holds, is refused
+#: before Python's parser recurses into it or converts it.
+MAX_DEPTH = 32
+MAX_NUMBER_LENGTH = 40
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def parse_json(text: str, what: str) -> object:
+    """JSON text within the parser's limits, numbers finite; BadInput naming `what` (e.g.
+    "this export") for anything else."""
+    depth = 0
+    for bracket in _BRACKET.finditer(_STRING.sub('""', text)):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_DEPTH:
+            msg = f"{what} nests deeper than {MAX_DEPTH} levels: it is not a file hipflex wrote"
+            raise BadInput(msg)
+
+    def number(literal: str, kind: type[float] | type[int]) -> float | int:
+        if len(literal) > MAX_NUMBER_LENGTH:
+            msg = f"{what} has a number longer than {MAX_NUMBER_LENGTH} characters"
+            raise BadInput(msg)
+        value = kind(literal)
+        if not math.isfinite(value):
+            msg = f"{what} has a number too large to be one ({literal})"
+            raise BadInput(msg)
+        return value
+
+    def constant(name: str) -> object:
+        msg = f"{what} cannot be read: {name} is not a number JSON allows"
+        raise BadInput(msg)
+
+    try:
+        return json.loads(
+            text,
+            parse_constant=constant,
+            parse_int=lambda literal: number(literal, int),
+            parse_float=lambda literal: number(literal, float),
+        )
+    except json.JSONDecodeError as exc:
+        msg = f"{what} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        raise BadInput(msg) from None
+    except RecursionError:  # pragma: no cover - refused above
+        msg = f"{what} nests too deep: it is not a file hipflex wrote"
+        raise BadInput(msg) from None
 
 
 def show(value: object) -> str:

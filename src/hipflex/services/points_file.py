@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hipflex.domain.errors import BadInput
 from hipflex.domain.goniometry import Facing, Point, as_point
+from hipflex.services.json_values import parse_json
 from hipflex.services.measure import MarkedPoints
 
 #: Larger than any points file a person writes; refused before parsing.
@@ -22,13 +23,7 @@ SHAPE = '{"points": {"NAME": [x, y], ...}, "facing": "left" or "right"}'
 
 def parse_points(text: str) -> MarkedPoints:
     """The points and the facing of a points file's text; anything else is bad input."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        msg = (
-            f"the points file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        )
-        raise BadInput(msg) from None
+    data = parse_json(text, "the points file")
     if not isinstance(data, dict) or not isinstance(data.get("points"), dict):
         msg = f"the points file must look like {SHAPE}"
         raise BadInput(msg)

@@ -210,7 +210,7 @@ def parse_requests(text: str | bytes) -> RequestBatch:
     VersionMismatch when it is one of another version."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         msg = "the reminder exchange request is not JSON"
         raise BadInput(msg) from None
     if not isinstance(data, dict) or "version" not in data:
