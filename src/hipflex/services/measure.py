@@ -77,19 +77,28 @@ class Photo:
         return int(self.image.height)
 
 
+def open_image(data: bytes, refusal: str) -> Image:
+    """Decode image data whole (Pillow's decompression-bomb guard on); data that is not an
+    image Pillow reads is BadInput(refusal)."""
+    import PIL.Image
+    from PIL import UnidentifiedImageError
+
+    try:
+        opened = PIL.Image.open(io.BytesIO(data))
+        opened.load()
+    except (UnidentifiedImageError, OSError, ValueError, PIL.Image.DecompressionBombError):
+        raise BadInput(refusal) from None
+    return opened
+
+
 def load_photo(data: bytes) -> Photo:
     """Decode a photo: EXIF orientation applied, alpha dropped; bad data is bad input."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import ImageOps
 
     if len(data) > MAX_PHOTO_BYTES:
         msg = f"the photo is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB"
         raise BadInput(msg)
-    try:
-        opened = Image.open(io.BytesIO(data))
-        opened.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        msg = "that file is not a photo hipflex can read (JPEG, PNG or WebP)"
-        raise BadInput(msg) from None
+    opened = open_image(data, "that file is not a photo hipflex can read (JPEG, PNG or WebP)")
     upright = ImageOps.exif_transpose(opened) or opened
     return Photo(upright.convert("RGB"))
 
