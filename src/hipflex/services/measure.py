@@ -6,6 +6,7 @@ Photos are processed on this machine only. Nothing here stores a photo."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.errors import BadInput, MissingExtra
 from hipflex.domain.goniometry import (
+    NO_FACING_WARNING,
     TRUNK_LEAN_LIMIT_DEG,
     Angles,
     Facing,
@@ -244,6 +246,9 @@ def measure_landmarks(
     problem that keeps the points from giving it."""
     limits = thresholds or Thresholds()
     angles = measure(landmarks)
+    if test is TestName.THOMAS:  # the Thomas test reads no hip extension: facing is moot
+        kept = tuple(w for w in angles.warnings if w != NO_FACING_WARNING)
+        angles = dataclasses.replace(angles, warnings=kept)
     sides = measured_sides(angles, side)
     try:
         thomas, extension = _read_tests(angles, test, sides, limits, lean_limit_deg)
