@@ -7,7 +7,12 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hipflex.domain.goniometry import PHOTO_SEM_DEG
+from hipflex.domain.assessment import (
+    HIP_EXTENSION_FLOOR_DEG,
+    KNEE_FLEXION_FLOOR_DEG,
+    THIGH_TOLERANCE_DEG,
+)
+from hipflex.domain.goniometry import PHOTO_SEM_DEG, TRUNK_LEAN_LIMIT_DEG
 
 APP_NAME = "hipflex"
 
@@ -40,15 +45,15 @@ class Settings(BaseSettings):
         description="Password for `hipflex serve --allow-remote` (HTTP basic auth, any user).",
     )
     thomas_knee_floor_deg: float = Field(
-        default=80.0,
+        default=KNEE_FLEXION_FLOOR_DEG,
         description="Thomas test: a knee bend below this is tight (PROTOCOL.md 2.1).",
     )
     thigh_tolerance_deg: float = Field(
-        default=0.0,
+        default=THIGH_TOLERANCE_DEG,
         description="Thomas test: a thigh more than this far above horizontal rises.",
     )
     hip_extension_floor_deg: float = Field(
-        default=10.0,
+        default=HIP_EXTENSION_FLOOR_DEG,
         description="Standing hip extension: less than this is tight (PROTOCOL.md 2.2).",
     )
     photo_sem_deg: float = Field(
@@ -59,7 +64,7 @@ class Settings(BaseSettings):
         ),
     )
     trunk_lean_limit_deg: float = Field(
-        default=10.0,
+        default=TRUNK_LEAN_LIMIT_DEG,
         description=(
             "Hip extension from a photo: a trunk leaning more than this from vertical "
             "counts as compensated (PROTOCOL.md section 4)."
