@@ -4,6 +4,7 @@ password for remote mode, and `hipflex serve` refusing unsafe addresses."""
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import subprocess
 import sys
@@ -389,6 +390,35 @@ def test_wrong_passwords_are_throttled_with_429_and_retry_after(tmp_path: Path, 
         monotonic.now += 1
         assert client.get(f"{API}/preferences", headers=right).status_code == 200
         assert client.get("/", headers=wrong).status_code == 401  # the count starts again
+
+
+def test_remote_mode_warns_once_when_a_browser_comes_over_plain_http(
+    remote: TestClient, caplog: pytest.LogCaptureFixture
+):
+    with caplog.at_level(logging.WARNING, logger="hipflex.web"):
+        remote.get("/")
+        remote.get("/", headers=_basic("me", PASSWORD))
+    warnings = [r.getMessage() for r in caplog.records if r.name == "hipflex.web"]
+    assert len(warnings) == 1
+    assert "plain HTTP" in warnings[0]
+    assert "HTTPS" in warnings[0]
+
+
+def test_remote_mode_behind_https_does_not_warn(
+    tmp_path: Path, clock: FixedClock, caplog: pytest.LogCaptureFixture
+):
+    app = create_app(
+        web_settings(tmp_path / "app-data"),
+        clock,
+        bind_host="0.0.0.0",  # noqa: S104 - the mode under test
+        password=PASSWORD,
+    )
+    with (
+        TestClient(app, base_url="https://hipflex.example") as client,
+        caplog.at_level(logging.WARNING, logger="hipflex.web"),
+    ):
+        assert client.get("/", headers=_basic("me", PASSWORD)).status_code == 200
+    assert not [r for r in caplog.records if r.name == "hipflex.web"]
 
 
 # `hipflex serve`

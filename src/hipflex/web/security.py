@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import ipaddress
+import logging
 import math
 import secrets
 import time
@@ -33,6 +34,12 @@ LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 #: from the network can claim it: the test client's name is answered in tests only.
 TEST_CLIENT_HOST = "testserver"
 TEST_CLIENT_PEER = "testclient"
+PLAIN_HTTP_WARNING = (
+    "Warning: a browser on another machine reached hipflex over plain HTTP, so the password "
+    "and your health data cross the network unencrypted; put an HTTPS proxy in front of "
+    "hipflex (or reach it through an SSH tunnel)."
+)
+log = logging.getLogger("hipflex.web")
 
 
 def is_loopback(host: str) -> bool:
@@ -77,12 +84,15 @@ class LocalGuard:
         self.password = password
         self.throttle = throttle or Throttle()
         self.max_body = max_body
+        self.warned_plain_http = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope)
+        if self.password is not None and not self.warned_plain_http:
+            self._warn_if_plain_http(request)
         refusal = await self._refuse(request)
         if refusal is not None:
             await refusal(scope, receive, send)
@@ -97,6 +107,14 @@ class LocalGuard:
                 return
             receive = _replay(messages, receive)
         await self.app(scope, self._limited(receive), send)
+
+    def _warn_if_plain_http(self, request: Request) -> None:
+        """Once: a password crossing the network in clear. An HTTPS proxy on this machine
+        (X-Forwarded-Proto, trusted by uvicorn from loopback) makes the scheme https."""
+        peer = request.client.host if request.client else ""
+        if request.url.scheme == "http" and not is_loopback(peer):
+            log.warning(PLAIN_HTTP_WARNING)
+            self.warned_plain_http = True
 
     async def _read_streamed(self, receive: Receive) -> list[Message] | None:
         """The request's messages up to the end of its body; None past the size limit."""
