@@ -100,6 +100,7 @@ def test_the_cookie_is_set_once_strict_and_readable_by_the_page(local: TestClien
     assert cookie.startswith("hipflex_csrf=")
     assert "samesite=strict" in cookie.lower()
     assert "httponly" not in cookie.lower()  # the page's script echoes it in a header
+    assert "secure" not in cookie.lower()  # plain HTTP on loopback: a secure one is dropped
     assert "set-cookie" not in fresh.get("/").headers  # kept, not rotated per request
 
 
@@ -417,7 +418,9 @@ def test_remote_mode_behind_https_does_not_warn(
         TestClient(app, base_url="https://hipflex.example") as client,
         caplog.at_level(logging.WARNING, logger="hipflex.web"),
     ):
-        assert client.get("/", headers=_basic("me", PASSWORD)).status_code == 200
+        home = client.get("/", headers=_basic("me", PASSWORD))
+        assert home.status_code == 200
+        assert "secure" in home.headers["set-cookie"].lower()  # the CSRF cookie: HTTPS only
     assert not [r for r in caplog.records if r.name == "hipflex.web"]
 
 

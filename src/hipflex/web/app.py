@@ -85,7 +85,13 @@ def create_app(
         request.state.csrf_token = token
         response = await call_next(request)
         if request.cookies.get(CSRF_COOKIE) != token:
-            response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="strict")
+            response.set_cookie(
+                CSRF_COOKIE,
+                token,
+                httponly=False,
+                samesite="strict",
+                secure=request.url.scheme == "https",  # behind an HTTPS proxy: HTTPS only
+            )
         return response
 
     from hipflex.web import api, pages
