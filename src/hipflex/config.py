@@ -42,7 +42,10 @@ class Settings(BaseSettings):
     )
     web_password: SecretStr | None = Field(
         default=None,
-        description="Password for `hipflex serve --allow-remote` (HTTP basic auth, any user).",
+        description=(
+            "Password for `hipflex serve --allow-remote` (HTTP basic auth, any user; at least "
+            "12 characters, kept only as a hash)."
+        ),
     )
     thomas_knee_floor_deg: float = Field(
         default=KNEE_FLEXION_FLOOR_DEG,
