@@ -23,7 +23,9 @@ from pathlib import Path
 from typing import Protocol
 
 from hipflex.domain.breaks import BreakOutcome, DayTotals
+from hipflex.domain.errors import CannotWrite
 from hipflex.domain.limits import SITTING_HOURS_RANGE
+from hipflex.files import write_file
 from hipflex.reminders.exchange import (
     MAX_BATCH,
     Answer,
@@ -120,17 +122,12 @@ class Outbox:
         self._records = [record for record in self._records if record.id not in ids]
         try:
             self._rewrite()
-        except OSError as exc:  # sent again from the file at the next start: harmless
+        except CannotWrite as exc:  # sent again from the file at the next start: harmless
             log.error("outbox: could not rewrite %s: %s", self.path, exc)
 
     def _rewrite(self) -> None:
-        partial = self.path.with_name(f".{self.path.name}.partial")
-        with partial.open("w", encoding="utf-8") as file:
-            file.write("".join(f"{json.dumps(encode_request(r))}\n" for r in self._records))
-            file.flush()
-            os.fsync(file.fileno())
-        partial.replace(self.path)
-        _sync_folder(self.path.parent)
+        text = "".join(f"{json.dumps(encode_request(r))}\n" for r in self._records)
+        write_file(self.path, text.encode("utf-8"))
 
 
 class OutboxRecorder:
