@@ -52,7 +52,7 @@ ERROR_TABLE = (
     ErrorKind(StoreCorrupt, 503, EXIT_FAILURE),
     ErrorKind(NewerStore, 503, EXIT_FAILURE),
     ErrorKind(Unavailable, 503, EXIT_FAILURE),
-    ErrorKind(CannotWrite, 500, EXIT_FAILURE),
+    ErrorKind(CannotWrite, 503, EXIT_FAILURE),
     ErrorKind(HipflexError, 400, EXIT_FAILURE),
 )
 

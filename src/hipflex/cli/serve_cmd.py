@@ -50,6 +50,9 @@ def serve(
 
     from hipflex.web import create_app
 
+    app = create_app(settings, bind_host=host, password=password)
+    # Open (and check) the database now: a fault is one line here, not a server traceback.
+    app.state.context.open()
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     print(f"hipflex is running at {address}  (Ctrl+C to stop)")
@@ -57,5 +60,4 @@ def serve(
         import webbrowser
 
         webbrowser.open(address)
-    app = create_app(settings, bind_host=host, password=password)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -32,7 +32,9 @@ class AppContext:
                 self._store = Store.open(url)
             except (SQLAlchemyError, OSError) as exc:
                 shown = shown_url(url)
-                reason = _without_password(str(exc).splitlines()[0], url)
+                cause = getattr(exc, "orig", None) or exc  # the driver's words, not its class
+                first = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+                reason = _without_password(first or type(cause).__name__, url)
                 msg = f"cannot open the database at {shown}: {reason}"
                 raise StoreUnavailable(msg) from exc
         return self._store

@@ -9,7 +9,7 @@ import sqlite3
 from typing import Any
 
 from sqlalchemy import Engine, event
-from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 
 from hipflex.domain.errors import (
     ReadOnlyStore,
@@ -52,11 +52,19 @@ def shown_url(url: str) -> str:
 
 
 def where(url: str) -> str:
-    """The database in a user's words: the file of SQLite, the URL (no password) otherwise."""
+    """The database in a user's words: the file of SQLite, the server's URL otherwise."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         return str(parsed.database)
-    return shown_url(url)
+    # The server and the database, without the password or the connection's options.
+    server = URL.create(
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+    )
+    return server.render_as_string(hide_password=True)
 
 
 def fault_of(error: BaseException, *, url: str) -> StorageFault | None:
