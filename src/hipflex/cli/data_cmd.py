@@ -55,10 +55,12 @@ def export(
     finally:
         app.close()
     text = render_export(format_, snapshot, now).text
-    if out is None or is_stdout(out):
+    if out is None:
         sys.stdout.write(text)
         return
-    write_file(out, text.encode("utf-8"))
+    write_file(out, text.encode("utf-8"), allow_stdout=True)
+    if is_stdout(out):
+        return
     print(f"Wrote {out} ({format_.value}): {data.describe(snapshot)}.")
 
 
