@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from hipflex.domain.errors import CannotWrite, OutputRefused
 from hipflex.errors import EXIT_BAD_INPUT, EXIT_FAILURE, kind_of
-from hipflex.files import NEW_FILE_MODE, staged, write_file
+from hipflex.files import NEW_FILE_MODE, append_file, staged, write_file
 
 HIPFLEX = Path(sys.executable).parent / "hipflex"
 TIGHT_ASSESSMENT = [
@@ -158,6 +158,30 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(
     assert kind_of(caught.value).exit_status == EXIT_FAILURE
     assert target.read_text() == "the old export"
     assert leftovers(tmp_path) == []
+
+
+def test_append_creates_a_private_file_and_adds_to_it(tmp_path: Path):
+    target = tmp_path / "outbox.jsonl"
+    append_file(target, b"one\n")
+    append_file(target, b"two\n")
+    assert target.read_bytes() == b"one\ntwo\n"
+    assert mode(target) == 0o600
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo", "folder"])
+def test_append_refuses_what_is_not_a_regular_file(tmp_path: Path, kind: str):
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    target = tmp_path / "outbox.jsonl"
+    if kind == "link":
+        target.symlink_to(victim)
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    with pytest.raises(OutputRefused):
+        append_file(target, b"line\n")
+    assert victim.read_text() == "precious"
 
 
 def test_staged_without_replace_never_overwrites(tmp_path: Path):

@@ -56,6 +56,33 @@ def write_file(path: Path, data: bytes, *, allow_stdout: bool = False) -> None:
             view = view[os.write(descriptor, view) :]
 
 
+def append_file(path: Path, data: bytes) -> None:
+    """Append `data` to a regular file (created 0600 if new) and sync it: an append-only
+    log such as the reminder's outbox. A link, device, pipe or folder is refused."""
+    target = path.expanduser()
+    new = not os.path.lexists(target)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        descriptor = os.open(target, flags, NEW_FILE_MODE)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+            check_target(path)  # says what is there instead of a regular file
+        raise CannotWrite(f"cannot write {path}: {_reason(exc)}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            check_target(path)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        os.fsync(descriptor)
+    except OSError as exc:
+        raise CannotWrite(f"cannot write {path}: {_reason(exc)}") from None
+    finally:
+        os.close(descriptor)
+    if new:
+        _sync_folder(target.parent)
+
+
 def write_stdout(data: bytes) -> None:
     """Write to the standard output, or raise CannotWrite (a full disk, a closed pipe)."""
     try:
