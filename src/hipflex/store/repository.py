@@ -79,8 +79,8 @@ class Store(LogStore):
                 raise storage_fault(StoreCorrupt, where(url), problems[0])
 
     def integrity_problems(self, *, quick: bool = False) -> list[str]:
-        """What SQLite's integrity check finds wrong (nothing: []); PostgreSQL checks its
-        own pages as it reads them, so nothing here."""
+        """What SQLite's integrity check finds wrong (nothing: []). PostgreSQL has no such
+        check here: a damaged page it reads is an error named StoreCorrupt (XX001)."""
         if self.engine.dialect.name != "sqlite":
             return []
         pragma = "quick_check" if quick else "integrity_check"
