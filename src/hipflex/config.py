@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hipflex.domain.assessment import (
@@ -12,6 +13,7 @@ from hipflex.domain.assessment import (
     KNEE_FLEXION_FLOOR_DEG,
     THIGH_TOLERANCE_DEG,
 )
+from hipflex.domain.errors import BadSetting
 from hipflex.domain.goniometry import PHOTO_SEM_DEG, TRUNK_LEAN_LIMIT_DEG
 
 APP_NAME = "hipflex"
@@ -27,6 +29,14 @@ class Settings(BaseSettings):
     """hipflex settings; each one can be set with the environment variable HIPFLEX_<NAME>."""
 
     model_config = SettingsConfigDict(env_prefix="HIPFLEX_", extra="ignore", frozen=True)
+
+    def __init__(self, **values: Any) -> None:
+        """Read the settings; a value that does not fit is BadSetting, one line naming it
+        (a secret's value is never shown)."""
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise BadSetting(_first_problem(exc)) from None
 
     data_dir: Path = Field(
         default_factory=default_data_dir,
@@ -93,3 +103,18 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'hipflex.db'}"
+
+
+#: Settings whose value is never repeated in a message.
+_SECRET_SETTINGS = frozenset({"web_password", "database_url"})
+
+
+def _first_problem(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    name = str(problem["loc"][0]) if problem["loc"] else "a setting"
+    variable = f"{Settings.model_config.get('env_prefix', '')}{name}".upper()
+    reason = str(problem["msg"]).removeprefix("Value error, ")
+    reason = reason[0].lower() + reason[1:] if reason else "not accepted"
+    if name in _SECRET_SETTINGS:
+        return f"the setting {variable} is not accepted: {reason}"
+    return f"the setting {variable}={problem.get('input')!r} is not accepted: {reason}"

@@ -59,6 +59,8 @@ def serve(
     from hipflex.web import create_app
 
     app = create_app(settings, bind_host=host, password=password)  # a short one: one line
+    # Open (and check) the database now: a fault is one line here, not a server traceback.
+    app.state.context.open()
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     print(f"hipflex is running at {address}  (Ctrl+C to stop)")
