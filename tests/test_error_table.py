@@ -12,11 +12,19 @@ from fastapi.testclient import TestClient
 from hipflex.cli.errors import guarded
 from hipflex.domain.errors import (
     BadInput,
+    BadSetting,
+    CannotWrite,
     HipflexError,
     MissingExtra,
+    NewerStore,
     NoAssessment,
     NotFound,
     NotReady,
+    OutputRefused,
+    ReadOnlyStore,
+    StoreCorrupt,
+    StoreFull,
+    StoreLocked,
     TooLarge,
     Unavailable,
 )
@@ -35,6 +43,14 @@ EXPECTED = [
     (StoreUnavailable("no database"), 503, 1),
     (MissingExtra("no pose model"), 503, 2),
     (Unavailable("down"), 503, 1),
+    (BadSetting("HIPFLEX_X=abc"), 503, 2),
+    (OutputRefused("a link"), 422, 2),
+    (CannotWrite("disk full"), 503, 1),
+    (ReadOnlyStore("read-only"), 503, 1),
+    (StoreLocked("locked"), 503, 1),
+    (StoreFull("full"), 503, 1),
+    (StoreCorrupt("damaged"), 503, 1),
+    (NewerStore("newer"), 503, 1),
     (HipflexError("other"), 400, 1),
 ]
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from hipflex.domain.goniometry import PHOTO_SEM_DEG
+from hipflex.domain.assessment import (
+    HIP_EXTENSION_FLOOR_DEG,
+    KNEE_FLEXION_FLOOR_DEG,
+    THIGH_TOLERANCE_DEG,
+)
+from hipflex.domain.errors import BadSetting
+from hipflex.domain.goniometry import PHOTO_SEM_DEG, TRUNK_LEAN_LIMIT_DEG
 
 APP_NAME = "hipflex"
 
@@ -23,6 +30,14 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="HIPFLEX_", extra="ignore", frozen=True)
 
+    def __init__(self, **values: Any) -> None:
+        """Read the settings; a value that does not fit is BadSetting, one line naming it
+        (a secret's value is never shown)."""
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise BadSetting(_first_problem(exc)) from None
+
     data_dir: Path = Field(
         default_factory=default_data_dir,
         description="Folder for the database and other local data.",
@@ -37,18 +52,21 @@ class Settings(BaseSettings):
     )
     web_password: SecretStr | None = Field(
         default=None,
-        description="Password for `hipflex serve --allow-remote` (HTTP basic auth, any user).",
+        description=(
+            "Password for `hipflex serve --allow-remote` (HTTP basic auth, any user; at least "
+            "12 characters, kept only as a hash)."
+        ),
     )
     thomas_knee_floor_deg: float = Field(
-        default=80.0,
+        default=KNEE_FLEXION_FLOOR_DEG,
         description="Thomas test: a knee bend below this is tight (PROTOCOL.md 2.1).",
     )
     thigh_tolerance_deg: float = Field(
-        default=0.0,
+        default=THIGH_TOLERANCE_DEG,
         description="Thomas test: a thigh more than this far above horizontal rises.",
     )
     hip_extension_floor_deg: float = Field(
-        default=10.0,
+        default=HIP_EXTENSION_FLOOR_DEG,
         description="Standing hip extension: less than this is tight (PROTOCOL.md 2.2).",
     )
     photo_sem_deg: float = Field(
@@ -59,7 +77,7 @@ class Settings(BaseSettings):
         ),
     )
     trunk_lean_limit_deg: float = Field(
-        default=10.0,
+        default=TRUNK_LEAN_LIMIT_DEG,
         description=(
             "Hip extension from a photo: a trunk leaning more than this from vertical "
             "counts as compensated (PROTOCOL.md section 4)."
@@ -85,3 +103,18 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'hipflex.db'}"
+
+
+#: Settings whose value is never repeated in a message.
+_SECRET_SETTINGS = frozenset({"web_password", "database_url"})
+
+
+def _first_problem(error: ValidationError) -> str:
+    problem = error.errors()[0]
+    name = str(problem["loc"][0]) if problem["loc"] else "a setting"
+    variable = f"{Settings.model_config.get('env_prefix', '')}{name}".upper()
+    reason = str(problem["msg"]).removeprefix("Value error, ")
+    reason = reason[0].lower() + reason[1:] if reason else "not accepted"
+    if name in _SECRET_SETTINGS:
+        return f"the setting {variable} is not accepted: {reason}"
+    return f"the setting {variable}={problem.get('input')!r} is not accepted: {reason}"

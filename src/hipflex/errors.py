@@ -1,6 +1,7 @@
 """The one error table: each kind of domain error -> its HTTP status and its command-line
 exit status. The web app's handlers and the command line's `guarded` both read it; the
-message is always the error's own one line."""
+message is always the error's own one line. The storage faults' words are here too: what
+went wrong with the database and what you can do about it."""
 
 from __future__ import annotations
 
@@ -9,11 +10,19 @@ from dataclasses import dataclass
 
 from hipflex.domain.errors import (
     BadInput,
+    BadSetting,
+    CannotWrite,
     Conflict,
     HipflexError,
     MissingExtra,
+    NewerStore,
     NotFound,
     NotReady,
+    ReadOnlyStore,
+    StorageFault,
+    StoreCorrupt,
+    StoreFull,
+    StoreLocked,
     TooLarge,
     Unavailable,
 )
@@ -38,7 +47,15 @@ ERROR_TABLE = (
     ErrorKind(NotReady, 409, EXIT_FAILURE),
     ErrorKind(Conflict, 409, EXIT_FAILURE),
     ErrorKind(MissingExtra, 503, EXIT_BAD_INPUT),
+    ErrorKind(BadSetting, 503, EXIT_BAD_INPUT),
+    # Storage faults: the request was fine, the database cannot take it now.
+    ErrorKind(ReadOnlyStore, 503, EXIT_FAILURE),
+    ErrorKind(StoreLocked, 503, EXIT_FAILURE),
+    ErrorKind(StoreFull, 503, EXIT_FAILURE),
+    ErrorKind(StoreCorrupt, 503, EXIT_FAILURE),
+    ErrorKind(NewerStore, 503, EXIT_FAILURE),
     ErrorKind(Unavailable, 503, EXIT_FAILURE),
+    ErrorKind(CannotWrite, 503, EXIT_FAILURE),
     ErrorKind(HipflexError, 400, EXIT_FAILURE),
 )
 
@@ -46,6 +63,52 @@ ERROR_TABLE = (
 def kind_of(error: HipflexError) -> ErrorKind:
     """The table's row for an error (HipflexError's row when nothing closer matches)."""
     return next(row for row in ERROR_TABLE if isinstance(error, row.error))
+
+
+#: What each storage fault means and what to do; {where} is the database (a file, or a
+#: URL without its password), {detail} the database's own words.
+STORAGE_FAULT_WORDS: dict[type[StorageFault], str] = {
+    ReadOnlyStore: (
+        "cannot save to the database {where}: it is read-only; check that you may write "
+        "to it (and, for SQLite, to its folder), then try again (nothing was saved)"
+    ),
+    StoreLocked: (
+        "the database {where} is locked by another program: close it (another hipflex, "
+        "or a database tool) and try again (nothing was saved)"
+    ),
+    StoreFull: (
+        "cannot save to the database {where}: the disk is full; free some space and try "
+        "again (nothing was saved)"
+    ),
+    StoreCorrupt: (
+        "the database {where} is damaged ({detail}): stop using it and restore your latest "
+        'backup{how}; see "Your data" in the README'
+    ),
+    NewerStore: (
+        "this database was written by a newer hipflex (schema {detail}), so this version "
+        "cannot use it: upgrade hipflex ({where} was not changed)"
+    ),
+    StorageFault: "the database {where} cannot be used: {detail}",
+}
+
+
+#: How to get your data back from a damaged database, per kind of database.
+RECOVERY_WORDS = {
+    "sqlite": (
+        " (move the file aside, copy the backup to its place), or rescue what is readable "
+        "with `sqlite3 {where} .recover | sqlite3 recovered.db`"
+    ),
+    "postgresql": " (pg_restore of your last pg_dump) or ask whoever runs the server",
+}
+
+
+def storage_fault(
+    kind: type[StorageFault], where: str, detail: str = "", *, backend: str = "sqlite"
+) -> StorageFault:
+    """The fault of that kind, in its words."""
+    words = next(text for cls, text in STORAGE_FAULT_WORDS.items() if issubclass(kind, cls))
+    how = RECOVERY_WORDS.get(backend, "").format(where=where)
+    return kind(words.format(where=where, detail=detail, how=how))
 
 
 def printable(message: str) -> str:

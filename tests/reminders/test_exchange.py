@@ -115,7 +115,16 @@ def test_every_request_the_daemon_encodes_validates_on_the_app_side(
 
 @given(requests.filter(lambda r: isinstance(r, RecordBreak | RecordSitting)))
 def test_a_record_reads_back_from_the_outbox_as_it_was(record: RecordBreak | RecordSitting) -> None:
-    assert decode_record(json.loads(json.dumps(encode_request(record)))) == record
+    back = decode_record(json.loads(json.dumps(encode_request(record))))
+    if isinstance(record, RecordBreak):
+        # the same instant and offset (== across zones is never true for a wall time a
+        # clock change repeats, PEP 495)
+        assert isinstance(back, RecordBreak)
+        assert (back.id, back.outcome) == (record.id, record.outcome)
+        assert back.at.astimezone(UTC) == record.at.astimezone(UTC)
+        assert back.at.utcoffset() == record.at.utcoffset()
+    else:
+        assert back == record
 
 
 # What the app answers

@@ -47,6 +47,23 @@ def test_confirmed_records_leave_and_an_empty_outbox_is_an_empty_file(tmp_path: 
     assert not list(tmp_path.glob(".*partial"))
 
 
+def test_the_outbox_is_yours_alone_and_never_written_through_a_link(tmp_path: Path) -> None:
+    path = tmp_path / OUTBOX_FILE
+    outbox = Outbox(path)
+    outbox.add(BREAK)
+    assert path.stat().st_mode & 0o777 == 0o600
+    outbox.add(SITTING)
+    outbox.remove({"b1"})  # rewritten whole: the permissions stay
+    assert path.stat().st_mode & 0o777 == 0o600
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    linked = tmp_path / "linked" / OUTBOX_FILE
+    linked.parent.mkdir()
+    linked.symlink_to(victim)
+    Outbox(linked).add(BREAK)  # refused, logged, kept in memory
+    assert victim.read_text() == "precious"
+
+
 def test_a_line_cut_short_by_a_crash_is_left_out_and_the_rest_kept(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -14,7 +14,7 @@ from PIL import Image
 from hipflex.config import Settings
 from hipflex.domain.assessment import ExtensionResult, ThomasResult
 from hipflex.domain.errors import BadInput
-from hipflex.domain.goniometry import Facing
+from hipflex.domain.goniometry import NO_FACING_WARNING, Facing
 from hipflex.domain.ids import Side
 from hipflex.services import measure as measure_service
 from hipflex.services.measure import (
@@ -224,3 +224,22 @@ def test_a_broken_pose_install_says_what_is_missing(monkeypatch):
     monkeypatch.setattr(hipflex.pose, "detect", broken)
     with pytest.raises(PoseUnavailable, match=r"cannot load \(libGL.so.1"):
         find_landmarks(load_photo(_png()))
+
+
+@pytest.mark.parametrize(
+    ("test", "warned"),
+    [
+        (measure_service.TestName.THOMAS, False),  # reads no hip extension: facing is moot
+        (measure_service.TestName.ANY, True),  # the hip extension angle stays unknown
+    ],
+)
+def test_an_unknown_facing_is_a_warning_only_where_hip_extension_is_read(
+    test: measure_service.TestName, warned: bool
+):
+    marked = parse_points(json.dumps({"points": THOMAS}))  # no facing, no nose, no toe
+    measured = measure_marked(
+        marked, width=800, height=600, test=test, side=Side.LEFT, settings=Settings()
+    )
+    assert measured.angles.facing is None
+    assert measured.angles.hip_extension_deg[Side.LEFT] is None
+    assert (NO_FACING_WARNING in measured.angles.warnings) is warned

@@ -22,7 +22,7 @@ from hipflex.web.security import CSRF_COOKIE
 from tests.conftest import missing
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 API = "/api/v1"
 CSRF_HEADER = "X-CSRF-Token"
@@ -214,9 +214,44 @@ def chromium() -> Iterator[Browser]:
         browser.close()
 
 
+#: Reports each Content-Security-Policy violation on the console (an init script runs
+#: outside the page's policy), where the browser fixture collects it.
+CSP_VIOLATION = "CSP violation"
+_REPORT_CSP = (
+    'document.addEventListener("securitypolicyviolation", (event) => console.error('
+    f'"{CSP_VIOLATION}: " + event.effectiveDirective + " blocked " + (event.blockedURI || '
+    '"inline") + " at " + event.sourceFile + ":" + event.lineNumber));'
+)
+
+
 @pytest.fixture
-def browser(chromium: Browser) -> Browser:
-    """Chromium (one process per test session); tests open their own contexts."""
+def csp_violations() -> Iterator[list[str]]:
+    """The Content-Security-Policy violations seen in the test's browser contexts: any
+    left at the end fails the test."""
+    violations: list[str] = []
+    yield violations
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+
+
+@pytest.fixture
+def browser(
+    chromium: Browser, csp_violations: list[str], monkeypatch: pytest.MonkeyPatch
+) -> Browser:
+    """Chromium (one process per test session); tests open their own contexts. Each
+    context reports its Content-Security-Policy violations to `csp_violations`."""
+    open_context = chromium.new_context
+
+    def record(message: ConsoleMessage) -> None:
+        if CSP_VIOLATION in message.text or "Content Security Policy" in message.text:
+            csp_violations.append(message.text)
+
+    def new_context(*args: Any, **kwargs: Any) -> BrowserContext:
+        context = open_context(*args, **kwargs)
+        context.add_init_script(script=_REPORT_CSP)
+        context.on("console", record)
+        return context
+
+    monkeypatch.setattr(chromium, "new_context", new_context)
     return chromium
 
 

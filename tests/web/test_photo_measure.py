@@ -412,7 +412,7 @@ def test_the_wizard_carries_the_guide_and_a_photo_control_per_test(client: TestC
         assert f'id="photo-{test}-camera" accept="image/*" capture="environment"' in page
         for point in guide.points:
             assert f'id="photo-{test}-point-{point.name}"' in page
-    assert "is not stored unless you choose to" in page
+    assert "goes no further than your own hipflex and is not stored" in page
     assert 'id="photo-thomas"' in client.get("/assess?retest=1").text
     assert 'id="photo-guide"' not in client.get("/assess?safety=1").text
 

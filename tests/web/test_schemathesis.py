@@ -55,7 +55,7 @@ def stopped_schema(tmp_path: Path, clock: FixedClock) -> Iterator[Any]:
 def hostile_schema(api_schema: Any) -> Any:
     """The same, with input that breaks the schema (negative mode: wrong types, values
     out of range, missing keys) besides valid input. What schemathesis cannot send as
-    JSON (NaN, lone surrogates) is fuzzed in tests/web/test_hardening.py."""
+    JSON (NaN, lone surrogates) is fuzzed in tests/web/test_bad_input.py."""
     api_schema.config.phases.coverage.enabled = False
     api_schema.config.generation.modes = [GenerationMode.NEGATIVE, GenerationMode.POSITIVE]
     api_schema.config.generation.allow_x00 = True

@@ -4,6 +4,7 @@ password for remote mode, and `hipflex serve` refusing unsafe addresses."""
 from __future__ import annotations
 
 import base64
+import logging
 import os
 import subprocess
 import sys
@@ -13,10 +14,13 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from hipflex.domain.errors import BadInput
 from hipflex.services.clock import FixedClock
 from hipflex.web.app import create_app
-from hipflex.web.security import MAX_BODY_BYTES
+from hipflex.web.security import MAX_BODY_BYTES, MIN_PASSWORD_LENGTH, RemotePassword, Throttle
 from tests.web.conftest import (
     API,
     CSRF_HEADER,
@@ -30,7 +34,7 @@ from tests.web.conftest import (
 )
 
 HIPFLEX = Path(sys.executable).parent / "hipflex"
-PASSWORD = "pw"  # noqa: S105 - the test's own password for remote mode
+PASSWORD = "correct horse battery"  # noqa: S105 - the test's own password for remote mode
 WRITES = [
     ("POST", "assessments", TIGHT_ASSESSMENT),
     ("POST", "logs/pain", {"score": 4}),
@@ -96,6 +100,7 @@ def test_the_cookie_is_set_once_strict_and_readable_by_the_page(local: TestClien
     assert cookie.startswith("hipflex_csrf=")
     assert "samesite=strict" in cookie.lower()
     assert "httponly" not in cookie.lower()  # the page's script echoes it in a header
+    assert "secure" not in cookie.lower()  # plain HTTP on loopback: a secure one is dropped
     assert "set-cookie" not in fresh.get("/").headers  # kept, not rotated per request
 
 
@@ -296,6 +301,129 @@ def test_a_named_remote_address_answers_to_that_name_only(tmp_path: Path, clock:
         assert client.get("/", headers={"host": "evil.example"}).status_code == 400
 
 
+# The password: its length, its hash, throttled wrong guesses
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@given(short=st.text(max_size=MIN_PASSWORD_LENGTH - 1))
+@settings(max_examples=30, deadline=None)
+def test_a_password_under_12_characters_is_refused(short: str):
+    with pytest.raises(BadInput, match="at least 12 characters"):
+        RemotePassword(short)
+
+
+@given(password=st.text(min_size=MIN_PASSWORD_LENGTH, max_size=40))
+@settings(max_examples=10, deadline=None)  # each one is an scrypt hash
+def test_a_password_of_12_characters_or_more_is_kept_as_a_hash_only(password: str):
+    kept = RemotePassword(password)
+    stored = repr(vars(kept)).encode()
+    assert password.encode() not in stored
+    assert repr(password) not in repr(vars(kept))
+    assert kept.matches(password)
+    assert not kept.matches(password + "x")
+    assert kept.accepts(_basic("anyone", password)["authorization"])
+
+
+def test_create_app_refuses_a_short_password(tmp_path: Path, clock: FixedClock):
+    with pytest.raises(BadInput):
+        create_app(
+            web_settings(tmp_path / "app-data"),
+            clock,
+            bind_host="0.0.0.0",  # noqa: S104 - the mode under test
+            password="short",  # noqa: S106 - too short on purpose
+        )
+
+
+def test_the_throttle_lets_a_few_slips_through_then_doubles_the_wait():
+    clock = FakeMonotonic()
+    throttle = Throttle(clock)
+    waits = []
+    for _ in range(14):
+        throttle.failed("203.0.113.9")
+        waits.append(throttle.wait("203.0.113.9"))
+    free = Throttle.FREE_FAILURES
+    assert waits[:free] == [0.0] * free
+    assert waits[free : free + 4] == [1.0, 2.0, 4.0, 8.0]
+    assert max(waits) == Throttle.MAX_WAIT_S
+    assert throttle.wait("198.51.100.7") == 0.0  # per address
+    clock.now += Throttle.MAX_WAIT_S
+    assert throttle.wait("203.0.113.9") == 0.0
+    throttle.succeeded("203.0.113.9")
+    throttle.failed("203.0.113.9")
+    assert throttle.wait("203.0.113.9") == 0.0  # a right password cleared the count
+
+
+def test_the_throttle_remembers_a_bounded_number_of_addresses():
+    clock = FakeMonotonic()
+    throttle = Throttle(clock)
+    for number in range(Throttle._REMEMBERED + 50):
+        throttle.failed(f"10.0.{number // 256}.{number % 256}")
+    assert len(throttle._failures) <= Throttle._REMEMBERED
+
+
+def test_wrong_passwords_are_throttled_with_429_and_retry_after(tmp_path: Path, clock: FixedClock):
+    monotonic = FakeMonotonic()
+    app = create_app(
+        web_settings(tmp_path / "app-data"),
+        clock,
+        bind_host="0.0.0.0",  # noqa: S104 - the mode under test
+        password=PASSWORD,
+        throttle=Throttle(monotonic),
+    )
+    wrong, right = _basic("me", "not the password"), _basic("me", PASSWORD)
+    with TestClient(app, base_url="http://192.168.1.20:8765") as client:
+        assert client.get("/").status_code == 401  # no password given yet: not a guess
+        for _ in range(Throttle.FREE_FAILURES + 1):
+            assert client.get("/", headers=wrong).status_code == 401
+        throttled = client.get(f"{API}/preferences", headers=right)
+        assert throttled.status_code == 429  # not even the right one is looked at now
+        assert throttled.headers["retry-after"] == "1"
+        assert "wait" in throttled.text
+        assert "frame-ancestors 'none'" in throttled.headers["content-security-policy"]
+        assert throttled.headers["cache-control"] == "no-store"
+        monotonic.now += 1
+        assert client.get(f"{API}/preferences", headers=right).status_code == 200
+        assert client.get("/", headers=wrong).status_code == 401  # the count starts again
+
+
+def test_remote_mode_warns_once_when_a_browser_comes_over_plain_http(
+    remote: TestClient, caplog: pytest.LogCaptureFixture
+):
+    with caplog.at_level(logging.WARNING, logger="hipflex.web"):
+        remote.get("/")
+        remote.get("/", headers=_basic("me", PASSWORD))
+    warnings = [r.getMessage() for r in caplog.records if r.name == "hipflex.web"]
+    assert len(warnings) == 1
+    assert "plain HTTP" in warnings[0]
+    assert "HTTPS" in warnings[0]
+
+
+def test_remote_mode_behind_https_does_not_warn(
+    tmp_path: Path, clock: FixedClock, caplog: pytest.LogCaptureFixture
+):
+    app = create_app(
+        web_settings(tmp_path / "app-data"),
+        clock,
+        bind_host="0.0.0.0",  # noqa: S104 - the mode under test
+        password=PASSWORD,
+    )
+    with (
+        TestClient(app, base_url="https://hipflex.example") as client,
+        caplog.at_level(logging.WARNING, logger="hipflex.web"),
+    ):
+        home = client.get("/", headers=_basic("me", PASSWORD))
+        assert home.status_code == 200
+        assert "secure" in home.headers["set-cookie"].lower()  # the CSRF cookie: HTTPS only
+    assert not [r for r in caplog.records if r.name == "hipflex.web"]
+
+
 # `hipflex serve`
 
 
@@ -318,6 +446,12 @@ def _serve(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         (["--host", "192.168.1.20"], {"HIPFLEX_WEB_PASSWORD": "pw"}, "--allow-remote"),
         (["--host", "0.0.0.0", "--allow-remote"], {}, "HIPFLEX_WEB_PASSWORD"),  # noqa: S104
         (["--host", "::", "--allow-remote"], {"HIPFLEX_WEB_PASSWORD": ""}, "password"),
+        (["--host", "::", "--allow-remote"], {"HIPFLEX_WEB_PASSWORD": "x"}, "12 characters"),
+        (
+            ["--host", "0.0.0.0", "--allow-remote"],  # noqa: S104
+            {"HIPFLEX_WEB_PASSWORD": "elevenchars"},
+            "12 characters",
+        ),
     ],
 )
 def test_serve_refuses_a_reachable_address_in_one_line_with_exit_2(
@@ -364,6 +498,36 @@ def test_serve_prints_its_address_and_answers(data_dir: Path):
             process.kill()
             process.wait()
     assert process.returncode in (0, -15)
+
+
+@pytest.mark.slow
+def test_serve_with_allow_remote_warns_about_plain_http_and_asks_the_password():
+    port = free_port()
+    environment = {k: v for k, v in os.environ.items() if k != "HIPFLEX_WEB_PASSWORD"}
+    process = subprocess.Popen(
+        [str(HIPFLEX), "serve", "--port", str(port), "--allow-remote"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**environment, "HIPFLEX_WEB_PASSWORD": PASSWORD},
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        assert f"http://127.0.0.1:{port}/" in process.stdout.readline()
+        warning = process.stderr.readline()
+        assert warning.startswith("Warning:")
+        assert "HTTPS" in warning
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            assert _wait_for(http, "/").status_code == 401
+            assert http.get("/", headers=_basic("me", PASSWORD)).status_code == 200
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _wait_for(http: httpx.Client, path: str) -> httpx.Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
@@ -12,7 +13,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args in ([], ["--help"], ["-h"]):
         from hipflex.cli.help_text import TOP_LEVEL_HELP
 
-        sys.stdout.write(TOP_LEVEL_HELP)
+        try:
+            sys.stdout.write(TOP_LEVEL_HELP)
+            sys.stdout.flush()
+        except OSError as exc:  # a full or closed output: one line, as for every command
+            from hipflex.files import stdout_failure
+
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            print(f"hipflex: error: {stdout_failure(exc)}", file=sys.stderr)
+            sys.exit(1)
         return
     from hipflex.cli.app import main as run
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from errno import EPIPE
 from typing import Annotated
 
 import typer
@@ -20,7 +21,13 @@ from hipflex.cli import (
 )
 from hipflex.cli.calendar_cmd import calendar_app
 from hipflex.cli.data_cmd import data_app
-from hipflex.cli.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, guarded
+from hipflex.cli.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    flush_stdout,
+    guarded,
+    stdout_fault_exit,
+)
 from hipflex.cli.log_cmd import log_app
 from hipflex.cli.progress_cmd import progress as progress_command
 from hipflex.cli.remind_cmd import remind_app
@@ -116,4 +123,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     except typer.Abort:
         print("\nhipflex: stopped.", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:  # help text or a usage message to a full or closed output
+        raise SystemExit(stdout_fault_exit(exc).exit_code) from None
+    except SystemExit:
+        if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # Click's quiet closed pipe
+            raise SystemExit(stdout_fault_exit(BrokenPipeError(EPIPE, "")).exit_code) from None
+        raise
+    try:
+        flush_stdout()
+    except typer.Exit as exc:
+        code = exc.exit_code
     sys.exit(code if isinstance(code, int) else 0)

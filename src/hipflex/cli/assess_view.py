@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hipflex.cli.terminal import Console
 from hipflex.cli.words import RESULT_WORDS
 from hipflex.domain.assessment import (
     AssessmentInput,

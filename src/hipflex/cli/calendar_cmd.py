@@ -36,7 +36,7 @@ def export(
     Exporting again later gives the same event ids, so re-importing updates the events
     instead of adding copies.
     """
-    from hipflex.cli.errors import guarded_io
+    from hipflex.files import write_file
     from hipflex.reports.calendar import build_calendar
     from hipflex.services.context import open_app
     from hipflex.services.programme import calendar_plan
@@ -47,7 +47,7 @@ def export(
     finally:
         app.close()
     data = build_calendar(plan)
-    guarded_io(file, data)
+    write_file(file, data)
     events = sum(len(days[0].items) for w in plan.weeks for days in w.series)
     work_days = sum(len(w.work_days) for w in plan.weeks)
     print(

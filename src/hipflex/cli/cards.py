@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hipflex.cli.terminal import Console
 from hipflex.domain.protocol import HIP_FLEXORS, Content, Exercise, SelfTest
 from hipflex.services.library import TopicEntry
 

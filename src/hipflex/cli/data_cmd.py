@@ -30,7 +30,12 @@ def export(
     ] = ExportFormat.JSON,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", metavar="FILE", help="Write to FILE instead of the screen."),
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write to FILE instead of the screen (- for the screen).",
+        ),
     ] = None,
 ) -> None:
     """Export all your data: assessments, plan blocks, sessions, pain, sitting and notes.
@@ -38,7 +43,7 @@ def export(
     JSON keeps everything (restore it with `hipflex import`); CSV has a row per
     measurement for a spreadsheet; FHIR is for a physiotherapist's or doctor's system.
     """
-    from hipflex.cli.errors import guarded_io
+    from hipflex.files import is_stdout, write_file
     from hipflex.reports.exports import render_export
     from hipflex.services import data
     from hipflex.services.context import open_app
@@ -53,7 +58,9 @@ def export(
     if out is None:
         sys.stdout.write(text)
         return
-    guarded_io(out, text.encode("utf-8"))
+    write_file(out, text.encode("utf-8"), allow_stdout=True)
+    if is_stdout(out):
+        return
     print(f"Wrote {out} ({format_.value}): {data.describe(snapshot)}.")
 
 

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import typer
 
 from hipflex.domain.errors import HipflexError
 from hipflex.errors import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_INTERRUPTED, kind_of, one_line
+from hipflex.files import OUTPUT_FAULTS, stdout_failure
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_FAILURE", "EXIT_INTERRUPTED", "fail", "guarded"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILURE",
+    "EXIT_INTERRUPTED",
+    "fail",
+    "flush_stdout",
+    "guarded",
+    "stdout_fault_exit",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -38,19 +47,38 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             print("\nhipflex: stopped; nothing more was saved.", file=sys.stderr)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except OSError as exc:
+            raise stdout_fault_exit(exc) from None
 
     return run
 
 
-def guarded_io(path: Path, data: bytes) -> None:
-    """Write a file whole (via a temporary file), or fail with one line; nothing half-written."""
-    target = path.expanduser()
-    temporary = target.with_name(f".{target.name}.partial")
+def flush_stdout() -> None:
+    """Flush what is still buffered for the standard output; a full disk or a closed pipe
+    is one line and exit status 1 (Python would otherwise report it at exit)."""
     try:
-        temporary.write_bytes(data)
-        temporary.replace(target)
+        sys.stdout.flush()
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        msg = f"cannot write {path}: {exc.strerror or exc}"
-        raise HipflexError(msg) from None
+        raise stdout_fault_exit(exc) from None
+
+
+def stdout_fault_exit(exc: OSError) -> typer.Exit:
+    """The one line and exit status for a standard output that is full or closed; any
+    other OSError is not hipflex's to explain, and is raised again."""
+    if not _is_stdout_fault(exc):
+        raise exc
+    return _stdout_failed(exc)
+
+
+def _is_stdout_fault(exc: OSError) -> bool:
+    """A write to the screen's stream failed (no file name: not a file hipflex opened)."""
+    return exc.filename is None and exc.errno in OUTPUT_FAULTS
+
+
+def _stdout_failed(exc: OSError) -> typer.Exit:
+    # What is left in the buffer goes nowhere, so Python's own flush at exit stays quiet.
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    return fail(str(stdout_failure(exc)), EXIT_FAILURE)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console
 from rich.table import Table
 
+from hipflex.cli.terminal import Console
 from hipflex.domain.assessment import RecordedAssessment, ThomasResult
 
 _SHORT = {

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.panel import Panel
 
+from hipflex.cli.terminal import Console
 from hipflex.cli.words import HOW_TO_RECHECK
 from hipflex.content import load_content
 from hipflex.domain.plurals import counted

@@ -119,10 +119,10 @@ def measure(
     measured = measure_photo(image, marked, test=chosen_test, side=chosen_side, settings=Settings())
     saved = _save(measured, image, keep_photo=keep_photo) if save else None
     if out is not None:  # written before anything is printed: a failure prints nothing
-        from hipflex.cli.errors import guarded_io
+        from hipflex.files import write_file
         from hipflex.reports.annotated_photo import annotate
 
-        guarded_io(out, annotate(image.image, measured))
+        write_file(out, annotate(image.image, measured))
     if json_output:
         from hipflex.services.presenters.common import json_text
         from hipflex.services.presenters.photo import measurement_model, saved_model
@@ -158,12 +158,10 @@ def _save(measured: PhotoMeasurement, image: Photo, *, keep_photo: bool) -> Save
 
 def _check_out(out: Path) -> None:
     """Say what is wrong with --out before the photo is measured."""
-    from hipflex.domain.errors import BadInput, HipflexError
+    from hipflex.domain.errors import BadInput
+    from hipflex.files import check_target
 
     if out.suffix.lower() != ".png":
         msg = f"the annotated photo is a PNG: --out must end in .png, not '{out.name}'"
         raise BadInput(msg)
-    folder = out.expanduser().parent
-    if not folder.is_dir():
-        msg = f"cannot write {out}: the folder {folder} does not exist"
-        raise HipflexError(msg)
+    check_target(out)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Group
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from hipflex.cli.terminal import Console
 from hipflex.cli.words import HOW_TO_RECHECK
 from hipflex.content import load_content
 from hipflex.domain.plan import Prescription, Programme, SafetyRecheck, SafetyStop

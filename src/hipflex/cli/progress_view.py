@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hipflex.cli.terminal import Console
 from hipflex.content import load_content
 from hipflex.domain.plurals import counted, days
 from hipflex.domain.protocol import Side

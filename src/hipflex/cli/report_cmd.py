@@ -15,19 +15,15 @@ def report(
     ],
 ) -> None:
     """Write a progress report (PDF or HTML) that a physiotherapist can read in two minutes."""
-    from hipflex.cli.errors import guarded_io
-    from hipflex.domain.errors import BadInput, HipflexError
+    from hipflex.domain.errors import BadInput
+    from hipflex.files import check_target, write_file
 
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".html", ".htm"):
         msg = f"the report file must end in .pdf or .html, not '{out.name}'"
         raise BadInput(msg)
-    folder = out.expanduser().parent
-    if not folder.is_dir():  # say so before spending seconds on the charts
-        msg = f"cannot write {out}: the folder {folder} does not exist"
-        raise HipflexError(msg)
-    from rich.console import Console
-
+    check_target(out)  # say what is wrong before spending seconds on the charts
+    from hipflex.cli.terminal import Console
     from hipflex.reports.render import to_html, to_pdf
     from hipflex.reports.report import build_report
     from hipflex.services.context import open_app
@@ -42,5 +38,5 @@ def report(
             data = to_pdf(document) if suffix == ".pdf" else to_html(document).encode()
     finally:
         app.close()
-    guarded_io(out, data)
+    write_file(out, data)
     print(f"Wrote {out} ({len(data) // 1024} KB).")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from rich.console import Console
 from rich.panel import Panel
 
+from hipflex.cli.terminal import Console
 from hipflex.content import load_content
 from hipflex.domain.assessment import parse_ids
 from hipflex.domain.errors import BadInput

@@ -8,6 +8,11 @@ import typer
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+PLAIN_HTTP_WARNING = (
+    "Warning: hipflex serves plain HTTP, so your password and health data cross the network "
+    "unencrypted unless you put an HTTPS proxy in front of it (or reach it through an SSH "
+    "tunnel)."
+)
 
 
 def serve(
@@ -22,7 +27,10 @@ def serve(
         bool,
         typer.Option(
             "--allow-remote",
-            help="Allow an address other machines can reach; needs HIPFLEX_WEB_PASSWORD set.",
+            help=(
+                "Allow an address other machines can reach; needs HIPFLEX_WEB_PASSWORD set "
+                "(12 characters or more)."
+            ),
         ),
     ] = False,
 ) -> None:
@@ -50,12 +58,16 @@ def serve(
 
     from hipflex.web import create_app
 
+    app = create_app(settings, bind_host=host, password=password)  # a short one: one line
+    # Open (and check) the database now: a fault is one line here, not a server traceback.
+    app.state.context.open()
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
     print(f"hipflex is running at {address}  (Ctrl+C to stop)")
+    if password is not None:
+        typer.echo(PLAIN_HTTP_WARNING, err=True)
     if open_browser:
         import webbrowser
 
         webbrowser.open(address)
-    app = create_app(settings, bind_host=host, password=password)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from rich.console import Console
 from rich.prompt import Confirm, Prompt
 
 from hipflex.cli.session_run import (
@@ -15,6 +14,7 @@ from hipflex.cli.session_run import (
     run_plain,
     sharp_pain_advice,
 )
+from hipflex.cli.terminal import Console
 from hipflex.cli.words import HOW_TO_RECHECK, HOW_TO_SCREEN
 from hipflex.domain.errors import BadInput
 from hipflex.domain.player import Player

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hipflex.cli.terminal import Console
 from hipflex.domain.preferences import Preferences, format_weekdays
 from hipflex.services.timezones import system_zone_name
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from rich.console import Console
 from rich.panel import Panel
 from rich.prompt import Confirm, Prompt
 from rich.text import Text
 
+from hipflex.cli.terminal import Console
 from hipflex.content import load_content
 from hipflex.domain.assessment import (
     AssessmentInput,

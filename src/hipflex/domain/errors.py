@@ -41,3 +41,41 @@ class Unavailable(HipflexError):  # noqa: N818 - reads as a state, like BadInput
 class MissingExtra(Unavailable):
     """What was asked needs an optional extra that is not installed or cannot load (the
     pose model): the user's choice to make, so a usage error on the command line."""
+
+
+class BadSetting(HipflexError):  # noqa: N818 - reads as a state, like BadInput
+    """A HIPFLEX_* setting cannot be used (not a number, a database hipflex cannot use):
+    the user's to fix before anything runs, so a usage error on the command line."""
+
+
+class CannotWrite(HipflexError):  # noqa: N818 - reads as a state, like BadInput
+    """An output file or the standard output could not be written (nothing half-written
+    is left behind)."""
+
+
+class OutputRefused(BadInput):
+    """An output path that is not a regular file (a link, a device, a pipe, a folder)."""
+
+
+class StorageFault(Unavailable):
+    """The database is there but cannot do what was asked; each kind says what to do."""
+
+
+class ReadOnlyStore(StorageFault):
+    """The database (or its folder) cannot be written."""
+
+
+class StoreLocked(StorageFault):
+    """Another program held the database's write lock for too long."""
+
+
+class StoreFull(StorageFault):
+    """The disk (or the database's quota) is full."""
+
+
+class StoreCorrupt(StorageFault):
+    """The database file is damaged."""
+
+
+class NewerStore(StorageFault):
+    """The database was written by a newer hipflex (a schema this one does not know)."""

@@ -36,6 +36,8 @@ from hipflex.domain.breaks import (
     reminded,
     take_finished_days,
 )
+from hipflex.domain.errors import HipflexError
+from hipflex.files import write_file
 from hipflex.reminders.exchange import AskBreakPrompt, ExchangeError, Prompt, Refused
 from hipflex.reminders.notifier import Notifier
 from hipflex.reminders.outbox import Exchange
@@ -170,9 +172,10 @@ class StatusWriter:
                 "natural_breaks": today.natural_breaks,
             },
         }
-        partial = self.path.with_name(f".{self.path.name}.partial")
-        partial.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        partial.replace(self.path)
+        try:
+            write_file(self.path, json.dumps(data, indent=2).encode("utf-8"))
+        except HipflexError as exc:  # `remind status` shows an older state: no reason to stop
+            log.error("status: %s", exc)
 
 
 def resumed_state(path: Path, today: date) -> BreakState:

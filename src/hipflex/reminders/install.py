@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from hipflex.files import write_file
+
 UNIT_NAME = "hipflex-remind.service"
 DESKTOP_NAME = "hipflex-remind.desktop"
 # The daemon's files in the data folder: its single-instance lock and its status.
@@ -81,9 +83,7 @@ def install(command: str, environ: Mapping[str, str], *, use_systemctl: bool = T
     desktop = home / "autostart" / DESKTOP_NAME
     for path, text in ((unit, _unit(command, environ)), (desktop, _desktop(command))):
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
+        write_file(path, text.encode("utf-8"))
     said = "not asked"
     if use_systemctl:
         said = _systemctl("daemon-reload")

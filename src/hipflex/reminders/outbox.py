@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -23,7 +22,9 @@ from pathlib import Path
 from typing import Protocol
 
 from hipflex.domain.breaks import BreakOutcome, DayTotals
+from hipflex.domain.errors import HipflexError
 from hipflex.domain.limits import SITTING_HOURS_RANGE
+from hipflex.files import append_file, write_file
 from hipflex.reminders.exchange import (
     MAX_BATCH,
     Answer,
@@ -52,22 +53,8 @@ class Exchange(Protocol):
 
 
 def _append_synced(path: Path, lines: Sequence[str]) -> None:
-    """Append whole lines and fsync them (and the folder, for a new file)."""
-    new = not path.exists()
-    with path.open("a", encoding="utf-8") as file:
-        file.write("".join(f"{line}\n" for line in lines))
-        file.flush()
-        os.fsync(file.fileno())
-    if new:
-        _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    """Append whole lines and fsync them (a new file is yours alone)."""
+    append_file(path, "".join(f"{line}\n" for line in lines).encode("utf-8"))
 
 
 class Outbox:
@@ -94,7 +81,10 @@ class Outbox:
                 broken += 1  # a line cut short when the machine went down mid-write
         if broken or (text and not text.endswith("\n")):
             log.warning("outbox: %d unreadable line(s) in %s left out", broken, self.path)
-            self._rewrite()
+            try:
+                self._rewrite()
+            except HipflexError as exc:  # the file keeps them; the next rewrite tries again
+                log.error("outbox: could not rewrite %s: %s", self.path, exc)
         if self._records:
             log.info("outbox: %d record(s) from an earlier run to send", len(self._records))
 
@@ -110,7 +100,7 @@ class Outbox:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _append_synced(self.path, [json.dumps(encode_request(record))])
-        except OSError as exc:
+        except (OSError, HipflexError) as exc:
             log.error("outbox: could not write %s (%s); kept in memory", self.path, exc)
 
     def remove(self, ids: set[str]) -> None:
@@ -120,17 +110,12 @@ class Outbox:
         self._records = [record for record in self._records if record.id not in ids]
         try:
             self._rewrite()
-        except OSError as exc:  # sent again from the file at the next start: harmless
+        except HipflexError as exc:  # sent again from the file at the next start: harmless
             log.error("outbox: could not rewrite %s: %s", self.path, exc)
 
     def _rewrite(self) -> None:
-        partial = self.path.with_name(f".{self.path.name}.partial")
-        with partial.open("w", encoding="utf-8") as file:
-            file.write("".join(f"{json.dumps(encode_request(r))}\n" for r in self._records))
-            file.flush()
-            os.fsync(file.fileno())
-        partial.replace(self.path)
-        _sync_folder(self.path.parent)
+        text = "".join(f"{json.dumps(encode_request(r))}\n" for r in self._records)
+        write_file(self.path, text.encode("utf-8"))
 
 
 class OutboxRecorder:
@@ -243,7 +228,7 @@ class OutboxRecorder:
             if record is not None:
                 lines.append(json.dumps({**encode_request(record), "refused": answer.message}))
         if self.refused_path is not None and lines:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError, HipflexError):
                 _append_synced(self.refused_path, lines)
 
     async def settle(self) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from hipflex.domain.errors import BadInput, HipflexError
+from hipflex.domain.errors import BadInput, CannotWrite, HipflexError, StoreCorrupt
+from hipflex.errors import storage_fault
+from hipflex.files import staged
 from hipflex.services.context import AppContext
 from hipflex.store import Store
+from hipflex.store.faults import where
 from hipflex.store.snapshot import (
     RecordedBlock,
     RecordedPain,
@@ -92,7 +94,9 @@ def erase(app: AppContext) -> Snapshot:
 
 
 def backup(app: AppContext, target: Path) -> int:
-    """Copy a SQLite store, consistently while in use, to a new file; returns its size."""
+    """Copy a SQLite store, consistently while in use, to a new file; returns its size.
+    A damaged database is not copied (StoreCorrupt says how to recover); an existing file
+    is never overwritten."""
     store = app.store
     if store.engine.dialect.name != "sqlite":
         msg = (
@@ -100,40 +104,22 @@ def backup(app: AppContext, target: Path) -> int:
             "use its own tools (for PostgreSQL, pg_dump) instead"
         )
         raise HipflexError(msg)
-    path = target.expanduser()
-    if path.exists():
-        msg = f"{target} already exists: choose a new file name (a backup never overwrites one)"
-        raise HipflexError(msg)
-    partial = path.with_name(f".{path.name}.partial")
+    url = app.settings.resolved_database_url()
+    problems = store.integrity_problems()
+    if problems:
+        raise storage_fault(StoreCorrupt, where(url), problems[0])
     try:
-        partial.unlink(missing_ok=True)
-        store.backup_sqlite(partial)
-        _link_new(partial, path)
-    except (OSError, sqlite3.Error) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        msg = f"cannot write the backup to {target}: {reason}"
-        raise HipflexError(msg) from None
-    finally:
-        partial.unlink(missing_ok=True)
-    return path.stat().st_size
+        with staged(target, replace=False, label=f"the backup to {target}") as partial:
+            store.backup_sqlite(partial)
+    except sqlite3.Error as exc:
+        msg = f"cannot write the backup to {target}: {exc}"
+        raise CannotWrite(msg) from None
+    return target.expanduser().stat().st_size
 
 
 def stored_tables(store: Store) -> list[str]:
     """The tables that hold at least one row."""
     return store.stored_tables()
-
-
-def _link_new(source: Path, target: Path) -> None:
-    """Give `source` the name `target` unless that exists (no race with another writer)."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        msg = f"{target} already exists: choose a new file name (a backup never overwrites one)"
-        raise HipflexError(msg) from None
-    except OSError:  # a file system without hard links
-        if target.exists():
-            raise
-        source.replace(target)
 
 
 #: How far ahead of this computer's clock an export's times may be (the clocks of two

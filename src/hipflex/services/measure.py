@@ -6,6 +6,7 @@ Photos are processed on this machine only. Nothing here stores a photo."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from hipflex.domain.assessment import (
 )
 from hipflex.domain.errors import BadInput, MissingExtra
 from hipflex.domain.goniometry import (
+    NO_FACING_WARNING,
     TRUNK_LEAN_LIMIT_DEG,
     Angles,
     Facing,
@@ -77,19 +79,28 @@ class Photo:
         return int(self.image.height)
 
 
+def open_image(data: bytes, refusal: str) -> Image:
+    """Decode image data whole (Pillow's decompression-bomb guard on); data that is not an
+    image Pillow reads is BadInput(refusal)."""
+    import PIL.Image
+    from PIL import UnidentifiedImageError
+
+    try:
+        opened = PIL.Image.open(io.BytesIO(data))
+        opened.load()
+    except (UnidentifiedImageError, OSError, ValueError, PIL.Image.DecompressionBombError):
+        raise BadInput(refusal) from None
+    return opened
+
+
 def load_photo(data: bytes) -> Photo:
     """Decode a photo: EXIF orientation applied, alpha dropped; bad data is bad input."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import ImageOps
 
     if len(data) > MAX_PHOTO_BYTES:
         msg = f"the photo is larger than {MAX_PHOTO_BYTES // (1024 * 1024)} MB"
         raise BadInput(msg)
-    try:
-        opened = Image.open(io.BytesIO(data))
-        opened.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        msg = "that file is not a photo hipflex can read (JPEG, PNG or WebP)"
-        raise BadInput(msg) from None
+    opened = open_image(data, "that file is not a photo hipflex can read (JPEG, PNG or WebP)")
     upright = ImageOps.exif_transpose(opened) or opened
     return Photo(upright.convert("RGB"))
 
@@ -235,6 +246,9 @@ def measure_landmarks(
     problem that keeps the points from giving it."""
     limits = thresholds or Thresholds()
     angles = measure(landmarks)
+    if test is TestName.THOMAS:  # the Thomas test reads no hip extension: facing is moot
+        kept = tuple(w for w in angles.warnings if w != NO_FACING_WARNING)
+        angles = dataclasses.replace(angles, warnings=kept)
     sides = measured_sides(angles, side)
     try:
         thomas, extension = _read_tests(angles, test, sides, limits, lean_limit_deg)

@@ -46,7 +46,7 @@ from hipflex.domain.safety import Screening
 from hipflex.services.assessments import AssessmentReport
 from hipflex.services.blocks import save_assessment
 from hipflex.services.context import AppContext
-from hipflex.services.measure import Photo, PhotoMeasurement, TestName, load_photo
+from hipflex.services.measure import Photo, PhotoMeasurement, TestName, load_photo, open_image
 from hipflex.services.safety import current_screening
 
 if TYPE_CHECKING:
@@ -231,14 +231,7 @@ def kept_image(photo: Photo) -> KeptImage:
 def checked_image(data: bytes, media_type: str, width: int, height: int) -> KeptImage:
     """A kept photo read back from an export: a JPEG or PNG of the size it states; one
     that carries any metadata (an edited file) is kept again from its pixels only."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        opened = Image.open(io.BytesIO(data))
-        opened.load()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        msg = "the photo's data is not an image hipflex can read"
-        raise BadInput(msg) from None
+    opened = open_image(data, "the photo's data is not an image hipflex can read")
     formats = {"JPEG": "image/jpeg", "PNG": "image/png"}
     if formats.get(str(opened.format)) != media_type:
         msg = f"the photo's data is {opened.format}, not {media_type}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from typing import IO
 
-from hipflex.domain.errors import BadInput, HipflexError, NotFound
+from hipflex.domain.errors import BadInput, BadSetting, HipflexError, NotFound
 from hipflex.domain.safety import unchecked_prompt
 from hipflex.domain.tracking import SittingSource
 from hipflex.errors import EXIT_FAILURE, EXIT_INTERRUPTED, kind_of
@@ -136,6 +136,9 @@ def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
             answers = answer_all(app, batch)
         finally:
             app.close()
+    except BadSetting as exc:  # not the document's fault: the daemon keeps it to send again
+        _say(sys.stderr, f"hipflex: error: {exc}")
+        return EXIT_FAILURE
     except HipflexError as exc:  # a bad document exits 2: the daemon resends one by one
         _say(sys.stderr, f"hipflex: error: {exc}")
         return kind_of(exc).exit_status

@@ -7,7 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from hipflex.domain.errors import BadSetting
+from hipflex.store.faults import name_faults, shown_url
 
 #: Execution option that marks a connection as a writer (SQLite takes the write lock up front).
 WRITE_OPTION = "hipflex_write"
@@ -43,22 +47,73 @@ def _configure_postgresql(engine: Engine) -> None:
         # SQLite's BEGIN IMMEDIATE, on PostgreSQL: one writer at a time, so a read-then-write
         # (saving preferences, migrating an empty database) cannot race another process.
         if connection.get_execution_options().get(WRITE_OPTION, False):
+            # Wait for another writer as long as SQLite does, then say "locked".
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK_KEY})")
 
 
+#: The databases hipflex can keep its data in.
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+SETTING = "HIPFLEX_DATABASE_URL"
+
+
+def checked_url(url: str) -> URL:
+    """The URL parsed, or BadSetting: not a URL, a database hipflex does not support, or a
+    SQLite database in memory (everything would be lost when hipflex stops)."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        msg = f"{SETTING} is not a database URL: {shown_url(url)!r}"
+        raise BadSetting(msg) from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        msg = (
+            f"{SETTING}={shown_url(url)}: hipflex keeps your data in SQLite or PostgreSQL, "
+            f"not {backend} (for example sqlite:////home/you/hipflex.db or "
+            "postgresql+psycopg://you@host/hipflex)"
+        )
+        raise BadSetting(msg)
+    if backend == "sqlite" and _in_memory(parsed):
+        msg = (
+            f"{SETTING}={shown_url(url)} keeps your data in memory only, and it would be lost "
+            "when hipflex stops: give a file, for example sqlite:////home/you/hipflex.db"
+        )
+        raise BadSetting(msg)
+    return parsed
+
+
+def _in_memory(parsed: URL) -> bool:
+    database = parsed.database or ""
+    mode = parsed.query.get("mode")
+    return (
+        database in ("", ":memory:")
+        or database.startswith("file::memory:")
+        or mode == "memory"
+        or "mode=memory" in database
+    )
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for the store at `url`; creates the folder of a SQLite file."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
-        return engine
-    engine = create_engine(url, pool_pre_ping=True)
-    if parsed.get_backend_name() == "postgresql":
-        _configure_postgresql(engine)
+    """An engine for the store at `url`; creates the folder of a SQLite file. Its storage
+    faults (read-only, locked, full, damaged) are raised as hipflex's (store/faults.py)."""
+    parsed = checked_url(url)
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database
+            if database and not database.startswith("file:"):
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            _configure_sqlite(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+            _configure_postgresql(engine)
+    except (ImportError, NoSuchModuleError) as exc:
+        msg = (
+            f"{SETTING}={shown_url(url)} needs a database driver that is not installed "
+            f"({exc}); for PostgreSQL use postgresql+psycopg://"
+        )
+        raise BadSetting(msg) from None
+    name_faults(engine, url)
     return engine
 
 

@@ -9,11 +9,15 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from hipflex.domain.errors import NewerStore
+from hipflex.errors import storage_fault
 from hipflex.store.db import WRITE_OPTION
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: The newest revision; a test checks it matches the scripts, so opening can skip Alembic.
 HEAD_REVISION = "0006_measurement_method"
+#: Every revision this hipflex has a script for (a test checks them against Alembic's).
+KNOWN_REVISIONS = frozenset(path.stem for path in (MIGRATIONS_DIR / "versions").glob("0*.py"))
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -67,10 +71,15 @@ def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) 
         _alembic(connection, "downgrade" if downgrade else "upgrade", revision)
 
 
-def upgrade_if_needed(engine: Engine) -> None:
+def upgrade_if_needed(engine: Engine, where: str) -> None:
+    """Migrate to this hipflex's schema; NewerStore for a schema it does not know (written
+    by a newer hipflex), which is left as it is."""
     with engine.connect() as connection:
-        if current_revision(connection) == HEAD_REVISION:
-            return
+        revision = current_revision(connection)
+    if revision == HEAD_REVISION:
+        return
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise storage_fault(NewerStore, where, revision)
     with migrating(engine) as connection:
         if current_revision(connection) != HEAD_REVISION:
             upgrade(connection)

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp
 
 from hipflex import __version__
 from hipflex.config import Settings
@@ -18,11 +19,27 @@ from hipflex.services.context import AppContext
 from hipflex.web.security import (
     CSRF_COOKIE,
     LocalGuard,
+    RemotePassword,
+    SecurityHeaders,
+    Throttle,
     allowed_hosts,
     new_token,
 )
 
 API_PREFIX = "/api/v1"
+DOCS_URL = f"{API_PREFIX}/docs"
+#: Swagger UI's files, from the fastapi-offline package (no CDN: the docs work offline).
+DOCS_ASSETS_URL = f"{DOCS_URL}/assets"
+
+
+class HipflexApp(FastAPI):
+    """FastAPI with the security headers outside everything else, so that they are on
+    every answer: the guard's refusals and the server-error page too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(
+            super().build_middleware_stack(), cacheable=("/static/", f"{DOCS_ASSETS_URL}/")
+        )
 
 
 def create_app(
@@ -31,8 +48,12 @@ def create_app(
     *,
     bind_host: str = "127.0.0.1",
     password: str | None = None,
+    throttle: Throttle | None = None,
 ) -> FastAPI:
-    """The web app over one AppContext (one store, one clock)."""
+    """The web app over one AppContext (one store, one clock). With a password (remote
+    mode) only its hash is kept; a password too short is refused (BadInput); wrong ones
+    are throttled per client address (`throttle`, given by tests to move its clock)."""
+    remote_password = RemotePassword(password) if password is not None else None
     context = AppContext(settings or Settings(), clock or SystemClock())
 
     @asynccontextmanager
@@ -41,12 +62,12 @@ def create_app(
         yield
         context.close()
 
-    app = FastAPI(
+    app = HipflexApp(
         title="hipflex",
         version=__version__,
         description="A local-first coach for desk workers with tight hip flexors.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # our own page below: Swagger UI from the package, its script a file
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -66,21 +87,44 @@ def create_app(
         request.state.csrf_token = token
         response = await call_next(request)
         if request.cookies.get(CSRF_COOKIE) != token:
-            response.set_cookie(CSRF_COOKIE, token, httponly=False, samesite="strict")
+            response.set_cookie(
+                CSRF_COOKIE,
+                token,
+                httponly=False,
+                samesite="strict",
+                secure=request.url.scheme == "https",  # behind an HTTPS proxy: HTTPS only
+            )
         return response
 
     from hipflex.web import api, pages
     from hipflex.web.api import downloads
+    from hipflex.web.rendering import templates
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    def api_docs(request: Request) -> Response:
+        return templates().TemplateResponse(
+            request,
+            "api_docs.html",
+            {
+                "openapi_url": app.openapi_url,
+                "assets": DOCS_ASSETS_URL,
+                "csrf_token": request.state.csrf_token,
+            },
+        )
 
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(downloads.router, prefix=API_PREFIX)
     app.include_router(pages.router)
     app.add_exception_handler(StarletteHTTPException, http_error)  # a friendly 404 page
     app.mount("/static", StaticFiles(packages=[("hipflex.web", "static")]), name="static")
+    app.mount(
+        DOCS_ASSETS_URL, StaticFiles(packages=[("fastapi_offline", "static")]), name="docs-assets"
+    )
     app.add_middleware(
         LocalGuard,
         hosts=allowed_hosts(bind_host),
-        any_host=bind_host in ("0.0.0.0", "::") and password is not None,  # noqa: S104
-        password=password,
+        any_host=bind_host in ("0.0.0.0", "::") and remote_password is not None,  # noqa: S104
+        password=remote_password,
+        throttle=throttle,
     )
     return app
