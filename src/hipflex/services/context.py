@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING, cast
 
 from hipflex.config import Settings
 from hipflex.domain.errors import Unavailable
 from hipflex.services.clock import Clock, SystemClock
-from hipflex.store import Store
+
+if TYPE_CHECKING:
+    from hipflex.store import Store
 
 
 class StoreUnavailable(Unavailable):
@@ -18,21 +19,41 @@ class StoreUnavailable(Unavailable):
 
 @dataclass
 class AppContext:
+    """`lean`: read an existing SQLite store at the newest revision with plain sqlite3
+    (hipflex.store.lite), loading SQLAlchemy only for a write; for short-lived processes."""
+
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     _store: Store | None = None
+    lean: bool = False
 
     @property
     def store(self) -> Store:
         if self._store is None:
             url = self.settings.resolved_database_url()
-            try:
-                self._store = Store.open(url)
-            except (SQLAlchemyError, OSError) as exc:
-                reason = str(exc).splitlines()[0]
-                msg = f"cannot open the database at {url}: {reason}"
-                raise StoreUnavailable(msg) from exc
+            if self.lean:
+                from hipflex.store.lite import open_lite
+
+                lite = open_lite(url, lambda: self._open_store(url))
+                if lite is not None:
+                    # The reads it answers are Store's; the rest are the Store's own.
+                    self._store = cast("Store", lite)
+                    return self._store
+            self._store = self._open_store(url)
         return self._store
+
+    @staticmethod
+    def _open_store(url: str) -> Store:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from hipflex.store import Store
+
+        try:
+            return Store.open(url)
+        except (SQLAlchemyError, OSError) as exc:
+            reason = str(exc).splitlines()[0]
+            msg = f"cannot open the database at {url}: {reason}"
+            raise StoreUnavailable(msg) from exc
 
     def open(self) -> None:
         """Open (and migrate) the store now rather than on first use."""
@@ -44,5 +65,8 @@ class AppContext:
             self._store = None
 
 
-def open_app(settings: Settings | None = None, clock: Clock | None = None) -> AppContext:
-    return AppContext(settings or Settings(), clock or SystemClock())
+def open_app(
+    settings: Settings | None = None, clock: Clock | None = None, *, lean: bool = True
+) -> AppContext:
+    """The context of a short-lived process (a command, the reminder exchange): lean reads."""
+    return AppContext(settings or Settings(), clock or SystemClock(), lean=lean)

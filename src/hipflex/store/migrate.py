@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, inspect, text
-
-from hipflex.store.db import WRITE_OPTION
+if TYPE_CHECKING:  # SQLAlchemy on use: hipflex.store.lite reads HEAD_REVISION without it
+    from sqlalchemy import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: The newest revision; a test checks it matches the scripts, so opening can skip Alembic.
@@ -17,6 +16,8 @@ HEAD_REVISION = "0006_measurement_method"
 
 
 def current_revision(connection: Connection) -> str | None:
+    from sqlalchemy import inspect, text
+
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -43,6 +44,8 @@ def migrating(engine: Engine) -> Iterator[Connection]:
     done). On SQLite, foreign keys are off while it runs: batch migrations recreate tables,
     and dropping the old table must not cascade-delete its children's rows; the keys are
     checked before commit instead."""
+    from hipflex.store.db import WRITE_OPTION
+
     with engine.execution_options(**{WRITE_OPTION: True}).connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         raw: Any = connection.connection.driver_connection
