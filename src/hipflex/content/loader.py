@@ -258,5 +258,8 @@ def reader_for(directory: Path) -> Callable[[str], str]:
 
 @cache
 def load_content() -> Content:
-    """The packaged content, validated once per process."""
-    return build_content(read_packaged)
+    """The packaged content, validated once (hipflex.content.cache keeps it between
+    processes until a data file or the code that builds it changes)."""
+    from hipflex.content.cache import cached_content
+
+    return cached_content(lambda: build_content(read_packaged))
