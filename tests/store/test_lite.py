@@ -7,9 +7,11 @@ import subprocess
 import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import JSON, Boolean, Date
 from tests import strategies
 
@@ -39,6 +41,12 @@ from hipflex.store.models import Base, UTCDateTime
 T0 = datetime(2026, 11, 2, 9, 0, 0, 123456, tzinfo=UTC)
 STRETCH = ExerciseId.HALF_KNEELING_HIP_FLEXOR
 PIGEON = ExerciseId.PIGEON_POSE
+MOMENTS = st.datetimes(
+    min_value=datetime(2000, 1, 1),  # noqa: DTZ001 - hypothesis bounds are naive
+    max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+    timezones=st.sampled_from([UTC, ZoneInfo("Asia/Tokyo"), ZoneInfo("America/New_York")]),
+    allow_imaginary=False,
+)
 
 
 def _filled(url: str) -> Store:
@@ -185,11 +193,12 @@ def test_writes_and_the_rest_go_to_the_store_opened_on_first_use(tmp_path: Path)
     lite = open_lite(url, open_store)
     assert lite is not None
     assert lite.pain_ratings() == []
-    assert opened == []  # reading loads no Store
-    lite.add_pain_rating(PainRating(T0, 4), at=T0)
+    lite.add_pain_rating(PainRating(T0, 4), at=T0)  # a log's append is lean too
+    assert opened == []  # reading and appending load no Store
+    lite.add_clearance(Clearance(PIGEON, T0))
     assert len(opened) == 1
-    assert lite.pain_ratings() == [PainRating(T0, 4)]  # the write is seen at once
-    assert lite.stored_tables() == ["pain_ratings"]
+    assert lite.clearances() == [Clearance(PIGEON, T0)]  # the write is seen at once
+    assert lite.stored_tables() == ["clearances", "pain_ratings"]
     assert len(opened) == 1
     lite.close()
 
@@ -251,3 +260,67 @@ def test_reading_loads_no_sqlalchemy(tmp_path: Path):
         [sys.executable, "-c", code], check=False, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def _raw_rows(db: Path, table: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as raw:
+        return [row[1:] for row in raw.execute(f"SELECT * FROM {table} ORDER BY id")]  # noqa: S608
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    at=MOMENTS,
+    logged=MOMENTS,
+    score=st.integers(0, 10),
+    hours=st.floats(0, 24),
+    text=st.text(max_size=40),
+    outcome=st.sampled_from(BreakOutcome),
+    source=st.sampled_from(SittingSource),
+)
+def test_an_append_writes_the_row_the_store_writes(
+    tmp_path: Path,
+    *,
+    at: datetime,
+    logged: datetime,
+    score: int,
+    hours: float,
+    text: str,
+    outcome: BreakOutcome,
+    source: SittingSource,
+):
+    """Byte for byte: the same columns from the same rows.py function, the same values."""
+    lean_db, orm_db = tmp_path / "lean.db", tmp_path / "orm.db"
+    for db in (lean_db, orm_db):
+        db.unlink(missing_ok=True)
+        Store.open(f"sqlite:///{db}").close()
+    lean = _lite(f"sqlite:///{lean_db}")
+    orm = Store.open(f"sqlite:///{orm_db}")
+    try:
+        for store in (lean, orm):
+            store.add_pain_rating(PainRating(at, score), at=logged)
+            store.add_sitting(SittingEntry(at.date(), hours, source, logged))
+            store.add_note(Note(at, text))
+            store.add_break_event(BreakEvent(at, outcome), at=logged)
+        for table in ("pain_ratings", "sitting_logs", "notes", "break_events"):
+            assert _raw_rows(lean_db, table) == _raw_rows(orm_db, table)
+        assert lean.pain_ratings() == orm.pain_ratings() == [PainRating(at, score)]
+        assert lean.notes() == orm.notes()
+        assert lean.sitting_entries() == orm.sitting_entries()
+        assert lean.break_events() == orm.break_events()
+    finally:
+        lean.close()
+        orm.close()
+    assert not hasattr(lean, "_store") or lean._store is None  # appending loads no Store
+
+
+def test_a_failed_append_leaves_no_transaction_open(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    Store.open(url).close()
+    lean = _lite(url)
+    with pytest.raises(ValueError, match="naive"):
+        lean.add_note(Note(datetime(2026, 1, 1), "x"))  # noqa: DTZ001 - the point
+    lean.add_note(Note(T0, "y"))
+    assert lean.notes() == [Note(T0, "y")]
+    lean.close()

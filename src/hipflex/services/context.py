@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
@@ -63,6 +65,16 @@ class AppContext:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """What a failing database raises: sqlite3's errors (the lean store's), OSError, and
+    SQLAlchemy's once a Store has loaded it (catching them needs no SQLAlchemy)."""
+    found: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
+    sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_errors is not None:
+        found += (sqlalchemy_errors.SQLAlchemyError,)
+    return found
 
 
 def open_app(

@@ -87,6 +87,19 @@ def stored(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
+def _bound(kind: str | None, value: Any) -> Any:
+    """A column's value as the store keeps it (the inverse of CONVERTERS)."""
+    if value is None or kind is None:
+        return value
+    if kind == "datetime":
+        return stored(value)
+    if kind == "date":
+        return value.isoformat()
+    if kind == "json":
+        return json.dumps(value)
+    return int(value)
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file of a plain `sqlite:///PATH` URL, or None for any other store."""
     prefix = "sqlite:///"
@@ -121,8 +134,10 @@ def open_lite(url: str, open_store: Callable[[], Store]) -> LiteStore | None:
 
 
 class LiteStore:
-    """The reads of `Store` that short commands make, with sqlite3; any other attribute is
-    the `Store`'s, opened on first use."""
+    """The reads of `Store` that short commands make, and the logs' one-row appends, with
+    sqlite3; any other attribute is the `Store`'s, opened on first use. An append takes
+    the write lock at BEGIN as Store's writers do (hipflex.store.db), and its columns come
+    from the same hipflex.store.rows function."""
 
     def __init__(self, connection: sqlite3.Connection, open_store: Callable[[], Store]) -> None:
         self._connection = connection
@@ -159,6 +174,34 @@ class LiteStore:
             }
             result.append(SimpleNamespace(**fields))
         return result
+
+    def _append(self, table: str, values: dict[str, Any]) -> None:
+        """One row, in one short write transaction."""
+        kinds = COLUMNS.get(table, {})
+        names = list(values)
+        bound = [_bound(kinds.get(name), values[name]) for name in names]
+        columns, marks = ", ".join(names), ", ".join("?" * len(names))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our own names
+        with self._lock:
+            self._connection.execute("BEGIN IMMEDIATE")
+            try:
+                self._connection.execute(sql, bound)
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            self._connection.execute("COMMIT")
+
+    def add_pain_rating(self, rating: PainRating, *, at: datetime) -> None:
+        self._append("pain_ratings", rows.pain_rating_values(rating, at=at))
+
+    def add_sitting(self, entry: SittingEntry) -> None:
+        self._append("sitting_logs", rows.sitting_values(entry))
+
+    def add_note(self, note: Note) -> None:
+        self._append("notes", rows.note_values(note))
+
+    def add_break_event(self, event: BreakEvent, *, at: datetime) -> None:
+        self._append("break_events", rows.break_event_values(event, at=at))
 
     # Assessments
 

@@ -261,6 +261,31 @@ def session_log(row: SessionLogRow) -> SessionLog:
     )
 
 
+# The rows a log appends: one place for their columns, whichever way they are written
+# (Store's ORM, or hipflex.store.lite on SQLite).
+
+
+def pain_rating_values(rating: PainRating, *, at: datetime) -> dict[str, Any]:
+    return {"at": rating.at, "score": rating.score, "created_at": at}
+
+
+def sitting_values(entry: SittingEntry) -> dict[str, Any]:
+    return {
+        "day": entry.day,
+        "hours": entry.hours,
+        "source": entry.source.value,
+        "created_at": entry.at,
+    }
+
+
+def note_values(note: Note) -> dict[str, Any]:
+    return {"at": note.at, "text": note.text}
+
+
+def break_event_values(event: BreakEvent, *, at: datetime) -> dict[str, Any]:
+    return {"at": event.at, "outcome": event.outcome.value, "created_at": at}
+
+
 def pain_rating(row: PainRatingRow) -> PainRating:
     return PainRating(row.at, row.score)
 
