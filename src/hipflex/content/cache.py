@@ -16,7 +16,6 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable
-from importlib import resources
 from pathlib import Path
 
 from hipflex.domain.protocol import Content
@@ -36,12 +35,10 @@ def _sources() -> Iterable[tuple[str, bytes]]:
     import pydantic
 
     yield "versions", f"{sys.version}|{pydantic.VERSION}".encode()
-    package = resources.files("hipflex")
+    package = Path(__file__).resolve().parent.parent  # the installed hipflex package
     for folder, suffix in (("content/data", ".toml"), ("domain", ".py"), ("content", ".py")):
-        entries = package.joinpath(folder).iterdir()
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(suffix) and entry.is_file():
-                yield f"{folder}/{entry.name}", entry.read_bytes()
+        for entry in sorted((package / folder).glob(f"*{suffix}")):
+            yield f"{folder}/{entry.name}", entry.read_bytes()
 
 
 def content_key(sources: Iterable[tuple[str, bytes]] | None = None) -> str:
