@@ -141,7 +141,14 @@ def test_the_top_level_help_loads_neither_typer_nor_pydantic(folder: Path):
 
 
 def test_json_answers_load_no_terminal_renderer(folder: Path):
-    for args in (["today", "--json"], ["plan", "--json"], ["progress", "--json"]):
+    for args in (
+        ["today", "--json"],
+        ["plan", "--json"],
+        ["progress", "--json"],
+        ["history", "--json"],
+        ["assess", "--no-save", *ASSESS],
+        ["measure", "photo.png", "--points", "points.json", "--side", "left", "--json"],
+    ):
         assert _loaded(_run(folder, args), frozenset({"rich"})) == set(), args
 
 
