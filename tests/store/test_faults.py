@@ -33,7 +33,7 @@ from hipflex.errors import EXIT_BAD_INPUT, EXIT_FAILURE, kind_of
 from hipflex.services import data, tracking
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
-from hipflex.store import db, repository
+from hipflex.store import db, sqlite_faults
 from hipflex.store.db import POSTGRES_WRITE_LOCK_KEY
 from hipflex.store.migrate import KNOWN_REVISIONS, MIGRATIONS_DIR
 from hipflex.web.app import create_app
@@ -289,7 +289,7 @@ def test_a_damaged_page_of_a_large_database_is_named_when_read(
     monkeypatch: pytest.MonkeyPatch,
 ):
     url, path = sqlite_file
-    monkeypatch.setattr(repository, "QUICK_CHECK_MAX_BYTES", 0)  # too large to check at start
+    monkeypatch.setattr(sqlite_faults, "QUICK_CHECK_MAX_BYTES", 0)  # too large to check at start
     damage(path, "pain_ratings")
     app = open_at(url, clock, tmp_path)
     try:
@@ -307,7 +307,7 @@ def test_backup_refuses_a_damaged_database_and_says_how_to_recover(
     monkeypatch: pytest.MonkeyPatch,
 ):
     url, path = sqlite_file
-    monkeypatch.setattr(repository, "QUICK_CHECK_MAX_BYTES", 0)  # backup checks it anyway
+    monkeypatch.setattr(sqlite_faults, "QUICK_CHECK_MAX_BYTES", 0)  # backup checks it anyway
     damage(path, "notes")
     target = tmp_path / "backup.db"
     app = open_at(url, clock, tmp_path)

@@ -6,9 +6,16 @@ import os
 import sys
 from collections.abc import Sequence
 
+#: pydantic looks for plugins in every installed package's metadata the first time it
+#: builds a validator, which costs more than a short command takes to run; hipflex uses
+#: none, and no third-party plugin should see your data. (`hipflex serve`, the web app,
+#: is a long-lived process and is left as it is.) Set the variable yourself to override.
+PYDANTIC_PLUGINS = "PYDANTIC_DISABLE_PLUGINS"
+
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """`hipflex`: the top-level help is printed without loading the rest (start-up speed)."""
+    """`hipflex`: the top-level help and the version are printed without loading the rest
+    (start-up speed)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if args in ([], ["--help"], ["-h"]):
         from hipflex.cli.help_text import TOP_LEVEL_HELP
@@ -24,6 +31,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"hipflex: error: {stdout_failure(exc)}", file=sys.stderr)
             sys.exit(1)
         return
+    if args == ["--version"]:
+        from hipflex import __version__
+
+        print(f"hipflex {__version__}")
+        return
+    if args[0] != "serve":
+        os.environ.setdefault(PYDANTIC_PLUGINS, "__all__")
     from hipflex.cli.app import main as run
 
     run(args)

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from rich.console import Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
-from hipflex.cli.terminal import Console
 from hipflex.cli.words import RESULT_WORDS
 from hipflex.domain.assessment import (
     AssessmentInput,
@@ -23,6 +18,10 @@ from hipflex.domain.assessment import (
 from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import RedFlag, Side, Sign
 from hipflex.services.assessments import AssessmentReport
+
+if TYPE_CHECKING:  # Rich on use: `hipflex assess --json` renders no terminal output
+    from rich.console import Console
+    from rich.table import Table
 
 
 def answers_from_options(
@@ -86,6 +85,8 @@ def _deg(value: float | None) -> str:
 
 
 def _tests_table(report: AssessmentReport) -> Table:
+    from rich.table import Table
+
     table = Table(title="Your self-tests", title_justify="left", expand=False)
     table.add_column("Side")
     table.add_column("Thomas test")
@@ -110,6 +111,11 @@ def _tests_table(report: AssessmentReport) -> Table:
 
 
 def render_report(report: AssessmentReport, console: Console | None = None) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from hipflex.cli.terminal import Console
+
     out = console or Console()
     assessment = report.assessment
     if report.outcome is AssessmentOutcome.RED_FLAGS:
@@ -148,6 +154,10 @@ def render_report(report: AssessmentReport, console: Console | None = None) -> N
 
 
 def _render_stop(report: AssessmentReport, out: Console) -> None:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
     from hipflex.content import load_content
 
     content = load_content()

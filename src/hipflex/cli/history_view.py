@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from rich.table import Table
-
-from hipflex.cli.terminal import Console
 from hipflex.domain.assessment import RecordedAssessment, ThomasResult
+
+if TYPE_CHECKING:  # Rich on use: `hipflex history --json` renders no terminal output
+    from rich.console import Console
 
 _SHORT = {
     ThomasResult.NORMAL: "normal",
@@ -26,6 +27,10 @@ def history_to_json(recorded: Sequence[RecordedAssessment]) -> str:
 
 
 def render_history(recorded: Sequence[RecordedAssessment], console: Console | None = None) -> None:
+    from rich.table import Table
+
+    from hipflex.cli.terminal import Console
+
     out = console or Console()
     if not recorded:
         out.print("No assessments saved yet. Run `hipflex assess` to do your first one.")

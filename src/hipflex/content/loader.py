@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -77,6 +75,8 @@ class _File:
     """One data file: read once, its errors reported with its name."""
 
     def __init__(self, name: str, text: str) -> None:
+        import tomllib  # on use: a process with the content cached parses no TOML
+
         self.name = name
         try:
             self.data: dict[str, Any] = tomllib.loads(text)
@@ -248,6 +248,8 @@ def build_content(read: Callable[[str], str]) -> Content:
 
 
 def read_packaged(name: str) -> str:
+    from importlib import resources
+
     return resources.files("hipflex.content").joinpath("data", name).read_text(encoding="utf-8")
 
 
@@ -258,5 +260,8 @@ def reader_for(directory: Path) -> Callable[[str], str]:
 
 @cache
 def load_content() -> Content:
-    """The packaged content, validated once per process."""
-    return build_content(read_packaged)
+    """The packaged content, validated once (hipflex.content.cache keeps it between
+    processes until a data file or the code that builds it changes)."""
+    from hipflex.content.cache import cached_content
+
+    return cached_content(lambda: build_content(read_packaged))

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -341,6 +342,13 @@ def decode_record(data: object) -> Record:
 # The client
 
 
+def child_environment() -> dict[str, str]:
+    """The daemon's environment, with pydantic's plugin search off unless set: it reads
+    every installed package's metadata, costing each child more than its answer does, and
+    no third-party plugin should see the reminders' data (as in hipflex.cli)."""
+    return {"PYDANTIC_DISABLE_PLUGINS": "__all__", **os.environ}
+
+
 class ExchangeClient:
     """Asks hipflex in a child process, one batch at a time: the daemon stays small."""
 
@@ -355,6 +363,7 @@ class ExchangeClient:
         try:
             process = await asyncio.create_subprocess_exec(
                 *self.command,
+                env=child_environment(),
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
 from dataclasses import dataclass, field
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING, cast
 
 from hipflex.config import Settings
 from hipflex.domain.errors import Unavailable
 from hipflex.services.clock import Clock, SystemClock
-from hipflex.store import Store
-from hipflex.store.faults import shown_url
+
+if TYPE_CHECKING:
+    from hipflex.store import Store
 
 
 class StoreUnavailable(Unavailable):
@@ -20,24 +21,44 @@ class StoreUnavailable(Unavailable):
 
 @dataclass
 class AppContext:
+    """`lean`: read an existing SQLite store at the newest revision with plain sqlite3
+    (hipflex.store.lite), loading SQLAlchemy only for a write; for short-lived processes."""
+
     settings: Settings
     clock: Clock = field(default_factory=SystemClock)
     _store: Store | None = None
+    lean: bool = False
 
     @property
     def store(self) -> Store:
         if self._store is None:
             url = self.settings.resolved_database_url()
-            try:
-                self._store = Store.open(url)
-            except (SQLAlchemyError, OSError) as exc:
-                shown = shown_url(url)
-                cause = getattr(exc, "orig", None) or exc  # the driver's words, not its class
-                first = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
-                reason = _without_password(first or type(cause).__name__, url)
-                msg = f"cannot open the database at {shown}: {reason}"
-                raise StoreUnavailable(msg) from exc
+            if self.lean:
+                from hipflex.store.lite import open_lite
+
+                lite = open_lite(url, lambda: self._open_store(url))
+                if lite is not None:
+                    # The reads it answers are Store's; the rest are the Store's own.
+                    self._store = cast("Store", lite)
+                    return self._store
+            self._store = self._open_store(url)
         return self._store
+
+    @staticmethod
+    def _open_store(url: str) -> Store:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from hipflex.store import Store
+        from hipflex.store.faults import shown_url
+
+        try:
+            return Store.open(url)
+        except (SQLAlchemyError, OSError) as exc:
+            cause = getattr(exc, "orig", None) or exc  # the driver's words, not its class
+            first = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+            reason = _without_password(first or type(cause).__name__, url)
+            msg = f"cannot open the database at {shown_url(url)}: {reason}"
+            raise StoreUnavailable(msg) from exc
 
     def open(self) -> None:
         """Open (and migrate) the store now rather than on first use."""
@@ -51,6 +72,8 @@ class AppContext:
 
 def _without_password(text: str, url: str) -> str:
     """A driver's message with the URL's password (if any) blotted out."""
+    from sqlalchemy.engine import make_url
+
     try:
         password = make_url(url).password
     except Exception:  # noqa: BLE001 - a URL that does not parse has no password to hide
@@ -58,5 +81,18 @@ def _without_password(text: str, url: str) -> str:
     return text.replace(str(password), "***") if password else text
 
 
-def open_app(settings: Settings | None = None, clock: Clock | None = None) -> AppContext:
-    return AppContext(settings or Settings(), clock or SystemClock())
+def database_errors() -> tuple[type[Exception], ...]:
+    """What a failing database raises: sqlite3's errors (the lean store's), OSError, and
+    SQLAlchemy's once a Store has loaded it (catching them needs no SQLAlchemy)."""
+    found: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
+    sqlalchemy_errors = sys.modules.get("sqlalchemy.exc")
+    if sqlalchemy_errors is not None:
+        found += (sqlalchemy_errors.SQLAlchemyError,)
+    return found
+
+
+def open_app(
+    settings: Settings | None = None, clock: Clock | None = None, *, lean: bool = True
+) -> AppContext:
+    """The context of a short-lived process (a command, the reminder exchange): lean reads."""
+    return AppContext(settings or Settings(), clock or SystemClock(), lean=lean)

@@ -17,7 +17,7 @@ from hipflex.domain.errors import BadInput, BadSetting, HipflexError, NotFound
 from hipflex.domain.safety import unchecked_prompt
 from hipflex.domain.tracking import SittingSource
 from hipflex.errors import EXIT_FAILURE, EXIT_INTERRUPTED, kind_of
-from hipflex.services.context import AppContext, open_app
+from hipflex.services.context import AppContext, database_errors, open_app
 from hipflex.services.reminder_contract import (
     AnyAnswer,
     BreakPromptRequest,
@@ -125,8 +125,6 @@ def _say(stream: IO[str], text: str) -> None:
 
 
 def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     try:
@@ -142,7 +140,9 @@ def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
     except HipflexError as exc:  # a bad document exits 2: the daemon resends one by one
         _say(sys.stderr, f"hipflex: error: {exc}")
         return kind_of(exc).exit_status
-    except (SQLAlchemyError, OSError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, database_errors()):
+            raise
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         _say(sys.stderr, f"hipflex: error: could not answer the reminder: {reason}")
         return EXIT_FAILURE

@@ -19,16 +19,8 @@ from hipflex.domain.errors import (
     StoreLocked,
 )
 from hipflex.errors import storage_fault
+from hipflex.store.sqlite_faults import first_line, sqlite_fault
 
-# SQLite's primary result codes (https://sqlite.org/rescode.html).
-_SQLITE_FAULTS: dict[int, type[StorageFault]] = {
-    5: StoreLocked,  # SQLITE_BUSY
-    6: StoreLocked,  # SQLITE_LOCKED
-    8: ReadOnlyStore,  # SQLITE_READONLY
-    11: StoreCorrupt,  # SQLITE_CORRUPT
-    13: StoreFull,  # SQLITE_FULL
-    26: StoreCorrupt,  # SQLITE_NOTADB
-}
 # PostgreSQL's SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html).
 _POSTGRES_FAULTS: dict[str, type[StorageFault]] = {
     "25006": ReadOnlyStore,  # read_only_sql_transaction
@@ -70,16 +62,12 @@ def where(url: str) -> str:
 def fault_of(error: BaseException, *, url: str) -> StorageFault | None:
     """The storage fault a driver's error means, if it is one."""
     backend = make_url(url).get_backend_name()
-    kind: type[StorageFault] | None = None
     if isinstance(error, sqlite3.Error):
-        code = getattr(error, "sqlite_errorcode", None)
-        kind = None if code is None else _SQLITE_FAULTS.get(code & 0xFF)
-    else:
-        kind = _POSTGRES_FAULTS.get(str(getattr(error, "sqlstate", "") or ""))
+        return sqlite_fault(error, where(url))
+    kind = _POSTGRES_FAULTS.get(str(getattr(error, "sqlstate", "") or ""))
     if kind is None:
         return None
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return storage_fault(kind, where(url), detail, backend=backend)
+    return storage_fault(kind, where(url), first_line(error), backend=backend)
 
 
 def name_faults(engine: Engine, url: str) -> None:

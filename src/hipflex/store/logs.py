@@ -201,7 +201,7 @@ class LogStore:
 
     def add_pain_rating(self, rating: PainRating, *, at: datetime) -> None:
         with self._writing() as session:
-            session.add(PainRatingRow(at=rating.at, score=rating.score, created_at=at))
+            session.add(PainRatingRow(**rows.pain_rating_values(rating, at=at)))
 
     def pain_ratings(
         self, *, since: datetime | None = None, until: datetime | None = None
@@ -216,11 +216,7 @@ class LogStore:
 
     def add_sitting(self, entry: SittingEntry) -> None:
         with self._writing() as session:
-            session.add(
-                SittingLogRow(
-                    day=entry.day, hours=entry.hours, source=entry.source.value, created_at=entry.at
-                )
-            )
+            session.add(SittingLogRow(**rows.sitting_values(entry)))
 
     def sitting_entries(
         self, *, since: date | None = None, until: date | None = None
@@ -236,7 +232,7 @@ class LogStore:
 
     def add_note(self, note: Note) -> None:
         with self._writing() as session:
-            session.add(NoteRow(at=note.at, text=note.text))
+            session.add(NoteRow(**rows.note_values(note)))
 
     def notes(self) -> list[Note]:
         query = select(NoteRow).order_by(NoteRow.at, NoteRow.id)
@@ -245,7 +241,7 @@ class LogStore:
 
     def add_break_event(self, event: BreakEvent, *, at: datetime) -> None:
         with self._writing() as session:
-            session.add(BreakEventRow(at=event.at, outcome=event.outcome.value, created_at=at))
+            session.add(BreakEventRow(**rows.break_event_values(event, at=at)))
 
     def break_events(
         self, *, since: datetime | None = None, until: datetime | None = None

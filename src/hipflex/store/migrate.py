@@ -5,22 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, inspect, text
-
-from hipflex.domain.errors import NewerStore
-from hipflex.errors import storage_fault
-from hipflex.store.db import WRITE_OPTION
+if TYPE_CHECKING:  # SQLAlchemy on use: hipflex.store.lite reads HEAD_REVISION without it
+    from sqlalchemy import Connection, Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-#: The newest revision; a test checks it matches the scripts, so opening can skip Alembic.
-HEAD_REVISION = "0006_measurement_method"
 #: Every revision this hipflex has a script for (a test checks them against Alembic's).
 KNOWN_REVISIONS = frozenset(path.stem for path in (MIGRATIONS_DIR / "versions").glob("0*.py"))
+#: The newest revision; a test checks it matches the scripts, so opening can skip Alembic.
+HEAD_REVISION = "0006_measurement_method"
 
 
 def current_revision(connection: Connection) -> str | None:
+    from sqlalchemy import inspect, text
+
     if not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
@@ -47,6 +46,8 @@ def migrating(engine: Engine) -> Iterator[Connection]:
     done). On SQLite, foreign keys are off while it runs: batch migrations recreate tables,
     and dropping the old table must not cascade-delete its children's rows; the keys are
     checked before commit instead."""
+    from hipflex.store.db import WRITE_OPTION
+
     with engine.execution_options(**{WRITE_OPTION: True}).connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         raw: Any = connection.connection.driver_connection
@@ -74,6 +75,9 @@ def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) 
 def upgrade_if_needed(engine: Engine, where: str) -> None:
     """Migrate to this hipflex's schema; NewerStore for a schema it does not know (written
     by a newer hipflex), which is left as it is."""
+    from hipflex.domain.errors import NewerStore
+    from hipflex.errors import storage_fault
+
     with engine.connect() as connection:
         revision = current_revision(connection)
     if revision == HEAD_REVISION:

@@ -20,7 +20,7 @@ from hipflex.domain.plan import Block, Phase
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import ProgressionState
 from hipflex.errors import storage_fault
-from hipflex.store import rows
+from hipflex.store import rows, sqlite_faults
 from hipflex.store.db import WRITE_OPTION, backup_sqlite, make_engine
 from hipflex.store.faults import where
 from hipflex.store.logs import LogStore
@@ -36,7 +36,6 @@ from hipflex.store.snapshot import (
 
 #: A SQLite file up to this size is quick-checked at every opening (about 3 ms for 8 MB,
 #: measured); a larger one only by `hipflex backup`.
-QUICK_CHECK_MAX_BYTES = 8 * 1024 * 1024
 
 
 class Store(LogStore):
@@ -73,7 +72,7 @@ class Store(LogStore):
             size = Path(database).expanduser().stat().st_size
         except OSError:
             return
-        if size <= QUICK_CHECK_MAX_BYTES:
+        if size <= sqlite_faults.QUICK_CHECK_MAX_BYTES:
             problems = self.integrity_problems(quick=True)
             if problems:
                 raise storage_fault(StoreCorrupt, where(url), problems[0])

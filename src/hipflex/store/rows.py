@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, time
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hipflex.domain.assessment import (
     Assessment,
@@ -38,20 +38,21 @@ from hipflex.domain.tracking import (
     SittingEntry,
     SittingSource,
 )
-from hipflex.store.models import (
-    AssessmentRow,
-    AssessmentSideRow,
-    BlockRow,
-    BreakEventRow,
-    ClearanceRow,
-    ExerciseLogRow,
-    NoteRow,
-    PainRatingRow,
-    PhotoRow,
-    PreferencesRow,
-    SessionLogRow,
-    SittingLogRow,
-)
+
+if TYPE_CHECKING:  # the builders import the models on use: readers need no SQLAlchemy
+    from hipflex.store.models import (
+        AssessmentRow,
+        BlockRow,
+        BreakEventRow,
+        ClearanceRow,
+        ExerciseLogRow,
+        NoteRow,
+        PainRatingRow,
+        PhotoRow,
+        PreferencesRow,
+        SessionLogRow,
+        SittingLogRow,
+    )
 
 #: The preferences table holds one row, with this id.
 PREFERENCES_ID = 1
@@ -74,6 +75,8 @@ def assessment_row(
     block_id: int | None,
     block_week: int | None,
 ) -> AssessmentRow:
+    from hipflex.store.models import AssessmentRow, AssessmentSideRow
+
     answers = assessment.answers
     limits = assessment.thresholds
     row = AssessmentRow(
@@ -218,6 +221,8 @@ def block(row: BlockRow) -> Block:
 
 
 def entry_row(entry: ExerciseEntry, at: datetime) -> ExerciseLogRow:
+    from hipflex.store.models import ExerciseLogRow
+
     return ExerciseLogRow(
         exercise_id=entry.exercise_id.value,
         side=None if entry.side is None else entry.side.value,
@@ -256,6 +261,31 @@ def session_log(row: SessionLogRow) -> SessionLog:
     )
 
 
+# The rows a log appends: one place for their columns, whichever way they are written
+# (Store's ORM, or hipflex.store.lite on SQLite).
+
+
+def pain_rating_values(rating: PainRating, *, at: datetime) -> dict[str, Any]:
+    return {"at": rating.at, "score": rating.score, "created_at": at}
+
+
+def sitting_values(entry: SittingEntry) -> dict[str, Any]:
+    return {
+        "day": entry.day,
+        "hours": entry.hours,
+        "source": entry.source.value,
+        "created_at": entry.at,
+    }
+
+
+def note_values(note: Note) -> dict[str, Any]:
+    return {"at": note.at, "text": note.text}
+
+
+def break_event_values(event: BreakEvent, *, at: datetime) -> dict[str, Any]:
+    return {"at": event.at, "outcome": event.outcome.value, "created_at": at}
+
+
 def pain_rating(row: PainRatingRow) -> PainRating:
     return PainRating(row.at, row.score)
 
@@ -282,6 +312,8 @@ def break_event(row: BreakEventRow) -> BreakEvent:
 def photo_row(
     *, assessment_id: int, test: PhotoTest, sides: tuple[Side, ...], image: KeptImage, at: datetime
 ) -> PhotoRow:
+    from hipflex.store.models import PhotoRow
+
     return PhotoRow(
         assessment_id=assessment_id,
         test=test.value,

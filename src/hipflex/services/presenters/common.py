@@ -16,7 +16,7 @@ class Out(BaseModel):
     default unless it is left out when empty (`OmittedInt`), so every other key is always
     sent and the schema marks it required."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _iso(moment: dt.datetime) -> str:

@@ -1,0 +1,326 @@
+"""hipflex.store.lite: the same answers as Store, read with plain sqlite3; writes go to Store."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import JSON, Boolean, Date
+from tests import strategies
+
+from hipflex.config import Settings
+from hipflex.domain.assessment import AssessmentInput, AssessmentKind, assess
+from hipflex.domain.breaks import BreakOutcome
+from hipflex.domain.plan import Phase, SessionSlot
+from hipflex.domain.preferences import Preferences, Weekday
+from hipflex.domain.protocol import ExerciseId, Side
+from hipflex.domain.tracking import (
+    BreakEvent,
+    Clearance,
+    ExerciseEntry,
+    Note,
+    PainRating,
+    SessionLog,
+    SessionSource,
+    SittingEntry,
+    SittingSource,
+)
+from hipflex.services.context import AppContext
+from hipflex.store import Store
+from hipflex.store.lite import COLUMNS, LiteStore, open_lite, sqlite_path
+from hipflex.store.migrate import migrate
+from hipflex.store.models import Base, UTCDateTime
+
+T0 = datetime(2026, 11, 2, 9, 0, 0, 123456, tzinfo=UTC)
+STRETCH = ExerciseId.HALF_KNEELING_HIP_FLEXOR
+PIGEON = ExerciseId.PIGEON_POSE
+MOMENTS = st.datetimes(
+    min_value=datetime(2000, 1, 1),  # noqa: DTZ001 - hypothesis bounds are naive
+    max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+    timezones=st.sampled_from([UTC, ZoneInfo("Asia/Tokyo"), ZoneInfo("America/New_York")]),
+    allow_imaginary=False,
+)
+
+
+def _filled(url: str) -> Store:
+    """A store with rows in every table the lite reads, ties and edges included."""
+    store = Store.open(url)
+    tight = AssessmentInput(sitting_hours=7.5, red_flags=frozenset())
+    baseline = store.add_assessment(assess(tight), at=T0, kind=AssessmentKind.BASELINE)
+    store.add_assessment(assess(tight), at=T0, kind=AssessmentKind.RETEST, block_id=1, block_week=3)
+    store.add_assessment(
+        assess(AssessmentInput(red_flags=frozenset())),
+        at=T0 + timedelta(days=2),
+        kind=AssessmentKind.SAFETY_CHECK,
+    )
+    store.save_preferences(
+        Preferences(
+            sessions_per_day=3,
+            work_days=frozenset({Weekday.MON, Weekday.SAT}),
+            work_start=time(7, 30),
+            floor_at_work=True,
+            timezone="Europe/Paris",
+        ),
+        at=T0,
+    )
+    store.start_block(assessment_id=baseline.id, started_on=T0.date(), at=T0)
+    store.start_block(
+        assessment_id=baseline.id,
+        started_on=T0.date() + timedelta(days=42),
+        at=T0 + timedelta(days=42),
+        phase=Phase.MAINTENANCE,
+    )
+    for day in range(4):
+        at = T0 + timedelta(days=day, hours=1)
+        entries = (
+            ExerciseEntry(STRETCH, Side.LEFT, 1, hold_seconds=30),
+            ExerciseEntry(PIGEON, Side.RIGHT, 2, hold_seconds=60, sharp_pain=day == 2),
+            ExerciseEntry(PIGEON, None, 1, reps=10, skipped=True),
+        )
+        log = SessionLog(
+            started_at=at,
+            source=SessionSource.GUIDED if day % 2 else SessionSource.MANUAL,
+            entries=entries,
+            slot=list(SessionSlot)[day % 3] if day else None,
+            pain_before=day,
+            pain_after=None if day == 3 else day + 1,
+            ended_at=None if day == 3 else at + timedelta(minutes=20),
+            note="stiff" if day == 1 else None,
+        )
+        store.add_session_log(log, at=at + timedelta(minutes=25))
+        store.add_pain_rating(PainRating(at, day * 2), at=at)
+        store.add_pain_rating(PainRating(at, day), at=at + timedelta(seconds=1))  # a tie in `at`
+        store.add_sitting(SittingEntry(at.date(), 6.5 + day, SittingSource.ENTERED, at))
+        store.add_note(Note(at, f"note {day}"))
+        store.add_break_event(BreakEvent(at, list(BreakOutcome)[day % 3]), at=at)
+    store.add_clearance(Clearance(PIGEON, T0 + timedelta(days=3)))
+    return store
+
+
+def _lite(url: str) -> LiteStore:
+    lite = open_lite(url, lambda: Store.open(url))
+    assert lite is not None
+    return lite
+
+
+def test_every_read_answers_what_the_store_answers(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    store = _filled(url)
+    lite = _lite(url)
+    since, until = T0 + timedelta(days=1), T0 + timedelta(days=3)
+    try:
+        for kind in (None, *AssessmentKind):
+            for with_tests in (False, True):
+                for limit in (None, 1, 2):
+                    args = {"kind": kind, "with_tests": with_tests, "limit": limit}
+                    assert lite.assessments(**args) == store.assessments(**args)
+                assert lite.latest_assessment(kind, with_tests=with_tests) == (
+                    store.latest_assessment(kind, with_tests=with_tests)
+                )
+        for assessment_id in (1, 2, 3, 4, 0, -1):
+            assert lite.assessment(assessment_id) == store.assessment(assessment_id)
+        assert lite.preferences() == store.preferences()
+        assert lite.latest_block() == store.latest_block()
+        assert lite.blocks() == store.blocks()
+        for window in ({}, {"since": since}, {"until": until}, {"since": since, "until": until}):
+            assert lite.session_logs(**window) == store.session_logs(**window)
+            assert lite.pain_ratings(**window) == store.pain_ratings(**window)
+            assert lite.break_events(**window) == store.break_events(**window)
+        for days in ({}, {"since": since.date()}, {"until": until.date()}):
+            assert lite.sitting_entries(**days) == store.sitting_entries(**days)
+        assert lite.sharp_pain_reports() == store.sharp_pain_reports()
+        for moment in (T0 - timedelta(days=1), since, T0 + timedelta(days=9)):
+            assert lite.sharp_pain_logged_since(moment) == store.sharp_pain_logged_since(moment)
+            assert lite.session_logs_logged_since(moment) == store.session_logs_logged_since(moment)
+            assert lite.pain_ratings_logged_since(moment) == store.pain_ratings_logged_since(moment)
+        assert lite.notes() == store.notes()
+        assert lite.clearances() == store.clearances()
+        with pytest.raises(ValueError, match="naive datetime"):
+            lite.pain_ratings(since=datetime(2026, 1, 1))  # noqa: DTZ001 - the point
+    finally:
+        lite.close()
+        store.close()
+
+
+def test_an_empty_store_reads_the_same(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    store = Store.open(url)
+    lite = _lite(url)
+    try:
+        assert lite.preferences() == store.preferences() == Preferences()
+        assert lite.latest_assessment() is store.latest_assessment() is None
+        assert lite.latest_block() is store.latest_block() is None
+        assert lite.session_logs() == lite.notes() == lite.clearances() == []
+    finally:
+        lite.close()
+        store.close()
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(answers=strategies.answers())
+def test_every_assessment_reads_back_the_same(tmp_path: Path, answers: AssessmentInput):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    store = Store.open(url)
+    lite = _lite(url)
+    try:
+        saved = store.add_assessment(assess(answers), at=T0, kind=AssessmentKind.RETEST)
+        assert lite.latest_assessment() == saved == store.latest_assessment()
+    finally:
+        with store.engine.begin() as connection:
+            connection.exec_driver_sql("DELETE FROM assessments")
+        lite.close()
+        store.close()
+
+
+def test_writes_and_the_rest_go_to_the_store_opened_on_first_use(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    Store.open(url).close()
+    opened: list[Store] = []
+
+    def open_store() -> Store:
+        opened.append(Store.open(url))
+        return opened[-1]
+
+    lite = open_lite(url, open_store)
+    assert lite is not None
+    assert lite.pain_ratings() == []
+    lite.add_pain_rating(PainRating(T0, 4), at=T0)  # a log's append is lean too
+    assert opened == []  # reading and appending load no Store
+    lite.add_clearance(Clearance(PIGEON, T0))
+    assert len(opened) == 1
+    assert lite.clearances() == [Clearance(PIGEON, T0)]  # the write is seen at once
+    assert lite.stored_tables() == ["clearances", "pain_ratings"]
+    assert len(opened) == 1
+    lite.close()
+
+
+def test_only_an_existing_sqlite_file_at_the_newest_revision_is_read_lean(tmp_path: Path):
+    db = tmp_path / "h.db"
+    url = f"sqlite:///{db}"
+
+    def never() -> Store:
+        raise AssertionError
+
+    assert open_lite(url, never) is None  # no file yet: the Store creates it
+    store = Store.open(url)
+    migrate(store.engine, "0005_block_phase", downgrade=True)
+    store.close()
+    assert open_lite(url, never) is None  # an older revision: the Store migrates it
+    with sqlite3.connect(tmp_path / "other.db") as raw:
+        raw.execute("CREATE TABLE t (x)")
+    assert open_lite(f"sqlite:///{tmp_path / 'other.db'}", never) is None
+    for other in ("sqlite://", "sqlite:///:memory:", "postgresql+psycopg://u@h/db"):
+        assert sqlite_path(other) is None
+    assert sqlite_path(f"sqlite:///{db}?mode=ro") is None
+
+
+def test_a_lean_context_reads_lean_and_writes_through_the_store(tmp_path: Path):
+    settings_ = Settings(data_dir=tmp_path, database_url=None)
+    first = AppContext(settings_, lean=True)
+    assert isinstance(first.store, Store)  # no database yet: the Store creates it
+    first.close()
+    second = AppContext(settings_, lean=True)
+    assert isinstance(second.store, LiteStore)
+    second.close()
+    assert isinstance(AppContext(settings_).store, Store)  # the web app's context
+
+
+def test_columns_name_every_column_that_needs_converting():
+    """COLUMNS is the models' own list of datetime, date, JSON and boolean columns."""
+    wanted: dict[str, dict[str, str]] = {}
+    kinds = ((UTCDateTime, "datetime"), (Date, "date"), (JSON, "json"), (Boolean, "bool"))
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            for kind, name in kinds:
+                if isinstance(column.type, kind):
+                    wanted.setdefault(table.name, {})[column.name] = name
+    assert wanted == COLUMNS
+
+
+def test_reading_loads_no_sqlalchemy(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    _filled(url).close()
+    code = (
+        "import sys\n"
+        "from hipflex.store.lite import open_lite\n"
+        f"lite = open_lite({url!r}, None)\n"
+        "lite.assessments(); lite.session_logs(); lite.preferences(); lite.blocks()\n"
+        "assert not [m for m in sys.modules if m.startswith('sqlalchemy')], 'sqlalchemy'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], check=False, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def _raw_rows(db: Path, table: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db) as raw:
+        return [row[1:] for row in raw.execute(f"SELECT * FROM {table} ORDER BY id")]  # noqa: S608
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    at=MOMENTS,
+    logged=MOMENTS,
+    score=st.integers(0, 10),
+    hours=st.floats(0, 24),
+    text=st.text(max_size=40),
+    outcome=st.sampled_from(BreakOutcome),
+    source=st.sampled_from(SittingSource),
+)
+def test_an_append_writes_the_row_the_store_writes(
+    tmp_path: Path,
+    *,
+    at: datetime,
+    logged: datetime,
+    score: int,
+    hours: float,
+    text: str,
+    outcome: BreakOutcome,
+    source: SittingSource,
+):
+    """Byte for byte: the same columns from the same rows.py function, the same values."""
+    lean_db, orm_db = tmp_path / "lean.db", tmp_path / "orm.db"
+    for db in (lean_db, orm_db):
+        db.unlink(missing_ok=True)
+        Store.open(f"sqlite:///{db}").close()
+    lean = _lite(f"sqlite:///{lean_db}")
+    orm = Store.open(f"sqlite:///{orm_db}")
+    try:
+        for store in (lean, orm):
+            store.add_pain_rating(PainRating(at, score), at=logged)
+            store.add_sitting(SittingEntry(at.date(), hours, source, logged))
+            store.add_note(Note(at, text))
+            store.add_break_event(BreakEvent(at, outcome), at=logged)
+        for table in ("pain_ratings", "sitting_logs", "notes", "break_events"):
+            assert _raw_rows(lean_db, table) == _raw_rows(orm_db, table)
+        assert lean.pain_ratings() == orm.pain_ratings() == [PainRating(at, score)]
+        assert lean.notes() == orm.notes()
+        assert lean.sitting_entries() == orm.sitting_entries()
+        assert lean.break_events() == orm.break_events()
+    finally:
+        lean.close()
+        orm.close()
+    assert not hasattr(lean, "_store") or lean._store is None  # appending loads no Store
+
+
+def test_a_failed_append_leaves_no_transaction_open(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    Store.open(url).close()
+    lean = _lite(url)
+    with pytest.raises(ValueError, match="naive"):
+        lean.add_note(Note(datetime(2026, 1, 1), "x"))  # noqa: DTZ001 - the point
+    lean.add_note(Note(T0, "y"))
+    assert lean.notes() == [Note(T0, "y")]
+    lean.close()
