@@ -456,3 +456,22 @@ def test_one_trunk_seen_from_the_other_side():
 def test_measured_sides(side: Side | None, near: Side | None, expected: tuple[Side, ...]):
     angles = measure(Landmarks(build(POSE), Facing.RIGHT, near))
     assert measured_sides(angles, side) == expected
+
+
+def test_the_trunk_lean_limit_is_the_protocols_and_the_settings_default():
+    """PROTOCOL.md section 4: above 10 degrees from vertical the extension test counts as
+    compensated (a setting); the photo's error is about 1 degree (Peeler 2013)."""
+    from hipflex.config import Settings
+    from hipflex.domain.goniometry import PHOTO_SEM_DEG
+
+    assert TRUNK_LEAN_LIMIT_DEG == 10
+    assert PHOTO_SEM_DEG == 1
+    defaults = Settings()
+    assert (defaults.trunk_lean_limit_deg, defaults.photo_sem_deg) == (10, 1)
+    # the settings take their other defaults from the domain too (PROTOCOL.md 2.1, 2.2)
+    cut_offs = (
+        defaults.thomas_knee_floor_deg,
+        defaults.thigh_tolerance_deg,
+        defaults.hip_extension_floor_deg,
+    )
+    assert cut_offs == (80, 0, 10)
