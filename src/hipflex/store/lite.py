@@ -231,17 +231,22 @@ class LiteStore:
 
     # Assessments
 
-    def _with_sides(self, found: list[Any]) -> list[RecordedAssessment]:
+    def _attach(self, found: list[Any], table: str, key: str, order: str, name: str) -> None:
+        """Each parent row in `found` gets its rows of `table` (joined on `key`) as `name`,
+        the way the models' relationships load them."""
         if not found:
-            return []
+            return
         marks = ",".join("?" * len(found))
-        sides = self._rows(
-            "assessment_sides",
-            f"SELECT * FROM assessment_sides WHERE assessment_id IN ({marks}) ORDER BY side",  # noqa: S608 - fixed text and ? marks
+        children = self._rows(
+            table,
+            f"SELECT * FROM {table} WHERE {key} IN ({marks}) ORDER BY {order}",  # noqa: S608 - our own names and ? marks
             [row.id for row in found],
         )
         for row in found:
-            row.sides = [side for side in sides if side.assessment_id == row.id]
+            setattr(row, name, [child for child in children if getattr(child, key) == row.id])
+
+    def _with_sides(self, found: list[Any]) -> list[RecordedAssessment]:
+        self._attach(found, "assessment_sides", "assessment_id", "side", "sides")
         return [rows.recorded_assessment(row) for row in found]
 
     def assessments(
@@ -304,15 +309,7 @@ class LiteStore:
     # Logs
 
     def _with_entries(self, found: list[Any]) -> list[Any]:
-        if found:
-            marks = ",".join("?" * len(found))
-            entries = self._rows(
-                "exercise_logs",
-                f"SELECT * FROM exercise_logs WHERE session_id IN ({marks}) ORDER BY id",  # noqa: S608 - fixed text and ? marks
-                [row.id for row in found],
-            )
-            for row in found:
-                row.entries = [entry for entry in entries if entry.session_id == row.id]
+        self._attach(found, "exercise_logs", "session_id", "id", "entries")
         return found
 
     def session_logs(
