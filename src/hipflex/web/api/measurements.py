@@ -53,7 +53,8 @@ def photo_landmarks(
         File(
             description=(
                 "A JPEG, PNG or WebP photo, side on, whole body in frame; the request limit "
-                "applies (the wizard shrinks a photo to 1600 px first)"
+                f"applies (the wizard shrinks a photo to {photo_points.UPLOAD_LONG_SIDE_PX} px "
+                "first)"
             )
         ),
     ],
