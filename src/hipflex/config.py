@@ -1,12 +1,20 @@
-"""Every setting, declared once, read from HIPFLEX_* environment variables at call time."""
+"""Every setting, declared once, read from HIPFLEX_* environment variables at call time.
+
+The settings are a plain pydantic model that reads its own variables (`Settings()`), not
+pydantic-settings' BaseSettings: that package's import alone (its cloud secret providers,
+asyncio) cost every command about a tenth of its start-up (issue 15), for the handful of
+scalar values here. The rules are the same: a value given to `Settings(...)` wins over the
+environment, the variable's name is HIPFLEX_<NAME> in any case, and pydantic converts and
+checks the text as it does any input.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from hipflex.domain.assessment import (
     HIP_EXTENSION_FLOOR_DEG,
@@ -25,16 +33,34 @@ def default_data_dir() -> Path:
     return user_data_path(APP_NAME, appauthor=False)
 
 
-class Settings(BaseSettings):
+#: Every setting's environment variable is this prefix and its name, in any case.
+ENV_PREFIX = "HIPFLEX_"
+
+
+def _from_environment(names: frozenset[str]) -> dict[str, str]:
+    """The values of the settings named, as their HIPFLEX_* variables give them."""
+    found: dict[str, str] = {}
+    for variable, value in os.environ.items():
+        upper = variable.upper()
+        if upper.startswith(ENV_PREFIX):
+            name = upper.removeprefix(ENV_PREFIX).lower()
+            if name in names:
+                found[name] = value
+    return found
+
+
+class Settings(BaseModel):
     """hipflex settings; each one can be set with the environment variable HIPFLEX_<NAME>."""
 
-    model_config = SettingsConfigDict(env_prefix="HIPFLEX_", extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
     def __init__(self, **values: Any) -> None:
-        """Read the settings; a value that does not fit is BadSetting, one line naming it
-        (a secret's value is never shown)."""
+        """Read the settings: the values given, then the environment, then the defaults. A
+        value that does not fit is BadSetting, one line naming it (a secret's value is never
+        shown)."""
+        names = frozenset(type(self).model_fields)
         try:
-            super().__init__(**values)
+            super().__init__(**{**_from_environment(names), **values})
         except ValidationError as exc:
             raise BadSetting(_first_problem(exc)) from None
 
@@ -112,7 +138,7 @@ _SECRET_SETTINGS = frozenset({"web_password", "database_url"})
 def _first_problem(error: ValidationError) -> str:
     problem = error.errors()[0]
     name = str(problem["loc"][0]) if problem["loc"] else "a setting"
-    variable = f"{Settings.model_config.get('env_prefix', '')}{name}".upper()
+    variable = f"{ENV_PREFIX}{name}".upper()
     reason = str(problem["msg"]).removeprefix("Value error, ")
     reason = reason[0].lower() + reason[1:] if reason else "not accepted"
     if name in _SECRET_SETTINGS:
