@@ -14,11 +14,13 @@ from PIL import Image
 
 #: What no command loads unless it needs it: the ORM and migrations (a store at the newest
 #: revision is read, and a log appended, with sqlite3), the web app, the report's and the
-#: photo's libraries, the terminal UI, calendars, PostgreSQL's driver.
+#: photo's libraries, the terminal UI, calendars, PostgreSQL's driver, pydantic-settings
+#: (its import alone cost a command about 25 ms; hipflex.config reads the variables itself).
 HEAVY = frozenset({
     "sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "uvicorn", "hipflex.web",
     "jinja2", "matplotlib", "fpdf", "PIL", "mediapipe", "cv2", "numpy", "textual",
     "icalendar", "hipflex.reports.report", "hipflex.reports.charts", "hipflex.reports.render",
+    "pydantic_settings",
 })  # fmt: skip
 TYPER = frozenset({"typer", "pydantic", "pydantic_core", "rich"})
 ASSESS = [
