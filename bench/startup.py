@@ -80,6 +80,7 @@ COMMANDS: list[tuple[str, str, tuple[int, ...]]] = [
     ("remind status", "remind status", (0,)),
     ("remind --help (daemon)", "remind --help", (0,)),
     ("serve --help (web server)", "serve --help", (0,)),
+    ("users list (team mode)", "users list", (0,)),
 ]
 
 #: A hand-marked Thomas test: the points `measure --points` reads, on a blank photo.

@@ -168,3 +168,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         reasons[reason] = reasons.get(reason, 0) + 1
     for reason, count in sorted(reasons.items(), key=lambda item: -item[1]):
         terminalreporter.write_line(f"skipped {count}: {reason}")
+
+
+@pytest.fixture
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its smallest cost: the real one (64 MiB, 3 passes) takes a tenth of a
+    second per hash, and tests hash many. tests/services/test_accounts.py checks the real
+    parameters once."""
+    from argon2 import PasswordHasher
+
+    from hipflex.services import accounts
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", lambda: cheap)

@@ -72,6 +72,12 @@ class Settings(BaseModel):
         default=None,
         description="SQLAlchemy URL of the store; defaults to hipflex.db in the data folder.",
     )
+    public_url: str = Field(
+        default="http://127.0.0.1:8765",
+        description=(
+            "The address people open the web app at (team mode): invitation links start with it."
+        ),
+    )
     strict: bool = Field(
         default=False,
         description="Tests that need a missing component fail instead of skipping (CI).",

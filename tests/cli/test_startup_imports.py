@@ -73,6 +73,8 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["remind", "status"], set()),
     (["remind", "--help"], set()),
     (["serve", "--help"], set()),
+    (["users", "list"], WRITES),  # team mode's accounts: the Store (team mode never runs lean)
+    (["users", "--help"], set()),
 ]
 
 RUN = """

@@ -72,6 +72,7 @@ GROUPS = (
     ("remind", "remind_cmd", "remind_app", "Movement-break reminders while you sit."),
     ("calendar", "calendar_cmd", "calendar_app", "Put your programme in a calendar app."),
     ("data", "data_cmd", "data_app", "Manage your data as a whole (erase)."),
+    ("users", "users_cmd", "users_app", "Team mode: manage the server's accounts."),
 )
 NAMES = frozenset(name for name, *_ in COMMANDS + GROUPS)
 

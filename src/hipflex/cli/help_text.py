@@ -36,4 +36,5 @@ Commands:
   remind     Movement-break reminders while you sit.
   calendar   Put your programme in a calendar app.
   data       Manage your data as a whole (erase).
+  users      Team mode: manage the server's accounts.
 """

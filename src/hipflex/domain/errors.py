@@ -34,6 +34,20 @@ class Conflict(HipflexError):  # noqa: N818 - reads as a state, like BadInput
     a session): refused, nothing changes."""
 
 
+class NotSignedIn(HipflexError):  # noqa: N818 - reads as a state, like BadInput
+    """Team mode: no account is signed in, or the e-mail address and password do not match
+    an active account (which of the two is never said)."""
+
+
+class Forbidden(HipflexError):  # noqa: N818 - reads as a state, like BadInput
+    """Team mode: the account signed in may not do this (another person's data without
+    their consent, an admin's action)."""
+
+
+class TooManyTries(HipflexError):  # noqa: N818 - reads as a state, like BadInput
+    """Too many failed logins lately for the account or the address: wait, then try again."""
+
+
 class Unavailable(HipflexError):  # noqa: N818 - reads as a state, like BadInput
     """Something hipflex needs cannot be reached (the database)."""
 

@@ -63,6 +63,10 @@ COLUMNS: dict[str, dict[str, str]] = {
     "notes": {"at": "datetime"},
     "clearances": {"at": "datetime"},
     "break_events": {"at": "datetime", "created_at": "datetime"},
+    # Team mode's tables: read only through the Store (team mode never runs lean).
+    "accounts": {"created_at": "datetime", "disabled_at": "datetime"},
+    "invitations": {"issued_at": "datetime", "expires_at": "datetime", "used_at": "datetime"},
+    "login_failures": {"at": "datetime"},
 }
 
 BUSY_TIMEOUT_S = 30.0

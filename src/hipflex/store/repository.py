@@ -21,6 +21,7 @@ from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import ProgressionState
 from hipflex.errors import storage_fault
 from hipflex.store import rows, sqlite_faults
+from hipflex.store.accounts import AccountStore
 from hipflex.store.db import WRITE_OPTION, backup_sqlite, make_engine
 from hipflex.store.faults import where
 from hipflex.store.logs import LogStore
@@ -38,7 +39,7 @@ from hipflex.store.snapshot import (
 #: measured); a larger one only by `hipflex backup`.
 
 
-class Store(LogStore):
+class Store(LogStore, AccountStore):
     """hipflex's data; every write is one short transaction."""
 
     def __init__(self, engine: Engine) -> None:

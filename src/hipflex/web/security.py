@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hipflex.domain.accounts import MIN_PASSWORD_LENGTH
 from hipflex.domain.errors import BadInput, TooLarge
 
 CSRF_COOKIE = "hipflex_csrf"
@@ -236,7 +237,6 @@ CsrfCheck = Callable[[Request], Awaitable[str | None]]
 # The password for --allow-remote
 
 
-MIN_PASSWORD_LENGTH = 12
 #: scrypt's cost: 16 MiB and about a twentieth of a second a try on one core.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 _ACCEPTED_LIMIT = 64

@@ -1,0 +1,142 @@
+"""Team mode's accounts: add, list, disable, invitations, passwords and logins.
+
+Passwords are kept only as argon2id hashes (argon2-cffi's defaults, RFC 9106's second
+recommended option: 64 MiB, 3 passes); an invitation's token only as its SHA-256. Failed
+logins are counted in the database, so every app process on it throttles alike."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from functools import cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from hipflex.domain.accounts import (
+    LOGIN_WINDOW,
+    MAX_EMAIL_LENGTH,
+    Account,
+    Role,
+    check_new_password,
+    invitation_expires,
+    login_allowed,
+    normalise_email,
+)
+from hipflex.domain.errors import BadInput, NotSignedIn, TooManyTries
+from hipflex.services.context import AppContext
+
+#: Where an invitation link points, under the server's address.
+INVITATION_PATH = "/invitations/"
+#: The same words for an unknown address, a wrong password and a disabled account: the
+#: answer must not tell which addresses have accounts.
+WRONG_LOGIN = "the e-mail address or the password is not right"
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+@cache
+def _stand_in_hash() -> str:
+    """A hash no password is checked against for real (an address without an account)."""
+    return _hasher().hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    """The password's argon2id hash, after the password rules (BadInput otherwise)."""
+    return _hasher().hash(check_new_password(password))
+
+
+def _token_sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    account: Account
+    #: The one-time link to set a password (None when a password was given).
+    invitation_link: str | None
+
+
+def invite(app: AppContext, email: str, server_url: str) -> str:
+    """A new one-time invitation link for the account (an older open one stops working)."""
+    token = secrets.token_urlsafe(32)
+    now = app.clock.now()
+    app.store.add_invitation(
+        email,
+        token_sha256=_token_sha256(token),
+        issued_at=now,
+        expires_at=invitation_expires(now),
+    )
+    return f"{server_url.rstrip('/')}{INVITATION_PATH}{token}"
+
+
+def add_account(
+    app: AppContext, email: str, role: Role, *, password: str | None, server_url: str
+) -> NewAccount:
+    """Add an account with a password, or without one and with an invitation link."""
+    address = normalise_email(email)
+    hashed = hash_password(password) if password is not None else None
+    account = app.store.add_account(address, role, password_hash=hashed, at=app.clock.now())
+    link = None if password is not None else invite(app, address, server_url)
+    return NewAccount(account, link)
+
+
+def accounts(app: AppContext) -> list[Account]:
+    return app.store.accounts()
+
+
+def disable_account(app: AppContext, email: str) -> Account:
+    return app.store.disable_account(normalise_email(email), at=app.clock.now())
+
+
+def reset_password(app: AppContext, email: str, server_url: str) -> str:
+    """A new invitation link for the account to set a new password (the old password
+    keeps working until then)."""
+    address = normalise_email(email)
+    app.store.account(address)  # NotFound before anything is written
+    return invite(app, address, server_url)
+
+
+def accept_invitation(app: AppContext, token: str, password: str) -> Account:
+    """Set the password through an invitation link's token (once, before it expires)."""
+    hashed = hash_password(password)
+    return app.store.use_invitation(_token_sha256(token), hashed, at=app.clock.now())
+
+
+def log_in(app: AppContext, email: str, password: str, *, address: str) -> Account:
+    """The active account whose password this is; NotSignedIn otherwise (the same words
+    whatever the reason), TooManyTries after too many failures lately for the account or
+    from the address (a right password is not even checked then)."""
+    now = app.clock.now()
+    try:
+        key = normalise_email(email)
+    except BadInput:
+        key = email.strip().lower()[:MAX_EMAIL_LENGTH]
+    failures = app.store.login_failures_since(key, address, now - LOGIN_WINDOW)
+    if not login_allowed(*failures):
+        minutes = int(LOGIN_WINDOW.total_seconds() // 60)
+        msg = f"too many failed logins lately: wait {minutes} minutes, then try again"
+        raise TooManyTries(msg)
+    stored = app.store.password_hash(key)
+    # An unknown address costs a hash check too: the time taken tells nothing either.
+    right = _matches(stored or _stand_in_hash(), password)
+    account = app.store.account(key) if right and stored is not None else None
+    if account is None or not account.active:
+        app.store.prune_login_failures(now - LOGIN_WINDOW)
+        app.store.add_login_failure(key, address, at=now)
+        raise NotSignedIn(WRONG_LOGIN)
+    app.store.clear_login_failures(key)
+    if stored is not None and _hasher().check_needs_rehash(stored):
+        app.store.set_password_hash(key, _hasher().hash(password))
+    return account
+
+
+def _matches(stored: str, password: str) -> bool:
+    try:
+        return _hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False

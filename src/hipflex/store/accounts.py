@@ -1,0 +1,160 @@
+"""Team mode's account tables: accounts, invitations, failed logins."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from hipflex.domain.accounts import Account, Role
+from hipflex.domain.errors import Conflict, NotFound
+from hipflex.store.models import AccountRow, InvitationRow, LoginFailureRow
+
+
+def _account(row: AccountRow) -> Account:
+    return Account(
+        id=row.id,
+        email=row.email,
+        role=Role(row.role),
+        created_at=row.created_at,
+        has_password=row.password_hash is not None,
+        disabled_at=row.disabled_at,
+    )
+
+
+def _row_for(session: Session, email: str) -> AccountRow:
+    row = session.scalars(select(AccountRow).where(AccountRow.email == email)).one_or_none()
+    if row is None:
+        msg = f"there is no account for {email}"
+        raise NotFound(msg)
+    return row
+
+
+class AccountStore:
+    """Accounts by their (normalised) e-mail address; passwords only as hashes."""
+
+    def _writing(self) -> AbstractContextManager[Session]:  # pragma: no cover - Store's
+        raise NotImplementedError
+
+    def _reading(self) -> AbstractContextManager[Session]:  # pragma: no cover - Store's
+        raise NotImplementedError
+
+    def add_account(
+        self, email: str, role: Role, *, password_hash: str | None, at: datetime
+    ) -> Account:
+        with self._writing() as session:
+            taken = session.scalar(select(AccountRow.id).where(AccountRow.email == email))
+            if taken is not None:
+                msg = f"there is already an account for {email}"
+                raise Conflict(msg)
+            row = AccountRow(email=email, role=role.value, password_hash=password_hash)
+            row.created_at = at
+            session.add(row)
+            session.flush()
+            return _account(row)
+
+    def accounts(self) -> list[Account]:
+        """Every account, oldest first."""
+        with self._reading() as session:
+            found = session.scalars(select(AccountRow).order_by(AccountRow.id))
+            return [_account(row) for row in found]
+
+    def account(self, email: str) -> Account:
+        with self._reading() as session:
+            return _account(_row_for(session, email))
+
+    def password_hash(self, email: str) -> str | None:
+        """The account's stored hash (None: no password yet, or no such account)."""
+        with self._reading() as session:
+            return session.scalar(select(AccountRow.password_hash).where(AccountRow.email == email))
+
+    def set_password_hash(self, email: str, password_hash: str) -> None:
+        with self._writing() as session:
+            _row_for(session, email).password_hash = password_hash
+
+    def disable_account(self, email: str, *, at: datetime) -> Account:
+        """Disable the account (kept, with its data) and void its open invitations."""
+        with self._writing() as session:
+            row = _row_for(session, email)
+            if row.disabled_at is None:
+                row.disabled_at = at
+            session.execute(
+                delete(InvitationRow).where(
+                    InvitationRow.account_id == row.id, InvitationRow.used_at.is_(None)
+                )
+            )
+            return _account(row)
+
+    # Invitations
+
+    def add_invitation(
+        self, email: str, *, token_sha256: str, issued_at: datetime, expires_at: datetime
+    ) -> None:
+        """A new invitation for the account; any earlier one still open is voided."""
+        with self._writing() as session:
+            row = _row_for(session, email)
+            session.execute(
+                delete(InvitationRow).where(
+                    InvitationRow.account_id == row.id, InvitationRow.used_at.is_(None)
+                )
+            )
+            invitation = InvitationRow(account_id=row.id, token_sha256=token_sha256)
+            invitation.issued_at, invitation.expires_at = issued_at, expires_at
+            session.add(invitation)
+
+    def use_invitation(self, token_sha256: str, password_hash: str, *, at: datetime) -> Account:
+        """Set the password of an open, unexpired invitation's active account, once;
+        NotFound for any other token (which reason is not said)."""
+        with self._writing() as session:
+            invitation = session.scalars(
+                select(InvitationRow)
+                .where(InvitationRow.token_sha256 == token_sha256)
+                .with_for_update()
+            ).one_or_none()
+            account = session.get(AccountRow, invitation.account_id) if invitation else None
+            if (
+                invitation is None
+                or account is None
+                or invitation.used_at is not None
+                or invitation.expires_at <= at
+                or account.disabled_at is not None
+            ):
+                msg = (
+                    "this invitation link is not valid: it was used, it expired, or it was replaced"
+                )
+                raise NotFound(msg)
+            invitation.used_at = at
+            account.password_hash = password_hash
+            return _account(account)
+
+    # Failed logins
+
+    def add_login_failure(self, email: str, address: str, *, at: datetime) -> None:
+        with self._writing() as session:
+            row = LoginFailureRow(email=email, address=address)
+            row.at = at
+            session.add(row)
+
+    def login_failures_since(self, email: str, address: str, since: datetime) -> tuple[int, int]:
+        """Failed logins after `since`: (for this account, from this address)."""
+        with self._reading() as session:
+            recent = LoginFailureRow.at > since
+            for_account = session.scalar(
+                select(func.count()).where(recent, LoginFailureRow.email == email)
+            )
+            for_address = session.scalar(
+                select(func.count()).where(recent, LoginFailureRow.address == address)
+            )
+            return int(for_account or 0), int(for_address or 0)
+
+    def clear_login_failures(self, email: str) -> None:
+        """Forget the account's failures (its right password was given)."""
+        with self._writing() as session:
+            session.execute(delete(LoginFailureRow).where(LoginFailureRow.email == email))
+
+    def prune_login_failures(self, before: datetime) -> None:
+        """Forget every failure at or before `before` (outside any window that counts)."""
+        with self._writing() as session:
+            session.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= before))
