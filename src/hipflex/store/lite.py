@@ -132,10 +132,25 @@ def open_lite(url: str, open_store: Callable[[], Store]) -> LiteStore | None:
         found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
         found = None
-    if found is None or found[0] != HEAD_REVISION or not _looks_whole(connection, path):
+    if (
+        found is None
+        or found[0] != HEAD_REVISION
+        or not _looks_whole(connection, path)
+        or _has_accounts(connection)
+    ):
         connection.close()
-        return None  # the Store opens it, and names what is wrong
+        return None  # the Store opens it, and names what is wrong (or scopes it to owners)
     return LiteStore(connection, open_store, str(path))
+
+
+def _has_accounts(connection: sqlite3.Connection) -> bool:
+    """Whether team mode's accounts share this file: then rows have owners, and only the
+    Store, bound to one of them, reads it. Without accounts every row is nobody's (their
+    account_id cannot point anywhere), so this reader needs no owner filter."""
+    try:
+        return connection.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return True
 
 
 def _looks_whole(connection: sqlite3.Connection, path: Path) -> bool:
@@ -295,9 +310,7 @@ class LiteStore:
     # Preferences and programme blocks
 
     def preferences(self) -> Preferences:
-        found = self._rows(
-            "preferences", "SELECT * FROM preferences WHERE id = ?", [rows.PREFERENCES_ID]
-        )
+        found = self._rows("preferences", "SELECT * FROM preferences ORDER BY id LIMIT 1")
         return Preferences() if not found else rows.preferences(found[0])
 
     def latest_block(self) -> Block | None:

@@ -63,7 +63,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class AssessmentRow(Base):
+class Owned:
+    """A row that belongs to one person. In team mode that is an account; in single-user
+    mode nobody (None). The Store is bound to one owner and adds the owner to every query
+    and every new row itself (hipflex.store.repository), so no query can forget it."""
+
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+
+
+class AssessmentRow(Owned, Base):
     __tablename__ = "assessments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,7 +96,7 @@ class AssessmentRow(Base):
     )
 
 
-class AssessmentSideRow(Base):
+class AssessmentSideRow(Owned, Base):
     """One side of one assessment: what was given and what it meant."""
 
     __tablename__ = "assessment_sides"
@@ -115,7 +125,7 @@ class AssessmentSideRow(Base):
     assessment: Mapped[AssessmentRow] = relationship(back_populates="sides")
 
 
-class PhotoRow(Base):
+class PhotoRow(Owned, Base):
     """A test's photo, kept only when the user asked (EXIF stripped, upright)."""
 
     __tablename__ = "photos"
@@ -133,10 +143,12 @@ class PhotoRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class PreferencesRow(Base):
-    """The user's preferences: one row (id 1); absent means the defaults."""
+class PreferencesRow(Owned, Base):
+    """A person's preferences: one row each (id 1 for the single-user store's); absent
+    means the defaults."""
 
     __tablename__ = "preferences"
+    __table_args__ = (UniqueConstraint("account_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sessions_per_day: Mapped[int]
@@ -151,7 +163,7 @@ class PreferencesRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class BlockRow(Base):
+class BlockRow(Owned, Base):
     """A programme block: its start day and the assessment it was built from."""
 
     __tablename__ = "blocks"
@@ -167,7 +179,7 @@ class BlockRow(Base):
     start_couch_weeks: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
-class SessionLogRow(Base):
+class SessionLogRow(Owned, Base):
     """A session done, guided or typed in afterwards; its exercises are separate rows."""
 
     __tablename__ = "session_logs"
@@ -187,7 +199,7 @@ class SessionLogRow(Base):
     )
 
 
-class ExerciseLogRow(Base):
+class ExerciseLogRow(Owned, Base):
     """One hold or set of one exercise on one side, committed as it completes."""
 
     __tablename__ = "exercise_logs"
@@ -208,7 +220,7 @@ class ExerciseLogRow(Base):
     session: Mapped[SessionLogRow] = relationship(back_populates="entries")
 
 
-class PainRatingRow(Base):
+class PainRatingRow(Owned, Base):
     __tablename__ = "pain_ratings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -217,7 +229,7 @@ class PainRatingRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class SittingLogRow(Base):
+class SittingLogRow(Owned, Base):
     """Hours sat on a day; entries are kept, the latest one for a day is the figure."""
 
     __tablename__ = "sitting_logs"
@@ -229,7 +241,7 @@ class SittingLogRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class NoteRow(Base):
+class NoteRow(Owned, Base):
     __tablename__ = "notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -237,7 +249,7 @@ class NoteRow(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
-class ClearanceRow(Base):
+class ClearanceRow(Owned, Base):
     """An exercise paused for sharp pain that the user has had checked."""
 
     __tablename__ = "clearances"
@@ -247,7 +259,7 @@ class ClearanceRow(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class BreakEventRow(Base):
+class BreakEventRow(Owned, Base):
     """A movement-break reminder's outcome: done, skipped or snoozed."""
 
     __tablename__ = "break_events"

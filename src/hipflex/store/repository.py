@@ -26,7 +26,8 @@ from hipflex.store.db import WRITE_OPTION, backup_sqlite, make_engine
 from hipflex.store.faults import where
 from hipflex.store.logs import LogStore
 from hipflex.store.migrate import upgrade_if_needed
-from hipflex.store.models import AssessmentRow, Base, BlockRow, PhotoRow, PreferencesRow
+from hipflex.store.models import AssessmentRow, BlockRow, PhotoRow, PreferencesRow
+from hipflex.store.owners import bind_to_owner, owned_tables, owner_clause
 from hipflex.store.snapshot import (
     Snapshot,
     StoreNotEmpty,
@@ -42,13 +43,25 @@ from hipflex.store.snapshot import (
 class Store(LogStore, AccountStore):
     """hipflex's data; every write is one short transaction."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, owner: int | None = None) -> None:
+        """`owner`: the account whose data this store reads and writes (team mode), or
+        None for the single-user store's rows; every query and new row is bound to it."""
         self.engine = engine
+        self.owner = owner
+        self._owns_engine = True
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        for maker in (self._read, self._write):
+            bind_to_owner(maker, owner)
         self._open_write = threading.local()  # .session: this thread's write transaction
+
+    def for_account(self, account_id: int) -> Store:
+        """The same database, bound to one account's data (closing it leaves this open)."""
+        bound = Store(self.engine, owner=account_id)
+        bound._owns_engine = False
+        return bound
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -89,7 +102,8 @@ class Store(LogStore, AccountStore):
         return [] if found == ["ok"] else found
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._owns_engine:
+            self.engine.dispose()
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
@@ -198,15 +212,15 @@ class Store(LogStore, AccountStore):
 
     def preferences(self) -> Preferences:
         with self._read() as session:
-            row = session.get(PreferencesRow, rows.PREFERENCES_ID)
+            row = session.scalars(select(PreferencesRow)).first()
             return Preferences() if row is None else rows.preferences(row)
 
     def save_preferences(self, preferences: Preferences, *, at: datetime) -> None:
         values = rows.preferences_values(preferences, at=at)
         with self._writing() as session:
-            row = session.get(PreferencesRow, rows.PREFERENCES_ID)
+            row = session.scalars(select(PreferencesRow)).first()
             if row is None:
-                session.add(PreferencesRow(id=rows.PREFERENCES_ID, **values))
+                session.add(PreferencesRow(**values))
             else:
                 for key, value in values.items():
                     setattr(row, key, value)
@@ -226,10 +240,11 @@ class Store(LogStore, AccountStore):
             return [rows.block(row) for row in session.scalars(query)]
 
     def erase_all(self) -> None:
-        """Delete every row of every table (the schema stays), in one transaction."""
+        """Delete every row of the owner's data (the schema, and team mode's accounts,
+        stay), in one transaction."""
         with self._writing() as session:
-            for table in reversed(Base.metadata.sorted_tables):
-                session.execute(table.delete())
+            for table in reversed(owned_tables()):
+                session.execute(table.delete().where(owner_clause(table, self.owner)))
 
     def start_block(
         self,
@@ -271,14 +286,14 @@ class Store(LogStore, AccountStore):
         Raises StoreNotEmpty, having written nothing, if any table holds a row.
         """
         with self._writing() as session:
-            if tables_with_rows(session):
+            if tables_with_rows(session, self.owner):
                 raise StoreNotEmpty
             write_snapshot(self, data)
 
     def stored_tables(self) -> list[str]:
         """The tables that hold at least one row."""
         with self._reading() as session:
-            return tables_with_rows(session)
+            return tables_with_rows(session, self.owner)
 
     def backup_sqlite(self, target: Path) -> None:
         """Copy this SQLite store, consistently even while in use, into the new file `target`."""

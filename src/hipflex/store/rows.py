@@ -54,9 +54,6 @@ if TYPE_CHECKING:  # the builders import the models on use: readers need no SQLA
         SittingLogRow,
     )
 
-#: The preferences table holds one row, with this id.
-PREFERENCES_ID = 1
-
 T = TypeVar("T")
 
 

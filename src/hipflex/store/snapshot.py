@@ -26,7 +26,6 @@ from hipflex.store import rows
 from hipflex.store.logs import session_log_rows
 from hipflex.store.models import (
     AssessmentRow,
-    Base,
     BlockRow,
     BreakEventRow,
     ClearanceRow,
@@ -36,6 +35,7 @@ from hipflex.store.models import (
     PreferencesRow,
     SittingLogRow,
 )
+from hipflex.store.owners import owned_tables, owner_clause
 
 if TYPE_CHECKING:
     from hipflex.store.repository import Store
@@ -117,12 +117,14 @@ class StoreNotEmpty(Exception):  # noqa: N818 - reads as a state, like the domai
     """A snapshot is only restored into a store with no rows in any table."""
 
 
-def tables_with_rows(session: Session) -> list[str]:
-    """The tables that hold at least one row."""
+def tables_with_rows(session: Session, owner: int | None) -> list[str]:
+    """The tables that hold at least one row of the owner's data."""
     return [
         table.name
-        for table in Base.metadata.sorted_tables
-        if session.execute(select(literal(1)).select_from(table).limit(1)).first()
+        for table in owned_tables()
+        if session.execute(
+            select(literal(1)).select_from(table).where(owner_clause(table, owner)).limit(1)
+        ).first()
     ]
 
 
@@ -131,7 +133,7 @@ def tables_with_rows(session: Session) -> list[str]:
 
 def read_snapshot(session: Session) -> Snapshot:
     """Everything the session's transaction sees, with the times each record was saved."""
-    saved = session.get(PreferencesRow, rows.PREFERENCES_ID)
+    saved = session.scalars(select(PreferencesRow)).first()
     assessments = (
         select(AssessmentRow)
         .options(selectinload(AssessmentRow.sides))
