@@ -77,3 +77,18 @@ def test_an_address_is_added_once(users: Cli) -> None:
     assert again.exit_code == 1
     assert "already an account" in again.output
     assert json.loads(users("users", "list", "--json").stdout)["accounts"][0]["role"] == "member"
+
+
+def test_adopting_the_existing_data(users: Cli, assessed: None) -> None:
+    before = users.json("history", "--json")
+    result = users("users", "add", "me@example.org", "--adopt-existing-data")
+    assert result.exit_code == 0, result.output
+    assert "now this account's" in result.stdout
+    app = open_app()
+    try:
+        account = app.store.account("me@example.org")
+        mine = app.store.for_account(account.id)
+        assert len(mine.assessments()) == len(before) == 1
+        assert app.store.snapshot().empty
+    finally:
+        app.close()

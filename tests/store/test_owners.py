@@ -215,3 +215,16 @@ def test_an_older_single_user_database_keeps_its_rows_as_nobodys(database_url: s
         assert _notes(ana) == []
     finally:
         store.close()
+
+
+def test_an_account_can_adopt_the_single_user_data_with_nothing_lost(
+    stores: dict[str, Store],
+) -> None:
+    before = stores["nobody"].snapshot()
+    adopted = stores["nobody"].add_account(
+        "lee@example.org", Role.MEMBER, password_hash=None, at=T0, adopt_unowned=True
+    )
+    lee = stores["nobody"].for_account(adopted.id)
+    assert stores["nobody"].snapshot().empty
+    assert lee.snapshot() == before
+    assert _notes(stores["bo"]) == ["bo's note"]  # the others' rows keep their owners

@@ -46,6 +46,14 @@ def add(
             "printing an invitation link.",
         ),
     ] = False,
+    adopt_existing_data: Annotated[
+        bool,
+        typer.Option(
+            "--adopt-existing-data",
+            help="Give this account the data hipflex kept before team mode (the single-user "
+            "data in this database): assessments, plans, logs, notes, photos, preferences.",
+        ),
+    ] = False,
 ) -> None:
     """Add an account. Without --password-stdin it prints a one-time invitation link."""
     from hipflex.services import accounts
@@ -54,10 +62,19 @@ def add(
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     app = open_app()
     try:
-        added = accounts.add_account(app, email, role, password=password, server_url=_server_url())
+        added = accounts.add_account(
+            app,
+            email,
+            role,
+            password=password,
+            server_url=_server_url(),
+            adopt_existing_data=adopt_existing_data,
+        )
     finally:
         app.close()
     print(f"Added {added.account.email} as {added.account.role.value}.")
+    if adopt_existing_data:
+        print("The data kept before team mode is now this account's.")
     if added.invitation_link is not None:
         print(_invitation_words(added.invitation_link))
 

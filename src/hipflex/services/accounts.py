@@ -75,12 +75,26 @@ def invite(app: AppContext, email: str, server_url: str) -> str:
 
 
 def add_account(
-    app: AppContext, email: str, role: Role, *, password: str | None, server_url: str
+    app: AppContext,
+    email: str,
+    role: Role,
+    *,
+    password: str | None,
+    server_url: str,
+    adopt_existing_data: bool = False,
 ) -> NewAccount:
-    """Add an account with a password, or without one and with an invitation link."""
+    """Add an account with a password, or without one and with an invitation link;
+    `adopt_existing_data` gives it the single-user store's data (nothing is copied or
+    lost: the rows only change owner)."""
     address = normalise_email(email)
     hashed = hash_password(password) if password is not None else None
-    account = app.store.add_account(address, role, password_hash=hashed, at=app.clock.now())
+    account = app.store.add_account(
+        address,
+        role,
+        password_hash=hashed,
+        at=app.clock.now(),
+        adopt_unowned=adopt_existing_data,
+    )
     link = None if password is not None else invite(app, address, server_url)
     return NewAccount(account, link)
 

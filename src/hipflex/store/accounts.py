@@ -5,12 +5,13 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from hipflex.domain.accounts import Account, Role
 from hipflex.domain.errors import Conflict, NotFound
 from hipflex.store.models import AccountRow, InvitationRow, LoginFailureRow
+from hipflex.store.owners import owned_tables, owner_clause
 
 
 def _account(row: AccountRow) -> Account:
@@ -42,8 +43,16 @@ class AccountStore:
         raise NotImplementedError
 
     def add_account(
-        self, email: str, role: Role, *, password_hash: str | None, at: datetime
+        self,
+        email: str,
+        role: Role,
+        *,
+        password_hash: str | None,
+        at: datetime,
+        adopt_unowned: bool = False,
     ) -> Account:
+        """A new account; with `adopt_unowned`, the single-user store's data (every row
+        with no owner) becomes its own, in the same transaction."""
         with self._writing() as session:
             taken = session.scalar(select(AccountRow.id).where(AccountRow.email == email))
             if taken is not None:
@@ -53,6 +62,11 @@ class AccountStore:
             row.created_at = at
             session.add(row)
             session.flush()
+            if adopt_unowned:
+                for table in owned_tables():
+                    session.execute(
+                        update(table).where(owner_clause(table, None)).values(account_id=row.id)
+                    )
             return _account(row)
 
     def accounts(self) -> list[Account]:
