@@ -23,6 +23,7 @@ from hipflex.domain.errors import (
     NotFound,
     NotReady,
     NotSignedIn,
+    OlderStore,
     OutputRefused,
     ReadOnlyStore,
     StoreCorrupt,
@@ -59,6 +60,7 @@ EXPECTED = [
     (StoreFull("full"), 503, 1),
     (StoreCorrupt("damaged"), 503, 1),
     (NewerStore("newer"), 503, 1),
+    (OlderStore("older"), 503, 1),
     (HipflexError("other"), 400, 1),
 ]
 

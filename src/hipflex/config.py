@@ -72,6 +72,12 @@ class Settings(BaseModel):
         default=None,
         description="SQLAlchemy URL of the store; defaults to hipflex.db in the data folder.",
     )
+    team: bool = Field(
+        default=False,
+        description=(
+            "Team mode (`hipflex serve --team`): accounts and logins, each person's data their own."
+        ),
+    )
     public_url: str = Field(
         default="http://127.0.0.1:8765",
         description=(

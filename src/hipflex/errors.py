@@ -20,6 +20,7 @@ from hipflex.domain.errors import (
     NotFound,
     NotReady,
     NotSignedIn,
+    OlderStore,
     ReadOnlyStore,
     StorageFault,
     StoreCorrupt,
@@ -60,6 +61,7 @@ ERROR_TABLE = (
     ErrorKind(StoreFull, 503, EXIT_FAILURE),
     ErrorKind(StoreCorrupt, 503, EXIT_FAILURE),
     ErrorKind(NewerStore, 503, EXIT_FAILURE),
+    ErrorKind(OlderStore, 503, EXIT_FAILURE),
     ErrorKind(Unavailable, 503, EXIT_FAILURE),
     ErrorKind(CannotWrite, 503, EXIT_FAILURE),
     ErrorKind(HipflexError, 400, EXIT_FAILURE),
@@ -89,6 +91,10 @@ STORAGE_FAULT_WORDS: dict[type[StorageFault], str] = {
     StoreCorrupt: (
         "the database {where} is damaged ({detail}): stop using it and restore your latest "
         'backup{how}; see "Your data" in the README'
+    ),
+    OlderStore: (
+        "the database {where} has an older schema ({detail}) than this hipflex: run "
+        "`hipflex db upgrade` first (team mode does not upgrade it while serving)"
     ),
     NewerStore: (
         "this database was written by a newer hipflex (schema {detail}), so this version "

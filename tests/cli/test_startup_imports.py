@@ -75,6 +75,7 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["serve", "--help"], set()),
     (["users", "list"], WRITES),  # team mode's accounts: the Store (team mode never runs lean)
     (["users", "--help"], set()),
+    (["db", "--help"], set()),
 ]
 
 RUN = """

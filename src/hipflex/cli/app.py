@@ -73,6 +73,7 @@ GROUPS = (
     ("calendar", "calendar_cmd", "calendar_app", "Put your programme in a calendar app."),
     ("data", "data_cmd", "data_app", "Manage your data as a whole (erase)."),
     ("users", "users_cmd", "users_app", "Team mode: manage the server's accounts."),
+    ("db", "db_cmd", "db_app", "The database's schema (`hipflex db upgrade`)."),
 )
 NAMES = frozenset(name for name, *_ in COMMANDS + GROUPS)
 

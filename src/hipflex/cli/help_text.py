@@ -37,4 +37,5 @@ Commands:
   calendar   Put your programme in a calendar app.
   data       Manage your data as a whole (erase).
   users      Team mode: manage the server's accounts.
+  db         The database's schema (`hipflex db upgrade`).
 """

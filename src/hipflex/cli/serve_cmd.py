@@ -33,15 +33,50 @@ def serve(
             ),
         ),
     ] = False,
+    team: Annotated[
+        bool,
+        typer.Option(
+            "--team",
+            help="Team mode: accounts and logins, each person's data their own "
+            "(also HIPFLEX_TEAM=1; see docs/deploy.md).",
+        ),
+    ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="App processes (team mode); they share logins and everything else "
+            "through the database.",
+        ),
+    ] = 1,
+    proxy_headers: Annotated[
+        bool,
+        typer.Option(
+            "--proxy-headers",
+            help="Behind an HTTPS proxy on this machine: trust its X-Forwarded-Proto and "
+            "X-Forwarded-For (cookies are then Secure).",
+        ),
+    ] = False,
 ) -> None:
     """Start the hipflex web app on this computer (http://127.0.0.1:8765 by default)."""
+    import os
+
     from hipflex.config import Settings
     from hipflex.domain.errors import BadInput
+    from hipflex.domain.plurals import counted
     from hipflex.web.security import is_loopback
 
+    if team:
+        os.environ["HIPFLEX_TEAM"] = "1"  # the worker processes read their settings too
     settings = Settings()
+    if workers > 1 and not settings.team:
+        msg = "--workers is for team mode: add --team"
+        raise BadInput(msg)
     password = settings.web_password.get_secret_value() if settings.web_password else None
-    if not is_loopback(host):
+    if settings.team:
+        password = None  # accounts and logins protect a team server
+    elif not is_loopback(host):
         if not allow_remote:
             msg = (
                 f"--host {host} lets other machines reach your health data; add --allow-remote "
@@ -63,11 +98,33 @@ def serve(
     app.state.context.open()
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{port}/"
-    print(f"hipflex is running at {address}  (Ctrl+C to stop)")
-    if password is not None:
+    mode = f"team mode, {counted(workers, 'process', 'processes')}, " if settings.team else ""
+    print(f"hipflex is running at {address}  ({mode}Ctrl+C to stop)")
+    if password is not None or (settings.team and not is_loopback(host) and not proxy_headers):
         typer.echo(PLAIN_HTTP_WARNING, err=True)
     if open_browser:
         import webbrowser
 
         webbrowser.open(address)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    local_proxy = "127.0.0.1,::1"  # only a proxy on this machine is trusted
+    if workers > 1:
+        app.state.context.close()
+        uvicorn.run(
+            "hipflex.web:team_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=local_proxy,
+        )
+    else:
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=local_proxy,
+        )

@@ -20,6 +20,8 @@ MAX_PASSWORD_LENGTH = 1024
 MAX_EMAIL_LENGTH = 254
 #: An invitation link works this long, then a new one is needed.
 INVITATION_LIFETIME = timedelta(days=7)
+#: A login lasts this long at most, then the person logs in again (a working day and more).
+SESSION_LIFETIME = timedelta(hours=12)
 #: Failed logins are counted over this window.
 LOGIN_WINDOW = timedelta(minutes=15)
 #: Within the window, this many failures for one account stop its logins...

@@ -91,5 +91,10 @@ class StoreCorrupt(StorageFault):
     """The database file is damaged."""
 
 
+class OlderStore(StorageFault):
+    """The database's schema is older than this hipflex's, and team mode does not upgrade
+    it while serving (several processes, several machines): `hipflex db upgrade` does."""
+
+
 class NewerStore(StorageFault):
     """The database was written by a newer hipflex (a schema this one does not know)."""

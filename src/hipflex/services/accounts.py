@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from hipflex.domain.accounts import (
     LOGIN_WINDOW,
     MAX_EMAIL_LENGTH,
+    SESSION_LIFETIME,
     Account,
     Role,
     check_new_password,
@@ -154,3 +155,34 @@ def _matches(stored: str, password: str) -> bool:
         return _hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+# Logins (web sessions): the cookie holds a random token; the database only its SHA-256.
+
+
+def start_session(app: AppContext, account: Account) -> str:
+    """A new login's token for the cookie (good for SESSION_LIFETIME, or until revoked)."""
+    token = secrets.token_urlsafe(32)
+    now = app.clock.now()
+    app.store.add_web_session(
+        account.id, token_sha256=_token_sha256(token), at=now, expires_at=now + SESSION_LIFETIME
+    )
+    return token
+
+
+def signed_in(app: AppContext, token: str | None) -> Account:
+    """The account a session token belongs to; NotSignedIn for no token, an unknown,
+    expired or revoked one, or a disabled account."""
+    account = (
+        app.store.web_session_account(_token_sha256(token), at=app.clock.now()) if token else None
+    )
+    if account is None:
+        msg = "log in first"
+        raise NotSignedIn(msg)
+    return account
+
+
+def end_session(app: AppContext, token: str | None) -> None:
+    """Log out: the token stops working at once, in every app process."""
+    if token:
+        app.store.revoke_web_session(_token_sha256(token), at=app.clock.now())

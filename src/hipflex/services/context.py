@@ -41,24 +41,49 @@ class AppContext:
                     # The reads it answers are Store's; the rest are the Store's own.
                     self._store = cast("Store", lite)
                     return self._store
-            self._store = self._open_store(url)
+            self._store = self._open_store(url, upgrade=not self.settings.team)
         return self._store
 
     @staticmethod
-    def _open_store(url: str) -> Store:
+    def _open_store(url: str, *, upgrade: bool = True) -> Store:
         from sqlalchemy.exc import SQLAlchemyError
 
         from hipflex.store import Store
         from hipflex.store.faults import shown_url
 
         try:
-            return Store.open(url)
+            return Store.open(url, upgrade=upgrade)
         except (SQLAlchemyError, OSError) as exc:
             cause = getattr(exc, "orig", None) or exc  # the driver's words, not its class
             first = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
             reason = _without_password(first or type(cause).__name__, url)
             msg = f"cannot open the database at {shown_url(url)}: {reason}"
             raise StoreUnavailable(msg) from exc
+
+    @staticmethod
+    def upgrade_database(url: str) -> str | None:
+        """Migrate the database at `url` to this hipflex's schema; the revision it was at
+        (None: it had none)."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from hipflex.store.db import make_engine
+        from hipflex.store.faults import where
+        from hipflex.store.migrate import upgrade_if_needed
+
+        engine = make_engine(url)
+        try:
+            return upgrade_if_needed(engine, where(url))
+        except SQLAlchemyError as exc:
+            reason = _without_password(str(exc).strip().splitlines()[0], url)
+            msg = f"cannot upgrade the database at {where(url)}: {reason}"
+            raise StoreUnavailable(msg) from exc
+        finally:
+            engine.dispose()
+
+    def for_account(self, account_id: int) -> AppContext:
+        """The same settings, clock and database, bound to one account's data (team
+        mode): every read and write of its store is scoped to that account."""
+        return AppContext(self.settings, self.clock, self.store.for_account(account_id))
 
     def open(self) -> None:
         """Open (and migrate) the store now rather than on first use."""

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from hipflex.domain.accounts import Account, Role
 from hipflex.domain.errors import Conflict, NotFound
-from hipflex.store.models import AccountRow, InvitationRow, LoginFailureRow
+from hipflex.store.models import AccountRow, InvitationRow, LoginFailureRow, WebSessionRow
 from hipflex.store.owners import owned_tables, owner_clause
 
 
@@ -95,6 +95,11 @@ class AccountStore:
             if row.disabled_at is None:
                 row.disabled_at = at
             session.execute(
+                update(WebSessionRow)
+                .where(WebSessionRow.account_id == row.id, WebSessionRow.revoked_at.is_(None))
+                .values(revoked_at=at)
+            )
+            session.execute(
                 delete(InvitationRow).where(
                     InvitationRow.account_id == row.id, InvitationRow.used_at.is_(None)
                 )
@@ -172,3 +177,39 @@ class AccountStore:
         """Forget every failure at or before `before` (outside any window that counts)."""
         with self._writing() as session:
             session.execute(delete(LoginFailureRow).where(LoginFailureRow.at <= before))
+
+    # Logins (web sessions)
+
+    def add_web_session(
+        self, account_id: int, *, token_sha256: str, at: datetime, expires_at: datetime
+    ) -> None:
+        with self._writing() as session:
+            row = WebSessionRow(account_id=account_id, token_sha256=token_sha256)
+            row.created_at, row.expires_at = at, expires_at
+            session.add(row)
+
+    def web_session_account(self, token_sha256: str, *, at: datetime) -> Account | None:
+        """The active account of an open, unexpired session; None for any other token."""
+        with self._reading() as session:
+            row = session.scalars(
+                select(AccountRow)
+                .join(WebSessionRow, WebSessionRow.account_id == AccountRow.id)
+                .where(
+                    WebSessionRow.token_sha256 == token_sha256,
+                    WebSessionRow.revoked_at.is_(None),
+                    WebSessionRow.expires_at > at,
+                    AccountRow.disabled_at.is_(None),
+                )
+            ).one_or_none()
+            return None if row is None else _account(row)
+
+    def revoke_web_session(self, token_sha256: str, *, at: datetime) -> None:
+        with self._writing() as session:
+            session.execute(
+                update(WebSessionRow)
+                .where(
+                    WebSessionRow.token_sha256 == token_sha256,
+                    WebSessionRow.revoked_at.is_(None),
+                )
+                .values(revoked_at=at)
+            )

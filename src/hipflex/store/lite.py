@@ -67,6 +67,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "accounts": {"created_at": "datetime", "disabled_at": "datetime"},
     "invitations": {"issued_at": "datetime", "expires_at": "datetime", "used_at": "datetime"},
     "login_failures": {"at": "datetime"},
+    "web_sessions": {"created_at": "datetime", "expires_at": "datetime", "revoked_at": "datetime"},
 }
 
 BUSY_TIMEOUT_S = 30.0

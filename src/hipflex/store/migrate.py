@@ -14,7 +14,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: Every revision this hipflex has a script for (a test checks them against Alembic's).
 KNOWN_REVISIONS = frozenset(path.stem for path in (MIGRATIONS_DIR / "versions").glob("0*.py"))
 #: The newest revision; a test checks it matches the scripts, so opening can skip Alembic.
-HEAD_REVISION = "0008_owners"
+HEAD_REVISION = "0009_web_sessions"
 
 
 def current_revision(connection: Connection) -> str | None:
@@ -72,18 +72,22 @@ def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) 
         _alembic(connection, "downgrade" if downgrade else "upgrade", revision)
 
 
-def upgrade_if_needed(engine: Engine, where: str) -> None:
+def upgrade_if_needed(engine: Engine, where: str, *, allowed: bool = True) -> str | None:
     """Migrate to this hipflex's schema; NewerStore for a schema it does not know (written
-    by a newer hipflex), which is left as it is."""
-    from hipflex.domain.errors import NewerStore
+    by a newer hipflex), which is left as it is; OlderStore for an older one when
+    upgrading is not `allowed` (team mode). The revision it was at (None: a new one)."""
+    from hipflex.domain.errors import NewerStore, OlderStore
     from hipflex.errors import storage_fault
 
     with engine.connect() as connection:
         revision = current_revision(connection)
     if revision == HEAD_REVISION:
-        return
+        return revision
     if revision is not None and revision not in KNOWN_REVISIONS:
         raise storage_fault(NewerStore, where, revision)
+    if not allowed:
+        raise storage_fault(OlderStore, where, revision or "none yet")
     with migrating(engine) as connection:
         if current_revision(connection) != HEAD_REVISION:
             upgrade(connection)
+    return revision

@@ -64,11 +64,12 @@ class Store(LogStore, AccountStore):
         return bound
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        """Open (creating and migrating as needed) the store at a SQLAlchemy URL."""
+    def open(cls, url: str, *, upgrade: bool = True) -> Store:
+        """Open (creating and migrating as needed) the store at a SQLAlchemy URL; without
+        `upgrade` (team mode), an older schema is OlderStore instead."""
         engine = make_engine(url)
         try:
-            upgrade_if_needed(engine, where(url))
+            upgrade_if_needed(engine, where(url), allowed=upgrade)
             store = cls(engine)
             store._check_when_cheap(url)
         except BaseException:

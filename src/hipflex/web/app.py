@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +14,7 @@ from starlette.types import ASGIApp
 
 from hipflex import __version__
 from hipflex.config import Settings
-from hipflex.domain.errors import HipflexError
+from hipflex.domain.errors import BadSetting, HipflexError
 from hipflex.services.clock import Clock, SystemClock
 from hipflex.services.context import AppContext
 from hipflex.web.security import (
@@ -120,11 +121,23 @@ def create_app(
     app.mount(
         DOCS_ASSETS_URL, StaticFiles(packages=[("fastapi_offline", "static")]), name="docs-assets"
     )
+    # Team mode answers to the address people open it at, behind its proxy too.
+    public = urlsplit(context.settings.public_url).hostname if context.settings.team else None
     app.add_middleware(
         LocalGuard,
-        hosts=allowed_hosts(bind_host),
+        hosts=allowed_hosts(bind_host, extra=[public] if public else ()),
         any_host=bind_host in ("0.0.0.0", "::") and remote_password is not None,  # noqa: S104
         password=remote_password,
         throttle=throttle,
     )
     return app
+
+
+def team_app() -> FastAPI:
+    """The team server's app, built in each worker process (`hipflex serve --team
+    --workers N` gives uvicorn this factory); its settings come from HIPFLEX_*."""
+    settings = Settings()
+    if not settings.team:
+        msg = "team_app is for team mode: set HIPFLEX_TEAM=1"
+        raise BadSetting(msg)
+    return create_app(settings, bind_host="0.0.0.0")  # noqa: S104 - hosts: HIPFLEX_PUBLIC_URL's

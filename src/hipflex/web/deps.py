@@ -16,11 +16,22 @@ from hipflex.domain.limits import BLOCK_WEEKS_RANGE
 from hipflex.services.context import AppContext
 from hipflex.web.security import check_csrf
 
+#: Team mode's login cookie (HttpOnly: no script reads it).
+SESSION_COOKIE = "hipflex_session"
+
 
 def context_of(request: Request) -> AppContext:
-    """The app's context (one store, one clock)."""
+    """The app's context (one store, one clock). In team mode, the logged-in account's:
+    its store reads and writes that account's data only (NotSignedIn, 401, without a
+    login), so no route can reach another person's rows."""
     context: AppContext = request.app.state.context
-    return context
+    if not context.settings.team:
+        return context
+    from hipflex.services.accounts import signed_in
+
+    account = signed_in(context, request.cookies.get(SESSION_COOKIE))
+    request.state.account = account
+    return context.for_account(account.id)
 
 
 async def csrf_protected(request: Request) -> None:

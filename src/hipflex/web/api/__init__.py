@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from hipflex.services.presenters.csrf import CsrfTokenOut
 from hipflex.web.api import (
     assessments,
+    auth,
     logs,
     measurements,
     plan,
@@ -25,5 +26,5 @@ def csrf(request: Request) -> CsrfTokenOut:
     return CsrfTokenOut(token=request.state.csrf_token, header="X-CSRF-Token")
 
 
-for module in (assessments, measurements, plan, preferences, sessions, logs, progress):
+for module in (auth, assessments, measurements, plan, preferences, sessions, logs, progress):
     router.include_router(module.router)

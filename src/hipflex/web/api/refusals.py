@@ -10,11 +10,13 @@ from hipflex.services.presenters.errors import ErrorOut, UnprocessableOut
 
 REASONS = {
     400: "The request cannot be read, or carried out now (the reason is in `detail`)",
+    401: "Team mode: not logged in, or the e-mail address or password is not right",
     403: "Missing or wrong CSRF token (state-changing requests)",
     404: "Not found",
     409: "No assessment saved yet: record one first",
     413: "The request body is too large",
     422: "Bad input: a value out of range, unknown or contradictory",
+    429: "Team mode: too many failed logins lately; wait, then try again",
     503: "The database is unavailable",
 }
 
