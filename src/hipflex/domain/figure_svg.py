@@ -31,7 +31,7 @@ from hipflex.domain.figure import (
 #: SVG units per body height.
 SCALE = 200.0
 PAD = 0.06
-LABEL_SPACE = 0.12
+LABEL_SPACE = 0.14
 #: The gap between the key positions of a still drawing, in body heights.
 GAP = 0.08
 
@@ -268,7 +268,7 @@ def still(
         )
         parts.append(
             f'<text {fill} x="{_num(label_x)}" y="{_num((LABEL_SPACE - 0.03) * SCALE)}" '
-            f'text-anchor="middle" font-size="{_num(0.055 * SCALE)}" '
+            f'text-anchor="middle" font-size="{_num(0.075 * SCALE)}" '
             f'font-family="sans-serif">{index + 1}. {escape(picture.positions[index].name)}</text>'
         )
     count = len(poses)
@@ -285,3 +285,10 @@ def still(
         + "".join(parts)
         + "</svg>"
     )
+
+
+def view_size(svg: str) -> tuple[float, float]:
+    """A drawing's width and height in body heights, from its viewBox: drawings printed
+    at one scale show every figure the same size."""
+    view = svg.split('viewBox="', 1)[1].split('"', 1)[0].split()
+    return float(view[2]) / SCALE, float(view[3]) / SCALE
