@@ -1,6 +1,7 @@
 // The player's picture (issue 14, item 1): shows the drawn figure of the current step's
 // exercise and side. player.js writes them on #player as data-exercise and data-side; the
-// pictures themselves are drawn by the server (partials/player_pictures.html).
+// pictures themselves are drawn by the server (partials/player_pictures.html). The figure
+// stands still while the player is paused.
 const root = document.getElementById("player");
 const holder = document.getElementById("player-pictures");
 
@@ -14,9 +15,14 @@ function show() {
     if (match) shown = item;
   }
   holder.hidden = shown === null;
+  const paused = root.dataset.state !== "playing";
+  for (const svg of holder.querySelectorAll("svg.hf-moving")) {
+    if (paused) svg.pauseAnimations();
+    else svg.unpauseAnimations();
+  }
 }
 
 if (root && holder) {
-  new MutationObserver(show).observe(root, { attributes: true, attributeFilter: ["data-exercise", "data-side"] });
+  new MutationObserver(show).observe(root, { attributes: true, attributeFilter: ["data-exercise", "data-side", "data-state"] });
   show();
 }
