@@ -656,8 +656,8 @@ def test_a_pose_outside_a_joint_range_is_refused_with_where_and_why(data: Path) 
     rewrite(
         data,
         "exercises.toml",
-        "near_leg = { hip = 50, knee = 150, ankle = -30 }",
-        "near_leg = { hip = 50, knee = 175, ankle = -30 }",
+        "near_leg = { hip = 50, knee = 150, ankle = -50 }",
+        "near_leg = { hip = 50, knee = 175, ankle = -50 }",
     )
     error = load_error(data)
     assert error.startswith("exercises.toml: exercise[1] (couch_stretch).picture.positions[0]")

@@ -34,6 +34,7 @@ from hipflex.domain.figure import (
     placed,
     pose_points,
     range_problem,
+    wall_x,
 )
 from hipflex.domain.figure_svg import Palette, Words, animated, still, view_size
 from hipflex.domain.ids import ExerciseId, SelfTestId, Side
@@ -299,3 +300,17 @@ def test_the_print_palette_uses_fixed_colours():
     text = animated(picture, Words("Plank", "d"), palette=Palette.PRINT)
     assert "currentColor" not in text
     assert "class=" not in text.split("<desc>")[1]
+
+
+@pytest.mark.parametrize("mirrored", [False, True])
+def test_the_couch_stretch_has_a_wall_that_no_frame_passes_through(mirrored: bool):
+    picture, _ = PICTURES["couch_stretch"]
+    shown, _ = frames(picture)
+    poses = [placed(picture, f.position, mirrored=mirrored) for f in shown]
+    wall = wall_x(picture, poses, mirrored=mirrored)
+    assert wall is not None
+    sign = -1 if mirrored else 1
+    for pose in poses:
+        for name, point in pose.items():
+            assert sign * (point.x - wall) >= REACH[name] - 1e-9, name
+    assert wall_x(PICTURES["plank"][0], poses, mirrored=mirrored) is None

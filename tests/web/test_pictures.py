@@ -143,7 +143,7 @@ def screened(client: TestClient) -> TestClient:
     return client
 
 
-def test_the_plan_cards_and_the_wizard_carry_the_pictures(screened: TestClient):
+def test_the_plan_cards_the_wizard_and_the_tests_page_carry_the_pictures(screened: TestClient):
     plan = screened.get("/plan").text
     cards = re.findall(r'<article class="card exercise-card" id="card-(\w+)"', plan)
     assert cards
@@ -151,8 +151,10 @@ def test_the_plan_cards_and_the_wizard_carry_the_pictures(screened: TestClient):
         name = load_content().exercise(exercise_id).name
         assert f'aria-label="{name}' in plan, exercise_id
     wizard = screened.get("/assess").text
+    learn = screened.get("/learn/tests").text
     for test in load_content().self_tests.values():
         assert f'aria-label="{test.name}: how to do it"' in wizard
+        assert f'aria-label="{test.name}: how to do it"' in learn
 
 
 def test_the_player_draws_each_exercise_of_the_session_from_both_sides(screened: TestClient):

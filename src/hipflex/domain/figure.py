@@ -193,11 +193,14 @@ class Picture(_Frozen):
     rests_on: tuple[str, ...] = Field(
         default=(), description="the points that may touch the ground; empty: any"
     )
+    wall_behind: str | None = Field(
+        default=None, description="a wall drawn just behind this point (the couch stretch)"
+    )
     positions: tuple[KeyPosition, ...] = Field(min_length=2)
 
     @model_validator(mode="after")
     def _points_known(self) -> Self:
-        for name in (self.anchor, *self.rests_on):
+        for name in (self.anchor, *self.rests_on, *filter(None, [self.wall_behind])):
             if name not in POINT_NAMES:
                 known = ", ".join(POINT_NAMES)
                 msg = f"unknown point {name!r} (known: {known})"
@@ -331,6 +334,22 @@ def placed(picture: Picture, position: KeyPosition, *, mirrored: bool = False) -
     shift = Point(-points[picture.anchor].x, ground_level(picture.ground) - low)
     sign = -1.0 if mirrored else 1.0
     return {name: Point(sign * (p.x + shift.x), p.y + shift.y) for name, p in points.items()}
+
+
+#: How tall a wall is drawn, in body heights.
+WALL_HEIGHT = 0.6
+
+
+def wall_x(
+    picture: Picture, poses: Sequence[Mapping[str, Point]], *, mirrored: bool
+) -> float | None:
+    """Where the wall stands, if the picture has one: just behind its point in every pose
+    given (placed poses; behind is -x, or +x when mirrored)."""
+    if picture.wall_behind is None or not poses:
+        return None
+    name = picture.wall_behind
+    xs = [pose[name].x for pose in poses]
+    return max(xs) + REACH[name] if mirrored else min(xs) - REACH[name]
 
 
 def _mix(a: float, b: float, t: float) -> float:

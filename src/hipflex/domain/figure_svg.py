@@ -21,11 +21,13 @@ from hipflex.domain.figure import (
     TABLE_TOP,
     THIGH,
     TRUNK_WIDTH,
+    WALL_HEIGHT,
     Ground,
     Picture,
     Point,
     frames,
     placed,
+    wall_x,
 )
 
 #: SVG units per body height.
@@ -135,12 +137,15 @@ def _svg_open(box: _Box, width: float, words: Words, css: str) -> str:
 def _setting(
     picture: Picture,
     box: _Box,
+    *,
     mirrored: bool,
     palette: Palette,
     cells: Sequence[tuple[float, float, float]],
+    walls: Sequence[float | None] = (),
 ) -> str:
-    """The floor line, and a table under each drawing that rests on one. A cell is
-    (the drawing's shift, its left, its right), in body heights."""
+    """The floor line, a table under each drawing that rests on one, and a wall behind
+    each drawing that has one. A cell is (the drawing's shift, its left, its right), in
+    body heights; a wall is its x, already shifted."""
     if picture.ground is Ground.NONE:
         return ""
     ink = (
@@ -153,6 +158,13 @@ def _setting(
         f'y1="0" x2="{_num(box.right * SCALE)}" y2="0"/>'
     )
     parts = [floor]
+    for wall in walls:
+        if wall is not None:
+            x = _num(wall * SCALE)
+            parts.append(
+                f'<line {ink} stroke-opacity="0.5" stroke-width="3" x1="{x}" y1="0" '
+                f'x2="{x}" y2="{_num(-WALL_HEIGHT * SCALE)}"/>'
+            )
     if picture.ground is Ground.TABLE:
         # The table ends just short of the anchor's knee (the anchor is the hip).
         for dx, left, right in cells:
@@ -229,7 +241,14 @@ def animated(
     head_anim = animate("cx", (h[0] for h in heads)) + animate("cy", (h[1] for h in heads))
     return (
         _svg_open(box, box.right - box.left, words, "hf-moving")
-        + _setting(picture, box, mirrored, palette, [(0.0, box.left, box.right)])
+        + _setting(
+            picture,
+            box,
+            mirrored=mirrored,
+            palette=palette,
+            cells=[(0.0, box.left, box.right)],
+            walls=[wall_x(picture, poses, mirrored=mirrored)],
+        )
         + _group_open()
         + _body(shapes, palette, highlight)
         + _head(poses[0]["head"], palette, anim=head_anim)
@@ -251,12 +270,15 @@ def still(
     width = max(b.right - b.left for b in boxes)
     height_box = _Box.around(poses)
     cells: list[tuple[float, float, float]] = []
+    walls: list[float | None] = []
     parts: list[str] = []
     for index, (pose, box) in enumerate(zip(poses, boxes, strict=True)):
         # Each drawing centred in its own cell of the same width.
         cell_left = height_box.left + index * (width + GAP)
         dx = cell_left - box.left + (width - (box.right - box.left)) / 2
         cells.append((dx, cell_left, cell_left + width))
+        wall = wall_x(picture, [pose], mirrored=mirrored)
+        walls.append(None if wall is None else wall + dx)
         shapes = [(css, _points(pose, names, dx), w, "") for css, names, w in _CHAINS]
         parts.append(_group_open() + _body(shapes, palette, highlight))
         parts.append(_head(pose["head"], palette, dx) + "</g>")
@@ -281,7 +303,7 @@ def still(
     )
     return (
         _svg_open(box, total_width, words, "hf-still")
-        + _setting(picture, box, mirrored, palette, cells)
+        + _setting(picture, box, mirrored=mirrored, palette=palette, cells=cells, walls=walls)
         + "".join(parts)
         + "</svg>"
     )
