@@ -205,6 +205,9 @@ class Picture(_Frozen):
                 known = ", ".join(POINT_NAMES)
                 msg = f"unknown point {name!r} (known: {known})"
                 raise ValueError(msg)
+        if self.ground is Ground.TABLE and self.anchor != "hip":
+            msg = "a figure on a table is anchored at the hip (the table ends by its knee)"
+            raise ValueError(msg)
         return self
 
 

@@ -55,14 +55,6 @@ class Words:
     description: str
 
 
-@dataclass(frozen=True)
-class _Shape:
-    kind: str  # "polyline" or "circle"
-    points: tuple[str, ...]
-    width: float
-    css: str  # hf-body, hf-far, hf-work
-
-
 # The drawing order, far limbs first: (class, points, width).
 _CHAINS: tuple[tuple[str, tuple[str, ...], float], ...] = (
     ("hf-far", ("shoulder", "far_elbow", "far_hand"), LIMB_WIDTH),
@@ -166,7 +158,8 @@ def _setting(
                 f'x2="{x}" y2="{_num(-WALL_HEIGHT * SCALE)}"/>'
             )
     if picture.ground is Ground.TABLE:
-        # The table ends just short of the anchor's knee (the anchor is the hip).
+        # The table ends just short of the knee of a thigh lying flat from the hip (a
+        # table picture's anchor, so at x = 0 before the cell's shift).
         for dx, left, right in cells:
             if mirrored:
                 x0, x1 = dx - THIGH * 0.92, right - PAD / 2
