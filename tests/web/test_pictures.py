@@ -159,7 +159,11 @@ def test_the_plan_cards_the_wizard_and_the_tests_page_carry_the_pictures(screene
 
 def test_the_player_draws_each_exercise_of_the_session_from_both_sides(screened: TestClient):
     page = screened.get("/session?slot=morning").text
-    exercises = re.findall(r'data-exercise="(\w+)" data-side="(left|right)"', page)
-    assert exercises
-    assert {side for _, side in exercises} == {"left", "right"}
-    assert page.count('class="hf-figure hf-moving"') == len(exercises)
+    drawn = re.findall(r'data-exercise="(\w+)" data-side="(left|right|any)"', page)
+    assert drawn
+    content = load_content()
+    for exercise_id in {e for e, _ in drawn}:
+        sides = sorted(side for e, side in drawn if e == exercise_id)
+        per_side = content.exercise(exercise_id).dosage.per_side
+        assert sides == (["left", "right"] if per_side else ["any"]), exercise_id
+    assert page.count('class="hf-figure hf-moving"') == len(drawn)

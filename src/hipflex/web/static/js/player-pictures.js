@@ -10,7 +10,8 @@ function show() {
   const side = root.dataset.side || "right";
   let shown = null;
   for (const item of holder.children) {
-    const match = item.dataset.exercise === exercise && item.dataset.side === side;
+    const match =
+      item.dataset.exercise === exercise && (item.dataset.side === side || item.dataset.side === "any");
     item.hidden = !match;
     if (match) shown = item;
   }
