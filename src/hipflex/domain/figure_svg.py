@@ -307,3 +307,10 @@ def view_size(svg: str) -> tuple[float, float]:
     at one scale show every figure the same size."""
     view = svg.split('viewBox="', 1)[1].split('"', 1)[0].split()
     return float(view[2]) / SCALE, float(view[3]) / SCALE
+
+
+def without_text_alternative(svg: str) -> str:
+    """The drawing alone, for a PDF image that carries its own alt text (the PDF writer
+    knows no <title> or <desc>, and says so on the terminal)."""
+    start, end = svg.find("<title>"), svg.find("</desc>")
+    return svg if start < 0 or end < 0 else svg[:start] + svg[end + len("</desc>") :]

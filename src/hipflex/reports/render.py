@@ -70,7 +70,10 @@ def _figure(pdf: object, figure: Figure) -> None:
     pdf.cell(0, 6, figure.title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9.5)
     pdf.multi_cell(0, 5, figure.caption, new_x="LMARGIN", new_y="NEXT")
-    pdf.image(io.BytesIO(figure.svg.encode()), w=width_mm, alt_text=figure.description)
+    from hipflex.domain.figure_svg import without_text_alternative
+
+    drawing = without_text_alternative(figure.svg).encode()
+    pdf.image(io.BytesIO(drawing), w=width_mm, alt_text=figure.description)
     pdf.ln(2)
 
 
