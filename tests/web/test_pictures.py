@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 
 from hipflex.content import load_content
 from hipflex.domain.ids import ExerciseId
+from hipflex.services.pictures import sides_drawn
 from tests.web.conftest import LiveServer, record_tight, shot
 
 if TYPE_CHECKING:
@@ -121,6 +122,8 @@ def test_the_player_shows_the_current_exercise_from_the_current_side(
     first = player.get_attribute("data-exercise")
     assert first
     expect(shown).to_have_attribute("data-exercise", first)
+    # Getting ready (no side yet): the side the holds start on, the domain's first.
+    expect(shown).to_have_attribute("data-side", sides_drawn(first)[0])
     page.click("#btn-skip")  # past the lead-in, into the first hold of one side
     side = player.get_attribute("data-side")
     assert side in ("left", "right")

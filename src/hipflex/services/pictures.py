@@ -55,6 +55,18 @@ def _draw(
     )
 
 
+#: The side of a picture drawn once for an exercise that works both sides at once.
+ANY_SIDE = "any"
+
+
+def sides_drawn(exercise_id: ExerciseId | str) -> tuple[str, ...]:
+    """The sides an exercise is drawn from in the player, in the order its holds take
+    them (the domain's `Side` order); one drawing, "any", when it works both at once."""
+    if not load_content().exercise(exercise_id).dosage.per_side:
+        return (ANY_SIDE,)
+    return tuple(side.value for side in Side)
+
+
 @cache
 def exercise_picture(
     exercise_id: ExerciseId | str,
@@ -64,6 +76,8 @@ def exercise_picture(
     """An exercise's picture, from the side given (the working side in colour); an
     exercise that works both sides at once is drawn from the right, nothing in colour."""
     exercise = load_content().exercise(exercise_id)
+    if side == ANY_SIDE:
+        side = None
     if not exercise.dosage.per_side:
         return _draw(
             exercise.name,

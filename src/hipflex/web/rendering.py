@@ -48,6 +48,7 @@ def templates() -> Jinja2Templates:
     # Drawn pictures (partials/picture.html): {{ exercise_picture(id, side) }}, a PictureOut.
     environment.globals["exercise_picture"] = pictures.exercise_picture
     environment.globals["self_test_picture"] = pictures.self_test_picture
+    environment.globals["picture_sides"] = pictures.sides_drawn
     return Jinja2Templates(env=environment)
 
 

@@ -5,16 +5,18 @@
 const root = document.getElementById("player");
 const holder = document.getElementById("player-pictures");
 
-function show() {
+// The current exercise's picture from the current side; a step with no side (getting ready)
+// shows the exercise's first picture, the side its holds start on.
+function current() {
   const exercise = root.dataset.exercise || "";
-  const side = root.dataset.side || "right";
-  let shown = null;
-  for (const item of holder.children) {
-    const match =
-      item.dataset.exercise === exercise && (item.dataset.side === side || item.dataset.side === "any");
-    item.hidden = !match;
-    if (match) shown = item;
-  }
+  const side = root.dataset.side || "";
+  const drawn = [...holder.children].filter((item) => item.dataset.exercise === exercise);
+  return drawn.find((item) => item.dataset.side === side) || drawn[0] || null;
+}
+
+function show() {
+  const shown = current();
+  for (const item of holder.children) item.hidden = item !== shown;
   holder.hidden = shown === null;
   const paused = root.dataset.state !== "playing";
   for (const svg of holder.querySelectorAll("svg.hf-moving")) {
