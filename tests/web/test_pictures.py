@@ -133,6 +133,8 @@ def test_the_player_shows_the_current_exercise_from_the_current_side(
     assert f"{side} side" in label
     moving = shown.locator("svg.hf-moving")
     assert moving.evaluate("svg => svg.animationsPaused()") is False
+    hidden = page.locator("#player-pictures > div[hidden] svg.hf-moving")
+    assert all(hidden.evaluate_all("all => all.map((svg) => svg.animationsPaused())"))
     page.click("#btn-pause")
     expect(player).to_have_attribute("data-state", "paused")
     assert moving.evaluate("svg => svg.animationsPaused()") is True  # still while paused

@@ -1,7 +1,7 @@
 // The player's picture (issue 14, item 1): shows the drawn figure of the current step's
 // exercise and side. player.js writes them on #player as data-exercise and data-side; the
 // pictures themselves are drawn by the server (partials/player_pictures.html). The figure
-// stands still while the player is paused.
+// stands still while the player is paused; the hidden ones do not move at all.
 const root = document.getElementById("player");
 const holder = document.getElementById("player-pictures");
 
@@ -18,10 +18,11 @@ function show() {
   const shown = current();
   for (const item of holder.children) item.hidden = item !== shown;
   holder.hidden = shown === null;
-  const paused = root.dataset.state !== "playing";
+  // Only the picture on show moves, and only while the player plays.
+  const playing = root.dataset.state === "playing";
   for (const svg of holder.querySelectorAll("svg.hf-moving")) {
-    if (paused) svg.pauseAnimations();
-    else svg.unpauseAnimations();
+    if (playing && shown !== null && shown.contains(svg)) svg.unpauseAnimations();
+    else svg.pauseAnimations();
   }
 }
 
