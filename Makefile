@@ -49,6 +49,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m pytest bench --benchmark-only -p no:cacheprovider -q
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/report_bench.py
+	$(BIN)/python bench/pictures_bench.py
 	$(BIN)/python bench/web_bench.py
 	$(BIN)/python bench/remind_bench.py
 	$(BIN)/python bench/measure_bench.py

@@ -84,6 +84,7 @@ def test_no_page_offers_an_exercise(web: TestClient):
         assert response.status_code in (200, 409, 422), (path, response.status_code)
         main = response.text.split('<main id="main"', 1)[1].split("</main>", 1)[0]
         assert offered(main) == [], path
+        assert "hf-figure" not in main, path
 
 
 def test_the_library_shows_the_stop_notice_instead_of_doses(web: TestClient, state: str):
@@ -92,6 +93,7 @@ def test_the_library_shows_the_stop_notice_instead_of_doses(web: TestClient, sta
         assert page.status_code == 200
         assert "stop-notice" in page.text, path
         assert doses(page.text) == [], path
+        assert "hf-figure" not in page.text, path  # no picture of how to do it either
     words = {
         "never screened": "Answer the safety questions first",
         "red flag": "No exercises for now",

@@ -88,6 +88,15 @@ def test_the_packaged_key_covers_the_data_files_and_the_models():
     assert content_key() == key
 
 
+def test_the_key_covers_the_pictures_poses_and_the_figure_that_checks_them():
+    from hipflex.content.cache import _sources
+
+    names = {name for name, _ in _sources()}
+    # The poses live in these data files, and the figure's ranges validate them.
+    assert {"content/data/exercises.toml", "content/data/self_tests.toml"} <= names
+    assert {"domain/figure.py", "domain/protocol.py"} <= names
+
+
 def test_load_content_uses_the_user_cache_folder(tmp_path: Path):
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     code = "from hipflex.content import load_content; load_content()"

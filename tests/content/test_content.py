@@ -650,3 +650,43 @@ def test_a_red_flag_may_be_more_urgent_than_the_protocol(data: Path) -> None:
     )
     content = build_content(reader_for(data))
     assert content.red_flag_urgency({RedFlag.TRAUMA}) is Urgency.URGENT
+
+
+def test_a_pose_outside_a_joint_range_is_refused_with_where_and_why(data: Path) -> None:
+    rewrite(
+        data,
+        "exercises.toml",
+        "near_leg = { hip = 50, knee = 150, ankle = -50 }",
+        "near_leg = { hip = 50, knee = 175, ankle = -50 }",
+    )
+    error = load_error(data)
+    assert error.startswith("exercises.toml: exercise[1] (couch_stretch).picture.positions[0]")
+    assert "near_leg.knee is 175 degrees, outside the knee flexion range -5 to 150 degrees" in error
+
+
+def test_a_self_test_pose_outside_a_range_is_refused(data: Path) -> None:
+    rewrite(data, "self_tests.toml", "near_leg = { hip = -15 }", "near_leg = { hip = -45 }")
+    error = load_error(data)
+    assert "self_tests.toml: test[1] (hip_extension).picture.positions[1]" in error
+    assert "outside the hip flexion range -30 to 130 degrees" in error
+
+
+def test_a_picture_with_an_unknown_anchor_is_refused(data: Path) -> None:
+    rewrite(data, "exercises.toml", 'anchor = "near_knee"', 'anchor = "elbow"')
+    assert "unknown point 'elbow'" in load_error(data)
+
+
+def test_a_hold_at_the_top_needs_the_dosage_to_give_it(data: Path) -> None:
+    rewrite(data, "exercises.toml", "at_top = true", "at_top = true\nhold_seconds = 1")
+    rewrite(data, "exercises.toml", "hold_at_top_seconds = 3\n", "")
+    error = load_error(data)
+    assert "(glute_bridge).picture" in error
+    assert "no hold_at_top_seconds" in error
+
+
+def test_every_exercise_and_self_test_has_a_picture_in_two_positions_or_more() -> None:
+    content = load_content()
+    for item in (*content.exercises.values(), *content.self_tests.values()):
+        assert len(item.picture.positions) >= 2, item.id
+        for position in item.picture.positions:
+            assert position.says.endswith("."), (item.id, position.name)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+
+import pytest
 
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
 from hipflex.domain.plan import SessionSlot
@@ -30,6 +33,7 @@ SECTIONS = [
     "Adherence",
     "Sitting",
     "Current programme",
+    "How to do the exercises",
     "Safety events",
     "About these numbers",
     "Notes",
@@ -75,7 +79,9 @@ def _page_count(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
-def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
+def test_a_full_report_in_html_and_pdf(
+    app: AppContext, clock: FixedClock, caplog: pytest.LogCaptureFixture
+):
     view = full_block(app, clock)
     report = build_report(view, clock.now())
     assert [s.title for s in report.sections] == SECTIONS
@@ -105,6 +111,13 @@ def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
     programme_table = sections["Current programme"].table
     assert programme_table is not None
     assert "Pigeon pose" not in {row[1] for row in programme_table.rows}
+    # The handout draws each exercise of the programme once, the paused one not at all.
+    figures = sections["How to do the exercises"].figures
+    assert [f.title for f in figures] == list(dict.fromkeys(r[1] for r in programme_table.rows))
+    for figure in figures:
+        assert figure.svg.startswith("<svg")
+        assert "currentColor" not in figure.svg
+        assert figure.description.startswith("The figure shows each position in turn.")
     caveat = sections["About these numbers"].paragraphs[0]
     assert "7°" in caveat
     assert "19°" in caveat
@@ -114,7 +127,8 @@ def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
 
     html = to_html(report)
     assert html.startswith("<!doctype html>")
-    assert html.count("<svg") == 3
+    assert html.count("<svg") == 3 + len(figures)
+    assert html.count('<figure class="exercise">') == len(figures)
     assert html.count('<figure role="img" aria-label="') == 3
     assert 'aria-label="Sessions done per week: week 1: ' in html
     assert "<script>" not in html
@@ -134,7 +148,9 @@ def test_a_full_report_in_html_and_pdf(app: AppContext, clock: FixedClock):
     assert charts[2] is not None
     assert "19 logged days" in charts[2].description
 
-    pdf = to_pdf(report)
+    with caplog.at_level(logging.WARNING):
+        pdf = to_pdf(report)
+    assert not [r.getMessage() for r in caplog.records]  # nothing said on the terminal
     assert pdf.startswith(b"%PDF")
     assert _page_count(pdf) > 1
     assert b"hipflex" in pdf
@@ -193,7 +209,8 @@ def test_an_empty_report_and_charts_without_data(app: AppContext):
         assert len(chart.png) > 100
     assert no_weeks.description == "Sessions done per week: none yet."
     assert to_pdf(report).startswith(b"%PDF")
-    assert to_html(report).count("<svg") == 3
+    drawn = sum(len(s.figures) for s in report.sections)  # the exercises, drawn
+    assert to_html(report).count("<svg") == 3 + drawn
 
 
 def test_the_report_says_when_the_pain_was_already_low(app: AppContext, clock: FixedClock):

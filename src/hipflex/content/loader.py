@@ -146,6 +146,19 @@ def _check_tilt_cues(file: _File, exercises: Iterable[Exercise]) -> None:
             )
 
 
+def _check_holds_at_top(file: _File, exercises: Iterable[Exercise]) -> None:
+    """A picture's position held "at the top" takes its time from the dosage, so the
+    dosage must have one (the number lives in one place)."""
+    for exercise in exercises:
+        if exercise.dosage.hold_at_top_seconds is None and any(
+            p.at_top for p in exercise.picture.positions
+        ):
+            raise file.fail(
+                f"exercise ({exercise.id}).picture",
+                "a position is held at the top but the dosage has no hold_at_top_seconds",
+            )
+
+
 def _urgency_advice(file: _File, flags: Iterable[RedFlagInfo]) -> dict[Urgency, RedFlagAdvice]:
     """Advice for every level, and each flag at least as urgent as PROTOCOL.md section 4."""
     try:
@@ -202,6 +215,7 @@ def build_content(read: Callable[[str], str]) -> Content:
     exercises = ex.many("exercise", Exercise)
     _require_all(ex, "exercise", (e.id for e in exercises), ExerciseId)
     _check_tilt_cues(ex, exercises)
+    _check_holds_at_top(ex, exercises)
 
     tests = files["self_tests.toml"]
     self_tests = tests.many("test", SelfTest)

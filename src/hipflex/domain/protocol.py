@@ -10,6 +10,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from hipflex.domain.figure import Picture
 from hipflex.domain.ids import (
     HIP_FLEXORS,
     ExerciseId,
@@ -115,6 +116,7 @@ class Exercise(_Frozen):
     intensity: Intensity
     places: tuple[Place, ...] = Field(min_length=1)
     safety: tuple[str, ...] = Field(min_length=1)
+    picture: Picture = Field(description="its key positions, drawn by domain/figure_svg.py")
 
     @property
     def is_hip_flexor_stretch(self) -> bool:
@@ -129,6 +131,7 @@ class SelfTest(_Frozen):
     observe: tuple[str, ...] = Field(min_length=1)
     results: dict[str, str] = Field(description="result id -> plain meaning")
     safety: tuple[str, ...] = Field(min_length=1)
+    picture: Picture = Field(description="its key positions, drawn by domain/figure_svg.py")
 
 
 class SignInfo(_Frozen):

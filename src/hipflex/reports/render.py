@@ -5,10 +5,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from hipflex.reports.report import Report, Section
+from hipflex.reports.report import Figure, Report, Section
 
 FONT = "DejaVu"
 CHART_HEIGHT_MM = 90  # heading, a line of text and a page-wide chart
+FIGURE_SCALE_MM = 40  # a drawn figure's height, standing: every exercise at one scale
 
 
 def to_html(report: Report) -> str:
@@ -51,7 +52,29 @@ def _section(pdf: object, section: Section) -> None:
         pdf.ln(2)
     if section.chart is not None:
         pdf.image(io.BytesIO(section.chart.png), w=pdf.epw, alt_text=section.chart.description)
+    for figure in section.figures:
+        _figure(pdf, figure)
     pdf.ln(3)
+
+
+def _figure(pdf: object, figure: Figure) -> None:
+    """A drawn exercise: its name and dose, then its key positions side by side."""
+    from fpdf import FPDF
+
+    assert isinstance(pdf, FPDF)
+    width, height = figure.size
+    width_mm = min(pdf.epw, width * FIGURE_SCALE_MM)
+    if pdf.will_page_break(width_mm * height / width + 16):
+        pdf.add_page()
+    pdf.set_font(FONT, "B", 10.5)
+    pdf.cell(0, 6, figure.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9.5)
+    pdf.multi_cell(0, 5, figure.caption, new_x="LMARGIN", new_y="NEXT")
+    from hipflex.domain.figure_svg import without_text_alternative
+
+    drawing = without_text_alternative(figure.svg).encode()
+    pdf.image(io.BytesIO(drawing), w=width_mm, alt_text=figure.description)
+    pdf.ln(2)
 
 
 def to_pdf(report: Report) -> bytes:

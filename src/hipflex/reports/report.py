@@ -32,11 +32,23 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A drawn exercise, its key positions side by side (SVG in print colours)."""
+
+    title: str
+    caption: str
+    svg: str
+    description: str
+    size: tuple[float, float]  # width and height, in the figure's body heights
+
+
+@dataclass(frozen=True)
 class Section:
     title: str
     paragraphs: tuple[str, ...] = ()
     table: Table | None = None
     chart: Chart | None = None
+    figures: tuple[Figure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,40 @@ def _programme(view: ProgressView) -> Section:
     return Section("Current programme", intro, Table(("Session", "Exercise", "Dose"), rows))
 
 
+def _handout(view: ProgressView) -> Section | None:
+    """The programme's exercises drawn, so the report doubles as a printable handout.
+    None without a programme: no exercise is shown while the safety gate stops them."""
+    if view.programme is None:
+        return None
+    from hipflex.domain.figure_svg import Palette, view_size
+    from hipflex.services.pictures import exercise_picture
+
+    seen: dict[str, Figure] = {}
+    for session in view.programme.sessions:
+        for p in session.prescriptions:
+            if p.exercise_id in seen:
+                continue
+            picture = exercise_picture(p.exercise_id, None, Palette.PRINT)
+            dose = p.describe()
+            cue = p.cues[0] if p.cues else ""
+            seen[p.exercise_id] = Figure(
+                title=p.name,
+                caption=f"{dose[:1].upper()}{dose[1:]}. {cue}".strip(),
+                svg=picture.still,
+                description=picture.description,
+                size=view_size(picture.still),
+            )
+    if not seen:
+        return None
+    intro = (
+        (
+            "Each exercise of the current programme, drawn in its key positions from the "
+            "right side (do both sides where the dose says each side)."
+        ),
+    )
+    return Section("How to do the exercises", intro, figures=tuple(seen.values()))
+
+
 def _safety(view: ProgressView) -> Section:
     if not view.safety:
         return Section("Safety events", ("None reported.",))
@@ -170,6 +216,7 @@ def build_report(view: ProgressView, generated_at: datetime) -> Report:
         Section("Adherence", (), chart=adherence),
         Section("Sitting", (load_content().sitting_note,), chart=sitting),
         _programme(view),
+        *filter(None, [_handout(view)]),
         _safety(view),
         Section("About these numbers", (caveat, load_content().disclaimer)),
     ]

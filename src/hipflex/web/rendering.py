@@ -19,7 +19,7 @@ from hipflex.domain import limits
 from hipflex.domain.errors import HipflexError, NoAssessment
 from hipflex.domain.plurals import counted
 from hipflex.errors import kind_of, printable
-from hipflex.services import library
+from hipflex.services import library, pictures
 
 #: The main navigation: (path, label), in the order shown.
 NAV = (
@@ -45,6 +45,10 @@ def templates() -> Jinja2Templates:
     environment.filters["day"] = day_words
     environment.filters["words"] = id_words
     environment.filters["counted"] = counted  # {{ n | counted("day") }}: "1 day", "2 days"
+    # Drawn pictures (partials/picture.html): {{ exercise_picture(id, side) }}, a PictureOut.
+    environment.globals["exercise_picture"] = pictures.exercise_picture
+    environment.globals["self_test_picture"] = pictures.self_test_picture
+    environment.globals["picture_sides"] = pictures.sides_drawn
     return Jinja2Templates(env=environment)
 
 

@@ -182,6 +182,7 @@ function render() {
   const steps = script.steps;
   const step = steps[player.index];
   root.dataset.state = player.paused ? "paused" : "playing";
+  Object.assign(root.dataset, { exercise: step.exercise_id || "", side: step.side || "" }); // player-pictures.js
   root.classList.toggle("is-paused", player.paused);
   $("player-state").textContent = player.paused ? "Paused. Press Resume (or Space) to go on." : "";
   $("btn-pause").textContent = player.paused ? "Resume" : "Pause";
