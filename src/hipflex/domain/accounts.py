@@ -94,3 +94,38 @@ def login_allowed(failures_for_account: int, failures_for_address: int) -> bool:
         failures_for_account < MAX_FAILURES_PER_ACCOUNT
         and failures_for_address < MAX_FAILURES_PER_ADDRESS
     )
+
+
+class AuditAction(StrEnum):
+    """What someone else did with a member's data."""
+
+    LISTED = "listed"
+    READ_PROGRESS = "read_progress"
+    READ_REPORT = "read_report"
+
+
+#: Each action in words, after the person's address ("lee@clinic.org read your progress").
+AUDIT_WORDS = {
+    AuditAction.LISTED: "saw your summary in their list of people",
+    AuditAction.READ_PROGRESS: "read your progress",
+    AuditAction.READ_REPORT: "downloaded your report",
+}
+
+
+@dataclass(frozen=True)
+class Share:
+    """A member's consent: this clinician may see their data until it is revoked."""
+
+    id: int
+    clinician_email: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One read of (or action on) a member's data by someone else."""
+
+    actor_email: str
+    action: AuditAction
+    at: datetime

@@ -6,11 +6,18 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from hipflex.domain.accounts import Account, Role
+from hipflex.domain.accounts import Account, AuditAction, AuditEntry, Role, Share
 from hipflex.domain.errors import Conflict, NotFound
-from hipflex.store.models import AccountRow, InvitationRow, LoginFailureRow, WebSessionRow
+from hipflex.store.models import (
+    AccountRow,
+    AuditRow,
+    InvitationRow,
+    LoginFailureRow,
+    ShareRow,
+    WebSessionRow,
+)
 from hipflex.store.owners import owned_tables, owner_clause
 
 
@@ -213,3 +220,116 @@ class AccountStore:
                 )
                 .values(revoked_at=at)
             )
+
+    # Consent: a member shares their data with a clinician
+
+    def add_share(self, member_id: int, clinician_email: str, *, at: datetime) -> Share:
+        """Share with an active clinician's account; NotFound when the address names
+        none, Conflict when it is shared already."""
+        with self._writing() as session:
+            clinician = session.scalars(
+                select(AccountRow).where(
+                    AccountRow.email == clinician_email,
+                    AccountRow.role == Role.CLINICIAN.value,
+                    AccountRow.disabled_at.is_(None),
+                )
+            ).one_or_none()
+            if clinician is None:
+                msg = f"there is no clinician with the address {clinician_email}"
+                raise NotFound(msg)
+            already = session.scalar(
+                select(ShareRow.id).where(
+                    ShareRow.member_id == member_id,
+                    ShareRow.clinician_id == clinician.id,
+                    ShareRow.revoked_at.is_(None),
+                )
+            )
+            if already is not None:
+                msg = f"you already share with {clinician_email}"
+                raise Conflict(msg)
+            row = ShareRow(member_id=member_id, clinician_id=clinician.id)
+            row.created_at = at
+            session.add(row)
+            session.flush()
+            return Share(row.id, clinician.email, at)
+
+    def shares(self, member_id: int) -> list[Share]:
+        """The member's shares still in force, oldest first."""
+        with self._reading() as session:
+            found = session.execute(
+                select(ShareRow, AccountRow.email)
+                .join(AccountRow, AccountRow.id == ShareRow.clinician_id)
+                .where(ShareRow.member_id == member_id, ShareRow.revoked_at.is_(None))
+                .order_by(ShareRow.id)
+            )
+            return [Share(row.id, email, row.created_at) for row, email in found]
+
+    def revoke_share(self, member_id: int, share_id: int, *, at: datetime) -> None:
+        """End one of the member's shares at once; NotFound for any other id."""
+        with self._writing() as session:
+            done = session.execute(
+                update(ShareRow)
+                .where(
+                    ShareRow.id == share_id,
+                    ShareRow.member_id == member_id,
+                    ShareRow.revoked_at.is_(None),
+                )
+                .values(revoked_at=at)
+            )
+            if not getattr(done, "rowcount", 0):
+                msg = f"you have no share {share_id}"
+                raise NotFound(msg)
+
+    def shares_with(self, member_id: int, clinician_id: int) -> bool:
+        """Whether the member, still active, shares with this clinician now."""
+        with self._reading() as session:
+            return (
+                session.scalar(
+                    select(ShareRow.id)
+                    .join(AccountRow, AccountRow.id == ShareRow.member_id)
+                    .where(
+                        ShareRow.member_id == member_id,
+                        ShareRow.clinician_id == clinician_id,
+                        ShareRow.revoked_at.is_(None),
+                        AccountRow.disabled_at.is_(None),
+                    )
+                )
+                is not None
+            )
+
+    def sharing_members(self, clinician_id: int) -> list[Account]:
+        """The active members who share with this clinician now, by address."""
+        with self._reading() as session:
+            found = session.scalars(
+                select(AccountRow)
+                .join(ShareRow, ShareRow.member_id == AccountRow.id)
+                .where(
+                    ShareRow.clinician_id == clinician_id,
+                    ShareRow.revoked_at.is_(None),
+                    AccountRow.disabled_at.is_(None),
+                )
+                .order_by(AccountRow.email)
+            )
+            return [_account(row) for row in found]
+
+    # The audit trail: only ever added to (no method changes or removes an entry)
+
+    def add_audit(
+        self, member_id: int, actor_id: int, action: AuditAction, *, at: datetime
+    ) -> None:
+        with self._writing() as session:
+            row = AuditRow(member_id=member_id, actor_id=actor_id, action=action.value)
+            row.at = at
+            session.add(row)
+
+    def audit(self, member_id: int) -> list[AuditEntry]:
+        """Who read or acted on the member's data, newest first."""
+        actor = aliased(AccountRow)
+        with self._reading() as session:
+            found = session.execute(
+                select(AuditRow, actor.email)
+                .join(actor, actor.id == AuditRow.actor_id)
+                .where(AuditRow.member_id == member_id)
+                .order_by(AuditRow.at.desc(), AuditRow.id.desc())
+            )
+            return [AuditEntry(email, AuditAction(row.action), row.at) for row, email in found]

@@ -68,6 +68,8 @@ COLUMNS: dict[str, dict[str, str]] = {
     "invitations": {"issued_at": "datetime", "expires_at": "datetime", "used_at": "datetime"},
     "login_failures": {"at": "datetime"},
     "web_sessions": {"created_at": "datetime", "expires_at": "datetime", "revoked_at": "datetime"},
+    "shares": {"created_at": "datetime", "revoked_at": "datetime"},
+    "audit_events": {"at": "datetime"},
 }
 
 BUSY_TIMEOUT_S = 30.0

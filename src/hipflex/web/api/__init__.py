@@ -15,6 +15,7 @@ from hipflex.web.api import (
     preferences,
     progress,
     sessions,
+    team,
 )
 from hipflex.web.deps import csrf_protected
 
@@ -26,5 +27,5 @@ def csrf(request: Request) -> CsrfTokenOut:
     return CsrfTokenOut(token=request.state.csrf_token, header="X-CSRF-Token")
 
 
-for module in (auth, assessments, measurements, plan, preferences, sessions, logs, progress):
+for module in (auth, assessments, measurements, plan, preferences, sessions, logs, progress, team):
     router.include_router(module.router)

@@ -11,7 +11,7 @@ from hipflex.services.presenters.errors import ErrorOut, UnprocessableOut
 REASONS = {
     400: "The request cannot be read, or carried out now (the reason is in `detail`)",
     401: "Team mode: not logged in, or the e-mail address or password is not right",
-    403: "Missing or wrong CSRF token (state-changing requests)",
+    403: "Missing or wrong CSRF token (state-changing requests); team mode: not allowed",
     404: "Not found",
     409: "No assessment saved yet: record one first",
     413: "The request body is too large",

@@ -1,0 +1,107 @@
+"""Team mode between people: shares (a member's consent), the clinician's list and one
+member's progress, and the member's audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from hipflex.domain.accounts import Account, AuditAction
+from hipflex.domain.errors import NotFound
+from hipflex.services import team
+from hipflex.services.context import AppContext
+from hipflex.services.presenters.progress import ProgressOut, progress_model
+from hipflex.services.presenters.team import (
+    AuditOut,
+    MembersOut,
+    ShareOut,
+    SharesOut,
+    audit_model,
+    members_model,
+    share_model,
+    shares_model,
+)
+from hipflex.services.progress import progress
+from hipflex.web.api.refusals import WRITE, refusals
+from hipflex.web.deps import RequestBody, context_of
+
+router = APIRouter(tags=["team"])
+
+
+@dataclass(frozen=True)
+class Acting:
+    """The team server's whole context and the account logged in."""
+
+    app: AppContext
+    account: Account
+
+
+def acting(request: Request) -> Acting:
+    base: AppContext = request.app.state.context
+    if not base.settings.team:
+        msg = "sharing is for team mode (`hipflex serve --team`)"
+        raise NotFound(msg)
+    context_of(request)  # NotSignedIn (401) without a login
+    return Acting(base, request.state.account)
+
+
+Team = Annotated[Acting, Depends(acting)]
+
+
+class ShareIn(RequestBody):
+    clinician_email: str
+
+
+@router.post(
+    "/shares",
+    status_code=201,
+    summary="Share your data with a clinician (team mode)",
+    responses=refusals(*WRITE, 401, 404, 409, 422),
+)
+def add_share(body: ShareIn, who: Team) -> ShareOut:
+    return share_model(team.share(who.app, who.account, body.clinician_email))
+
+
+@router.get("/shares", summary="Who you share your data with", responses=refusals(401, 404))
+def list_shares(who: Team) -> SharesOut:
+    return shares_model(team.shares(who.app, who.account))
+
+
+@router.delete(
+    "/shares/{share_id}",
+    status_code=204,
+    summary="Stop sharing with a clinician, at once",
+    responses=refusals(*WRITE, 401, 404),
+)
+def revoke_share(share_id: int, who: Team) -> None:
+    team.revoke(who.app, who.account, share_id)
+
+
+@router.get(
+    "/audit",
+    summary="Who read your data, and when (newest first)",
+    responses=refusals(401, 404),
+)
+def audit(who: Team) -> AuditOut:
+    return audit_model(team.audit(who.app, who.account))
+
+
+@router.get(
+    "/clinician/members",
+    summary="The people who share with you, safety first (clinicians)",
+    responses=refusals(401, 403, 404),
+)
+def clinician_members(who: Team) -> MembersOut:
+    return members_model(team.members(who.app, who.account))
+
+
+@router.get(
+    "/clinician/members/{member_id}/progress",
+    summary="One person's progress (clinicians; recorded in their audit trail)",
+    responses=refusals(401, 403, 404, 409),
+)
+def member_progress(member_id: int, who: Team) -> ProgressOut:
+    theirs = team.member_context(who.app, who.account, member_id, AuditAction.READ_PROGRESS)
+    return progress_model(progress(theirs))
