@@ -1,8 +1,9 @@
-"""The report as HTML (Jinja2, charts inline as SVG) or PDF (fpdf2, charts as PNG)."""
+"""The report as HTML (Jinja2) or PDF (fpdf2), the charts in both as the same SVG."""
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from hipflex.reports.report import Report, Section
@@ -50,7 +51,11 @@ def _section(pdf: object, section: Section) -> None:
                 table.row(row)
         pdf.ln(2)
     if section.chart is not None:
-        pdf.image(io.BytesIO(section.chart.png), w=pdf.epw, alt_text=section.chart.description)
+        # The page's own SVG, as vector graphics: the same chart as on the page.
+        # fpdf2 draws no <title>: the alt text carries it instead.
+        drawing = re.sub(r"<title>.*?</title>", "", section.chart.svg, flags=re.DOTALL)
+        svg = io.BytesIO(drawing.encode())
+        pdf.image(svg, w=pdf.epw, alt_text=section.chart.description)
     pdf.ln(3)
 
 
