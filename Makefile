@@ -50,6 +50,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/report_bench.py
 	$(BIN)/python bench/web_bench.py
+	$(BIN)/python bench/page_bench.py
 	$(BIN)/python bench/remind_bench.py
 	$(BIN)/python bench/measure_bench.py
 
