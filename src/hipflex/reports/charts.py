@@ -28,10 +28,10 @@ from hipflex.services.progress import ProgressView
 # The drawing's own units: the page scales it to its width (a phone's ~340 px: 0.9).
 WIDTH, HEIGHT = 380, 260
 LEFT, RIGHT, BOTTOM = 40, 12, 30  # room for the value labels and the date labels
-FONT = 13
-FONT_SMALL = 12
+FONT = 14
+FONT_SMALL = 13
 FONT_FAMILY = "DejaVu Sans, Verdana, sans-serif"
-LINE = 17  # a legend row
+LINE = 19  # a legend row
 
 # The light colours (the report and the PDF); the page restyles each class per theme.
 COLOURS = {
@@ -147,9 +147,9 @@ class _Canvas:
     def marker(self, x: float, y: float, shape: str, role: str) -> None:
         """A filled dot ("dot"), a hollow triangle pointing down ("down") or up ("up")."""
         if shape == "dot":
-            self.add("circle", role, cx=_num(x), cy=_num(y), r=3.5, fill=COLOURS[role])
+            self.add("circle", role, cx=_num(x), cy=_num(y), r=4, fill=COLOURS[role])
             return
-        size = 6.5
+        size = 7.5
         tip = y + size if shape == "down" else y - size
         base = y - size * 0.6 if shape == "down" else y + size * 0.6
         points = (
