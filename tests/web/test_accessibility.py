@@ -219,6 +219,8 @@ def test_every_page_on_a_phone_in_both_themes(seeded_server: LiveServer, phone_p
         dark = serious_violations(phone_page, only=["color-contrast"])
         problems += [f"{path} phone, dark theme: {p}" for p in dark]
         phone_page.emulate_media(color_scheme="light")
+        if name == "plan":
+            shot(phone_page, "plan-phone")  # opens with today; cards collapsed
         width = phone_page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             problems.append(f"{path} phone: the page is {width} px wide")

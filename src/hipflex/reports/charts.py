@@ -321,7 +321,7 @@ def pain_chart(view: ProgressView) -> Chart:
             frame.x(_when(at, view.zone, axis.start)), frame.y(score), shapes[what], "session"
         )
     if daily:
-        points = [(frame.x(_when(at, view.zone, axis.start)), frame.y(s)) for at, s in daily]
+        points = [(frame.x(_when(at, view.zone, axis.start)), frame.y(pain)) for at, pain in daily]
         canvas.add(
             "polyline",
             "daily-line",
