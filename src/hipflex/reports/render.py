@@ -9,7 +9,8 @@ from pathlib import Path
 from hipflex.reports.report import Report, Section
 
 FONT = "DejaVu"
-CHART_HEIGHT_MM = 90  # heading, a line of text and a page-wide chart
+CHART_WIDTH_MM = 125  # the text in it about the size of the text around it
+CHART_HEIGHT_MM = 105  # heading, a line of text and a chart
 
 
 def to_html(report: Report) -> str:
@@ -55,7 +56,7 @@ def _section(pdf: object, section: Section) -> None:
         # fpdf2 draws no <title>: the alt text carries it instead.
         drawing = re.sub(r"<title>.*?</title>", "", section.chart.svg, flags=re.DOTALL)
         svg = io.BytesIO(drawing.encode())
-        pdf.image(svg, w=pdf.epw, alt_text=section.chart.description)
+        pdf.image(svg, w=min(pdf.epw, CHART_WIDTH_MM), alt_text=section.chart.description)
     pdf.ln(3)
 
 
