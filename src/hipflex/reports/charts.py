@@ -26,7 +26,7 @@ from hipflex.reports.axes import DateAxis, count_ticks, date_axis
 from hipflex.services.progress import ProgressView
 
 # The drawing's own units: the page scales it to its width (a phone's ~340 px: 0.9).
-WIDTH, HEIGHT = 380, 260
+WIDTH, HEIGHT = 380, 280
 LEFT, RIGHT, BOTTOM = 40, 12, 30  # room for the value labels and the date labels
 FONT = 14
 FONT_SMALL = 13
@@ -179,18 +179,22 @@ class _Canvas:
 class _Legend:
     label: str
     role: str
-    shape: str  # "dot", "down", "up", "bar", "outline" or a dash pattern ("--", ":")
+    shape: str  # "dot", "down", "up", "bar", "outline", a dash pattern ("--", ":") or ""
 
 
 def _legend(canvas: _Canvas, items: Sequence[_Legend], top: float) -> float:
-    """The legend in rows under the title; returns where the plot may start."""
+    """The legend in rows under the title (an item without a shape is words only), then a
+    row for the unit; returns where the plot may start."""
     x, y = float(LEFT), top
     for item in items:
-        width = 26 + len(item.label) * FONT_SMALL * 0.56
+        sample = 23 if item.shape else 0
+        width = sample + 3 + len(item.label) * FONT_SMALL * 0.5
         if x + width > WIDTH - RIGHT and x > LEFT:
             x, y = float(LEFT), y + LINE
         middle = y - FONT_SMALL * 0.35
-        if item.shape in {"dot", "down", "up"}:
+        if not item.shape:
+            pass
+        elif item.shape in {"dot", "down", "up"}:
             if item.shape == "dot":
                 canvas.line((x, middle, x + 18, middle), item.role, width=1.5)
             canvas.marker(x + 9, middle, item.shape, item.role)
@@ -208,9 +212,9 @@ def _legend(canvas: _Canvas, items: Sequence[_Legend], top: float) -> float:
             )
         else:
             canvas.line((x, middle, x + 18, middle), item.role, DASHES[item.shape], 1.5)
-        canvas.text((x + 23, y), item.label, "ink", size=FONT_SMALL)
+        canvas.text((x + sample, y), item.label, "ink", size=FONT_SMALL)
         x += width + 8
-    return y + 10
+    return y + LINE
 
 
 @dataclass(frozen=True)
@@ -242,7 +246,7 @@ def _value_axis(canvas: _Canvas, frame: _Frame, ticks: Sequence[float], unit: st
         canvas.text(
             (LEFT - 6, y + FONT_SMALL * 0.35), _num(tick), "muted", anchor="end", size=FONT_SMALL
         )
-    canvas.text((WIDTH - RIGHT, frame.top - 4), unit, "muted", anchor="end", size=FONT_SMALL)
+    canvas.text((WIDTH - RIGHT, frame.top - 8), unit, "muted", anchor="end", size=FONT_SMALL)
 
 
 def _date_ticks(canvas: _Canvas, frame: _Frame, axis: DateAxis) -> None:
@@ -393,8 +397,12 @@ def sitting_chart(view: ProgressView) -> Chart:
     axis = date_axis(_first_day(view, *view.sitting), max(view.today, *view.sitting))
     lines = sitting_reference_lines()
     ticks = count_ticks(max(max(lines)[1] + 2, *(e.hours for e in view.sitting.values())))
-    bands = ", ".join(f"{name} {_num(floor)} h" for name, floor in reversed(lines))
-    top = _legend(canvas, [_Legend(f"bands from: {bands}", "rule", ":")], FONT * 2 + 12)
+    legend = [_Legend("sitting bands from", "rule", ":")]
+    words = [f"{name} {_num(floor)} h" for name, floor in reversed(lines)]
+    legend += [
+        _Legend(w + ("," if i < len(words) - 1 else ""), "ink", "") for i, w in enumerate(words)
+    ]
+    top = _legend(canvas, legend, FONT * 2 + 12)
     frame = _Frame(top + 8, 0, axis.days, float(ticks[-1]))
     _value_axis(canvas, frame, ticks, "hours")
     _date_ticks(canvas, frame, axis)
