@@ -128,10 +128,19 @@ class _Canvas:
         )
 
     def line(
-        self, ends: tuple[float, float, float, float], role: str, dash: str = "", width: float = 1.0
+        self,
+        ends: tuple[float, float, float, float],
+        role: str,
+        dash: str = "",
+        width: float = 1.0,
+        *,
+        level: float | None = None,
     ) -> None:
+        """`level`: a reference line's value in the chart's unit, kept as data-level."""
         x1, y1, x2, y2 = ends
         extra: dict[str, str | float] = {"stroke_dasharray": dash} if dash else {}
+        if level is not None:
+            extra["data_level"] = f"{level:g}"
         self.add(
             "line",
             role,
@@ -318,7 +327,7 @@ def pain_chart(view: ProgressView) -> Chart:
     _date_ticks(canvas, frame, axis)
     for _, level, style in lines:
         y = frame.y(level)
-        canvas.line((LEFT, y, WIDTH - RIGHT, y), "rule", DASHES[style], 1.5)
+        canvas.line((LEFT, y, WIDTH - RIGHT, y), "rule", DASHES[style], 1.5, level=level)
     # Session ratings first, hollow and larger: the daily dots drawn over them stay visible.
     for at, score, what in sessions:
         canvas.marker(
@@ -420,7 +429,7 @@ def sitting_chart(view: ProgressView) -> Chart:
         )
     for _, floor in lines:
         y = frame.y(floor)
-        canvas.line((LEFT, y, WIDTH - RIGHT, y), "rule", DASHES[":"], 1.5)
+        canvas.line((LEFT, y, WIDTH - RIGHT, y), "rule", DASHES[":"], 1.5, level=floor)
     return Chart("sitting", "Sitting", description, canvas.svg(), table)
 
 
