@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -59,6 +60,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         context.open()  # migrate before the first request, not in a race between two
+        from hipflex.web.rendering import warm_up
+
+        threading.Thread(target=warm_up, name="hipflex-warm-up", daemon=True).start()
         yield
         context.close()
 

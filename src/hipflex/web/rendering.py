@@ -48,6 +48,18 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
+def warm_up() -> None:
+    """Compile every template and load the content once, off the request path, so the
+    first visitor of each page after the start waits for neither (bench/page_bench.py's
+    cold column). Both are kept for the process: a second app pays nothing."""
+    from hipflex.content import load_content
+
+    load_content()
+    environment = templates().env
+    for name in environment.list_templates(extensions=["html"]):
+        environment.get_template(name)
+
+
 def day_words(value: str | date | None) -> str:
     """An ISO date or time as a day people read: 26 November 2026."""
     if value is None or value == "":
