@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -62,7 +61,7 @@ def create_app(
         context.open()  # migrate before the first request, not in a race between two
         from hipflex.web.rendering import warm_up
 
-        threading.Thread(target=warm_up, name="hipflex-warm-up", daemon=True).start()
+        warm_up()  # before the first request, not racing it for the CPU
         yield
         context.close()
 
