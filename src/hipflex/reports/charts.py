@@ -405,7 +405,8 @@ def sitting_chart(view: ProgressView) -> Chart:
         return Chart("sitting", "Sitting", description, _empty(canvas, message), table)
     axis = date_axis(_first_day(view, *view.sitting), max(view.today, *view.sitting))
     lines = sitting_reference_lines()
-    ticks = count_ticks(max(max(lines)[1] + 2, *(e.hours for e in view.sitting.values())))
+    top_floor = max(floor for _, floor in lines)
+    ticks = count_ticks(max(top_floor + 2, *(e.hours for e in view.sitting.values())))
     legend = [_Legend("sitting bands from", "rule", ":")]
     words = [f"{name} {_num(floor)} h" for name, floor in reversed(lines)]
     legend += [
