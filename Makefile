@@ -51,6 +51,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/report_bench.py
 	$(BIN)/python bench/pictures_bench.py
 	$(BIN)/python bench/web_bench.py
+	$(BIN)/python bench/page_bench.py
 	$(BIN)/python bench/remind_bench.py
 	$(BIN)/python bench/measure_bench.py
 

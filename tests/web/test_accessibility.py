@@ -1,16 +1,17 @@
 """Accessibility in a real Chromium: axe-core on every page (and every wizard step and player
-state) finds no serious or critical violation, in the light and the dark theme; every
-control can be reached with the Tab key."""
+state) finds no serious or critical violation, in the light and the dark theme, on a desktop
+and a phone; every control can be reached with the Tab key; the charts fit a phone."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.web.conftest import LiveServer
+from tests.web.conftest import LiveServer, shot
 from tests.web.journey import (
     PAGES,
     answer_safety,
@@ -21,7 +22,7 @@ from tests.web.journey import (
 )
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 AXE = Axe()
 SERIOUS = frozenset({"serious", "critical"})
@@ -191,3 +192,71 @@ def test_the_safety_questions_due_again(live_server: LiveServer, light_page: Pag
     light_page.click("#wizard-submit")  # nothing answered: the messages show
     expect(light_page.locator("#assess-error")).not_to_be_empty()
     assert_accessible(light_page, "/assess?safety=1 with errors")
+
+
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """One phone-sized page (375x812) reused for every page of a test."""
+    context = browser.new_context(viewport=PHONE, color_scheme="light", reduced_motion="reduce")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_every_page_on_a_phone_in_both_themes(seeded_server: LiveServer, phone_page: Page):
+    """axe at 375x812: every rule in the light theme, the contrast again in the dark one (the
+    desktop size is test_page_is_accessible); and no page is wider than the screen."""
+    problems: list[str] = []
+    for name, path in PAGES:
+        if name == "assess":
+            continue  # every wizard step: test_every_wizard_step_and_its_error_messages
+        phone_page.goto(f"{seeded_server.url}{path}")
+        problems += [f"{path} phone: {p}" for p in serious_violations(phone_page)]
+        phone_page.emulate_media(color_scheme="dark")
+        dark = serious_violations(phone_page, only=["color-contrast"])
+        problems += [f"{path} phone, dark theme: {p}" for p in dark]
+        phone_page.emulate_media(color_scheme="light")
+        if name == "plan":
+            shot(phone_page, "plan-phone")  # opens with today; cards collapsed
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            problems.append(f"{path} phone: the page is {width} px wide")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_charts_fit_a_phone_and_follow_the_theme(seeded_server: LiveServer, phone_page: Page):
+    page = phone_page
+    page.goto(f"{seeded_server.url}/progress")
+    charts = page.locator("figure.chart svg")
+    expect(charts).to_have_count(3)
+    for details in page.locator("details.chart-data").all():
+        details.locator("summary").click()  # the tables open too, and still fit
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        for index in range(3):
+            box = charts.nth(index).bounding_box()
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= PHONE["width"]
+            assert box["width"] >= 300  # scaled to the screen, not shrunk to a stamp
+        background = charts.first.evaluate("(svg) => getComputedStyle(svg).backgroundColor")
+        text = page.locator(".chart-svg .ch-ink").first.evaluate(
+            "(el) => getComputedStyle(el).fill"
+        )
+        page_text = page.evaluate("getComputedStyle(document.body).color")
+        assert text == page_text  # the chart's words in the theme's text colour
+        if scheme == "dark":
+            assert background != "rgb(255, 255, 255)"
+        assert not serious_violations(page, only=["color-contrast"])
+        shot(page, f"progress-phone-{scheme}")
+    # The week table scrolls inside its own box instead of widening the page.
+    table = page.locator("#weeks-table")
+    holder = page.locator(".table-scroll:has(#weeks-table)")
+    holder_box = holder.bounding_box()
+    assert holder_box is not None
+    assert holder_box["x"] + holder_box["width"] <= PHONE["width"]
+    assert table.evaluate("(t) => getComputedStyle(t.parentElement).overflowX") == "auto"

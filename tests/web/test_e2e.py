@@ -111,7 +111,7 @@ def test_a_new_user_assesses_plans_runs_a_session_and_logs_pain(
     first_week = page.locator("#weeks-table tbody tr").first
     expect(first_week).to_contain_text("7.0")
     expect(first_week).to_contain_text("1")  # sessions done
-    expect(page.locator("#chart-pain img")).to_be_visible()
+    expect(page.locator("#chart-pain svg")).to_be_visible()
     expect(page.locator("#download-report")).to_have_attribute("href", f"{API}/report.pdf")
     shot(page, "e2e-07-progress")
 

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from hipflex.domain import limits
 from hipflex.reports.formats import ExportFormat
+from hipflex.services.clock import FixedClock
 from tests.web.conftest import API, record_tight
 
 STATIC_JS = files("hipflex.web") / "static" / "js"
@@ -90,3 +91,28 @@ def test_one_export_format_list_for_the_api_and_the_command_line(client: TestCli
 
     help_text = CliRunner().invoke(app, ["export", "--help"], env={"COLUMNS": "200"}).output
     assert f"<{'|'.join(f.value for f in ExportFormat)}>" in help_text
+
+
+def chart_levels(html: str, name: str) -> list[float]:
+    found = re.search(rf'<svg [^>]*id="chart-svg-{name}".*?</svg>', html, re.DOTALL)
+    assert found, name
+    return [float(level) for level in re.findall(r'data-level="([^"]+)"', found.group(0))]
+
+
+def test_the_charts_lines_are_the_domains_thresholds(client: TestClient, clock: FixedClock):
+    from hipflex.domain.assessment import SITTING_BAND_FLOORS
+    from hipflex.domain.tracking import responder_ceiling
+
+    record_tight(client)
+    assert client.get(f"{API}/plan").status_code == 200  # the block starts with the first plan
+    for score in (6, 5):  # a week apart: the first is the baseline
+        assert client.post(f"{API}/logs/pain", json={"score": score}).status_code == 201
+        clock.advance(7 * 24 * 3600)
+    assert client.post(f"{API}/logs/sitting", json={"hours": 7}).status_code == 201
+    baseline = client.get(f"{API}/progress").json()["pain"]["baseline"]
+    assert baseline == 6.0
+    page = client.get("/progress").text
+    expected = [] if baseline is None else [baseline, responder_ceiling(baseline)]
+    assert chart_levels(page, "pain") == pytest.approx([x for x in expected if x is not None])
+    floors = sorted(floor for floor, _ in SITTING_BAND_FLOORS if floor > 0)
+    assert sorted(chart_levels(page, "sitting")) == floors

@@ -1,14 +1,16 @@
-"""The report as HTML (Jinja2, charts inline as SVG) or PDF (fpdf2, charts as PNG)."""
+"""The report as HTML (Jinja2) or PDF (fpdf2), the charts in both as the same SVG."""
 
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from hipflex.reports.report import Figure, Report, Section
 
 FONT = "DejaVu"
-CHART_HEIGHT_MM = 90  # heading, a line of text and a page-wide chart
+CHART_WIDTH_MM = 125  # the text in it about the size of the text around it
+CHART_HEIGHT_MM = 105  # heading, a line of text and a chart
 FIGURE_SCALE_MM = 40  # a drawn figure's height, standing: every exercise at one scale
 
 
@@ -51,7 +53,11 @@ def _section(pdf: object, section: Section) -> None:
                 table.row(row)
         pdf.ln(2)
     if section.chart is not None:
-        pdf.image(io.BytesIO(section.chart.png), w=pdf.epw, alt_text=section.chart.description)
+        # The page's own SVG, as vector graphics: the same chart as on the page.
+        # fpdf2 draws no <title>: the alt text carries it instead.
+        drawing = re.sub(r"<title>.*?</title>", "", section.chart.svg, flags=re.DOTALL)
+        svg = io.BytesIO(drawing.encode())
+        pdf.image(svg, w=min(pdf.epw, CHART_WIDTH_MM), alt_text=section.chart.description)
     for figure in section.figures:
         _figure(pdf, figure)
     pdf.ln(3)

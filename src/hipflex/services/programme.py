@@ -287,7 +287,11 @@ class TodayView:
 
 
 def today(app: AppContext) -> TodayView:
-    view = plan_week(app)
+    return today_of(app, plan_week(app))
+
+
+def today_of(app: AppContext, view: PlanView) -> TodayView:
+    """Today's timeline from a week's plan already worked out (the plan page's "today")."""
     now = app.clock.now().astimezone(view.zone).replace(tzinfo=None)
     day = None
     if isinstance(view.result, Programme):

@@ -60,6 +60,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         context.open()  # migrate before the first request, not in a race between two
+        from hipflex.web.rendering import warm_up
+
+        warm_up()  # before the first request, not racing it for the CPU
         yield
         context.close()
 

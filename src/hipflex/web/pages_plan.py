@@ -12,7 +12,7 @@ from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import ExerciseId
 from hipflex.services import assessments, programme, tracking
 from hipflex.services.presenters.assessments import report_model
-from hipflex.services.presenters.plan import plan_model, today_model
+from hipflex.services.presenters.plan import plan_model, plan_today_model, today_model
 from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import render
 
@@ -48,7 +48,18 @@ def plan_page(request: Request, app: Context, week: str | None = None) -> Respon
     findings = report_model(
         assessments.explain(view.assessment.assessment, view.assessment)
     ).model_dump(mode="json")
-    return render(request, "plan.html", plan=plan, findings=findings, cards=exercise_cards(plan))
+    today = None  # the plan opens with what to do today, on the current week's page
+    if not view.projected and plan.get("week") == plan.get("current_week"):
+        found = plan_today_model(programme.today_of(app, view))
+        today = None if found is None else found.model_dump(mode="json")
+    return render(
+        request,
+        "plan.html",
+        plan=plan,
+        findings=findings,
+        cards=exercise_cards(plan),
+        today=today,
+    )
 
 
 @router.get("/today")

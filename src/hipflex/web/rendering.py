@@ -52,6 +52,21 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
+def warm_up() -> None:
+    """Compile every template, load the content and map the store's tables once, at
+    start-up, so the first visitor of each page waits for none of them (bench/page_bench.py's
+    cold column). All are kept for the process: a second app in it pays nothing."""
+    from sqlalchemy.orm import configure_mappers
+
+    from hipflex.content import load_content
+
+    load_content()
+    configure_mappers()  # the store's tables, mapped once (else on the first query)
+    environment = templates().env
+    for name in environment.list_templates(extensions=["html"]):
+        environment.get_template(name)
+
+
 def day_words(value: str | date | None) -> str:
     """An ISO date or time as a day people read: 26 November 2026."""
     if value is None or value == "":

@@ -349,3 +349,54 @@ def today_model(view: TodayView) -> TodayOut | NoPlanOut:
         next_break=None if movement is None else _break_item(movement),
         time_zone=view.plan.zone.key,
     )
+
+
+# The plan page's opening: what to do today
+
+
+class TodaySessionOut(Out):
+    """One of today's sessions, summed up: when, how long and what it holds."""
+
+    title: str
+    slot: SessionSlot
+    start: ClockTime
+    minutes: int
+    exercises: list[str]  # the exercises' names, in order
+    is_next: bool  # the first session still to come (or under way)
+
+
+class PlanTodayOut(Out):
+    date: dt.date
+    work_day: bool
+    sessions: list[TodaySessionOut]
+    breaks: int  # movement breaks in today's timeline
+    break_minutes: int  # the interval between them
+
+
+def plan_today_model(view: TodayView) -> PlanTodayOut | None:
+    """Today's sessions and breaks for the top of the plan page; None without a programme."""
+    result = view.plan.result
+    if not isinstance(result, Programme) or view.day is None:
+        return None
+    coming = view.next_of(ItemKind.SESSION)
+    sessions = []
+    for item in view.day.items:
+        if item.session is None:
+            continue
+        sessions.append(
+            TodaySessionOut(
+                title=item.title,
+                slot=item.session.slot,
+                start=clock_time(item.start),
+                minutes=round(item.session.estimated_seconds / 60),
+                exercises=[p.name for p in item.session.prescriptions],
+                is_next=item is coming,
+            )
+        )
+    return PlanTodayOut(
+        date=view.day.day,
+        work_day=view.day.work_day,
+        sessions=sessions,
+        breaks=len(view.day.breaks),
+        break_minutes=result.break_minutes,
+    )

@@ -33,11 +33,7 @@ def get_progress(app: Context) -> ProgressOut:
     },
 )
 def chart(name: Literal["pain", "adherence", "sitting"], app: Context) -> Response:
-    from hipflex.reports import charts
+    from hipflex.reports.charts import progress_charts
 
-    draw = {
-        "pain": charts.pain_chart,
-        "adherence": charts.adherence_chart,
-        "sitting": charts.sitting_chart,
-    }[name]
-    return Response(draw(progress(app)).svg, media_type="image/svg+xml")
+    (drawn,) = [c for c in progress_charts(progress(app)) if c.name == name]  # cached
+    return Response(drawn.svg, media_type="image/svg+xml")
