@@ -6,6 +6,7 @@ Times are naive wall-clock times of the user's day; the services attach the time
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -128,10 +129,28 @@ def day_plan(programme: Programme, preferences: Preferences, day: date) -> DayPl
     """Breaks every N minutes of sitting through the working day; sessions in place of a
     break, starting with its walk (the first, mid-day when there are three), and at the end
     of the working day. A break and a session are never closer than `min_gap`."""
+    sessions = programme.sessions_on(Weekday(day.weekday()))
+    routine = routine_without(programme.removed)
+    return _timeline(sessions, programme.break_minutes, routine, preferences, day)
+
+
+def breaks_plan(preferences: Preferences, day: date, routine: tuple[BreakStep, ...]) -> DayPlan:
+    """The movement breaks alone, at the same times, for someone with no programme (no
+    answers to the safety questions yet, or a warning sign): `routine` is what they may do."""
+    return _timeline((), preferences.break_minutes, routine, preferences, day)
+
+
+def _timeline(
+    planned: Sequence[SessionPlan],
+    break_minutes: int,
+    routine: tuple[BreakStep, ...],
+    preferences: Preferences,
+    day: date,
+) -> DayPlan:
     start = datetime.combine(day, preferences.work_start)
     end = datetime.combine(day, preferences.work_end)
     weekday = Weekday(day.weekday())
-    sessions = {session.slot: session for session in programme.sessions_on(weekday)}
+    sessions = {session.slot: session for session in planned}
     work_day = weekday in preferences.work_days
     if not work_day:
         midday = start + (end - start) / 2
@@ -139,17 +158,14 @@ def day_plan(programme: Programme, preferences: Preferences, day: date) -> DayPl
         items = tuple(_session_item(s, times[slot]) for slot, s in sessions.items())
         return DayPlan(day, work_day, start, end, items)
 
-    interval = timedelta(minutes=programme.break_minutes)
+    interval = timedelta(minutes=break_minutes)
     length = _whole_minutes(BREAK_SECONDS)
-    routine = routine_without(programme.removed)
     walk = routine[0]  # every routine starts with the walk: the warm-up before a session
     midday_from = start + (end - start) / 2 - interval / 2
     waiting = [s for s in (SessionSlot.MORNING, SessionSlot.MIDDAY) if s in sessions]
     # The evening session sits at the end of the working day; a break that would end
     # closer to it than the least gap becomes its warm-up walk instead.
-    evening_from = (
-        end - min_gap(programme.break_minutes) if SessionSlot.EVENING in sessions else end
-    )
+    evening_from = end - min_gap(break_minutes) if SessionSlot.EVENING in sessions else end
     timeline: list[TimelineItem] = []
     moved_at = start  # the end of the last movement: sitting time counts from here
     evening_at: datetime | None = None

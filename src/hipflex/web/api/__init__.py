@@ -13,6 +13,7 @@ from hipflex.web.api import (
     plan,
     preferences,
     progress,
+    reminders,
     sessions,
 )
 from hipflex.web.deps import csrf_protected
@@ -25,5 +26,5 @@ def csrf(request: Request) -> CsrfTokenOut:
     return CsrfTokenOut(token=request.state.csrf_token, header="X-CSRF-Token")
 
 
-for module in (assessments, measurements, plan, preferences, sessions, logs, progress):
+for module in (assessments, measurements, plan, preferences, sessions, logs, progress, reminders):
     router.include_router(module.router)
