@@ -20,6 +20,7 @@ from hipflex.domain.errors import HipflexError, NoAssessment
 from hipflex.domain.plurals import counted
 from hipflex.errors import kind_of, printable
 from hipflex.services import library
+from hipflex.web.pwa import THEME_COLOUR
 
 #: The main navigation: (path, label), in the order shown.
 NAV = (
@@ -45,6 +46,7 @@ def templates() -> Jinja2Templates:
     environment.filters["day"] = day_words
     environment.filters["words"] = id_words
     environment.filters["counted"] = counted  # {{ n | counted("day") }}: "1 day", "2 days"
+    environment.globals["theme_colour"] = THEME_COLOUR  # the installed app's bar
     return Jinja2Templates(env=environment)
 
 

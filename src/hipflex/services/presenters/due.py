@@ -44,6 +44,7 @@ class ReminderActionOut(Out):
 
 class ReminderOut(Out):
     kind: ItemKind
+    name: str = Field(description="The item's name on the timeline: what is due.")
     title: str
     body: str
     due_at: Moment
@@ -98,6 +99,7 @@ def _reminder(view: DueView) -> ReminderOut | None:
         walk = " Start with a short walk." if item.warm_up is not None else ""
         return ReminderOut(
             kind=item.kind,
+            name=item.title,
             title=f"Time for your {item.title.lower()}",
             body=f"It is due at {clock_time(upcoming.due_at)}.{walk}",
             due_at=due_at,
@@ -115,6 +117,7 @@ def _reminder(view: DueView) -> ReminderOut | None:
     assert view.prompt is not None  # a break's reminder has its prompt
     return ReminderOut(
         kind=item.kind,
+        name=item.title,
         title=view.prompt.title,
         body=view.prompt.body,
         due_at=due_at,
