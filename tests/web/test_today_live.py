@@ -266,3 +266,21 @@ def test_a_notification_fires_on_time_and_snooze_is_recorded(
     finally:
         context.close()
     assert not errors, errors
+
+
+def test_today_with_a_reminder_due_and_a_missed_item_meets_aa_in_both_themes(
+    page: Page, break_soon: tuple[LiveServer, FixedClock]
+):
+    """A past item keeps its link at AA contrast (it was faded to 4.04:1), and the reminder
+    with its answers, the permission button and the words pass axe, light and dark."""
+    from tests.web.test_accessibility import check_page
+
+    server, clock = break_soon
+    clock.advance(40)  # the first break has begun: the reminder shows at once
+    page.goto(f"{server.url}/today")
+    wait_for(page, "!document.getElementById('reminder-due').hidden")
+    assert page.locator("#timeline li.past").count() >= 1
+    assert page.locator("#timeline li.past .state").first.inner_text() == "missed"
+    assert page.locator("#notify-on").is_visible()  # permission not asked yet
+    check_page(page, "/today with a reminder due and a missed item")
+    shot(page, "today-missed-and-due", full_page=False)
