@@ -284,3 +284,31 @@ def test_today_with_a_reminder_due_and_a_missed_item_meets_aa_in_both_themes(
     assert page.locator("#notify-on").is_visible()  # permission not asked yet
     check_page(page, "/today with a reminder due and a missed item")
     shot(page, "today-missed-and-due", full_page=False)
+
+
+def test_a_notification_button_is_recorded_by_the_service_worker(
+    browser: Browser, break_soon: tuple[LiveServer, FixedClock]
+):
+    """The service worker's answer to a notification's button (Skip here) lands in the
+    store as the daemon's does, and the open page shows it."""
+    server, clock = break_soon
+    clock.advance(40)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{server.url}/today")
+        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        (worker,) = context.service_workers
+        skip = {"id": "skip", "label": "Skip", "outcome": "skipped", "href": None}
+        worker.evaluate(
+            "(skip) => answerNotification({ actions: [skip], page: '/today' }, 'skip')", skip
+        )
+        events = server.context.store.break_events()
+        assert [(e.outcome, e.at) for e in events] == [(BreakOutcome.SKIPPED, clock.now())]
+        wait_for(
+            page,
+            "[...document.querySelectorAll('#timeline .state')].some("
+            "(words) => words.textContent === 'skipped')",
+        )
+    finally:
+        context.close()

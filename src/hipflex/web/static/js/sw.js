@@ -41,21 +41,20 @@ async function tellPages(message) {
   for (const client of windows) client.postMessage(message);
 }
 
+/** A click on a reminder's notification (`actionId`: the button, "" for the body). */
+async function answerNotification(data, actionId) {
+  const actions = (data && data.actions) || [];
+  const chosen = actions.find((action) => action.id === actionId);
+  if (!chosen) {
+    await show((data && data.page) || "/today"); // the notification itself: the page decides
+    return;
+  }
+  if (chosen.outcome) await record(chosen.outcome);
+  await tellPages({ type: "hipflex-answered", outcome: chosen.outcome });
+  if (chosen.href) await show(chosen.href);
+}
+
 self.addEventListener("notificationclick", (event) => {
-  const notification = event.notification;
-  const data = notification.data || {};
-  const actions = data.actions || [];
-  const chosen = actions.find((action) => action.id === event.action);
-  notification.close();
-  event.waitUntil(
-    (async () => {
-      if (!chosen) {
-        await show(data.page || "/today"); // the notification itself: the page decides
-        return;
-      }
-      if (chosen.outcome) await record(chosen.outcome);
-      await tellPages({ type: "hipflex-answered", outcome: chosen.outcome });
-      if (chosen.href) await show(chosen.href);
-    })(),
-  );
+  event.notification.close();
+  event.waitUntil(answerNotification(event.notification.data, event.action));
 });
