@@ -26,6 +26,21 @@ class ItemState(StrEnum):
     NOT_YET = "not_yet"
     BEFORE_PLAN = "before_plan"  # over before the plan began: it was never offered
 
+    @property
+    def words(self) -> str:
+        """What happened, in the words Today shows (the page and the terminal)."""
+        return _STATE_WORDS[self]
+
+
+_STATE_WORDS = {
+    ItemState.DONE: "done",
+    ItemState.SKIPPED: "skipped",
+    ItemState.MISSED: "missed",
+    ItemState.NOW: "due now",
+    ItemState.NOT_YET: "not yet",
+    ItemState.BEFORE_PLAN: "before your plan began",
+}
+
 
 @dataclass(frozen=True)
 class ItemStatus:

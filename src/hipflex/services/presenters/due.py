@@ -21,16 +21,6 @@ from hipflex.services.presenters.common import ClockTime, Moment, Out, clock_tim
 #: (the desktop reminder, another tab) shows within a minute.
 POLL_SECONDS = 45
 
-#: What happened to an item of the day, in the words Today shows.
-STATE_WORDS = {
-    ItemState.DONE: "done",
-    ItemState.SKIPPED: "skipped",
-    ItemState.MISSED: "missed",
-    ItemState.NOW: "due now",
-    ItemState.NOT_YET: "not yet",
-    ItemState.BEFORE_PLAN: "before your plan began",
-}
-
 
 class ReminderActionOut(Out):
     """An answer a reminder offers. `outcome` is what it records (none for a session's
@@ -145,7 +135,7 @@ def due_model(view: DueView) -> DueOut:
                 end=clock_time(s.item.end),
                 slot=None if s.item.session is None else s.item.session.slot,
                 state=s.state,
-                words=STATE_WORDS[s.state],
+                words=s.state.words,
             )
             for s in view.status.items
         ],
