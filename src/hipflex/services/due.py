@@ -8,9 +8,11 @@ as the daemon's (services.safety.reminder_prompt). The page only counts down to 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from hipflex.domain.breaks import (
     DAEMON_STATUS_FILE,
@@ -24,6 +26,9 @@ from hipflex.domain.plan import Programme
 from hipflex.domain.safety import BreakPrompt, Screening, break_routine
 from hipflex.domain.schedule import DayPlan, ItemKind, breaks_plan, day_plan
 from hipflex.services.context import AppContext
+
+if TYPE_CHECKING:
+    from hipflex.services.programme import PlanView
 
 #: How a web user answers the safety questions (said in a reminder to a user never
 #: screened, or asked again): a page, never a command.
@@ -81,10 +86,11 @@ def _policy(app: AppContext, break_minutes: int) -> BreakPolicy:
     )
 
 
-def due_today(app: AppContext) -> DueView:
+def due_today(app: AppContext, plan: PlanView | None = None) -> DueView:
     """What is due today and when. Someone with no programme (never screened, a warning
     sign, or the questions due again) gets the movement breaks alone, each a walk if it is
-    comfortable: what the desktop reminder offers them."""
+    comfortable: what the desktop reminder offers them. `plan`: this week's, when the
+    caller has it already (the Today page)."""
     from hipflex.services import programme as programmes
     from hipflex.services.safety import current_screening, paused_if_clear, reminder_prompt
     from hipflex.services.timezones import zone_for
@@ -94,17 +100,15 @@ def due_today(app: AppContext) -> DueView:
     zone = zone_for(preferences.timezone)
     moment = app.clock.now().astimezone(zone)
     now = moment.replace(tzinfo=None)
-    screening = current_screening(app)
     result = None
-    try:
-        view = programmes.plan_week(app)
-        result = view.result
-    except NoAssessment:
-        pass
-    if isinstance(result, Programme):
+    with contextlib.suppress(NoAssessment):
+        result = (plan or programmes.plan_week(app)).result
+    if isinstance(result, Programme):  # the gate let it through: screened and clear
+        screening = Screening.CLEAR
         day = day_plan(result, preferences, now.date())
         break_minutes = result.break_minutes
     else:
+        screening = current_screening(app)
         routine = break_routine(screening, paused_if_clear(app, screening))
         day = breaks_plan(preferences, now.date(), routine)
         break_minutes = preferences.break_minutes

@@ -54,8 +54,9 @@ def plan_page(request: Request, app: Context, week: str | None = None) -> Respon
 
 @router.get("/today")
 def today_page(request: Request, app: Context) -> Response:
-    today = today_model(programme.today(app)).model_dump(mode="json")
-    reminders = due_model(due.due_today(app)).model_dump(mode="json")
+    view = programme.today(app)
+    today = today_model(view).model_dump(mode="json")
+    reminders = due_model(due.due_today(app, view.plan)).model_dump(mode="json")
     return render(request, "today.html", today=today, due=reminders)
 
 

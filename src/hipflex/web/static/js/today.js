@@ -122,7 +122,7 @@ async function notify(next) {
       options.actions = next.actions.slice(0, most).map((a) => ({ action: a.id, title: a.label }));
       await registration.showNotification(next.title, options);
     } else {
-      new Notification(next.title, options); // eslint-disable-line no-new
+      new Notification(next.title, options);
     }
   } catch {
     // The page still shows the reminder and its buttons.
