@@ -273,7 +273,7 @@ def test_today_with_a_reminder_due_and_a_missed_item_meets_aa_in_both_themes(
 ):
     """A past item keeps its link at AA contrast (it was faded to 4.04:1), and the reminder
     with its answers, the permission button and the words pass axe, light and dark."""
-    from tests.web.test_accessibility import check_page
+    from tests.web.test_accessibility import assert_accessible, check_page
 
     server, clock = break_soon
     clock.advance(40)  # the first break has begun: the reminder shows at once
@@ -284,6 +284,10 @@ def test_today_with_a_reminder_due_and_a_missed_item_meets_aa_in_both_themes(
     assert page.locator("#notify-on").is_visible()  # permission not asked yet
     check_page(page, "/today with a reminder due and a missed item")
     shot(page, "today-missed-and-due", full_page=False)
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert_accessible(page, "/today at 375 px")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing cut off
+    shot(page, "today-missed-and-due-375")
 
 
 def test_a_notification_button_is_recorded_by_the_service_worker(
