@@ -65,6 +65,11 @@ def test_past_items_are_done_skipped_or_missed_by_what_was_recorded():
     answers.append((second_break.start, BreakOutcome.SKIPPED))
     found = states(at(12, 0), answers=answers, done={SessionSlot.MORNING})
     assert found[:3] == [ItemState.DONE, ItemState.DONE, ItemState.SKIPPED]
+    # what is next leaves out what was done or skipped, though its time has not ended
+    early = day_status(DAY, second_break.start, answers=answers, sessions_done=(), policy=POLICY)
+    assert early.next_of(ItemKind.BREAK) == DAY.items.index(DAY.breaks[2])
+    assert early.next_of(ItemKind.SESSION) == len(DAY.items) - 1  # the morning one: missed
+
     assert found[3] is ItemState.MISSED  # nothing recorded for the 11:46 break
     assert found[-1] is ItemState.NOT_YET
 

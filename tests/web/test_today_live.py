@@ -294,7 +294,8 @@ def test_a_notification_button_is_recorded_by_the_service_worker(
     browser: Browser, break_soon: tuple[LiveServer, FixedClock]
 ):
     """The service worker's answer to a notification's button (Skip here) lands in the
-    store as the daemon's does, and the open page shows it."""
+    store as the daemon's does, and the open page shows it: the break skipped, and what
+    comes next after it."""
     server, clock = break_soon
     clock.advance(40)
     context = browser.new_context()
@@ -303,6 +304,7 @@ def test_a_notification_button_is_recorded_by_the_service_worker(
         page.goto(f"{server.url}/today")
         assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
         (worker,) = context.service_workers
+        due_now = page.locator("#next-break strong").inner_text()
         skip = {"id": "skip", "label": "Skip", "outcome": "skipped", "href": None}
         worker.evaluate(
             "(skip) => answerNotification({ actions: [skip], page: '/today' }, 'skip')", skip
@@ -314,5 +316,8 @@ def test_a_notification_button_is_recorded_by_the_service_worker(
             "[...document.querySelectorAll('#timeline .state')].some("
             "(words) => words.textContent === 'skipped')",
         )
+        # What is next leaves the skipped break out: "Coming up" and the badge moved on.
+        wait_for(page, f"document.querySelector('#next-break strong').textContent !== '{due_now}'")
+        assert page.locator("#timeline li.is-next .state").all_inner_texts() == ["not yet"] * 2
     finally:
         context.close()

@@ -56,10 +56,18 @@ class DayStatus:
     items: tuple[ItemStatus, ...]
 
     @property
+    def waiting(self) -> tuple[ItemStatus, ...]:
+        """The items due now or still to come (not done, skipped, missed)."""
+        return tuple(s for s in self.items if s.state in (ItemState.NOW, ItemState.NOT_YET))
+
+    @property
     def next_due(self) -> ItemStatus | None:
         """The reminder to give next: the earliest item due now or still to come."""
-        waiting = [s for s in self.items if s.state in (ItemState.NOW, ItemState.NOT_YET)]
-        return min(waiting, key=lambda s: s.due_at, default=None)
+        return min(self.waiting, key=lambda s: s.due_at, default=None)
+
+    def next_of(self, kind: ItemKind) -> int | None:
+        """The index of the first session (or movement break) still waiting."""
+        return next((self.items.index(s) for s in self.waiting if s.item.kind is kind), None)
 
 
 def _break_answers(

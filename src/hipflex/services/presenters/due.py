@@ -67,6 +67,11 @@ class DueOut(Out):
     poll_seconds: int
     items: list[DueItemOut]
     next: ReminderOut | None
+    next_session: int | None = Field(
+        description="The index in items of the first session still to do (not done, "
+        "skipped or missed)."
+    )
+    next_break: int | None = Field(description="The same for movement breaks.")
 
 
 def _action(action: BreakAction) -> ReminderActionOut:
@@ -140,6 +145,8 @@ def due_model(view: DueView) -> DueOut:
             for s in view.status.items
         ],
         next=_reminder(view),
+        next_session=view.status.next_of(ItemKind.SESSION),
+        next_break=view.status.next_of(ItemKind.BREAK),
     )
 
 

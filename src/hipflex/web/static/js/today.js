@@ -25,6 +25,7 @@ let due = null; // the server's last answer
 let answeredAt = 0; // Date.now() when it answered
 let polling = null;
 let shownKey = null;
+let seenStates = null; // what happened to each item, as the page shows it
 
 const reminderKey = (next) => `${next.kind}@${next.due_at}`;
 const dueAt = () => answeredAt + due.next.seconds_until * 1000;
@@ -57,6 +58,29 @@ function tick() {
     ? `${due.next.name} ${waitWords(left)}, at ${at}.`
     : `${due.next.name}: it's time now (${at}).`;
   if (left === 0 && shownKey !== reminderKey(due.next)) remind(due.next);
+}
+
+/** "Coming up" and the timeline anew from the server's page, once something happened
+ * (an item done, skipped or missed, or due now): what is next may have changed. Not while
+ * the keyboard is in them, so that focus is never lost. */
+async function renewSections() {
+  const parts = [".next-up", "#timeline"];
+  if (parts.some((selector) => document.querySelector(selector)?.contains(document.activeElement))) {
+    return false;
+  }
+  try {
+    const response = await fetch(window.location.pathname, { credentials: "same-origin" });
+    if (!response.ok) return false;
+    const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+    for (const selector of parts) {
+      const now = document.querySelector(selector);
+      const next = fresh.querySelector(selector);
+      if (now && next) now.replaceWith(document.importNode(next, true));
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What happened to each item of the day, as the server says. */
@@ -147,6 +171,12 @@ async function refresh() {
   due = answered.data;
   answeredAt = Date.now();
   if (!due.next || shownKey !== reminderKey(due.next)) dueBox.hidden = true;
+  const states = due.items.map((item) => item.state).join();
+  if (seenStates === null) {
+    seenStates = states; // the page was just rendered with them
+  } else if (states !== seenStates && (await renewSections())) {
+    seenStates = states; // else: again at the next look
+  }
   showStates();
   tick();
   if (!polling) polling = setInterval(refresh, due.poll_seconds * 1000);
