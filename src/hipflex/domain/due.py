@@ -67,7 +67,8 @@ class DayStatus:
 
     def next_of(self, kind: ItemKind) -> int | None:
         """The index of the first session (or movement break) still waiting."""
-        return next((self.items.index(s) for s in self.waiting if s.item.kind is kind), None)
+        found = (self.items.index(status) for status in self.waiting if status.item.kind is kind)
+        return next(found, None)
 
 
 def _break_answers(
