@@ -75,7 +75,7 @@ def rise_after_the_answers(client: TestClient, clock: FixedClock) -> None:
 
 
 PAGES = ["/", "/plan", "/today", "/session", "/session?slot=morning", "/break", "/safety"]
-API_READS = ["plan", "today", "sessions/script", "break/script", "calendar.ics"]
+API_READS = ["plan", "today", "sessions/script", "break/script", "calendar.ics", "reminders"]
 
 
 def test_no_page_offers_an_exercise(web: TestClient):
@@ -123,6 +123,29 @@ def test_the_break_script_is_a_walk_if_comfortable_with_the_reason(web: TestClie
     assert 'id="break-stop"' in page
     assert ("/assess" in page) is ASKS_QUESTIONS[state]
     assert ("/assess?safety=1" in page) is (state == "asked again")
+
+
+def test_the_web_reminder_offers_what_the_daemon_does(
+    web: TestClient, clock: FixedClock, state: str
+):
+    """Movement breaks alone, each a walk if it is comfortable (never Start the routine),
+    with a page to answer the questions, never a command; and the answers recorded."""
+    due = web.get(f"{API}/reminders").json()
+    assert due["programme"] is False
+    assert {item["kind"] for item in due["items"]} <= {"break"}
+    reminder = due["next"]
+    assert reminder["kind"] == "break"
+    assert offered(reminder["body"]) == []
+    assert "if it is comfortable" in reminder["body"]
+    assert "hipflex assess" not in reminder["body"]
+    assert "Run " not in reminder["body"]
+    assert [a["id"] for a in reminder["actions"]] == ["done", "snooze", "skip"]
+    assert all(a["href"] is None for a in reminder["actions"])
+    assert ("answer them again" in reminder["body"]) is (state == "asked again")
+    clock.advance(reminder["seconds_until"])  # when it is due
+    answered = web.post(f"{API}/reminders/answers", json={"outcome": "snoozed"})
+    assert answered.status_code == 201, answered.text
+    assert web.get(f"{API}/reminders").json()["next"]["snoozed"] is True
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from hipflex.domain.schedule import (
     ItemKind,
     TimelineItem,
     day_plan,
+    min_gap,
 )
 
 EXERCISES = load_content().exercises
@@ -145,38 +146,57 @@ def check_work_day(result: DayPlan, programme: Programme, prefs: Preferences) ->
         assert item.start.microsecond == item.end.microsecond == 0
         if item.kind is ItemKind.SESSION:
             assert item.session is not None
-            assert item.end - item.start == whole_minutes(item.session.estimated_seconds)
+            walk = 0 if item.warm_up is None else item.warm_up.seconds
+            assert item.end - item.start == whole_minutes(item.session.estimated_seconds + walk)
             assert item.title == item.session.name
+            assert item.warm_up in (None, BREAK_ROUTINE[0])
         else:
             assert item.session is None
             assert item.title == "Movement break"
-    # every break: inside work hours, after exactly break_minutes of sitting
-    assert result.breaks
+    # every break, and every session in a break's place (it starts with the break's walk):
+    # inside work hours, after exactly break_minutes of sitting
     for index, item in enumerate(items):
-        if item.kind is ItemKind.BREAK:
+        if item.kind is ItemKind.BREAK or item.warm_up is not None:
             moved_at = start if index == 0 else items[index - 1].end
             assert start <= item.start
+            assert item.start - moved_at == interval
+        if item.kind is ItemKind.BREAK:
             assert item.end <= end
             assert item.end - item.start == BREAK
-            assert item.start - moved_at == interval
+    check_gaps(result, prefs.break_minutes)
     # the last stretch of sitting before work ends is never longer than one interval + break
     before_evening = [i for i in items if slot_of_or_none(i) is not SessionSlot.EVENING]
-    last_moved = before_evening[-1].end
-    assert end - last_moved <= interval + BREAK
+    if before_evening:
+        assert end - before_evening[-1].end <= interval + BREAK + min_gap(prefs.break_minutes)
     # sessions: one per slot, in slot order
     found = sessions(result)
     planned = programme.sessions_on(Weekday(result.day.weekday()))
     assert [slot_of(s) for s in found] == [s.slot for s in planned]
-    assert items[0] is result.breaks[0]
-    if planned[0].slot is SessionSlot.MORNING:  # it follows the walk of the first break
-        assert slot_of(items[1]) is SessionSlot.MORNING
-        assert items[1].start == items[0].end
-    # the evening session is the last item, at the end of the working day
+    if planned[0].slot is SessionSlot.MORNING and end - start >= interval + BREAK:
+        # in the first break's place, starting with its walk
+        assert slot_of(items[0]) is SessionSlot.MORNING
+        assert items[0].warm_up is not None
+        assert items[0].start == start + interval
+    # the evening session is the last item, at the end of the working day or in the place
+    # of a break that would have come less than the least gap before it
     evening = items[-1]
     assert slot_of(evening) is SessionSlot.EVENING
-    assert evening.start == max(end, items[-2].end)
+    if evening.warm_up is None:
+        assert evening.start == max(end, items[-2].end if len(items) > 1 else end)
+    else:
+        assert end - min_gap(prefs.break_minutes) - BREAK < evening.start <= end - BREAK
     if SessionSlot.MIDDAY in {s.slot for s in planned}:
         check_midday(result, interval)
+
+
+def check_gaps(result: DayPlan, break_minutes: int) -> None:
+    """A movement break and a session are never closer than the least gap (half the
+    interval): a break due then is the session's warm-up walk instead."""
+    gap = min_gap(break_minutes)
+    assert gap == timedelta(minutes=break_minutes) / 2
+    for earlier, later in itertools.pairwise(result.items):
+        if {earlier.kind, later.kind} == {ItemKind.BREAK, ItemKind.SESSION}:
+            assert later.start - earlier.end >= gap
 
 
 def slot_of_or_none(item: TimelineItem) -> SessionSlot | None:
@@ -187,15 +207,18 @@ def check_midday(result: DayPlan, interval: timedelta) -> None:
     items = list(result.items)
     index = next(i for i, item in enumerate(items) if slot_of_or_none(item) is SessionSlot.MIDDAY)
     midday, before = items[index], items[index - 1]
-    assert midday.start == before.end
     midpoint = result.work_start + (result.work_end - result.work_start) / 2
-    later_breaks = [b for b in result.breaks[1:] if b.start >= midpoint - interval / 2]
-    if later_breaks:
-        # right after the first break that starts at most half an interval before mid-day
-        assert before is later_breaks[0]
+    earlier_breaks = [i for i in items[:index] if i.kind is ItemKind.BREAK]
+    if midday.warm_up is not None and midday.start >= midpoint - interval / 2:
+        # in the place of the first break due from half an interval before mid-day
+        assert all(b.start < midpoint - interval / 2 for b in earlier_breaks)
+    elif midday.warm_up is not None:
+        # a day too short to reach mid-day: in the place of the last break
+        assert all(i.kind is ItemKind.SESSION for i in items[index:])
     else:
         # a day too short to reach mid-day: straight after the morning session
         assert slot_of_or_none(before) is SessionSlot.MORNING
+        assert midday.start == before.end
 
 
 @given(work_preferences(), assessments, states)
@@ -251,31 +274,28 @@ def check_rest_day(result: DayPlan, programme: Programme, prefs: Preferences) ->
 def test_standard_day_breaks_every_40_minutes_of_sitting():
     prefs = Preferences()  # 09:00-17:00, 40 min, two sessions
     result = plan(prefs)
-    first, morning = result.items[0], result.items[1]
-    assert (first.kind, first.start, first.end) == (
-        ItemKind.BREAK,
-        at(MONDAY, 9, 40),
-        at(MONDAY, 9, 42),
-    )
-    assert morning.start == at(MONDAY, 9, 42)
+    morning, first = result.items[0], result.items[1]
+    # The morning session takes the first break's place and starts with its walk: one
+    # reminder at 09:40, not a break at 09:40 and a session at 09:42.
     assert slot_of(morning) is SessionSlot.MORNING
-    second = result.breaks[1]
-    assert second.start == morning.end + timedelta(minutes=40)
+    assert morning.start == at(MONDAY, 9, 40)
+    assert morning.warm_up == BREAK_ROUTINE[0]
+    assert (first.kind, first.start) == (ItemKind.BREAK, morning.end + timedelta(minutes=40))
     evening = result.items[-1]
     assert slot_of(evening) is SessionSlot.EVENING
-    assert evening.start == at(MONDAY, 17, 0)
-    assert all(b.end <= at(MONDAY, 17, 0) for b in result.breaks)
-    assert len(result.breaks) == 11
+    assert evening.start == at(MONDAY, 17, 0) or evening.warm_up is not None
+    assert all(b.end <= evening.start - timedelta(minutes=20) for b in result.breaks)
+    assert len(result.breaks) == 9
+    assert evening.start == at(MONDAY, 16, 40)  # the 16:40 break would crowd 17:00
 
 
 def test_three_sessions_put_the_midday_session_after_the_break_nearest_mid_day():
     prefs = Preferences(sessions_per_day=3)
     result = plan(prefs, state=ProgressionState(level=MAX_LEVEL, couch_weeks=3))
     midday = next(s for s in sessions(result) if slot_of(s) is SessionSlot.MIDDAY)
-    index = result.items.index(midday)
-    assert result.items[index - 1].kind is ItemKind.BREAK
-    assert at(MONDAY, 12, 40) <= result.items[index - 1].start <= at(MONDAY, 13, 30)
-    assert result.items[-1].start == at(MONDAY, 17, 0)
+    assert midday.warm_up is not None  # in a break's place
+    assert at(MONDAY, 12, 40) <= midday.start <= at(MONDAY, 13, 30)
+    assert result.items[-1].start <= at(MONDAY, 17, 0)
 
 
 def test_short_day_with_three_sessions_puts_midday_after_the_morning():
@@ -283,13 +303,12 @@ def test_short_day_with_three_sessions_puts_midday_after_the_morning():
     result = plan(prefs)
     kinds = [(i.kind, slot_of_or_none(i)) for i in result.items]
     assert kinds == [
-        (ItemKind.BREAK, None),
         (ItemKind.SESSION, SessionSlot.MORNING),
         (ItemKind.SESSION, SessionSlot.MIDDAY),
         (ItemKind.SESSION, SessionSlot.EVENING),
     ]
     assert result.items[0].start == at(MONDAY, 9, 45)
-    assert result.items[2].start == result.items[1].end
+    assert result.items[1].start == result.items[0].end
 
 
 def test_one_hour_day_with_30_minute_breaks():
@@ -332,12 +351,12 @@ def test_saturday_is_a_work_day_when_chosen():
 
 def test_next_item_is_the_one_under_way_or_next():
     result = plan(Preferences())
-    first, morning = result.items[0], result.items[1]
+    first, second = result.items[0], result.items[1]
     assert result.next_item(at(MONDAY, 7)) is first
     assert result.next_item(first.start) is first
     assert result.next_item(first.start + timedelta(seconds=30)) is first
-    assert result.next_item(first.end) is morning  # a finished break is past
-    assert result.next_item(morning.end) is result.items[2]
+    assert result.next_item(first.end) is second  # a finished item is past
+    assert result.next_item(second.end) is result.items[2]
     evening = result.items[-1]
     assert result.next_item(evening.start + timedelta(seconds=1)) is evening
     assert result.next_item(evening.end) is None
@@ -371,4 +390,6 @@ def test_break_routine_takes_about_two_minutes_and_has_the_desk_stretch():
 @pytest.mark.parametrize("minutes", [30, 45])
 def test_break_interval_follows_the_preference(minutes: int):
     result = plan(Preferences(break_minutes=minutes))
-    assert result.breaks[0].start == at(MONDAY, 9, minutes)
+    first = result.items[0]  # the morning session, in the first break's place
+    assert first.start == at(MONDAY, 9, minutes)
+    assert result.breaks[0].start == first.end + timedelta(minutes=minutes)

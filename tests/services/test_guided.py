@@ -96,8 +96,8 @@ def test_choose_session_by_name(planned: AppContext, name: str, slot: SessionSlo
 @pytest.mark.parametrize(
     ("after", "slot"),
     [
-        (timedelta(0), SessionSlot.MORNING),  # 09:00: the morning session at 09:42 is next
-        (timedelta(minutes=43), SessionSlot.MORNING),  # 09:43: under way, still the one
+        (timedelta(0), SessionSlot.MORNING),  # 09:00: the morning session at 09:40 is next
+        (timedelta(minutes=41), SessionSlot.MORNING),  # 09:41: under way, still the one
         (timedelta(hours=3), SessionSlot.EVENING),  # 12:00: the end-of-day one is next
         (timedelta(hours=8, minutes=10), SessionSlot.EVENING),  # 17:10: under way
         (timedelta(hours=9), SessionSlot.EVENING),  # 18:00: the day is over: the last one

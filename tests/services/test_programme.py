@@ -147,9 +147,10 @@ def test_today_highlights_the_next_item(app: AppContext, clock: FixedClock):
     upcoming = view.next_item
     assert upcoming is not None
     assert upcoming.start.strftime("%H:%M") == "09:40"
-    clock.advance(8 * 3600 + 5 * 60)  # 17:05, the end-of-day session is under way
+    clock.advance(7 * 3600 + 41 * 60)  # 16:41: the end-of-day session is under way (it
+    # starts at 16:40 in the place of the last break, which would crowd 17:00)
     late = programme.today(app)
     assert late.next_item is not None
     assert late.next_item.title == "End-of-day session"
-    clock.advance(3600)  # 18:05: nothing left today
+    clock.advance(3600 + 24 * 60)  # 18:05: nothing left today
     assert programme.today(app).next_item is None

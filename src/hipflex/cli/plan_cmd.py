@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from hipflex.domain.due import ItemState
 
 
 def plan(
@@ -46,6 +49,11 @@ def today(
     app = open_app()
     try:
         view = programme.today(app)
+        states: tuple[ItemState, ...] = ()
+        if view.day is not None and not json_output:
+            from hipflex.services.due import due_today
+
+            states = tuple(s.state for s in due_today(app).status.items)
     finally:
         app.close()
     if json_output:
@@ -56,4 +64,4 @@ def today(
     else:
         from hipflex.cli.plan_view import render_today
 
-        render_today(view)
+        render_today(view, states=states)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Group
 from rich.panel import Panel
 from rich.rule import Rule
@@ -11,6 +13,7 @@ from rich.text import Text
 from hipflex.cli.terminal import Console
 from hipflex.cli.words import HOW_TO_RECHECK
 from hipflex.content import load_content
+from hipflex.domain.due import ItemState
 from hipflex.domain.plan import Prescription, Programme, SafetyRecheck, SafetyStop
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.schedule import ItemKind
@@ -129,7 +132,11 @@ def render_plan(view: PlanView, console: Console | None = None) -> None:
     out.print(Text(content.disclaimer, style="dim"))
 
 
-def render_today(view: TodayView, console: Console | None = None) -> None:
+def render_today(
+    view: TodayView, console: Console | None = None, states: Sequence[ItemState] = ()
+) -> None:
+    """The day's timeline; `states` (one per item, from services.due) say what happened
+    to each: done, skipped, missed, not yet."""
     out = console or Console()
     if view.day is None:
         _render_stop(view.plan, out)
@@ -145,17 +152,23 @@ def render_today(view: TodayView, console: Console | None = None) -> None:
     table.add_column("Time", no_wrap=True)
     table.add_column("What")
     table.add_column("Details")
-    for item in day.items:
+    if states:
+        table.add_column("So far")
+    for index, item in enumerate(day.items):
         is_next = item is upcoming
-        done = item.end <= view.now
+        past = item.end <= view.now
+        done = bool(states) and states[index] is ItemState.DONE
         if item.kind is ItemKind.SESSION and item.session is not None:
             details = ", ".join(p.name for p in item.session.prescriptions)
         else:
             details = ", ".join(s.title(break_stretch_name()) for s in item.routine)
         marker = "▶" if is_next else ("✓" if done else "")
-        style = "bold reverse" if is_next else ("dim" if done else "")
+        style = "bold reverse" if is_next else ("dim" if past else "")
         title = f"{item.title} (next)" if is_next else item.title
-        table.add_row(marker, f"{item.start:%H:%M}-{item.end:%H:%M}", title, details, style=style)
+        cells = [marker, f"{item.start:%H:%M}-{item.end:%H:%M}", title, details]
+        if states:
+            cells.append(states[index].words)
+        table.add_row(*cells, style=style)
     out.print(table)
     if upcoming is None:
         out.print("That's everything for today. Well done.")

@@ -18,6 +18,13 @@ NATURAL_BREAK_MINUTES = 3.0
 SNOOZE_MINUTES = 5.0
 MAX_SNOOZES_IN_A_ROW = 2
 
+#: The desktop reminder's status file in the data folder, rewritten (atomically) at every
+#: wake-up, at least once a minute: its heartbeat. The web app reads it so it does not
+#: remind a second time while the desktop reminder runs.
+DAEMON_STATUS_FILE = "remind-status.json"
+#: A status older than this is from a reminder that has stopped (three missed wake-ups).
+HEARTBEAT_STALE_MINUTES = 3
+
 
 class Activity(StrEnum):
     ACTIVE = "active"  # keyboard or mouse in use

@@ -6,6 +6,7 @@ Times are naive wall-clock times of the user's day; the services attach the time
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -79,6 +80,7 @@ class TimelineItem:
     end: datetime
     session: SessionPlan | None = None
     routine: tuple[BreakStep, ...] = ()  # a movement break's steps
+    warm_up: BreakStep | None = None  # a session's walk, in place of a break due then
 
     @property
     def title(self) -> str:
@@ -107,19 +109,48 @@ def _whole_minutes(seconds: int) -> timedelta:
     return timedelta(minutes=math.ceil(seconds / 60))
 
 
-def _session_item(session: SessionPlan, start: datetime) -> TimelineItem:
+def _session_item(
+    session: SessionPlan, start: datetime, warm_up: BreakStep | None = None
+) -> TimelineItem:
+    seconds = session.estimated_seconds + (0 if warm_up is None else warm_up.seconds)
     return TimelineItem(
-        ItemKind.SESSION, start, start + _whole_minutes(session.estimated_seconds), session
+        ItemKind.SESSION, start, start + _whole_minutes(seconds), session, warm_up=warm_up
     )
 
 
+def min_gap(break_minutes: int) -> timedelta:
+    """The least time between a movement break and a session on a work day: half the
+    break interval. A break that would fall closer becomes the session's warm-up walk, so
+    no one is reminded twice within a few minutes."""
+    return timedelta(minutes=break_minutes) / 2
+
+
 def day_plan(programme: Programme, preferences: Preferences, day: date) -> DayPlan:
-    """Breaks every N minutes of sitting through the working day; sessions after a walk
-    (the first break), mid-day when there are three, and at the end of the working day."""
+    """Breaks every N minutes of sitting through the working day; sessions in place of a
+    break, starting with its walk (the first, mid-day when there are three), and at the end
+    of the working day. A break and a session are never closer than `min_gap`."""
+    sessions = programme.sessions_on(Weekday(day.weekday()))
+    routine = routine_without(programme.removed)
+    return _timeline(sessions, programme.break_minutes, routine, preferences, day)
+
+
+def breaks_plan(preferences: Preferences, day: date, routine: tuple[BreakStep, ...]) -> DayPlan:
+    """The movement breaks alone, at the same times, for someone with no programme (no
+    answers to the safety questions yet, or a warning sign): `routine` is what they may do."""
+    return _timeline((), preferences.break_minutes, routine, preferences, day)
+
+
+def _timeline(
+    planned: Sequence[SessionPlan],
+    break_minutes: int,
+    routine: tuple[BreakStep, ...],
+    preferences: Preferences,
+    day: date,
+) -> DayPlan:
     start = datetime.combine(day, preferences.work_start)
     end = datetime.combine(day, preferences.work_end)
     weekday = Weekday(day.weekday())
-    sessions = {session.slot: session for session in programme.sessions_on(weekday)}
+    sessions = {session.slot: session for session in planned}
     work_day = weekday in preferences.work_days
     if not work_day:
         midday = start + (end - start) / 2
@@ -127,28 +158,42 @@ def day_plan(programme: Programme, preferences: Preferences, day: date) -> DayPl
         items = tuple(_session_item(s, times[slot]) for slot, s in sessions.items())
         return DayPlan(day, work_day, start, end, items)
 
-    interval = timedelta(minutes=programme.break_minutes)
+    interval = timedelta(minutes=break_minutes)
     length = _whole_minutes(BREAK_SECONDS)
-    routine = routine_without(programme.removed)
+    walk = routine[0]  # every routine starts with the walk: the warm-up before a session
     midday_from = start + (end - start) / 2 - interval / 2
     waiting = [s for s in (SessionSlot.MORNING, SessionSlot.MIDDAY) if s in sessions]
+    # The evening session sits at the end of the working day; a break that would end
+    # closer to it than the least gap becomes its warm-up walk instead.
+    evening_from = end - min_gap(break_minutes) if SessionSlot.EVENING in sessions else end
     timeline: list[TimelineItem] = []
     moved_at = start  # the end of the last movement: sitting time counts from here
+    evening_at: datetime | None = None
     while moved_at + interval + length <= end:
-        brk = TimelineItem(
-            ItemKind.BREAK, moved_at + interval, moved_at + interval + length, routine=routine
-        )
-        timeline.append(brk)
-        moved_at = brk.end
-        if waiting and (waiting[0] is SessionSlot.MORNING or brk.start >= midday_from):
-            # The walk of the break is the warm-up the protocol wants before stretching.
-            item = _session_item(sessions[waiting.pop(0)], moved_at)
-            timeline.append(item)
-            moved_at = item.end
+        due = moved_at + interval
+        if due + length > evening_from and not waiting:
+            evening_at = due  # the evening session takes this break's place
+            break
+        if waiting and (waiting[0] is SessionSlot.MORNING or due >= midday_from):
+            # The session takes the break's place and starts with its walk: the warm-up
+            # the protocol wants before stretching, and one reminder instead of two.
+            item = _session_item(sessions[waiting.pop(0)], due, walk)
+        else:
+            item = TimelineItem(ItemKind.BREAK, due, due + length, routine=routine)
+        timeline.append(item)
+        moved_at = item.end
     for slot in waiting:  # a day too short to reach mid-day: straight after the last item
-        item = _session_item(sessions[slot], moved_at)
+        if timeline and timeline[-1].kind is ItemKind.BREAK:
+            # right after a break would crowd it: the break becomes the session's walk
+            item = _session_item(sessions[slot], timeline.pop().start, walk)
+        else:
+            item = _session_item(sessions[slot], moved_at)
         timeline.append(item)
         moved_at = item.end
     if SessionSlot.EVENING in sessions:
-        timeline.append(_session_item(sessions[SessionSlot.EVENING], max(end, moved_at)))
+        evening = sessions[SessionSlot.EVENING]
+        if evening_at is not None:
+            timeline.append(_session_item(evening, evening_at, walk))
+        else:
+            timeline.append(_session_item(evening, max(end, moved_at)))
     return DayPlan(day, work_day, start, end, tuple(timeline))

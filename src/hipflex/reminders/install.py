@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from hipflex.domain.breaks import DAEMON_STATUS_FILE
 from hipflex.files import write_file
 
 UNIT_NAME = "hipflex-remind.service"
 DESKTOP_NAME = "hipflex-remind.desktop"
 # The daemon's files in the data folder: its single-instance lock and its status.
 LOCK_FILE = "remind.lock"
-STATUS_FILE = "remind-status.json"
+STATUS_FILE = DAEMON_STATUS_FILE
 
 
 def config_home(environ: Mapping[str, str]) -> Path:

@@ -30,6 +30,8 @@ def _description(item: TimelineItem, week: CalendarWeek) -> str:
         return "\n".join(["Stand up and move:", *lines])
     content = load_content()
     lines = [f"• {p.name}: {p.describe()}" for p in item.session.prescriptions]
+    if item.warm_up is not None:  # in the place of a movement break: its walk first
+        lines.insert(0, f"• First {item.warm_up.describe(break_stretch_name())}")
     return "\n".join(
         [
             f"Week {programme.week} of {programme.weeks_total}.",

@@ -100,7 +100,7 @@ def create_app(
             )
         return response
 
-    from hipflex.web import api, pages
+    from hipflex.web import api, pages, pwa
     from hipflex.web.api import downloads
     from hipflex.web.rendering import templates
 
@@ -119,6 +119,7 @@ def create_app(
     app.include_router(api.router, prefix=API_PREFIX)
     app.include_router(downloads.router, prefix=API_PREFIX)
     app.include_router(pages.router)
+    app.include_router(pwa.router)  # the manifest, the icons and the service worker
     app.add_exception_handler(StarletteHTTPException, http_error)  # a friendly 404 page
     app.mount("/static", StaticFiles(packages=[("hipflex.web", "static")]), name="static")
     app.mount(

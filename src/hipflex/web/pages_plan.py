@@ -10,8 +10,9 @@ from fastapi.responses import RedirectResponse
 from hipflex.domain.assessment import parse_choice
 from hipflex.domain.errors import BadInput
 from hipflex.domain.protocol import ExerciseId
-from hipflex.services import assessments, programme, tracking
+from hipflex.services import assessments, due, programme, tracking
 from hipflex.services.presenters.assessments import report_model
+from hipflex.services.presenters.due import due_model
 from hipflex.services.presenters.plan import plan_model, plan_today_model, today_model
 from hipflex.web.deps import Context, csrf_protected
 from hipflex.web.rendering import render
@@ -64,8 +65,10 @@ def plan_page(request: Request, app: Context, week: str | None = None) -> Respon
 
 @router.get("/today")
 def today_page(request: Request, app: Context) -> Response:
-    today = today_model(programme.today(app)).model_dump(mode="json")
-    return render(request, "today.html", today=today)
+    view = programme.today(app)
+    today = today_model(view).model_dump(mode="json")
+    reminders = due_model(due.due_today(app, view.plan)).model_dump(mode="json")
+    return render(request, "today.html", today=today, due=reminders)
 
 
 @router.post("/plan/checked", dependencies=[Depends(csrf_protected)])

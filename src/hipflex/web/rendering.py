@@ -20,6 +20,7 @@ from hipflex.domain.errors import HipflexError, NoAssessment
 from hipflex.domain.plurals import counted
 from hipflex.errors import kind_of, printable
 from hipflex.services import library, pictures
+from hipflex.web.pwa import THEME_COLOUR
 
 #: The main navigation: (path, label), in the order shown.
 NAV = (
@@ -49,6 +50,7 @@ def templates() -> Jinja2Templates:
     environment.globals["exercise_picture"] = pictures.exercise_picture
     environment.globals["self_test_picture"] = pictures.self_test_picture
     environment.globals["picture_sides"] = pictures.sides_drawn
+    environment.globals["theme_colour"] = THEME_COLOUR  # the installed app's bar
     return Jinja2Templates(env=environment)
 
 

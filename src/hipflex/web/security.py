@@ -348,7 +348,8 @@ class Throttle:
 
 #: Scripts and styles from this app's own files only (no inline script, no inline style
 #: attribute); images may also be the charts (data: SVG) and the photo being measured,
-#: which stays in the page (blob:). No framing, no plugins, forms post here only.
+#: which stays in the page (blob:). The service worker and the manifest are this app's own
+#: (/sw.js, /manifest.webmanifest). No framing, no plugins, forms post here only.
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -357,6 +358,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data: blob:",
         "connect-src 'self'",
         "font-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'self'",

@@ -25,7 +25,7 @@ from hipflex.domain.plan import (
 from hipflex.domain.preferences import Weekday
 from hipflex.domain.progression import Verdict
 from hipflex.domain.protocol import ExerciseId, Muscle, Side, Urgency, WorkplaceTipId
-from hipflex.domain.schedule import BreakActivity, DayPlan, ItemKind, TimelineItem
+from hipflex.domain.schedule import BreakActivity, BreakStep, DayPlan, ItemKind, TimelineItem
 from hipflex.services.presenters.common import ClockTime, OmittedInt, Out, clock_time
 from hipflex.services.programme import NextStep, PlanView, TodayView
 from hipflex.services.words import (
@@ -271,6 +271,9 @@ class SessionItemOut(Out):
     end: ClockTime
     slot: SessionSlot
     exercises: list[ExerciseId]
+    warm_up: BreakStepOut | None = Field(
+        description="The walk it starts with, in the place of a movement break due then."
+    )
 
 
 class BreakItemOut(Out):
@@ -297,6 +300,15 @@ class TodayOut(Out):
     time_zone: str
 
 
+def _step(step: BreakStep) -> BreakStepOut:
+    return BreakStepOut(
+        activity=step.activity,
+        title=step.title(break_stretch_name()),
+        seconds=step.seconds,
+        per_side=step.per_side,
+    )
+
+
 def _session_item(item: TimelineItem) -> SessionItemOut:
     assert item.session is not None  # a session's item
     return SessionItemOut(
@@ -306,22 +318,17 @@ def _session_item(item: TimelineItem) -> SessionItemOut:
         end=clock_time(item.end),
         slot=item.session.slot,
         exercises=[p.exercise_id for p in item.session.prescriptions],
+        warm_up=None if item.warm_up is None else _step(item.warm_up),
     )
 
 
 def _break_item(item: TimelineItem) -> BreakItemOut:
-    stretch = break_stretch_name()
     return BreakItemOut(
         kind=ItemKind.BREAK,
         title=item.title,
         start=clock_time(item.start),
         end=clock_time(item.end),
-        routine=[
-            BreakStepOut(
-                activity=s.activity, title=s.title(stretch), seconds=s.seconds, per_side=s.per_side
-            )
-            for s in item.routine
-        ],
+        routine=[_step(s) for s in item.routine],
     )
 
 

@@ -14,6 +14,7 @@ from hipflex.web.api import (
     plan,
     preferences,
     progress,
+    reminders,
     sessions,
     team,
 )
@@ -27,5 +28,16 @@ def csrf(request: Request) -> CsrfTokenOut:
     return CsrfTokenOut(token=request.state.csrf_token, header="X-CSRF-Token")
 
 
-for module in (auth, assessments, measurements, plan, preferences, sessions, logs, progress, team):
+for module in (
+    auth,
+    assessments,
+    measurements,
+    plan,
+    preferences,
+    sessions,
+    logs,
+    progress,
+    reminders,
+    team,
+):
     router.include_router(module.router)
