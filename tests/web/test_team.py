@@ -78,7 +78,7 @@ def test_every_route_needs_a_login(
 def test_a_login_sets_an_http_only_same_site_cookie(apps: tuple[TestClient, TestClient]) -> None:
     client, _ = apps
     response = client.post(f"{API}/auth/login", json={"email": PEOPLE[0], "password": PASSWORD})
-    assert response.status_code == 204
+    assert response.status_code == 200
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(f"{SESSION_COOKIE}=")
     assert "HttpOnly" in cookie
@@ -100,13 +100,13 @@ def test_wrong_logins_are_401_then_429(apps: tuple[TestClient, TestClient]) -> N
         assert _log_in(either, PEOPLE[0], "not the password") == 401
     assert _log_in(first, PEOPLE[0]) == 429
     assert _log_in(second, PEOPLE[0]) == 429
-    assert _log_in(second, PEOPLE[1]) == 204  # the other account is not throttled
+    assert _log_in(second, PEOPLE[1]) == 200  # the other account is not throttled
 
 
 def test_each_person_sees_only_their_own_data(apps: tuple[TestClient, TestClient]) -> None:
     ana, bo = apps
-    assert _log_in(ana, PEOPLE[0]) == 204
-    assert _log_in(bo, PEOPLE[1]) == 204
+    assert _log_in(ana, PEOPLE[0]) == 200
+    assert _log_in(bo, PEOPLE[1]) == 200
     record_tight(ana)
     assert ana.post(f"{API}/logs/notes", json={"text": "ana's private note"}).status_code == 201
     assert ana.get(f"{API}/plan").status_code == 200
@@ -121,16 +121,16 @@ def test_a_login_works_in_every_process_and_a_logout_everywhere(
     apps: tuple[TestClient, TestClient],
 ) -> None:
     first, second = apps
-    assert _log_in(first, PEOPLE[0]) == 204
+    assert _log_in(first, PEOPLE[0]) == 200
     second.cookies.set(SESSION_COOKIE, first.cookies[SESSION_COOKIE])
     assert second.get(f"{API}/preferences").status_code == 200
-    assert second.post(f"{API}/auth/logout").status_code == 204
+    assert second.post(f"{API}/auth/logout").status_code == 200
     assert first.get(f"{API}/preferences").status_code == 401
 
 
 def test_disabling_an_account_ends_its_logins(apps: tuple[TestClient, TestClient]) -> None:
     client, _ = apps
-    assert _log_in(client, PEOPLE[0]) == 204
+    assert _log_in(client, PEOPLE[0]) == 200
     accounts.disable_account(context_of(client), PEOPLE[0])
     assert client.get(f"{API}/preferences").status_code == 401
     assert _log_in(client, PEOPLE[0]) == 401
@@ -138,7 +138,7 @@ def test_disabling_an_account_ends_its_logins(apps: tuple[TestClient, TestClient
 
 def test_a_login_expires(apps: tuple[TestClient, TestClient], clock: FixedClock) -> None:
     client, _ = apps
-    assert _log_in(client, PEOPLE[0]) == 204
+    assert _log_in(client, PEOPLE[0]) == 200
     clock.advance(accounts.SESSION_LIFETIME.total_seconds() - 1)
     assert client.get(f"{API}/preferences").status_code == 200
     clock.advance(1)

@@ -37,3 +37,18 @@ def account_model(account: Account) -> AccountOut:
 
 def accounts_model(accounts: Sequence[Account]) -> AccountsOut:
     return AccountsOut(accounts=[account_model(account) for account in accounts])
+
+
+class LoggedInOut(Out):
+    """Team mode: who is logged in now (the session cookie is set with this answer)."""
+
+    email: str
+    role: Role
+
+
+class LoggedOutOut(Out):
+    logged_in: bool
+
+
+def logged_in_model(account: Account) -> LoggedInOut:
+    return LoggedInOut(email=account.email, role=account.role)

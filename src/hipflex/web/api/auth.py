@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from hipflex.domain.accounts import SESSION_LIFETIME
 from hipflex.services import accounts
 from hipflex.services.context import AppContext
+from hipflex.services.presenters.accounts import LoggedInOut, LoggedOutOut, logged_in_model
 from hipflex.web.api.refusals import WRITE, refusals
 from hipflex.web.deps import SESSION_COOKIE, RequestBody
 
@@ -34,11 +35,10 @@ def _client_address(request: Request) -> str:
 
 @router.post(
     "/login",
-    status_code=204,
     summary="Log in (team mode): sets the session cookie",
     responses=refusals(*WRITE, 401, 404, 422, 429),
 )
-def login(body: LoginIn, request: Request, response: Response) -> None:
+def login(body: LoginIn, request: Request, response: Response) -> LoggedInOut:
     context = _team_context(request)
     account = accounts.log_in(context, body.email, body.password, address=_client_address(request))
     token = accounts.start_session(context, account)
@@ -50,12 +50,12 @@ def login(body: LoginIn, request: Request, response: Response) -> None:
         secure=request.url.scheme == "https",  # behind an HTTPS proxy: HTTPS only
         max_age=int(SESSION_LIFETIME.total_seconds()),
     )
+    return logged_in_model(account)
 
 
-@router.post(
-    "/logout", status_code=204, summary="Log out (team mode)", responses=refusals(*WRITE, 404)
-)
-def logout(request: Request, response: Response) -> None:
+@router.post("/logout", summary="Log out (team mode)", responses=refusals(*WRITE, 404, 422))
+def logout(request: Request, response: Response) -> LoggedOutOut:
     context = _team_context(request)
     accounts.end_session(context, request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE)
+    return LoggedOutOut(logged_in=False)

@@ -71,12 +71,12 @@ def list_shares(who: Team) -> SharesOut:
 
 @router.delete(
     "/shares/{share_id}",
-    status_code=204,
-    summary="Stop sharing with a clinician, at once",
-    responses=refusals(*WRITE, 401, 404),
+    summary="Stop sharing with a clinician, at once (the shares left)",
+    responses=refusals(*WRITE, 401, 404, 422),
 )
-def revoke_share(share_id: int, who: Team) -> None:
+def revoke_share(share_id: int, who: Team) -> SharesOut:
     team.revoke(who.app, who.account, share_id)
+    return shares_model(team.shares(who.app, who.account))
 
 
 @router.get(
@@ -100,7 +100,7 @@ def clinician_members(who: Team) -> MembersOut:
 @router.get(
     "/clinician/members/{member_id}/progress",
     summary="One person's progress (clinicians; recorded in their audit trail)",
-    responses=refusals(401, 403, 404, 409),
+    responses=refusals(401, 403, 404, 409, 422),
 )
 def member_progress(member_id: int, who: Team) -> ProgressOut:
     theirs = team.member_context(who.app, who.account, member_id, AuditAction.READ_PROGRESS)
