@@ -30,10 +30,7 @@ def icon_svg(*, maskable: bool = False) -> str:
     scale, offset = (0.7, 4.8) if maskable else (1.0, 0.0)
     corner = 0 if maskable else _CORNER
     x, y, r = _HEAD
-    paths = " ".join(
-        "M" + " L".join(f"{px * scale + offset:g} {py * scale + offset:g}" for px, py in limb)
-        for limb in _LIMBS
-    )
+    paths = _limb_path(scale, offset)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
         f'<rect width="32" height="32" rx="{corner:g}" fill="{THEME_COLOUR}"/>'
@@ -41,6 +38,24 @@ def icon_svg(*, maskable: bool = False) -> str:
         'fill="#fff"/>'
         f'<path d="{paths}" fill="none" stroke="#fff" stroke-width="{_STROKE * scale:g}" '
         'stroke-linecap="round" stroke-linejoin="round"/></svg>'
+    )
+
+
+def _limb_path(scale: float = 1.0, offset: float = 0.0) -> str:
+    return " ".join(
+        "M" + " L".join(f"{px * scale + offset:g} {py * scale + offset:g}" for px, py in limb)
+        for limb in _LIMBS
+    )
+
+
+def brand_mark_svg() -> str:
+    """The same figure for the page header, in the text's colour (decorative)."""
+    x, y, r = _HEAD
+    return (
+        '<svg class="brand-mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">'
+        f'<circle cx="{x:g}" cy="{y:g}" r="{r:g}" fill="currentColor"/>'
+        f'<path d="{_limb_path()}" fill="none" stroke="currentColor" '
+        f'stroke-width="{_STROKE:g}" stroke-linecap="round" stroke-linejoin="round"/></svg>'
     )
 
 

@@ -20,7 +20,7 @@ from hipflex.domain.errors import HipflexError, NoAssessment
 from hipflex.domain.plurals import counted
 from hipflex.errors import kind_of, printable
 from hipflex.services import library, pictures
-from hipflex.web.pwa import THEME_COLOUR
+from hipflex.web.pwa import THEME_COLOUR, brand_mark_svg
 
 #: The main navigation: (path, label), in the order shown.
 NAV = (
@@ -51,6 +51,7 @@ def templates() -> Jinja2Templates:
     environment.globals["self_test_picture"] = pictures.self_test_picture
     environment.globals["picture_sides"] = pictures.sides_drawn
     environment.globals["theme_colour"] = THEME_COLOUR  # the installed app's bar
+    environment.globals["brand_mark"] = brand_mark_svg()  # our own SVG: `| safe` in base.html
     return Jinja2Templates(env=environment)
 
 
