@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
@@ -21,6 +22,12 @@ from syrupy.types import SnapshotIndex
 from hipflex.config import Settings
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
+
+# No deadline on any example: this machine (and CI's) is shared, and a test that fails
+# because another process took the CPU is a timed assertion in disguise. Speed is
+# measured in bench/, never asserted in tests.
+hypothesis_settings.register_profile("hipflex", deadline=None)
+hypothesis_settings.load_profile("hipflex")
 
 STRICT = os.environ.get("HIPFLEX_STRICT", "") not in ("", "0", "false")
 POSTGRES_URL_VARIABLE = "HIPFLEX_TEST_POSTGRES_URL"

@@ -56,7 +56,7 @@ def flat(*actions: BreakAction) -> list[str]:
 
 ROUTINE = flat(BreakAction.START, BreakAction.SNOOZE, BreakAction.SKIP)
 WALK = flat(BreakAction.DONE, BreakAction.SNOOZE, BreakAction.SKIP)
-WAIT_SECONDS = 60.0  # for any one step, far beyond what it needs (a loaded machine is slow)
+WAIT_SECONDS = 180.0  # for any one step, far beyond what it needs (a loaded machine is slow)
 ACTION_CLOSED = 2  # NotificationClosed reason: dismissed by the user (after an action)
 
 
