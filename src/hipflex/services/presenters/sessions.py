@@ -12,7 +12,7 @@ from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import Screening, stop_words
-from hipflex.domain.script import SCRIPT_VERSION, Cue, Script, Step, StepKind
+from hipflex.domain.script import SCRIPT_VERSION, Cue, Script, Step, StepKind, up_next
 from hipflex.services.guided import GuidedSession, Interrupted
 from hipflex.services.presenters.common import Moment, Out
 
@@ -21,7 +21,8 @@ class CueOut(Out):
     """Something to show and say `at` seconds into a step."""
 
     at: int
-    text: str
+    text: str  # what is said
+    shown: str  # what the screen shows ("": nothing new, the step's title says it)
 
 
 class StepOut(Out):
@@ -36,6 +37,7 @@ class StepOut(Out):
     reps: int | None  # repetitions in a set
     hold_seconds: int | None  # for a hold
     records: bool  # completing this step is logged (POST /sessions/{id}/entries)
+    up_next: str  # what comes after it, in words ("Next: ...")
 
 
 class ScriptOut(Out):
@@ -58,7 +60,9 @@ class ScriptOut(Out):
                     kind=s.kind,
                     seconds=s.seconds,
                     title=s.title,
-                    cues=tuple(Cue(c.at, c.text) for c in s.cues),
+                    cues=tuple(
+                        Cue(c.at, c.text, None if c.shown == c.text else c.shown) for c in s.cues
+                    ),
                     exercise_id=s.exercise_id,
                     side=s.side,
                     number=s.number,
@@ -145,7 +149,7 @@ def script_model(script: Script) -> ScriptOut:
                 kind=s.kind,
                 seconds=s.seconds,
                 title=s.title,
-                cues=[CueOut(at=c.at, text=c.text) for c in s.cues],
+                cues=[CueOut(at=c.at, text=c.text, shown=c.on_screen) for c in s.cues],
                 exercise_id=s.exercise_id,
                 side=s.side,
                 number=s.number,
@@ -153,8 +157,9 @@ def script_model(script: Script) -> ScriptOut:
                 reps=s.reps,
                 hold_seconds=s.hold_seconds,
                 records=s.records,
+                up_next=up_next(script, index),
             )
-            for s in script.steps
+            for index, s in enumerate(script.steps)
         ],
     )
 

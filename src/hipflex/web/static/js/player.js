@@ -113,7 +113,9 @@ function apply(outputs) {
     if (output.type === "step_started") {
       beep(step.kind === "hold" || step.kind === "set" ? 880 : 620);
     } else if (output.type === "cue_due") {
-      cue = output.text;
+      // the screen's words for it come with the script ("" when the title says it)
+      const found = step.cues.find((c) => c.at === output.at && c.text === output.text);
+      cue = { said: output.text, shown: found ? found.shown : output.text };
     } else if (output.type === "step_completed") {
       if (step.records && !posted.has(output.index)) {
         posted.add(output.index);
@@ -134,9 +136,9 @@ function apply(outputs) {
   schedule();
 }
 
-function showCue(text) {
-  $("cue").textContent = text;
-  speak(text);
+function showCue({ said, shown }) {
+  $("cue").textContent = shown;
+  if (said) speak(said);
 }
 
 function act(action) {
@@ -174,7 +176,7 @@ function stepDetail(step) {
   const side = step.side ? `${step.side} side` : "";
   const count = step.number && step.of ? `${step.kind === "hold" ? "hold" : "set"} ${step.number} of ${step.of}` : "";
   const reps = step.kind === "set" && step.reps ? `${step.reps} reps` : "";
-  const words = { rest: "Rest", change: "Get into position", lead_in: "Get ready" }[step.kind] || "";
+  const words = { rest: "Rest", change: "Get into position" }[step.kind] || ""; // a lead-in's title says "Get ready"
   return [words, side, count, reps].filter(Boolean).join(" · ");
 }
 
@@ -211,8 +213,7 @@ function render() {
   $("session-progress-label").textContent =
     `Whole ${mode === "session" ? "session" : "break"}: about ${clockFace(total - passed)} left`;
 
-  const next = steps[player.index + 1];
-  $("up-next").textContent = next && next.kind !== "done" ? `Next: ${next.title}` : "Next: the end";
+  $("up-next").textContent = step.up_next; // the domain's words
 }
 
 // Sharp pain: the core has stopped that exercise and waits, paused, at the next one (or
