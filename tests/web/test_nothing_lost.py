@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+import pytest
 from playwright.sync_api import expect
 
 from hipflex.domain.protocol import RedFlag
@@ -18,9 +19,18 @@ from tests.web.journey import (
     fill_tight_extension,
     next_step,
 )
+from tests.web.test_player_page import (
+    SPEED,
+    logged,
+    logs,
+    morning_script,
+    records,
+    step_key,
+    wait_for_entries,
+)
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page, Route
 
 
 def shown_step(page: Page, step: str, number: int) -> None:
@@ -98,3 +108,142 @@ def test_a_yes_to_a_safety_question_survives_a_reload(live_server: LiveServer, p
     shown_step(page, "step-safety", 1)
     expect(page.locator(f"#rf-{flag.value}-yes")).to_be_checked()
     expect(page.locator("#safety-stop-note")).to_be_visible()  # the red flag is not hidden
+
+
+# --- the player ------------------------------------------------------------------------
+
+OUTBOX = "hipflex.player.outbox"  # static/js/entry-queue.js
+
+
+def start_the_morning_session(server: LiveServer, page: Page, pain: int | None = None) -> None:
+    page.goto(f"{server.url}/session?slot=morning&speed={SPEED}")
+    expect(page.locator("#btn-start")).to_be_enabled()
+    if pain is not None:
+        page.check(f"#pain-before-{pain}")
+    page.click("#btn-start")
+    expect(page.locator("#player")).to_have_attribute("data-state", "playing")
+
+
+def test_the_pain_before_survives_a_reload_before_and_during_the_session_and_ends_in_a_summary(
+    live_server: LiveServer, page: Page
+):
+    live_server.record_tight()
+    script = morning_script(live_server)
+    first, second = records(script)[:2]
+    page.goto(f"{live_server.url}/session?slot=morning&speed={SPEED}")
+    page.check("#pain-before-4")
+    page.reload()  # before the start: the rating is still chosen
+    expect(page.locator("#pain-before-4")).to_be_checked()
+    page.click("#btn-start")
+    player = page.locator("#player")
+    expect(player).to_have_attribute("data-step", str(first + 1), timeout=15_000)
+    page.click("#btn-pause")
+    wait_for_entries(live_server, 1)
+
+    page.reload()  # mid-session: offered to resume, with the pain rating kept
+    expect(page.locator("#resume-text")).to_contain_text("Your pain before it was 4 of 10")
+    page.click("#btn-resume")
+    expect(player).to_have_attribute("data-step", str(second + 1), timeout=15_000)
+    page.click("#btn-quit")
+    page.click("#quit-confirm")
+    page.check("#pain-after-3")
+    page.click("#btn-save")
+    expect(page.locator("#finish-message")).to_contain_text("Saved")
+    summary = page.locator("#summary")
+    expect(summary).to_be_visible()
+    name = script["steps"][first]["title"].split(",")[0]
+    expect(page.locator("#summary-done li")).to_have_count(2)  # one hold on each side
+    expect(page.locator("#summary-done li").first).to_contain_text(f"{name}, left side: 1 hold")
+    expect(page.locator("#summary-pain")).to_have_text("4 of 10 before, 3 of 10 after")
+    expect(page.locator("#summary-streak")).to_contain_text("Day 1 of a new streak")
+    shot(page, "player-summary")
+    (log,) = logs(live_server)
+    assert (log.pain_before, log.pain_after) == (4, 3)
+    assert logged(log) == [step_key(script, first), step_key(script, second)]
+
+
+def test_holds_finished_while_the_server_is_away_are_sent_once_when_it_is_back(
+    live_server: LiveServer, page: Page
+):
+    live_server.record_tight()
+    script = morning_script(live_server)
+    first, second = records(script)[:2]
+    answered: list[str] = []
+
+    def server_away(route: Route) -> None:
+        if not answered:  # the first arrives, but its answer is lost on the way back
+            answered.append(route.fetch().text())
+        route.abort()
+
+    page.route("**/api/v1/sessions/*/entries", server_away)
+    start_the_morning_session(live_server, page)
+    player = page.locator("#player")
+    # the player keeps timing: two holds finish while nothing gets an answer
+    expect(player).to_have_attribute("data-step", str(second + 1), timeout=15_000)
+    page.click("#btn-pause")
+    expect(page.locator("#player-message")).to_contain_text("Can't reach hipflex")
+    waiting = page.evaluate(f"JSON.parse(localStorage.getItem('{OUTBOX}'))")
+    assert [item["body"]["exercise_id"] for item in waiting] == [
+        script["steps"][i]["exercise_id"] for i in (first, second)
+    ]
+    (log,) = logs(live_server)
+    assert logged(log) == [step_key(script, first)]  # the one whose answer was lost
+
+    page.unroute("**/api/v1/sessions/*/entries")  # the server is back
+    expect(player).to_have_attribute("data-outbox", "0", timeout=15_000)
+    expect(page.locator("#player-message")).to_have_text("")
+    assert page.evaluate(f"localStorage.getItem('{OUTBOX}')") is None
+    (log,) = logs(live_server)
+    assert logged(log) == [step_key(script, first), step_key(script, second)]  # each once
+
+
+def test_a_409_on_resend_counts_as_saved(live_server: LiveServer, page: Page):
+    live_server.record_tight()
+    first = records(morning_script(live_server))[0]
+    page.route(
+        "**/api/v1/sessions/*/entries",
+        lambda route: route.fulfill(status=409, json={"detail": "already logged"}),
+    )
+    start_the_morning_session(live_server, page)
+    player = page.locator("#player")
+    expect(player).to_have_attribute("data-step", str(first + 1), timeout=15_000)
+    page.click("#btn-pause")
+    expect(player).to_have_attribute("data-outbox", "0")
+    expect(page.locator("#player-message")).to_have_text("")  # not an error: already saved
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (375, 812)])
+def test_the_sharp_pain_button_is_always_on_screen(
+    live_server: LiveServer, browser: Browser, size: tuple[int, int]
+):
+    live_server.record_tight()
+    width, height = size
+    touch = width < 600
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch
+    )
+    page = context.new_page()
+    try:
+        start_the_morning_session(live_server, page)
+        page.click("#btn-pause")
+        button = page.locator("#btn-sharp-pain")
+        for where in (
+            "window.scrollTo(0, 0)",
+            "document.getElementById('up-next').scrollIntoView()",
+        ):
+            page.evaluate(where)
+            box = button.bounding_box()
+            assert box is not None
+            assert box["y"] >= 0, (where, box)
+            assert box["y"] + box["height"] <= height, (where, box)
+            assert box["x"] >= 0, (where, box)
+            assert box["x"] + box["width"] <= width, (where, box)
+        shot(page, f"player-sharp-pain-{width}", full_page=False)
+        # keyboard hints only where there is a keyboard
+        hints = expect(page.locator(".shortcuts"))
+        if touch:
+            hints.to_be_hidden()
+        else:
+            hints.to_be_visible()
+    finally:
+        context.close()
