@@ -17,6 +17,7 @@ from hipflex.domain.ids import (
     Intensity,
     Muscle,
     Place,
+    Position,
     RedFlag,
     SelfTestId,
     Side,
@@ -34,6 +35,7 @@ __all__ = [
     "Intensity",
     "Muscle",
     "Place",
+    "Position",
     "RedFlag",
     "SelfTestId",
     "Side",
@@ -114,6 +116,7 @@ class Exercise(_Frozen):
     dosage: Dosage
     intensity: Intensity
     places: tuple[Place, ...] = Field(min_length=1)
+    position: Position
     safety: tuple[str, ...] = Field(min_length=1)
 
     @property

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hipflex.domain.plan import (
-    CHANGE_SECONDS,
-    LEAD_IN_SECONDS,
     LIFT_SECONDS,
     SWITCH_SECONDS,
     Prescription,
@@ -193,11 +191,8 @@ def compile_session(session: SessionPlan, *, tilt_cue_for: Iterable[ExerciseId] 
     tilted = set(tilt_cue_for)
     steps: list[Step] = []
     for index, p in enumerate(session.prescriptions):
-        kind, seconds, word = (
-            (StepKind.LEAD_IN, LEAD_IN_SECONDS, "Get ready")
-            if index == 0
-            else (StepKind.CHANGE, CHANGE_SECONDS, "Next")
-        )
+        kind, word = (StepKind.LEAD_IN, "Get ready") if index == 0 else (StepKind.CHANGE, "Next")
+        seconds = session.opening_seconds(index)  # longer to get down to the floor or up
         # the title says it on screen; the voice says it once
         cue = Cue(0, f"{word}: {p.name}.", "")
         steps.append(Step(kind, seconds, f"{word}: {p.name}", (cue,), p.exercise_id))
