@@ -19,6 +19,8 @@ const speed = (() => {
 })();
 const clock = () => (performance.now() / 1000) * speed;
 const exerciseNames = JSON.parse($("exercise-names").textContent);
+// the top of the pain scale, as the page's scale has it (from the domain's range)
+const PAIN_MAX = Math.max(...[...document.querySelectorAll('input[name="pain_before"]')].map((r) => Number(r.value)));
 
 let script = null;
 let logId = null;
@@ -355,7 +357,7 @@ async function offerResume() {
   interrupted = result.data;
   const step = interrupted.script.steps[interrupted.resume_at];
   const at = step.kind === "done" ? "after its last hold" : `at “${step.title}”`;
-  const pain = interrupted.pain_before === null ? "" : ` Your pain before it was ${interrupted.pain_before} of 10: that is kept too.`;
+  const pain = interrupted.pain_before === null ? "" : ` Your pain before it was ${interrupted.pain_before} of ${PAIN_MAX}: that is kept too.`;
   $("resume-text").textContent =
     `You stopped your ${interrupted.name.toLowerCase()} before the end. ` +
     `Resume it ${at}: what you finished is saved.${pain} Or start again from the beginning.`;
@@ -403,7 +405,7 @@ function showSummary(summary) {
   for (const id of summary.sharp_pain) done.push(item(`${exerciseNames[id] || id}: stopped after sharp pain`));
   if (!done.length) done.push(item("No hold or set finished this time."));
   $("summary-done").replaceChildren(...done);
-  const score = (value) => (value === null ? "not given" : `${value} of 10`);
+  const score = (value) => (value === null ? "not given" : `${value} of ${PAIN_MAX}`);
   $("summary-pain").textContent = `${score(summary.pain_before)} before, ${score(summary.pain_after)} after`;
   $("summary-streak").textContent = summary.streak;
   $("summary").hidden = false;
