@@ -22,6 +22,7 @@ from hipflex.domain.limits import (
     BREAK_MINUTES_RANGE,
     EXTENSION_FLOOR_SETTING_RANGE_DEG,
     EXTENSION_RANGE_DEG,
+    FLOOR_GET_READY_SECONDS_RANGE,
     KNEE_FLOOR_SETTING_RANGE_DEG,
     KNEE_RANGE_DEG,
     PAIN_RANGE,
@@ -169,5 +170,6 @@ def preferences(draw: st.DrawFn, *, any_hours: bool = False) -> Preferences:
         work_days=draw(st.frozensets(st.sampled_from(Weekday), min_size=1)),
         floor_at_work=draw(st.booleans()),
         sit_stand_desk=draw(st.booleans()),
+        floor_get_ready_seconds=draw(st.integers(*FLOOR_GET_READY_SECONDS_RANGE)),
         **extra,  # type: ignore[arg-type]
     )

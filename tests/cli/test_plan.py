@@ -133,6 +133,7 @@ def test_settings_view_change_and_reject(cli: Cli):
     changed = cli.json(
         "settings", "--json", "--sessions-per-day", "3", "--work-hours", "08:00-16:30",
         "--work-days", "mon-thu", "--floor-at-work", "--timezone", "Europe/Berlin",
+        "--floor-get-ready", "30",
     )  # fmt: skip
     assert changed == {
         "sessions_per_day": 3,
@@ -143,6 +144,7 @@ def test_settings_view_change_and_reject(cli: Cli):
         "floor_at_work": True,
         "sit_stand_desk": False,
         "timezone": "Europe/Berlin",
+        "floor_get_ready_seconds": 30,
     }
     assert cli.json("settings", "--json") == changed
 
@@ -158,6 +160,8 @@ def test_settings_view_change_and_reject(cli: Cli):
         (["--work-hours", "9-5"], "not a time of day"),
         (["--work-hours", "17:00-09:00"], "must end at least 60 minutes after"),
         (["--timezone", "Moon/Crater"], "unknown time zone"),
+        (["--floor-get-ready", "9"], "from 10 to 60 seconds"),
+        (["--timezone", "9" * 300], "unknown time zone"),
     ],
 )
 def test_settings_reject_bad_values_in_one_line(cli: Cli, args: list[str], message: str):

@@ -384,7 +384,8 @@ def test_session_of_the_same_slot_without_a_terminal_resumes_it():
     assert script.steps[at].title == "Half-kneeling hip flexor stretch, left side: hold 2 of 3"
     # the stamp is where the step stands in the script, as if never stopped
     assert shown[0] == f"{stamp(script, at)} {script.steps[at].title} (30 s)"
-    assert shown[0].startswith("[01:30] ")
+    # a 20 s get-ready down to the kneeling stretch (the default), then 30 + 10 + 30 + 15
+    assert shown[0].startswith("[01:45] ")
 
 
 @pytest.mark.parametrize(

@@ -31,6 +31,7 @@ from hipflex.domain.plan import (
     SessionPlan,
     SessionSlot,
     build_programme,
+    opening_seconds,
     prescribe,
     retest_weeks,
     select,
@@ -300,10 +301,18 @@ def test_sessions_hold_exactly_what_the_findings_call_for(
     assert programme.removed == state.removed
     for session in programme.sessions:
         assert ids(session) == expected_session(session.slot, assessment, prefs, state)
-        # a lead-in, a change between exercises, and the exercises themselves
-        changes = (len(session.prescriptions) - 1) * CHANGE_SECONDS
+        # a lead-in, a change between exercises (longer to get down to the floor or up
+        # from it: the user's setting), and the exercises themselves
+        positions = [None, *(p.position for p in session.prescriptions)]
+        openings = sum(
+            opening_seconds(
+                before, after, first=index == 0, floor_seconds=prefs.floor_get_ready_seconds
+            )
+            for index, (before, after) in enumerate(itertools.pairwise(positions))
+        )
+        assert openings >= LEAD_IN_SECONDS + (len(session.prescriptions) - 1) * CHANGE_SECONDS
         exercises = sum(p.estimated_seconds for p in session.prescriptions)
-        assert session.estimated_seconds == LEAD_IN_SECONDS + changes + exercises
+        assert session.estimated_seconds == openings + exercises
 
 
 @given(tight_assessments, preferences, states)

@@ -222,16 +222,21 @@ def check_exercise(p: Prescription, opening: Step, body: list[Step]) -> None:
 def test_script_is_lead_in_exercises_then_done(session: SessionPlan):
     script = compile_plan(session)
     first, *_, last = script.steps
-    assert (first.kind, first.seconds) == (StepKind.LEAD_IN, LEAD_IN_SECONDS)
+    assert (first.kind, first.seconds) == (StepKind.LEAD_IN, session.opening_seconds(0))
+    assert first.seconds >= LEAD_IN_SECONDS
     assert first.exercise_id is session.prescriptions[0].exercise_id
     assert (last.kind, last.seconds, last.exercise_id) == (StepKind.DONE, 0, None)
     assert [s.kind for s in script.steps].count(StepKind.DONE) == 1
     assert script.exercise_ids() == session.exercise_ids
     blocks = exercise_blocks(script)
     assert len(blocks) == len(session.prescriptions)
-    for (opening, body), p in zip(blocks, session.prescriptions, strict=True):
+    for index, ((opening, body), p) in enumerate(zip(blocks, session.prescriptions, strict=True)):
         if opening is not first:
-            assert (opening.kind, opening.seconds) == (StepKind.CHANGE, CHANGE_SECONDS)
+            assert (opening.kind, opening.seconds) == (
+                StepKind.CHANGE,
+                session.opening_seconds(index),
+            )
+            assert opening.seconds >= CHANGE_SECONDS
         assert opening.cues[0].at == 0
         assert p.name in opening.cues[0].text
         check_exercise(p, opening, body)
@@ -397,6 +402,7 @@ def everything_evening() -> SessionPlan:
 
 
 EVENING = compile_plan(everything_evening())
+LEAD = EVENING.steps[0].seconds  # its get-ready: down to the floor for the kneeling stretch
 
 
 def test_json_with_another_version_is_bad_input():
@@ -853,8 +859,8 @@ def test_sharp_pain_in_the_last_exercise_finishes_without_a_pause():
 def test_after_sharp_pain_the_user_may_end_the_session():
     script = EVENING
     player, _ = start(script, 0.0)
-    player, _ = tick(player, 7.0)  # 2 s into the first hold
-    player, outputs = control(player, Control.SHARP_PAIN, 7.0)
+    player, _ = tick(player, LEAD + 2.0)  # 2 s into the first hold
+    player, outputs = control(player, Control.SHARP_PAIN, LEAD + 2.0)
     assert player.paused
     assert script.steps[player.index].kind is StepKind.CHANGE
     player, outputs = control(player, Control.QUIT, 600.0)
@@ -867,8 +873,8 @@ def test_after_sharp_pain_the_user_may_end_the_session():
 def test_sharp_pain_while_paused_moves_on_and_stays_paused():
     script = EVENING
     player, _ = start(script, 0.0)
-    player, _ = control(player, Control.PAUSE, 7.0)
-    player, outputs = control(player, Control.SHARP_PAIN, 50.0)
+    player, _ = control(player, Control.PAUSE, LEAD + 2.0)
+    player, outputs = control(player, Control.SHARP_PAIN, LEAD + 45.0)
     assert outputs[0] == SharpPain(HK, 1)
     assert player.paused
     assert script.steps[player.index].exercise_id != HK
@@ -974,10 +980,10 @@ def test_skip_and_back():
     player, outputs = control(player, Control.BACK, 4.0)
     assert (player.index, player.elapsed) == (0, 0.0)
     # a step already done is not marked skipped
-    player, _ = tick(player, 4.0 + LEAD_IN_SECONDS)
+    player, _ = tick(player, 4.0 + LEAD)
     assert 0 in player.done
-    player, _ = control(player, Control.BACK, 10.0)
-    player, outputs = control(player, Control.SKIP, 10.0)
+    player, _ = control(player, Control.BACK, 5.0 + LEAD)
+    player, outputs = control(player, Control.SKIP, 5.0 + LEAD)
     assert player.index == 1
     assert 0 not in player.skipped
     assert not any(isinstance(o, StepSkipped) for o in outputs)

@@ -282,7 +282,16 @@ def test_guided_session_start_entries_finish_in_store_and_progress(client: TestC
     finished = ok(
         client.post(f"{API}/sessions/{log_id}/finish", json={"pain_after": 2, "note": "fine"})
     )
+    summary = finished.pop("summary")
     assert finished == {"session_id": log_id, "finished": True, "warning": None}
+    # the end screen's summary: every hold per side, pain before and after, the streak
+    assert sum(d["count"] for d in summary["done"]) == len(holds)
+    per_side = {(d["exercise_id"], d["side"]): d["count"] for d in summary["done"]}
+    for step in holds:
+        assert per_side[step["exercise_id"], step["side"]] == step["of"]
+    assert (summary["pain_before"], summary["pain_after"]) == (4, 2)
+    assert summary["streak_days"] == 1
+    assert summary["sharp_pain"] == []
 
     (log,) = context_of(client).store.session_logs()
     assert log.id == log_id
@@ -320,6 +329,10 @@ def test_finish_warns_when_pain_rose_by_2_points_or_more(client: TestClient):
     record_tight(client)
     log_id = ok(client.post(f"{API}/sessions", json={"pain_before": 3}), 201)["id"]
     finished = ok(client.post(f"{API}/sessions/{log_id}/finish", json={"pain_after": 5}))
+    summary = finished.pop("summary")
+    assert (summary["pain_before"], summary["pain_after"]) == (3, 5)
+    assert summary["done"] == []  # nothing done: no streak begins
+    assert summary["streak_days"] == 0
     assert finished == {
         "session_id": log_id,
         "finished": True,

@@ -133,7 +133,7 @@ def run_outputs(
             recorder.sharp_pain(output.exercise_id, script.steps[output.index].side)
         elif isinstance(output, StepStarted) and output.step.kind is not StepKind.REST:
             bell()
-        if voice is not None and isinstance(output, CueDue):
+        if voice is not None and isinstance(output, CueDue) and output.cue.text:
             voice.say(output.cue.text)
 
 
@@ -213,7 +213,7 @@ def run_plain(
             if isinstance(output, StepStarted) and output.step.seconds:
                 label = _clock_label(starts[output.index])
                 out.write(f"[{label}] {output.step.title} ({output.step.seconds} s)\n")
-            elif isinstance(output, CueDue):
+            elif isinstance(output, CueDue) and output.cue.text:
                 out.write(f"  {output.cue.text}\n")
             elif isinstance(output, StepSkipped) and output.step.records:
                 out.write(f"  (skipped: {output.step.title})\n")

@@ -28,7 +28,7 @@ from hipflex.domain.player import (
 )
 from hipflex.domain.plurals import counted
 from hipflex.domain.protocol import ExerciseId
-from hipflex.domain.script import Script, StepKind
+from hipflex.domain.script import Script, StepKind, up_next
 
 PAIN_PAUSED_WORDS = "PAUSED: space to go on with the next exercise, q to stop"
 TICK_SECONDS = 0.1  # screen refresh; the session's own timing comes from the clock
@@ -139,7 +139,8 @@ class SessionApp(App[Player]):
     def _handle(self, outputs: Sequence[Output]) -> None:
         for output in outputs:
             if isinstance(output, CueDue):
-                self.last_cue = output.cue.text
+                if output.cue.on_screen:  # "": the title says it already
+                    self.last_cue = output.cue.on_screen
             elif isinstance(output, SharpPain):
                 self.pained = output.exercise_id
                 self.warning = (
@@ -189,10 +190,7 @@ class SessionApp(App[Player]):
             f"Session: {int(elapsed) // 60} of {total // 60} min"
         )
         self.query_one("#session", ProgressBar).update(total=total, progress=elapsed)
-        following = steps[player.index + 1] if player.index + 1 < len(steps) else None
-        self.query_one("#next", Static).update(
-            f"Next: {following.title}" if following is not None else "Next: the end"
-        )
+        self.query_one("#next", Static).update(up_next(self.script, player.index))
 
     def action_pause(self) -> None:
         paused = self.player is not None and self.player.paused

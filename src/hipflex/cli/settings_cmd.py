@@ -7,7 +7,12 @@ from typing import Annotated
 import typer
 
 from hipflex.cli.words import span
-from hipflex.domain.limits import BLOCK_WEEKS_RANGE, BREAK_MINUTES_RANGE, SESSIONS_PER_DAY_RANGE
+from hipflex.domain.limits import (
+    BLOCK_WEEKS_RANGE,
+    BREAK_MINUTES_RANGE,
+    FLOOR_GET_READY_SECONDS_RANGE,
+    SESSIONS_PER_DAY_RANGE,
+)
 
 
 def settings(
@@ -44,6 +49,16 @@ def settings(
         bool | None,
         typer.Option("--sit-stand-desk/--no-sit-stand-desk", help="Whether your desk can stand."),
     ] = None,
+    floor_get_ready: Annotated[
+        int | None,
+        typer.Option(
+            metavar="SECONDS",
+            help=(
+                "Seconds to get down to the floor or up from it before an exercise in a "
+                f"session: {span(FLOOR_GET_READY_SECONDS_RANGE, ' to ')}."
+            ),
+        ),
+    ] = None,
     timezone: Annotated[
         str | None,
         typer.Option(metavar="ZONE", help="Your time zone (IANA name, e.g. Europe/Berlin)."),
@@ -66,6 +81,7 @@ def settings(
         "floor_at_work": floor_at_work,
         "sit_stand_desk": sit_stand_desk,
         "timezone": timezone,
+        "floor_get_ready_seconds": floor_get_ready,
     }
     if work_hours is not None:
         changes["work_start"], changes["work_end"] = parse_work_hours(work_hours)

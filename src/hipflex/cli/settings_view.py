@@ -6,6 +6,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from hipflex.cli.terminal import Console
+from hipflex.cli.words import span
+from hipflex.domain.limits import FLOOR_GET_READY_SECONDS_RANGE
 from hipflex.domain.preferences import Preferences, format_weekdays
 from hipflex.services.timezones import system_zone_name
 
@@ -35,6 +37,11 @@ def render_preferences(
             "--[no-]floor-at-work",
         ),
         ("Sit-stand desk", "yes" if preferences.sit_stand_desk else "no", "--[no-]sit-stand-desk"),
+        (
+            "Get ready to or from the floor",
+            f"{preferences.floor_get_ready_seconds} s",
+            f"--floor-get-ready {span(FLOOR_GET_READY_SECONDS_RANGE, '-')}",
+        ),
         ("Time zone", zone, "--timezone Europe/Berlin"),
     ]
     for row in rows:

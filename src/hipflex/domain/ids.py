@@ -42,6 +42,20 @@ class Place(StrEnum):
     FLOOR = "floor"
 
 
+class Position(StrEnum):
+    """Where the body is in an exercise: getting down to the floor, or up from it, takes
+    longer than moving between two standing or sitting exercises."""
+
+    STANDING = "standing"
+    SITTING = "sitting"
+    KNEELING = "kneeling"
+    LYING = "lying"
+
+    @property
+    def on_floor(self) -> bool:
+        return self in (Position.KNEELING, Position.LYING)
+
+
 class Muscle(StrEnum):
     ILIOPSOAS = "iliopsoas"
     RECTUS_FEMORIS = "rectus_femoris"

@@ -20,6 +20,8 @@ EXTENSION_FLOOR_SETTING_RANGE_DEG = (0.0, 30.0)
 SESSIONS_PER_DAY_RANGE = (2, 3)
 BLOCK_WEEKS_RANGE = (4, 6)
 BREAK_MINUTES_RANGE = (30, 45)
+# Seconds to get down to the floor or up from it before an exercise (a setting).
+FLOOR_GET_READY_SECONDS_RANGE = (10, 60)
 # Maintenance (PROTOCOL.md section 4): the stretch once a day (up to the sessions a day a
 # block may have), glute and core work 2-3 times a week.
 MAINTENANCE_STRETCHES_PER_DAY_RANGE = (1, 3)
@@ -53,6 +55,7 @@ def as_json() -> dict[str, dict[str, float]]:
         "sessions_per_day": SESSIONS_PER_DAY_RANGE,
         "block_weeks": BLOCK_WEEKS_RANGE,
         "break_minutes": BREAK_MINUTES_RANGE,
+        "floor_get_ready_seconds": FLOOR_GET_READY_SECONDS_RANGE,
         "note_length": (1, MAX_NOTE_LENGTH),
     }
     return {name: {"min": _plain(low), "max": _plain(high)} for name, (low, high) in ranges.items()}

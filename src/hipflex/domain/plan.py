@@ -14,7 +14,7 @@ from hipflex.domain.limits import (
     MAINTENANCE_STRENGTH_PER_WEEK_RANGE,
     MAINTENANCE_STRETCHES_PER_DAY_RANGE,
 )
-from hipflex.domain.preferences import Preferences, Weekday
+from hipflex.domain.preferences import DEFAULT_FLOOR_GET_READY_SECONDS, Preferences, Weekday
 from hipflex.domain.progression import HOLD_STEP_SECONDS, ProgressionState, step
 from hipflex.domain.protocol import (
     Dosage,
@@ -24,6 +24,7 @@ from hipflex.domain.protocol import (
     IntRange,
     Muscle,
     Place,
+    Position,
     RedFlag,
     Side,
     WorkplaceTipId,
@@ -97,6 +98,7 @@ class Prescription:
     # Holds per side when the sides differ (a side that tests tight gets more, PROTOCOL.md
     # section 4); empty when both sides get `reps`.
     side_reps: tuple[tuple[Side, int], ...] = ()
+    position: Position | None = None  # the exercise's (None: not known, as off the floor)
 
     @property
     def sides(self) -> tuple[Side, ...]:
@@ -150,12 +152,36 @@ class Prescription:
         return total + (self.rounds - 1) * self.rest_seconds
 
 
+def opening_seconds(
+    before: Position | None, after: Position | None, *, first: bool, floor_seconds: int
+) -> int:
+    """Seconds to get ready for an exercise in position `after`, coming from `before`
+    (the first exercise comes from the desk): the usual get-ready, or `floor_seconds` when
+    that means getting down to the floor or up from it. An unknown position is the usual."""
+    usual = LEAD_IN_SECONDS if first else CHANGE_SECONDS
+    if after is None or (before is None and not first):
+        return usual
+    was_on_floor = before is not None and before.on_floor
+    return max(usual, floor_seconds) if after.on_floor != was_on_floor else usual
+
+
 @dataclass(frozen=True)
 class SessionPlan:
     slot: SessionSlot
     name: str
     prescriptions: tuple[Prescription, ...]
     days: frozenset[Weekday] | None = None  # None: every day (maintenance strength: some)
+    floor_get_ready_seconds: int = DEFAULT_FLOOR_GET_READY_SECONDS  # the user's setting
+
+    def opening_seconds(self, index: int) -> int:
+        """The get-ready before exercise `index`: longer when it means getting down to the
+        floor or up from it (a session starts at the desk, off the floor)."""
+        return opening_seconds(
+            None if index == 0 else self.prescriptions[index - 1].position,
+            self.prescriptions[index].position,
+            first=index == 0,
+            floor_seconds=self.floor_get_ready_seconds,
+        )
 
     def on(self, day: Weekday) -> bool:
         """Whether this session is planned on a day of the week."""
@@ -165,8 +191,8 @@ class SessionPlan:
     def estimated_seconds(self) -> int:
         if not self.prescriptions:
             return 0
-        changes = (len(self.prescriptions) - 1) * CHANGE_SECONDS
-        return LEAD_IN_SECONDS + changes + sum(p.estimated_seconds for p in self.prescriptions)
+        openings = sum(self.opening_seconds(i) for i in range(len(self.prescriptions)))
+        return openings + sum(p.estimated_seconds for p in self.prescriptions)
 
     @property
     def exercise_ids(self) -> tuple[ExerciseId, ...]:
@@ -321,6 +347,7 @@ def prescribe(
         tempo=dosage.tempo,
         cues=exercise.cues,
         side_reps=side_reps,
+        position=exercise.position,
     )
 
 
@@ -392,7 +419,12 @@ def _session(
         moved = glutes and preferences.floor_at_work
         if slot is (SessionSlot.MORNING if moved else SessionSlot.EVENING):
             chosen.append(exercise_id)
-    return SessionPlan(slot, SLOT_NAMES[slot], _prescriptions(chosen, state, exercises, sides))
+    return SessionPlan(
+        slot,
+        SLOT_NAMES[slot],
+        _prescriptions(chosen, state, exercises, sides),
+        floor_get_ready_seconds=preferences.floor_get_ready_seconds,
+    )
 
 
 def _prescriptions(
@@ -469,10 +501,20 @@ def _maintenance_sessions(
         if slot is SessionSlot.EVENING:
             strong = _prescriptions([stretch, *STRENGTH_AND_CORE], state, exercises, normal)
             others = frozenset(Weekday) - dose.strength_days
-            sessions.append(SessionPlan(slot, SLOT_NAMES[slot], stretches, others))
-            sessions.append(SessionPlan(slot, STRENGTH_SESSION_NAME, strong, dose.strength_days))
+            floor = preferences.floor_get_ready_seconds
+            sessions.append(SessionPlan(slot, SLOT_NAMES[slot], stretches, others, floor))
+            sessions.append(
+                SessionPlan(slot, STRENGTH_SESSION_NAME, strong, dose.strength_days, floor)
+            )
         else:
-            sessions.append(SessionPlan(slot, SLOT_NAMES[slot], stretches))
+            sessions.append(
+                SessionPlan(
+                    slot,
+                    SLOT_NAMES[slot],
+                    stretches,
+                    floor_get_ready_seconds=preferences.floor_get_ready_seconds,
+                )
+            )
     return tuple(session for session in sessions if session.prescriptions)
 
 

@@ -10,6 +10,7 @@ from hipflex.domain.errors import BadInput
 from hipflex.domain.limits import (
     BLOCK_WEEKS_RANGE,
     BREAK_MINUTES_RANGE,
+    FLOOR_GET_READY_SECONDS_RANGE,
     SESSIONS_PER_DAY_RANGE,
 )
 
@@ -18,6 +19,9 @@ from hipflex.domain.limits import (
 DEFAULT_BREAK_MINUTES = 40
 DEFAULT_BLOCK_WEEKS = 6
 DEFAULT_SESSIONS_PER_DAY = 2
+# Getting down to a kneeling or lying exercise (or up from one) takes longer than the
+# usual get-ready: the player gives this many seconds when the position changes so.
+DEFAULT_FLOOR_GET_READY_SECONDS = 20
 # A working day shorter than one break interval leaves nothing to schedule.
 MIN_WORKDAY_MINUTES = 60
 
@@ -61,11 +65,18 @@ class Preferences:
     floor_at_work: bool = False
     sit_stand_desk: bool = False
     timezone: str | None = None
+    floor_get_ready_seconds: int = DEFAULT_FLOOR_GET_READY_SECONDS
 
     def __post_init__(self) -> None:
         _in_range("sessions a day", self.sessions_per_day, SESSIONS_PER_DAY_RANGE)
         _in_range("the block length", self.block_weeks, BLOCK_WEEKS_RANGE, " weeks")
         _in_range("the break interval", self.break_minutes, BREAK_MINUTES_RANGE, " minutes")
+        _in_range(
+            "the get-ready to or from the floor",
+            self.floor_get_ready_seconds,
+            FLOOR_GET_READY_SECONDS_RANGE,
+            " seconds",
+        )
         if not self.work_days:
             msg = "give at least one work day"
             raise BadInput(msg)

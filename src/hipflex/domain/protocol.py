@@ -18,6 +18,7 @@ from hipflex.domain.ids import (
     Intensity,
     Muscle,
     Place,
+    Position,
     RedFlag,
     SelfTestId,
     Side,
@@ -35,6 +36,7 @@ __all__ = [
     "Intensity",
     "Muscle",
     "Place",
+    "Position",
     "RedFlag",
     "SelfTestId",
     "Side",
@@ -115,6 +117,7 @@ class Exercise(_Frozen):
     dosage: Dosage
     intensity: Intensity
     places: tuple[Place, ...] = Field(min_length=1)
+    position: Position
     safety: tuple[str, ...] = Field(min_length=1)
     picture: Picture = Field(description="its key positions, drawn by domain/figure_svg.py")
 

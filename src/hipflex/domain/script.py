@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hipflex.domain.plan import (
-    CHANGE_SECONDS,
-    LEAD_IN_SECONDS,
     LIFT_SECONDS,
     SWITCH_SECONDS,
     Prescription,
@@ -36,10 +34,17 @@ class StepKind(StrEnum):
 
 @dataclass(frozen=True)
 class Cue:
-    """Something to show and say `at` seconds into a step."""
+    """Something to say `at` seconds into a step, and to show: `shown` when the screen
+    needs other words than the voice ("" when the screen says it already, in the step's
+    title), else the text itself."""
 
     at: int
     text: str
+    shown: str | None = None
+
+    @property
+    def on_screen(self) -> str:
+        return self.text if self.shown is None else self.shown
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,17 @@ class Script:
         return tuple(seen)
 
 
+def up_next(script: Script, index: int) -> str:
+    """What comes after step `index`, in the words both players show ("Next: ...", once:
+    a step that opens an exercise already begins with its word)."""
+    following = script.steps[index + 1] if index + 1 < len(script.steps) else None
+    if following is None or following.kind is StepKind.DONE:
+        return "Next: the end"
+    if following.kind in (StepKind.LEAD_IN, StepKind.CHANGE):
+        return following.title
+    return f"Next: {following.title}"
+
+
 def _side_words(side: Side | None) -> str:
     return "" if side is None else f", {side.value} side"
 
@@ -90,20 +106,35 @@ def _hold_cues(p: Prescription, side: Side | None, tilt_cue: str | None) -> tupl
     return tuple(cues)
 
 
+def rep_words(rep: int, reps: int, hold_at_top_seconds: int | None) -> str:
+    """The count of a set on screen, e.g. "Rep 4 of 15, hold at the top 3 s"."""
+    top = f", hold at the top {hold_at_top_seconds} s" if hold_at_top_seconds else ""
+    return f"Rep {rep} of {reps}{top}"
+
+
 def _set_cues(p: Prescription, side: Side | None) -> tuple[Cue, ...]:
+    """A cue at each rep, so the screen counts them ("Rep 4 of 15, hold at the top 3 s")
+    and the voice paces them (lift, hold, lower) without saying the count each time."""
     assert p.reps is not None
     pace = p.rep_seconds
-    cues = [Cue(0, f"{p.reps} reps{_side_words(side)}. Begin.")]
+    top = p.hold_at_top_seconds
+    cues: list[Cue] = []
     for rep in range(p.reps):
         start = rep * pace
-        if p.hold_at_top_seconds:
-            if rep:
-                cues.append(Cue(start, "Lift."))
-            cues.append(Cue(start + LIFT_SECONDS, f"Hold {p.hold_at_top_seconds} seconds."))
-            cues.append(Cue(start + LIFT_SECONDS + p.hold_at_top_seconds, "Lower slowly."))
-        elif rep and (rep % 5 == 0 or rep == p.reps - 1):
+        count = rep_words(rep + 1, p.reps, top)
+        if rep == 0:
+            said = f"{p.reps} reps{_side_words(side)}. Begin."
+        elif top:
+            said = "Lift."
+        elif rep % 5 == 0 or rep == p.reps - 1:
             left = p.reps - rep
-            cues.append(Cue(start, f"{rep} done, {left} to go." if left > 1 else "Last one."))
+            said = f"{rep} done, {left} to go." if left > 1 else "Last one."
+        else:
+            said = ""
+        cues.append(Cue(start, said, count))
+        if top:
+            cues.append(Cue(start + LIFT_SECONDS, f"Hold {top} seconds.", f"{count}: hold"))
+            cues.append(Cue(start + LIFT_SECONDS + top, "Lower slowly.", f"{count}: lower slowly"))
     return tuple(cues)
 
 
@@ -160,14 +191,11 @@ def compile_session(session: SessionPlan, *, tilt_cue_for: Iterable[ExerciseId] 
     tilted = set(tilt_cue_for)
     steps: list[Step] = []
     for index, p in enumerate(session.prescriptions):
-        kind, seconds, word = (
-            (StepKind.LEAD_IN, LEAD_IN_SECONDS, "Get ready")
-            if index == 0
-            else (StepKind.CHANGE, CHANGE_SECONDS, "Next")
-        )
-        steps.append(
-            Step(kind, seconds, f"{word}: {p.name}", (Cue(0, f"{word}: {p.name}."),), p.exercise_id)
-        )
+        kind, word = (StepKind.LEAD_IN, "Get ready") if index == 0 else (StepKind.CHANGE, "Next")
+        seconds = session.opening_seconds(index)  # longer to get down to the floor or up
+        # the title says it on screen; the voice says it once
+        cue = Cue(0, f"{word}: {p.name}.", "")
+        steps.append(Step(kind, seconds, f"{word}: {p.name}", (cue,), p.exercise_id))
         tilt = p.cues[0] if p.exercise_id in tilted and p.cues else None
         steps.extend(_exercise_steps(p, tilt))
     steps.append(Step(StepKind.DONE, 0, "Done", (Cue(0, "Session complete. Well done."),)))

@@ -87,6 +87,7 @@ def _preferences(preferences: Preferences) -> dict[str, Any]:
         "floor_at_work": preferences.floor_at_work,
         "sit_stand_desk": preferences.sit_stand_desk,
         "timezone": preferences.timezone,
+        "floor_get_ready_seconds": preferences.floor_get_ready_seconds,
     }
 
 

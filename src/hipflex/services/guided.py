@@ -21,10 +21,12 @@ from hipflex.domain.tracking import (
     SessionSource,
     check_note,
     check_pain,
+    streak,
 )
 from hipflex.services.context import AppContext
 from hipflex.services.programme import plan_week
 from hipflex.services.safety import BREAK_STRETCH, current_screening, paused_if_clear
+from hipflex.services.timezones import zone_for
 from hipflex.services.words import stop_reason
 
 #: An unfinished guided session older than this is left alone rather than offered again.
@@ -226,6 +228,51 @@ def finish(
         log_id, ended_at=app.clock.now(), pain_after=pain_after, note=note
     )
     return pain_rise_warning(log.pain_before, log.pain_after)
+
+
+@dataclass(frozen=True)
+class DoneOnSide:
+    """What was done of one exercise on one side: holds (stretches, planks) or sets."""
+
+    exercise_id: ExerciseId
+    side: Side | None
+    holds: int  # holds or sets completed
+    sets: bool  # True: sets of reps; False: timed holds
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """The end of a guided session: what was done, pain before and after, the streak."""
+
+    done: tuple[DoneOnSide, ...]
+    sharp_pain: frozenset[ExerciseId]
+    pain_before: int | None
+    pain_after: int | None
+    streak_days: int  # days in a row with a session, this one included
+    warning: str | None  # the pain-rise warning, if pain rose by 2 points or more
+
+
+def summary(app: AppContext, log_id: int) -> SessionSummary:
+    """The summary of a session (finished or not), in the order its holds were logged."""
+    log = app.store.session_log(log_id)
+    counts: dict[tuple[ExerciseId, Side | None], tuple[int, bool]] = {}
+    for entry in log.entries:
+        if entry.skipped:
+            continue
+        key = (entry.exercise_id, entry.side)
+        count, _ = counts.get(key, (0, False))
+        counts[key] = (count + 1, entry.hold_seconds is None)
+    zone = zone_for(app.store.preferences().timezone)
+    days = {s.started_at.astimezone(zone).date() for s in app.store.session_logs() if s.done}
+    today = app.clock.now().astimezone(zone).date()
+    return SessionSummary(
+        done=tuple(DoneOnSide(e, side, n, sets) for (e, side), (n, sets) in counts.items()),
+        sharp_pain=log.sharp_pain,
+        pain_before=log.pain_before,
+        pain_after=log.pain_after,
+        streak_days=streak(days, today),
+        warning=pain_rise_warning(log.pain_before, log.pain_after),
+    )
 
 
 def interrupted(app: AppContext) -> Interrupted | None:

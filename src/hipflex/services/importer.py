@@ -146,6 +146,12 @@ def _read_preferences(item: JsonObject) -> SavedPreferences:
     start, end = item.get("work_start", as_clock), item.get("work_end", as_clock)
     floor, desk = item.get("floor_at_work", as_flag), item.get("sit_stand_desk", as_flag)
     updated_at = item.get("updated_at", as_moment)
+    # exports from before the setting existed have none: the default
+    floor_seconds = (
+        item.maybe("floor_get_ready_seconds", as_integer)
+        if "floor_get_ready_seconds" in item.data
+        else None
+    )
     with within(item.at("work_days")):
         work_days = parse_weekdays(",".join(days)) if days else frozenset()
     with within(item.at("timezone")):
@@ -161,6 +167,7 @@ def _read_preferences(item: JsonObject) -> SavedPreferences:
             floor_at_work=floor,
             sit_stand_desk=desk,
             timezone=timezone,
+            **({} if floor_seconds is None else {"floor_get_ready_seconds": floor_seconds}),
         )
     return SavedPreferences(preferences, updated_at)
 

@@ -14,7 +14,7 @@ FALLBACK_ZONE = "UTC"
 def check_zone(name: str) -> str:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         msg = f"unknown time zone '{name}'; use an IANA name such as Europe/Berlin"
         raise BadInput(msg) from None
     return name

@@ -160,6 +160,7 @@ class PreferencesRow(Owned, Base):
     floor_at_work: Mapped[bool]
     sit_stand_desk: Mapped[bool]
     timezone: Mapped[str | None] = mapped_column(String(64))
+    floor_get_ready_seconds: Mapped[int]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

@@ -184,6 +184,7 @@ def preferences(row: PreferencesRow) -> Preferences:
         floor_at_work=row.floor_at_work,
         sit_stand_desk=row.sit_stand_desk,
         timezone=row.timezone,
+        floor_get_ready_seconds=row.floor_get_ready_seconds,
     )
 
 
@@ -199,6 +200,7 @@ def preferences_values(preferences: Preferences, *, at: datetime) -> dict[str, A
         "floor_at_work": preferences.floor_at_work,
         "sit_stand_desk": preferences.sit_stand_desk,
         "timezone": preferences.timezone,
+        "floor_get_ready_seconds": preferences.floor_get_ready_seconds,
         "updated_at": at,
     }
 

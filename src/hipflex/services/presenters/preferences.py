@@ -19,6 +19,7 @@ class PreferencesOut(Out):
     floor_at_work: bool
     sit_stand_desk: bool
     timezone: str | None  # an IANA name; null follows the system's zone
+    floor_get_ready_seconds: int  # the get-ready to or from the floor in a session
 
 
 def preferences_model(preferences: Preferences) -> PreferencesOut:
@@ -31,4 +32,5 @@ def preferences_model(preferences: Preferences) -> PreferencesOut:
         floor_at_work=preferences.floor_at_work,
         sit_stand_desk=preferences.sit_stand_desk,
         timezone=preferences.timezone,
+        floor_get_ready_seconds=preferences.floor_get_ready_seconds,
     )

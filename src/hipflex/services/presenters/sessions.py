@@ -8,12 +8,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from hipflex.content import load_content
 from hipflex.domain.errors import BadInput
 from hipflex.domain.plan import SessionSlot
+from hipflex.domain.plurals import counted, days
 from hipflex.domain.protocol import ExerciseId, Side
 from hipflex.domain.safety import Screening, stop_words
-from hipflex.domain.script import SCRIPT_VERSION, Cue, Script, Step, StepKind
-from hipflex.services.guided import GuidedSession, Interrupted
+from hipflex.domain.script import SCRIPT_VERSION, Cue, Script, Step, StepKind, up_next
+from hipflex.services.guided import GuidedSession, Interrupted, SessionSummary
 from hipflex.services.presenters.common import Moment, Out
 
 
@@ -21,7 +23,8 @@ class CueOut(Out):
     """Something to show and say `at` seconds into a step."""
 
     at: int
-    text: str
+    text: str  # what is said
+    shown: str  # what the screen shows ("": nothing new, the step's title says it)
 
 
 class StepOut(Out):
@@ -36,6 +39,7 @@ class StepOut(Out):
     reps: int | None  # repetitions in a set
     hold_seconds: int | None  # for a hold
     records: bool  # completing this step is logged (POST /sessions/{id}/entries)
+    up_next: str  # what comes after it, in words ("Next: ...")
 
 
 class ScriptOut(Out):
@@ -58,7 +62,9 @@ class ScriptOut(Out):
                     kind=s.kind,
                     seconds=s.seconds,
                     title=s.title,
-                    cues=tuple(Cue(c.at, c.text) for c in s.cues),
+                    cues=tuple(
+                        Cue(c.at, c.text, None if c.shown == c.text else c.shown) for c in s.cues
+                    ),
                     exercise_id=s.exercise_id,
                     side=s.side,
                     number=s.number,
@@ -102,11 +108,59 @@ class EntryOut(Out):
     sharp_pain: bool  # true: the exercise is paused in the plan until checked
 
 
+class DoneOut(Out):
+    """Holds (or sets) done of one exercise on one side."""
+
+    exercise_id: ExerciseId
+    side: Side | None
+    count: int
+    text: str  # e.g. "Glute bridge: 3 sets"
+
+
+class SummaryOut(Out):
+    """What the session was: holds per side, pain before and after, the streak."""
+
+    done: list[DoneOut]
+    sharp_pain: list[ExerciseId]
+    pain_before: int | None
+    pain_after: int | None
+    streak_days: int = Field(description="Days in a row with a session, today included")
+    streak: str  # the streak in words
+
+
 class FinishedOut(Out):
     session_id: int
     finished: Literal[True]
     warning: str | None = Field(
         description="Words to show when pain rose by 2 points or more during the session"
+    )
+    summary: SummaryOut
+
+
+def summary_model(summary: SessionSummary) -> SummaryOut:
+    exercises = load_content().exercises
+    done = []
+    for item in summary.done:
+        side = "" if item.side is None else f", {item.side.value} side"
+        what = counted(item.holds, "set") if item.sets else counted(item.holds, "hold")
+        text = f"{exercises[item.exercise_id].name}{side}: {what}"
+        done.append(
+            DoneOut(exercise_id=item.exercise_id, side=item.side, count=item.holds, text=text)
+        )
+    n = summary.streak_days
+    if n > 1:
+        streak = f"{days(n)} in a row with a session. Keep it going."
+    elif n == 1:
+        streak = "Day 1 of a new streak. Come back tomorrow to make it two."
+    else:
+        streak = "No hold done yet today, so no streak yet."
+    return SummaryOut(
+        done=done,
+        sharp_pain=sorted(summary.sharp_pain, key=lambda e: e.value),
+        pain_before=summary.pain_before,
+        pain_after=summary.pain_after,
+        streak_days=n,
+        streak=streak,
     )
 
 
@@ -145,7 +199,7 @@ def script_model(script: Script) -> ScriptOut:
                 kind=s.kind,
                 seconds=s.seconds,
                 title=s.title,
-                cues=[CueOut(at=c.at, text=c.text) for c in s.cues],
+                cues=[CueOut(at=c.at, text=c.text, shown=c.on_screen) for c in s.cues],
                 exercise_id=s.exercise_id,
                 side=s.side,
                 number=s.number,
@@ -153,8 +207,9 @@ def script_model(script: Script) -> ScriptOut:
                 reps=s.reps,
                 hold_seconds=s.hold_seconds,
                 records=s.records,
+                up_next=up_next(script, index),
             )
-            for s in script.steps
+            for index, s in enumerate(script.steps)
         ],
     )
 

@@ -21,6 +21,7 @@ class PreferencesBody(RequestBody):
     floor_at_work: Flag | None = None
     sit_stand_desk: Flag | None = None
     timezone: str | None = None
+    floor_get_ready_seconds: Whole | None = None
 
 
 @router.get("/preferences", summary="Your preferences", responses=refusals())

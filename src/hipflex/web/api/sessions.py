@@ -32,6 +32,7 @@ from hipflex.services.presenters.sessions import (
     interrupted_model,
     session_script_model,
     started_model,
+    summary_model,
 )
 from hipflex.web.api.refusals import WRITE, refusals
 from hipflex.web.deps import Context, Flag, RequestBody, Whole
@@ -135,7 +136,8 @@ class FinishBody(RequestBody):
 )
 def finish_session(log_id: int, body: FinishBody, app: Context) -> FinishedOut:
     warning = guided.finish(app, log_id, pain_after=body.pain_after, note=body.note)
-    return FinishedOut(session_id=log_id, finished=True, warning=warning)
+    summary = summary_model(guided.summary(app, log_id))
+    return FinishedOut(session_id=log_id, finished=True, warning=warning, summary=summary)
 
 
 class SharpPainBody(RequestBody):

@@ -8,6 +8,7 @@
 
 import * as core from "./player-core.js";
 import { send } from "./api.js";
+import * as outbox from "./entry-queue.js";
 
 const root = document.getElementById("player");
 const mode = root.dataset.mode; // "session" or "break"
@@ -18,6 +19,8 @@ const speed = (() => {
 })();
 const clock = () => (performance.now() / 1000) * speed;
 const exerciseNames = JSON.parse($("exercise-names").textContent);
+// the top of the pain scale, as the page's scale has it (from the domain's range)
+const PAIN_MAX = Math.max(...[...document.querySelectorAll('input[name="pain_before"]')].map((r) => Number(r.value)));
 
 let script = null;
 let logId = null;
@@ -57,12 +60,34 @@ function postEntry(step, sharpPain) {
     if (step.kind === "hold") body.hold_seconds = step.hold_seconds ?? step.seconds;
     else body.reps = step.reps;
   }
-  const id = logId;
-  posting = posting.then(async () => {
-    const result = await send("POST", `/api/v1/sessions/${id}/entries`, body);
-    if (!result.ok) problem(`That last ${step.kind} was not saved: ${result.message}`);
-  });
+  outbox.add(logId, body); // kept in this browser until the server has it
+  sendWaiting();
 }
+
+// The server away (a restart, a closed laptop lid): the player keeps timing, the entries
+// wait in the outbox, and go when it answers again (tried every few seconds, and when
+// the browser is back online).
+const RETRY_MS = 3000;
+let away = false;
+let retry = null;
+
+function sendWaiting() {
+  window.clearTimeout(retry);
+  posting = outbox.flush(send).then(({ left, problems }) => {
+    for (const message of problems) problem(`That last entry was not saved: ${message}`);
+    if (left && !away) {
+      problem("Can't reach hipflex just now. Keep going: what you finish is kept in this browser and sent when it is back.");
+    } else if (!left && away && !problems.length) {
+      problem("");
+    }
+    away = Boolean(left);
+    root.dataset.outbox = String(left);
+    if (left) retry = window.setTimeout(sendWaiting, RETRY_MS);
+    return { left, problems };
+  });
+  return posting;
+}
+window.addEventListener("online", () => { if (away) sendWaiting(); });
 
 // ---- sound, speech and the screen ---------------------------------------------------
 
@@ -113,7 +138,9 @@ function apply(outputs) {
     if (output.type === "step_started") {
       beep(step.kind === "hold" || step.kind === "set" ? 880 : 620);
     } else if (output.type === "cue_due") {
-      cue = output.text;
+      // the screen's words for it come with the script ("" when the title says it)
+      const found = step.cues.find((c) => c.at === output.at && c.text === output.text);
+      cue = { said: output.text, shown: found ? found.shown : output.text };
     } else if (output.type === "step_completed") {
       if (step.records && !posted.has(output.index)) {
         posted.add(output.index);
@@ -134,9 +161,9 @@ function apply(outputs) {
   schedule();
 }
 
-function showCue(text) {
-  $("cue").textContent = text;
-  speak(text);
+function showCue({ said, shown }) {
+  $("cue").textContent = shown;
+  if (said) speak(said);
 }
 
 function act(action) {
@@ -174,7 +201,7 @@ function stepDetail(step) {
   const side = step.side ? `${step.side} side` : "";
   const count = step.number && step.of ? `${step.kind === "hold" ? "hold" : "set"} ${step.number} of ${step.of}` : "";
   const reps = step.kind === "set" && step.reps ? `${step.reps} reps` : "";
-  const words = { rest: "Rest", change: "Get into position", lead_in: "Get ready" }[step.kind] || "";
+  const words = { rest: "Rest", change: "Get into position" }[step.kind] || ""; // a lead-in's title says "Get ready"
   return [words, side, count, reps].filter(Boolean).join(" · ");
 }
 
@@ -212,8 +239,7 @@ function render() {
   $("session-progress-label").textContent =
     `Whole ${mode === "session" ? "session" : "break"}: about ${clockFace(total - passed)} left`;
 
-  const next = steps[player.index + 1];
-  $("up-next").textContent = next && next.kind !== "done" ? `Next: ${next.title}` : "Next: the end";
+  $("up-next").textContent = step.up_next; // the domain's words
 }
 
 // Sharp pain: the core has stopped that exercise and waits, paused, at the next one (or
@@ -303,6 +329,7 @@ async function start() {
     if (result.ok) {
       logId = result.data.id;
       script = result.data.script;
+      try { window.sessionStorage.removeItem(PAIN_KEY); } catch { /* nothing kept */ } // in the log now
     }
   } else {
     result = await send("GET", "/api/v1/break/script");
@@ -331,9 +358,10 @@ async function offerResume() {
   interrupted = result.data;
   const step = interrupted.script.steps[interrupted.resume_at];
   const at = step.kind === "done" ? "after its last hold" : `at “${step.title}”`;
+  const pain = interrupted.pain_before === null ? "" : ` Your pain before it was ${interrupted.pain_before} of ${PAIN_MAX}: that is kept too.`;
   $("resume-text").textContent =
     `You stopped your ${interrupted.name.toLowerCase()} before the end. ` +
-    `Resume it ${at}: what you finished is saved. Or start again from the beginning.`;
+    `Resume it ${at}: what you finished is saved.${pain} Or start again from the beginning.`;
   $("before").hidden = true;
   $("resume").hidden = false;
   $("resume-heading").focus();
@@ -358,6 +386,7 @@ async function startAgain() {
     problem(`The stopped session could not be closed: ${result.message}`);
     return;
   }
+  if (interrupted.pain_before !== null) choosePainBefore(interrupted.pain_before);
   interrupted = null;
   $("resume").hidden = true;
   $("before").hidden = false;
@@ -366,17 +395,41 @@ async function startAgain() {
 
 // ---- the end ------------------------------------------------------------------------
 
+/** What was done, pain before and after, the streak: the server's summary, as it is. */
+function showSummary(summary) {
+  const item = (text) => {
+    const li = document.createElement("li");
+    li.textContent = text;
+    return li;
+  };
+  const done = summary.done.map((d) => item(d.text));
+  for (const id of summary.sharp_pain) done.push(item(`${exerciseNames[id] || id}: stopped after sharp pain`));
+  if (!done.length) done.push(item("No hold or set finished this time."));
+  $("summary-done").replaceChildren(...done);
+  const score = (value) => (value === null ? "not given" : `${value} of ${PAIN_MAX}`);
+  $("summary-pain").textContent = `${score(summary.pain_before)} before, ${score(summary.pain_after)} after`;
+  $("summary-streak").textContent = summary.streak;
+  $("summary").hidden = false;
+}
+
 async function saveFinish(event) {
   event.preventDefault();
   const chosen = document.querySelector('input[name="pain_after"]:checked');
   const note = $("finish-note").value.trim();
   $("btn-save").disabled = true;
-  await posting; // every hold is saved before the session closes
+  const { left } = await sendWaiting(); // every hold is saved before the session closes
+  const box = $("finish-message");
+  if (left) {
+    box.classList.remove("ok");
+    box.classList.add("error");
+    box.textContent = "Not saved yet: hipflex can't be reached. What you did is kept in this browser: press Save again when hipflex is back.";
+    $("btn-save").disabled = false;
+    return;
+  }
   const result = await send("POST", `/api/v1/sessions/${logId}/finish`, {
     pain_after: chosen ? Number(chosen.value) : null,
     note: note || null,
   });
-  const box = $("finish-message");
   box.classList.remove("ok", "error");
   if (result.ok) {
     box.classList.add("ok");
@@ -385,6 +438,7 @@ async function saveFinish(event) {
     const warning = result.data.warning; // the server's words: the rule lives there
     $("pain-warning-text").textContent = warning || "";
     $("pain-warning").hidden = !warning;
+    showSummary(result.data.summary);
   } else {
     box.classList.add("error");
     box.textContent = `Not saved: ${result.message}`;
@@ -395,7 +449,35 @@ async function saveFinish(event) {
 for (const button of document.querySelectorAll("[data-clear]")) {
   button.addEventListener("click", () => {
     for (const radio of document.querySelectorAll(`input[name="${button.dataset.clear}"]`)) radio.checked = false;
+    if (button.dataset.clear === "pain_before") keepPainBefore();
   });
+}
+
+// The pain rating before the start survives a reload of the page (this tab only); once
+// the session has started it is in the session's log.
+const PAIN_KEY = "hipflex.player.pain_before";
+
+function keepPainBefore() {
+  const chosen = document.querySelector('input[name="pain_before"]:checked');
+  try {
+    if (chosen) window.sessionStorage.setItem(PAIN_KEY, chosen.value);
+    else window.sessionStorage.removeItem(PAIN_KEY);
+  } catch { /* not kept: nothing else changes */ }
+}
+
+function choosePainBefore(value) {
+  const radio = document.querySelector(`input[name="pain_before"][value="${Number(value)}"]`);
+  if (radio) radio.checked = true;
+  keepPainBefore();
+}
+
+if (mode === "session") {
+  for (const radio of document.querySelectorAll('input[name="pain_before"]')) {
+    radio.addEventListener("change", keepPainBefore);
+  }
+  let kept = null;
+  try { kept = window.sessionStorage.getItem(PAIN_KEY); } catch { kept = null; }
+  if (kept !== null) choosePainBefore(kept);
 }
 $("btn-start").addEventListener("click", start);
 $("btn-pause").addEventListener("click", () => act(player.paused ? core.Control.RESUME : core.Control.PAUSE));
@@ -412,7 +494,8 @@ if (mode === "session") {
   $("finish-form").addEventListener("submit", saveFinish);
   $("btn-resume").addEventListener("click", resume);
   $("btn-start-again").addEventListener("click", startAgain);
-  offerResume();
+  // what a reload interrupted on its way goes first, so the offer counts it
+  sendWaiting().then(offerResume);
 }
 
 document.addEventListener("keydown", (event) => {

@@ -5,6 +5,7 @@
 // POST /api/v1/safety-checks (the questions asked again after a pain rise or sharp pain).
 import { say, send } from "./api.js";
 import { setUpPhotoMeasures } from "./photo-measure.js";
+import * as memory from "./wizard-memory.js";
 
 const form = document.getElementById("assess-form");
 const steps = [...form.querySelectorAll(".wizard-step")];
@@ -17,7 +18,9 @@ const SIDES = ["left", "right"];
 // The accepted ranges, rendered by the server from hipflex.domain.limits (never a copy here).
 const LIMITS = JSON.parse(document.getElementById("hipflex-limits").textContent);
 let current = 0;
-const safetyOnly = form.elements.namedItem("kind").value === "safety_check";
+let reached = 0; // the furthest step whose checks passed: the address may go back to it
+const kind = form.elements.namedItem("kind").value;
+const safetyOnly = kind === "safety_check";
 
 document.documentElement.classList.add("js");
 form.noValidate = true; // the checks below give friendlier messages than the browser's
@@ -193,6 +196,7 @@ async function save(body) {
   problem.textContent = "Saving your answers…";
   const result = await send("POST", safetyOnly ? "/api/v1/safety-checks" : "/api/v1/assessments", body);
   if (result.ok) {
+    memory.forget(kind);
     window.location.assign(result.data.safe_to_exercise ? "/plan" : "/safety");
     return;
   }
@@ -208,7 +212,49 @@ function goNext() {
     save({ red_flags: redFlags(), kind: field("kind").value });
     return;
   }
-  show(Math.min(current + 1, steps.length - 1), true);
+  const next = Math.min(current + 1, steps.length - 1);
+  reached = Math.max(reached, next);
+  memory.remember(form, kind, reached);
+  show(next, true);
+  memory.putStepInAddress(next, { push: true });
+}
+
+function goBack() {
+  if (memory.cameFromAStep()) {
+    window.history.back(); // the popstate below shows it: Back here is the browser's Back
+    return;
+  }
+  show(Math.max(current - 1, 0), true);
+  memory.putStepInAddress(current, { push: false });
+}
+
+// The browser's Back and Forward: to any step already reached (never past its checks).
+window.addEventListener("popstate", () => {
+  const asked = memory.stepInAddress();
+  show(Math.min(asked === null ? 0 : asked, reached, steps.length - 1), true);
+});
+
+/** After a reload: the answers kept in this tab, the measured-how notes, and a note on the
+ * safety questions asking you to confirm the answers put back (never silently trusted). */
+function restore() {
+  const kept = memory.recall(form, kind);
+  if (!kept.restored) return;
+  reached = Math.min(Math.max(kept.reached, 0), steps.length - 1);
+  for (const test of ["thomas", "extension"]) {
+    for (const side of SIDES) {
+      const method = field(`${test}_${side}_method`);
+      if (!method) continue; // the safety questions only
+      const pelvis = field(`${test}_${side}_pelvis_checked`).value;
+      setMeasuredHow(test, side, method.value, pelvis === "" ? null : pelvis === "yes");
+    }
+  }
+  if (!form.querySelector('#step-safety input[type="radio"]:checked')) return;
+  const note = document.createElement("p");
+  note.className = "note";
+  note.id = "wizard-restored";
+  note.textContent =
+    "Your answers from before the page reloaded are filled in. Please check your answers to these questions again before you go on.";
+  steps[0].querySelector("h2").after(note);
 }
 
 function syncConditional() {
@@ -264,14 +310,19 @@ for (const test of ["thomas", "extension"]) {
 }
 
 form.addEventListener("change", syncConditional);
+for (const type of ["input", "change"]) form.addEventListener(type, () => memory.remember(form, kind, reached));
 nextButton.addEventListener("click", goNext);
-backButton.addEventListener("click", () => show(Math.max(current - 1, 0), true));
+backButton.addEventListener("click", goBack);
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   if (current < steps.length - 1) goNext();
   else if (validate(steps[current])) save(safetyOnly ? { red_flags: redFlags() } : answers());
 });
 
+restore();
 syncConditional();
-show(0, false);
+const asked = memory.stepInAddress();
+const first = Math.min(asked === null ? 0 : asked, reached, steps.length - 1);
+show(first, false);
+memory.putStepInAddress(first, { push: false });
 if (!safetyOnly) setUpPhotoMeasures(fillFromPhoto);
