@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import JSON, Boolean, Date
 from tests import strategies
@@ -279,6 +279,15 @@ def _raw_rows(db: Path, table: str) -> list[tuple[object, ...]]:
     outcome=st.sampled_from(BreakOutcome),
     source=st.sampled_from(SittingSource),
 )
+@example(  # the second 1:30 of the night New York's clocks went back
+    at=datetime(2010, 11, 7, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),
+    logged=T0,
+    score=3,
+    hours=7.5,
+    text="",
+    outcome=BreakOutcome.DONE,
+    source=SittingSource.ENTERED,
+)
 def test_an_append_writes_the_row_the_store_writes(
     tmp_path: Path,
     *,
@@ -305,7 +314,9 @@ def test_an_append_writes_the_row_the_store_writes(
             store.add_break_event(BreakEvent(at, outcome), at=logged)
         for table in ("pain_ratings", "sitting_logs", "notes", "break_events"):
             assert _raw_rows(lean_db, table) == _raw_rows(orm_db, table)
-        assert lean.pain_ratings() == orm.pain_ratings() == [PainRating(at, score)]
+        # The same instant, in UTC: an ambiguous local time (a clock going back) never
+        # equals another zone's datetime under PEP 495, even at the same instant.
+        assert lean.pain_ratings() == orm.pain_ratings() == [PainRating(at.astimezone(UTC), score)]
         assert lean.notes() == orm.notes()
         assert lean.sitting_entries() == orm.sitting_entries()
         assert lean.break_events() == orm.break_events()
