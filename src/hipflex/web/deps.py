@@ -34,6 +34,18 @@ def context_of(request: Request) -> AppContext:
     return context.for_account(account.id)
 
 
+def team_server(request: Request) -> AppContext:
+    """The team server's whole context (not bound to an account): for logins and the
+    consent checks. NotFound in single-user mode, which has neither."""
+    context: AppContext = request.app.state.context
+    if not context.settings.team:
+        from hipflex.domain.errors import NotFound
+
+        msg = "this is for team mode (`hipflex serve --team`)"
+        raise NotFound(msg)
+    return context
+
+
 async def csrf_protected(request: Request) -> None:
     """State-changing requests must echo the page's CSRF token."""
     problem = await check_csrf(request)

@@ -6,10 +6,9 @@ from fastapi import APIRouter, Request, Response
 
 from hipflex.domain.accounts import SESSION_LIFETIME
 from hipflex.services import accounts
-from hipflex.services.context import AppContext
 from hipflex.services.presenters.accounts import LoggedInOut, LoggedOutOut, logged_in_model
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import SESSION_COOKIE, RequestBody
+from hipflex.web.deps import SESSION_COOKIE, RequestBody, team_server
 
 router = APIRouter(prefix="/auth", tags=["team"])
 
@@ -17,16 +16,6 @@ router = APIRouter(prefix="/auth", tags=["team"])
 class LoginIn(RequestBody):
     email: str
     password: str
-
-
-def _team_context(request: Request) -> AppContext:
-    context: AppContext = request.app.state.context
-    if not context.settings.team:
-        from hipflex.domain.errors import NotFound
-
-        msg = "logins are for team mode (`hipflex serve --team`)"
-        raise NotFound(msg)
-    return context
 
 
 def _client_address(request: Request) -> str:
@@ -39,7 +28,7 @@ def _client_address(request: Request) -> str:
     responses=refusals(*WRITE, 401, 404, 422, 429),
 )
 def login(body: LoginIn, request: Request, response: Response) -> LoggedInOut:
-    context = _team_context(request)
+    context = team_server(request)
     account = accounts.log_in(context, body.email, body.password, address=_client_address(request))
     token = accounts.start_session(context, account)
     response.set_cookie(
@@ -55,7 +44,7 @@ def login(body: LoginIn, request: Request, response: Response) -> LoggedInOut:
 
 @router.post("/logout", summary="Log out (team mode)", responses=refusals(*WRITE, 404, 422))
 def logout(request: Request, response: Response) -> LoggedOutOut:
-    context = _team_context(request)
+    context = team_server(request)
     accounts.end_session(context, request.cookies.get(SESSION_COOKIE))
     response.delete_cookie(SESSION_COOKIE)
     return LoggedOutOut(logged_in=False)

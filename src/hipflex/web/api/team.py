@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from hipflex.domain.accounts import Account, AuditAction
-from hipflex.domain.errors import NotFound
 from hipflex.services import team
 from hipflex.services.context import AppContext
 from hipflex.services.presenters.progress import ProgressOut, progress_model
@@ -25,7 +24,7 @@ from hipflex.services.presenters.team import (
 )
 from hipflex.services.progress import progress
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import RequestBody, context_of
+from hipflex.web.deps import RequestBody, context_of, team_server
 
 router = APIRouter(tags=["team"])
 
@@ -39,10 +38,7 @@ class Acting:
 
 
 def acting(request: Request) -> Acting:
-    base: AppContext = request.app.state.context
-    if not base.settings.team:
-        msg = "sharing is for team mode (`hipflex serve --team`)"
-        raise NotFound(msg)
+    base = team_server(request)
     context_of(request)  # NotSignedIn (401) without a login
     return Acting(base, request.state.account)
 
