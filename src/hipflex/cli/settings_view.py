@@ -7,7 +7,12 @@ from rich.table import Table
 
 from hipflex.cli.terminal import Console
 from hipflex.cli.words import span
-from hipflex.domain.limits import FLOOR_GET_READY_SECONDS_RANGE
+from hipflex.domain.limits import (
+    BLOCK_WEEKS_RANGE,
+    BREAK_MINUTES_RANGE,
+    FLOOR_GET_READY_SECONDS_RANGE,
+    SESSIONS_PER_DAY_RANGE,
+)
 from hipflex.domain.preferences import Preferences, format_weekdays
 from hipflex.services.timezones import system_zone_name
 
@@ -22,9 +27,21 @@ def render_preferences(
     table.add_column("Change with")
     zone = preferences.timezone or f"system ({system_zone_name()})"
     rows = [
-        ("Sessions a day", str(preferences.sessions_per_day), "--sessions-per-day 2|3"),
-        ("Block length", f"{preferences.block_weeks} weeks", "--block-weeks 4-6"),
-        ("Movement break every", f"{preferences.break_minutes} min", "--break-minutes 30-45"),
+        (
+            "Sessions a day",
+            str(preferences.sessions_per_day),
+            f"--sessions-per-day {span(SESSIONS_PER_DAY_RANGE, '|')}",
+        ),
+        (
+            "Block length",
+            f"{preferences.block_weeks} weeks",
+            f"--block-weeks {span(BLOCK_WEEKS_RANGE, '-')}",
+        ),
+        (
+            "Movement break every",
+            f"{preferences.break_minutes} min",
+            f"--break-minutes {span(BREAK_MINUTES_RANGE, '-')}",
+        ),
         ("Work days", format_weekdays(preferences.work_days), "--work-days mon-fri"),
         (
             "Work hours",
