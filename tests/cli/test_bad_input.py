@@ -144,3 +144,28 @@ def test_an_empty_assessment_is_refused_and_starts_no_block(
     assert_one_line_refusal(code, err)
     assert "nothing to save" in err
     assert stored() == before
+
+
+@pytest.mark.parametrize(
+    "refused",
+    [
+        ("log", "session", "--pain-before", "11"),
+        ("log", "session", "--pain-after", "-1"),
+        ("log", "session", "--when", "9999-12-31 23:59"),
+        ("log", "session", "--note", "a\x00b"),
+        ("plan", "--json", "--week", "9"),
+    ],
+)
+def test_a_refusal_does_not_start_a_new_assessments_block(
+    assessed: None, capsys: pytest.CaptureFixture[str], refused: tuple[str, ...]
+):
+    """Found by the fuzz test above: a new baseline's block starts when its plan is first
+    read, and these commands read it before checking the rest, so a refusal left a
+    started block behind."""
+    tight = ("--thomas-left", "raised", "--knee-left", "70", "--extension-left", "5")
+    code, _, err = run(capsys, "assess", "--json", "--no-red-flags", *tight)
+    assert code == 0, err
+    before = stored()
+    code, _, err = run(capsys, *refused)
+    assert_one_line_refusal(code, err)
+    assert stored() == before

@@ -189,6 +189,12 @@ def block_state(
     return replace(state, removed=paused), tuple(decisions), eased
 
 
+def _check_week(week: int | None, preferences: Preferences) -> None:
+    if week is not None and not 1 <= week <= preferences.block_weeks:
+        msg = f"week {week} is outside your {preferences.block_weeks}-week block"
+        raise BadInput(msg)
+
+
 def plan_week(app: AppContext, week: int | None = None, *, gated: bool = True) -> PlanView:
     """The programme for `week` of the block in force (the current week by default), or
     the maintenance programme once a block has ended with both sides normal. Not `gated`,
@@ -219,6 +225,9 @@ def plan_week(app: AppContext, week: int | None = None, *, gated: bool = True) -
     selection = select(source.assessment)
     if not isinstance(selection, Selection):
         return replace(view, result=selection)
+    existing = app.store.latest_block()
+    if existing is None or baseline.id > existing.assessment_id:
+        _check_week(week, preferences)  # before a new block starts: a refusal writes nothing
     block = ensure_block(app, baseline, today)
     current = block.week_on(today)
     exercises = load_content().exercises
@@ -242,9 +251,7 @@ def plan_week(app: AppContext, week: int | None = None, *, gated: bool = True) -
             maintenance=maintenance_dose(app),
         )
     shown = min(current, preferences.block_weeks) if week is None else week
-    if not 1 <= shown <= preferences.block_weeks:
-        msg = f"week {shown} is outside your {preferences.block_weeks}-week block"
-        raise BadInput(msg)
+    _check_week(shown, preferences)
     state, decisions, eased = block_state(
         app, block, source.assessment, selection, preferences, shown=shown, current=current
     )

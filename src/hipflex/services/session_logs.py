@@ -13,7 +13,7 @@ from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.tracking import SessionLog, entries_as_prescribed
 from hipflex.services.context import AppContext
 from hipflex.services.programme import plan_week
-from hipflex.services.tracking import log_session
+from hipflex.services.tracking import log_session, session_shell
 from hipflex.services.words import stop_reason
 
 
@@ -64,6 +64,9 @@ def log_planned_session(
     note: str | None = None,
 ) -> LoggedSession:
     """Record a planned session as done as prescribed, apart from what was skipped."""
+    # Every value first: reading the plan may start the block, a write a refusal must not
+    # leave behind.
+    session_shell(app, pain_before=pain_before, pain_after=pain_after, started_at=when, note=note)
     session = planned_session(app, slot, {*skipped, *sharp_pain})
     planned = set(session.exercise_ids)
     for exercise_id in {*skipped, *sharp_pain} - planned:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -91,23 +92,38 @@ def log_session(
     note: str | None = None,
 ) -> SessionLog:
     """A session done without the guided player, typed in exercise by exercise."""
-    now = app.clock.now()
-    start = started_at or now
-    check_not_future(start, now, "the session time")
+    shell = session_shell(
+        app, pain_before=pain_before, pain_after=pain_after, started_at=started_at, note=note
+    )
     if not entries:
         msg = "a session needs at least one exercise"
         raise BadInput(msg)
-    log = SessionLog(
+    log = replace(shell, entries=tuple(entries), slot=slot)
+    return app.store.add_session_log(log, at=app.clock.now())
+
+
+def session_shell(
+    app: AppContext,
+    *,
+    pain_before: int | None,
+    pain_after: int | None,
+    started_at: datetime | None,
+    note: str | None,
+) -> SessionLog:
+    """A typed-in session's log without its exercises, every value checked (BadInput).
+    A caller that reads the plan first asks this before: reading it may start the block,
+    and a refused session must leave nothing behind."""
+    now = app.clock.now()
+    start = started_at or now
+    check_not_future(start, now, "the session time")
+    return SessionLog(
         started_at=start,
         ended_at=start if started_at else now,
         source=SessionSource.MANUAL,
-        entries=tuple(entries),
-        slot=slot,
         pain_before=pain_before,
         pain_after=pain_after,
         note=check_note(note) if note else None,
     )
-    return app.store.add_session_log(log, at=now)
 
 
 def log_note(app: AppContext, text: str) -> Note:
