@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from hipflex.cli.errors import guarded
+from hipflex.cli.words import ids
 from hipflex.domain.accounts import Role
 
 users_app = typer.Typer(
@@ -37,7 +38,7 @@ def _invitation_words(link: str) -> str:
 
 def add(
     email: EMAIL,
-    role: Annotated[Role, typer.Option("--role", help="member, clinician or admin.")] = Role.MEMBER,
+    role: Annotated[Role, typer.Option("--role", help=f"One of: {ids(Role)}.")] = Role.MEMBER,
     password_stdin: Annotated[
         bool,
         typer.Option(

@@ -24,6 +24,7 @@ from hipflex.web.security import (
     SecurityHeaders,
     Throttle,
     allowed_hosts,
+    https_only,
     new_token,
 )
 
@@ -96,7 +97,7 @@ def create_app(
                 token,
                 httponly=False,
                 samesite="strict",
-                secure=request.url.scheme == "https",  # behind an HTTPS proxy: HTTPS only
+                secure=https_only(request),
             )
         return response
 

@@ -43,6 +43,12 @@ PLAIN_HTTP_WARNING = (
 log = logging.getLogger("hipflex.web")
 
 
+def https_only(request: Request) -> bool:
+    """Whether a cookie set on this answer is marked Secure: the request came over HTTPS
+    (behind an HTTPS proxy: its X-Forwarded-Proto, with `serve --proxy-headers`)."""
+    return request.url.scheme == "https"
+
+
 def is_loopback(host: str) -> bool:
     if host in LOOPBACK_NAMES:
         return True

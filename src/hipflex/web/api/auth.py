@@ -9,6 +9,7 @@ from hipflex.services import accounts
 from hipflex.services.presenters.accounts import LoggedInOut, LoggedOutOut, logged_in_model
 from hipflex.web.api.refusals import WRITE, refusals
 from hipflex.web.deps import SESSION_COOKIE, RequestBody, team_server
+from hipflex.web.security import https_only
 
 router = APIRouter(prefix="/auth", tags=["team"])
 
@@ -36,7 +37,7 @@ def login(body: LoginIn, request: Request, response: Response) -> LoggedInOut:
         token,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",  # behind an HTTPS proxy: HTTPS only
+        secure=https_only(request),
         max_age=int(SESSION_LIFETIME.total_seconds()),
     )
     return logged_in_model(account)
