@@ -18,7 +18,7 @@ from hipflex.services import assessments, blocks, safety
 from hipflex.services.presenters.photo import guide_model
 from hipflex.services.safety import current_red_flags
 from hipflex.web.api.assessments import AssessmentBody
-from hipflex.web.deps import Context, csrf_protected
+from hipflex.web.deps import Context, context_of, csrf_protected
 from hipflex.web.rendering import render
 from hipflex.web.security import MAX_BODY_BYTES
 
@@ -37,7 +37,7 @@ def _photo_guide() -> dict[str, Any]:
     return guide_model(MAX_BODY_BYTES).model_dump(mode="json")
 
 
-@router.get("/assess")
+@router.get("/assess", dependencies=[Depends(context_of)])  # team mode: logged in only
 def assess_page(request: Request, retest: str | None = None, safety: str | None = None) -> Response:
     return render(
         request, "assess.html", kind=_kind(retest, safety), error=None, photo_guide=_photo_guide()

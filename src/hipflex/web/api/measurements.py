@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from pydantic import Field
 
 from hipflex.domain.goniometry import POINT_NAMES, Facing
@@ -21,7 +21,7 @@ from hipflex.services.presenters.photo import (
     measurement_model,
 )
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import Context, Number, RequestBody, Whole
+from hipflex.web.deps import Context, Number, RequestBody, Whole, context_of
 
 router = APIRouter()
 
@@ -46,6 +46,7 @@ def _with_pose(responses: dict[int | str, dict[str, Any]]) -> dict[int | str, di
     "/measurements/landmarks",
     summary="The automatic points on a photo (the pose extra); the photo is not kept",
     responses=_with_pose(refusals(*WRITE, 422)),
+    dependencies=[Depends(context_of)],  # team mode: for people logged in only
 )
 def photo_landmarks(
     photo: Annotated[
