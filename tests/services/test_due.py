@@ -202,6 +202,14 @@ def test_the_daemon_writes_a_heartbeat_the_web_sees_until_it_is_stale(tmp_path: 
         assert not desktop_reminder_running(web)
     finally:
         web.close()
+    clock.advance(-2)  # fresh again, but a team server's data folder is nobody's desktop
+    team = AppContext(
+        Settings(data_dir=folder, database_url=f"sqlite:///{tmp_path}/t.db", team=True), clock
+    )
+    try:
+        assert not desktop_reminder_running(team)
+    finally:
+        team.close()
 
 
 @pytest.mark.parametrize("text", [None, "", "{", '{"updated_at": "soon"}', '{"updated_at": 3}'])

@@ -37,7 +37,10 @@ WEB_HOW_TO_RECHECK = "Open the safety questions page to answer them again."
 
 
 def desktop_reminder_running(app: AppContext) -> bool:
-    """The desktop reminder wrote its status (its heartbeat) a short while ago."""
+    """The desktop reminder wrote its status (its heartbeat) a short while ago. Never on
+    a team server: a file in the server's data folder is nobody's desktop."""
+    if app.settings.team:
+        return False
     path = app.settings.data_dir / DAEMON_STATUS_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
