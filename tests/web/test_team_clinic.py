@@ -141,6 +141,8 @@ def test_a_clinician_clears_a_paused_exercise_and_it_comes_back(people: People) 
     again = people.as_(LEE).post(clear, json=body)
     assert again.status_code == 422
     assert "not paused" in again.json()["detail"]
+    # Recorded when asked, before it is done: the refused clear is in the trail too.
+    assert people.audit(ANA) == [f"{LEE} cleared_exercise", f"{LEE} cleared_exercise"]
     people.revoke(ANA, share_id)
     assert people.as_(LEE).post(clear, json=body).status_code == 404
     assert people.as_(LEE).post(clear, json={"exercise_id": "no_such"}).status_code == 422
