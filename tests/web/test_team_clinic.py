@@ -124,6 +124,7 @@ def test_the_report_needs_consent_now_and_is_audited(people: People) -> None:
 
 def test_a_clinician_clears_a_paused_exercise_and_it_comes_back(people: People) -> None:
     _paused_glute_bridge(people)
+    assert _planned(people.as_(ANA))  # a plan, with the glute bridge left out
     assert "glute_bridge" not in _planned(people.as_(ANA))
     ana = people.id_of(ANA)
     clear = f"{API}/clinician/members/{ana}/clearances"
