@@ -143,13 +143,12 @@ class NotesOut(Out):
     notes: list[NoteOut]
 
 
+def note_model(note: ClinicianNote) -> NoteOut:
+    return NoteOut(id=note.id, author_email=note.author_email, at=note.at, text=note.text)
+
+
 def notes_model(notes: Sequence[ClinicianNote]) -> NotesOut:
-    return NotesOut(
-        notes=[
-            NoteOut(id=note.id, author_email=note.author_email, at=note.at, text=note.text)
-            for note in notes
-        ]
-    )
+    return NotesOut(notes=[note_model(note) for note in notes])
 
 
 class WeekTotalOut(Out):

@@ -12,8 +12,10 @@ from hipflex.domain.protocol import ExerciseId
 from hipflex.services import team
 from hipflex.services.presenters.logs import ClearedOut, cleared_model
 from hipflex.services.presenters.team import (
+    NoteOut,
     NotesOut,
     TeamSummaryOut,
+    note_model,
     notes_model,
     team_summary_model,
 )
@@ -40,7 +42,7 @@ def member_report(member_id: int, kind: ReportKind, who: Team) -> Response:
     "/clinician/members/{member_id}/clearances",
     status_code=201,
     summary="Clear an exercise paused after sharp pain: it is back in the plan (audited)",
-    responses=refusals(*WRITE, 401, 404, 422),
+    responses=refusals(*WRITE, 401, 403, 404, 422),
 )
 def clear_exercise(member_id: int, body: CheckedBody, who: Team) -> ClearedOut:
     exercise = parse_choice(ExerciseId, body.exercise_id, "exercise")
@@ -50,12 +52,11 @@ def clear_exercise(member_id: int, body: CheckedBody, who: Team) -> ClearedOut:
 @router.post(
     "/clinician/members/{member_id}/notes",
     status_code=201,
-    summary="Leave a note the person sees (clinicians; audited); the notes you left",
-    responses=refusals(*WRITE, 401, 404, 422),
+    summary="Leave a note the person sees (clinicians; audited)",
+    responses=refusals(*WRITE, 401, 403, 404, 422),
 )
-def leave_note(member_id: int, body: NoteBody, who: Team) -> NotesOut:
-    team.leave_note(who.app, who.account, member_id, body.text)
-    return notes_model(team.notes_written(who.app, who.account, member_id))
+def leave_note(member_id: int, body: NoteBody, who: Team) -> NoteOut:
+    return note_model(team.leave_note(who.app, who.account, member_id, body.text))
 
 
 @router.get(
