@@ -40,7 +40,7 @@ T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 OWNERS = ("nobody", "ana", "bo")
 
 
-def _fill(store: Store, who: str, break_minutes: int) -> dict[str, int]:
+def _fill(store: Store, who: str, break_minutes: int, author: int) -> dict[str, int]:
     """One of everything, marked with `who`; the ids of what can be asked for by id."""
     tight = AssessmentInput(sitting_hours=7.5, red_flags=frozenset())
     baseline = store.add_assessment(assess(tight), at=T0, kind=AssessmentKind.BASELINE)
@@ -67,6 +67,7 @@ def _fill(store: Store, who: str, break_minutes: int) -> dict[str, int]:
     store.add_note(Note(T0, f"{who}'s note"))
     store.add_break_event(BreakEvent(T0, BreakOutcome.DONE), at=T0)
     store.add_clearance(Clearance(ExerciseId.PIGEON_POSE, T0))
+    store.add_clinician_note(author, f"a clinician's note for {who}", at=T0)
     assert log.id is not None
     return {"assessment": baseline.id, "block": block.id, "session": log.id}
 
@@ -79,8 +80,9 @@ def stores(database_url: str) -> Iterator[dict[str, Store]]:
     for name in OWNERS[1:]:
         account = base.add_account(f"{name}@example.org", Role.MEMBER, password_hash=None, at=T0)
         stores[name] = base.for_account(account.id)
+    author = base.add_account("lee@clinic.org", Role.CLINICIAN, password_hash=None, at=T0).id
     for minutes, name in enumerate(OWNERS, start=31):
-        _fill(stores[name], name, minutes)
+        _fill(stores[name], name, minutes, author)
     yield stores
     base.close()
 
@@ -95,6 +97,7 @@ def test_each_store_reads_only_its_own_rows(stores: dict[str, Store]) -> None:
         snapshot = store.snapshot()
         assert set(snapshot.counts().values()) <= {0, 1}, snapshot.counts()
         assert _notes(store) == [f"{name}'s note"]
+        assert [n.text for n in store.clinician_notes()] == [f"a clinician's note for {name}"]
         assert store.preferences().break_minutes == minutes
         photos = store.photos(assessment_id=store.assessments()[0].id)
         assert [photo.image.data for photo in photos] == [name.encode()]
@@ -107,7 +110,7 @@ def test_another_accounts_rows_are_not_found_by_id(database_url: str) -> None:
         ana = base.for_account(
             base.add_account("ana@example.org", Role.MEMBER, password_hash=None, at=T0).id
         )
-        ids = _fill(ana, "ana", 40)
+        ids = _fill(ana, "ana", 40, ana.owner or 0)
         assert base.assessment(ids["assessment"]) is None
         with pytest.raises(NotFound):
             base.session_log(ids["session"])
@@ -132,7 +135,7 @@ def test_erasing_one_owners_data_leaves_the_others(stores: dict[str, Store]) -> 
     for name in ("nobody", "bo"):
         assert _notes(stores[name]) == [f"{name}'s note"]
         assert len(stores[name].stored_tables()) == len(owned_tables())
-    assert len(stores["nobody"].accounts()) == 2  # the accounts themselves stay
+    assert len(stores["nobody"].accounts()) == 3  # the accounts themselves stay
 
 
 def test_a_snapshot_restores_into_another_empty_account(stores: dict[str, Store]) -> None:

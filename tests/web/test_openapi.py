@@ -21,6 +21,10 @@ DOWNLOADS = {
     ("get", f"{API}/exports/{{kind}}"): {"application/json", "text/csv", "application/fhir+json"},
     ("get", f"{API}/calendar.ics"): {"text/calendar"},
     ("get", f"{API}/report.{{kind}}"): {"application/pdf", "text/html"},
+    ("get", f"{API}/clinician/members/{{member_id}}/report.{{kind}}"): {
+        "application/pdf",
+        "text/html",
+    },
 }
 #: Models of refusals: every one answers {"detail": ...}.
 REFUSALS = {"#/components/schemas/ErrorOut", "#/components/schemas/UnprocessableOut"}

@@ -102,6 +102,9 @@ class AuditAction(StrEnum):
     LISTED = "listed"
     READ_PROGRESS = "read_progress"
     READ_REPORT = "read_report"
+    CLEARED_EXERCISE = "cleared_exercise"
+    WROTE_NOTE = "wrote_note"
+    READ_NOTES = "read_notes"
 
 
 #: Each action in words, after the person's address ("lee@clinic.org read your progress").
@@ -109,6 +112,11 @@ AUDIT_WORDS = {
     AuditAction.LISTED: "saw your summary in their list of people",
     AuditAction.READ_PROGRESS: "read your progress",
     AuditAction.READ_REPORT: "downloaded your report",
+    # Recorded when asked, before it is done: a refused clear (the exercise was not
+    # paused) is in the trail too, so nothing done is ever missing from it.
+    AuditAction.CLEARED_EXERCISE: "asked to clear an exercise that was paused after sharp pain",
+    AuditAction.WROTE_NOTE: "left you a note",
+    AuditAction.READ_NOTES: "read the notes they left you",
 }
 
 
@@ -120,6 +128,16 @@ class Share:
     clinician_email: str
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ClinicianNote:
+    """A note a clinician left for a member (kept with the member's data)."""
+
+    id: int
+    author_email: str
+    at: datetime
+    text: str
 
 
 @dataclass(frozen=True)

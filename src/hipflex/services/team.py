@@ -6,11 +6,23 @@ entry)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 
-from hipflex.domain.accounts import Account, AuditAction, AuditEntry, Role, Share, normalise_email
+from hipflex.domain import aggregate
+from hipflex.domain.accounts import (
+    Account,
+    AuditAction,
+    AuditEntry,
+    ClinicianNote,
+    Role,
+    Share,
+    normalise_email,
+)
+from hipflex.domain.assessment import RecordedAssessment
 from hipflex.domain.errors import Forbidden, NoAssessment, NotFound
 from hipflex.domain.protocol import ExerciseId
-from hipflex.domain.tracking import PainVerdict
+from hipflex.domain.tracking import Clearance, PainVerdict, check_note
+from hipflex.services import tracking
 from hipflex.services.context import AppContext
 from hipflex.services.progress import ProgressView, progress
 
@@ -67,6 +79,7 @@ class MemberSummary:
     sessions_planned: int
     verdict: PainVerdict
     assessed: bool
+    latest_test: RecordedAssessment | None = None  # the block's newest test, both sides
 
     @property
     def needs_attention(self) -> bool:
@@ -96,6 +109,7 @@ def _summary(account: Account, view: ProgressView | None) -> MemberSummary:
         sessions_planned=view.sessions_planned,
         verdict=view.pain.verdict,
         assessed=True,
+        latest_test=view.tests[-1] if view.tests else None,
     )
 
 
@@ -121,3 +135,78 @@ def members(app: AppContext, clinician: Account) -> list[MemberSummary]:
             s.account.email,
         ),
     )
+
+
+def clear_exercise(
+    app: AppContext, clinician: Account, member_id: int, exercise_id: ExerciseId
+) -> Clearance:
+    """The clinician has checked an exercise paused after sharp pain: it comes back to
+    the member's plan (as `hipflex log checked` does for one person). Audited when asked,
+    before it is done; BadInput when the exercise is not paused."""
+    theirs = member_context(app, clinician, member_id, AuditAction.CLEARED_EXERCISE)
+    return tracking.clear_exercise(theirs, exercise_id)
+
+
+def leave_note(app: AppContext, clinician: Account, member_id: int, text: str) -> ClinicianNote:
+    """A note from the clinician that the member sees; the text is checked before the
+    consent check writes the audit entry, so a refused text leaves no entry."""
+    _require_clinician(clinician)
+    cleaned = check_note(text)
+    theirs = member_context(app, clinician, member_id, AuditAction.WROTE_NOTE)
+    return theirs.store.add_clinician_note(clinician.id, cleaned, at=app.clock.now())
+
+
+def notes_written(app: AppContext, clinician: Account, member_id: int) -> list[ClinicianNote]:
+    """The notes this clinician left for the member (not other clinicians'), newest first."""
+    theirs = member_context(app, clinician, member_id, AuditAction.READ_NOTES)
+    return theirs.store.clinician_notes(author_id=clinician.id)
+
+
+def notes_for_me(app: AppContext) -> list[ClinicianNote]:
+    """The notes clinicians left for the account `app` is bound to, newest first (none
+    in single-user mode)."""
+    return app.store.clinician_notes()
+
+
+def _require_admin(account: Account) -> None:
+    if account.role is not Role.ADMIN:
+        msg = "only an admin's account can see the team's totals"
+        raise Forbidden(msg)
+
+
+def team_summary(app: AppContext, admin: Account) -> aggregate.TeamSummary:
+    """How many accounts there are and are active, and the sessions done each week,
+    across the whole team; every figure about fewer than MIN_GROUP_SIZE people is
+    withheld. About no one person, so not in anyone's audit trail."""
+    _require_admin(admin)
+    now = app.clock.now()
+    starts = aggregate.week_starts(now)
+    first = datetime.combine(starts[0], time(), tzinfo=UTC)
+    accounts, active, sessions = app.store.team_counts(
+        active_since=now - aggregate.ACTIVE_WINDOW, sessions_since=first
+    )
+    return aggregate.summary(accounts, active, sessions, now)
+
+
+@dataclass(frozen=True)
+class MemberPage:
+    """One member's page for a clinician: their progress (None before their first
+    assessment) and the notes this clinician left them."""
+
+    account: Account
+    view: ProgressView | None
+    notes: list[ClinicianNote]
+
+
+def member_page(app: AppContext, clinician: Account, member_id: int) -> MemberPage:
+    """Read once, audited once (as a read of their progress)."""
+    theirs = member_context(app, clinician, member_id, AuditAction.READ_PROGRESS)
+    account = next((a for a in app.store.sharing_members(clinician.id) if a.id == member_id), None)
+    if account is None:  # the share ended a moment ago
+        msg = f"nobody with id {member_id} shares their data with you"
+        raise NotFound(msg)
+    try:
+        view: ProgressView | None = progress(theirs)
+    except NoAssessment:
+        view = None
+    return MemberPage(account, view, theirs.store.clinician_notes(author_id=clinician.id))

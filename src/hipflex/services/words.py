@@ -187,3 +187,13 @@ def measurement_error_sentence(photo_sem_deg: float) -> str:
         f"under about {photo_mdc:.0f}°). A change between a self-measured and a "
         "photo-measured test uses the larger error."
     )
+
+
+#: The pain verdict as a short line about someone else (the clinician's list).
+VERDICT_LINES = {
+    PainVerdict.RESPONDER: "pain fell: a real change",
+    PainVerdict.NOT_YET: "pain: no real change yet",
+    PainVerdict.WORSE: "pain rose",
+    PainVerdict.LOW_BASELINE: "pain was low from the start",
+    PainVerdict.NO_DATA: "not enough pain ratings yet",
+}

@@ -70,6 +70,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "web_sessions": {"created_at": "datetime", "expires_at": "datetime", "revoked_at": "datetime"},
     "shares": {"created_at": "datetime", "revoked_at": "datetime"},
     "audit_events": {"at": "datetime"},
+    "clinician_notes": {"at": "datetime"},
 }
 
 BUSY_TIMEOUT_S = 30.0

@@ -14,7 +14,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 #: Every revision this hipflex has a script for (a test checks them against Alembic's).
 KNOWN_REVISIONS = frozenset(path.stem for path in (MIGRATIONS_DIR / "versions").glob("0*.py"))
 #: The newest revision; a test checks it matches the scripts, so opening can skip Alembic.
-HEAD_REVISION = "0011_floor_get_ready"
+HEAD_REVISION = "0012_clinician_notes"
 
 
 def current_revision(connection: Connection) -> str | None:

@@ -250,6 +250,20 @@ class NoteRow(Owned, Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+class ClinicianNoteRow(Owned, Base):
+    """A note a clinician left for a member (team mode): the member's data, so it is
+    erased with it; `author_id` is the clinician's account."""
+
+    __tablename__ = "clinician_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
 class ClearanceRow(Owned, Base):
     """An exercise paused for sharp pain that the user has had checked."""
 

@@ -22,6 +22,7 @@ from hipflex.domain.progression import ProgressionState
 from hipflex.errors import storage_fault
 from hipflex.store import rows, sqlite_faults
 from hipflex.store.accounts import AccountStore
+from hipflex.store.clinic import ClinicStore
 from hipflex.store.db import WRITE_OPTION, backup_sqlite, make_engine
 from hipflex.store.faults import where
 from hipflex.store.logs import LogStore
@@ -40,7 +41,7 @@ from hipflex.store.snapshot import (
 #: measured); a larger one only by `hipflex backup`.
 
 
-class Store(LogStore, AccountStore):
+class Store(LogStore, AccountStore, ClinicStore):
     """hipflex's data; every write is one short transaction."""
 
     def __init__(self, engine: Engine, *, owner: int | None = None) -> None:

@@ -11,6 +11,7 @@ from hipflex.services.presenters.assessments import report_model
 from hipflex.services.safety import current_screening
 from hipflex.web import (
     pages_assess,
+    pages_clinic,
     pages_learn,
     pages_plan,
     pages_session,
@@ -37,3 +38,4 @@ def home(request: Request, app: Context) -> Response:
 
 for module in (pages_assess, pages_plan, pages_session, pages_track, pages_learn, pages_settings):
     router.include_router(module.router)
+router.include_router(pages_clinic.router)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from hipflex.domain.accounts import AUDIT_WORDS, AuditAction, AuditEntry, Share
+from hipflex.domain.accounts import AUDIT_WORDS, AuditAction, AuditEntry, ClinicianNote, Share
+from hipflex.domain.aggregate import ACTIVE_WINDOW, MIN_GROUP_SIZE, TeamSummary
+from hipflex.domain.assessment import ExtensionResult, RecordedAssessment, ThomasResult
+from hipflex.domain.ids import Side
 from hipflex.domain.protocol import ExerciseId
 from hipflex.domain.tracking import PainVerdict
 from hipflex.services.presenters.common import Moment, Out
@@ -21,6 +25,18 @@ class SharesOut(Out):
     shares: list[ShareOut]
 
 
+class SideTestOut(Out):
+    thomas: ThomasResult
+    hip_extension: ExtensionResult
+
+
+class LatestTestOut(Out):
+    """The block's newest self-test (the first assessment or a re-test), per side."""
+
+    recorded_at: Moment
+    results: dict[Side, SideTestOut]
+
+
 class MemberOut(Out):
     id: int
     email: str
@@ -35,6 +51,8 @@ class MemberOut(Out):
     verdict: PainVerdict
     #: False until the person has done their first assessment.
     assessed: bool
+    #: The newest self-test of the current block (null before the first assessment).
+    latest_test: LatestTestOut | None
 
 
 class MembersOut(Out):
@@ -76,9 +94,25 @@ def members_model(members: Sequence[MemberSummary]) -> MembersOut:
                 sessions_planned=member.sessions_planned,
                 verdict=member.verdict,
                 assessed=member.assessed,
+                latest_test=_latest_test(member.latest_test),
             )
             for member in members
         ]
+    )
+
+
+def _latest_test(test: RecordedAssessment | None) -> LatestTestOut | None:
+    if test is None:
+        return None
+    return LatestTestOut(
+        recorded_at=test.recorded_at,
+        results={
+            side: SideTestOut(
+                thomas=test.assessment.sides[side].thomas.result,
+                hip_extension=test.assessment.sides[side].extension.result,
+            )
+            for side in Side
+        },
     )
 
 
@@ -93,4 +127,61 @@ def audit_model(entries: Sequence[AuditEntry]) -> AuditOut:
             )
             for entry in entries
         ]
+    )
+
+
+class NoteOut(Out):
+    id: int
+    #: The clinician who wrote it.
+    author_email: str
+    at: Moment
+    text: str
+
+
+class NotesOut(Out):
+    #: Newest first.
+    notes: list[NoteOut]
+
+
+def note_model(note: ClinicianNote) -> NoteOut:
+    return NoteOut(id=note.id, author_email=note.author_email, at=note.at, text=note.text)
+
+
+def notes_model(notes: Sequence[ClinicianNote]) -> NotesOut:
+    return NotesOut(notes=[note_model(note) for note in notes])
+
+
+class WeekTotalOut(Out):
+    #: The week's Monday (weeks run Monday to Sunday, UTC).
+    starts: dt.date
+    #: Sessions done that week across the team; null when fewer than `min_group_size`
+    #: people did them.
+    sessions: int | None
+    #: How many people did them; null when fewer than `min_group_size`.
+    people: int | None
+
+
+class TeamSummaryOut(Out):
+    #: No figure about a group smaller than this is shown (it is null instead).
+    min_group_size: int
+    #: Days without a login or anything logged after which an account is not active.
+    active_window_days: int
+    #: Enabled accounts (null below `min_group_size`).
+    accounts: int | None
+    #: Of them, active within the window (null below `min_group_size`).
+    active: int | None
+    #: The last weeks, oldest first, this week last.
+    weeks: list[WeekTotalOut]
+
+
+def team_summary_model(summary: TeamSummary) -> TeamSummaryOut:
+    return TeamSummaryOut(
+        min_group_size=MIN_GROUP_SIZE,
+        active_window_days=ACTIVE_WINDOW.days,
+        accounts=summary.accounts,
+        active=summary.active,
+        weeks=[
+            WeekTotalOut(starts=week.starts, sessions=week.sessions, people=week.people)
+            for week in summary.weeks
+        ],
     )

@@ -9,6 +9,7 @@ from hipflex.services.presenters.csrf import CsrfTokenOut
 from hipflex.web.api import (
     assessments,
     auth,
+    clinic,
     logs,
     measurements,
     plan,
@@ -39,5 +40,6 @@ for module in (
     progress,
     reminders,
     team,
+    clinic,
 ):
     router.include_router(module.router)

@@ -7,13 +7,16 @@ from typing import Any, Literal
 from fastapi import APIRouter, Response
 
 from hipflex.reports.formats import ExportFormat
+from hipflex.services.context import AppContext
 from hipflex.web.api.refusals import refusals
 from hipflex.web.deps import Context, WeekQuery
 
 router = APIRouter()
 
+ReportKind = Literal["pdf", "html"]
 
-def _download(*media_types: str) -> dict[int | str, dict[str, Any]]:
+
+def download(*media_types: str) -> dict[int | str, dict[str, Any]]:
     """A download's 200 with its media types (no JSON schema: a file, not an answer)."""
     return {200: {"description": "The file", "content": {m: {} for m in media_types}}}
 
@@ -31,7 +34,7 @@ def _attachment(body: bytes | str, media_type: str, filename: str) -> Response:
     summary="Your data as JSON (for import), CSV or a FHIR R4 Bundle",
     response_class=Response,
     responses={
-        **_download("application/json", "text/csv", "application/fhir+json"),
+        **download("application/json", "text/csv", "application/fhir+json"),
         **refusals(422),
     },
 )
@@ -47,7 +50,7 @@ def export(kind: ExportFormat, app: Context) -> Response:
     "/calendar.ics",
     summary="Sessions and breaks as a calendar",
     response_class=Response,
-    responses={**_download("text/calendar"), **refusals(400, 409, 422)},
+    responses={**download("text/calendar"), **refusals(400, 409, 422)},
 )
 def calendar(app: Context, weeks: WeekQuery = None) -> Response:
     from hipflex.reports.calendar import build_calendar
@@ -60,9 +63,14 @@ def calendar(app: Context, weeks: WeekQuery = None) -> Response:
     "/report.{kind}",
     summary="The progress report, PDF or HTML",
     response_class=Response,
-    responses={**_download("application/pdf", "text/html"), **refusals(409, 422)},
+    responses={**download("application/pdf", "text/html"), **refusals(409, 422)},
 )
-def report(kind: Literal["pdf", "html"], app: Context) -> Response:
+def report(kind: ReportKind, app: Context) -> Response:
+    return report_response(kind, app)
+
+
+def report_response(kind: ReportKind, app: AppContext) -> Response:
+    """The progress report of `app`'s person as a download (PDF) or a web page (HTML)."""
     from hipflex.reports.render import to_html, to_pdf
     from hipflex.reports.report import build_report
     from hipflex.services.progress import progress
