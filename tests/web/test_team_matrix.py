@@ -197,10 +197,9 @@ def team(
         yield team
 
 
-#: Routes called with each of several values for one parameter.
+#: Routes called with each of several values for one parameter (and every report: both kinds).
 EACH = {
     f"{API}/exports/{{kind}}": ("kind", ("json", "csv", "fhir")),
-    f"{API}/report.{{kind}}": ("kind", ("html", "pdf")),
     "/icons/hipflex-{name}.png": ("name", ("192",)),
 }
 
@@ -209,7 +208,8 @@ def _paths(call: Call, values: dict[str, str]) -> list[str]:
     """The call's path with A's values (every kind of an export and of a report)."""
     missing = [name for name in re.findall(r"{(\w+)}", call.template) if name not in values]
     assert not missing, f"{call}: the matrix needs a value for {missing}"
-    name, each = EACH.get(call.template, ("", ("",)))
+    reports = ("kind", ("html", "pdf")) if call.template.endswith("/report.{kind}") else None
+    name, each = EACH.get(call.template) or reports or ("", ("",))
     return [call.template.format_map({**values, name: value}) for value in each]
 
 
@@ -308,7 +308,11 @@ def test_the_clinician_a_shares_with_sees_a_and_no_other_clinician_does(team: Te
     listed = lee.get(f"{API}/clinician/members").json()
     assert [m["email"] for m in listed["members"]] == [ACCOUNTS[Who.ANA][0]]
     assert lee.get(f"{API}/clinician/members/{member}/progress").status_code == 200
+    page = lee.get(f"/clinician/members/{member}")
+    assert page.status_code == 200
+    assert SECRETS[Who.ANA][1] in page.text  # A's own progress page, A's note on it
     kim = team.as_(Who.KIM)
+    assert kim.get(f"/clinician/members/{member}").status_code == 404
     assert kim.get(f"{API}/clinician/members").json() == {"members": []}
     assert kim.get(f"{API}/clinician/members/{member}/progress").status_code == 404
     missing = int(member) + 1000  # nobody: the same answer as someone who does not share

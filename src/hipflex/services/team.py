@@ -46,7 +46,7 @@ def audit(app: AppContext, member: Account) -> list[AuditEntry]:
     return app.store.audit(member.id)
 
 
-def _require_clinician(account: Account) -> None:
+def require_clinician(account: Account) -> None:
     if account.role is not Role.CLINICIAN:
         msg = "only a clinician's account can see the people who share with it"
         raise Forbidden(msg)
@@ -58,7 +58,7 @@ def member_context(
     """The member's data, for a clinician they share with now; the read is recorded in
     the member's audit trail first. NotFound for anyone else (whether the person exists
     is not said)."""
-    _require_clinician(clinician)
+    require_clinician(clinician)
     if member_id == clinician.id or not app.store.shares_with(member_id, clinician.id):
         msg = f"nobody with id {member_id} shares their data with you"
         raise NotFound(msg)
@@ -116,7 +116,7 @@ def _summary(account: Account, view: ProgressView | None) -> MemberSummary:
 def members(app: AppContext, clinician: Account) -> list[MemberSummary]:
     """The members who share with the clinician now, safety first (red flags, sharp
     pain, pain worse, paused exercises), then by address; each read is audited."""
-    _require_clinician(clinician)
+    require_clinician(clinician)
     found = []
     for account in app.store.sharing_members(clinician.id):
         theirs = member_context(app, clinician, account.id, AuditAction.LISTED)
@@ -150,7 +150,7 @@ def clear_exercise(
 def leave_note(app: AppContext, clinician: Account, member_id: int, text: str) -> ClinicianNote:
     """A note from the clinician that the member sees; the text is checked before the
     consent check writes the audit entry, so a refused text leaves no entry."""
-    _require_clinician(clinician)
+    require_clinician(clinician)
     cleaned = check_note(text)
     theirs = member_context(app, clinician, member_id, AuditAction.WROTE_NOTE)
     return theirs.store.add_clinician_note(clinician.id, cleaned, at=app.clock.now())
@@ -168,7 +168,7 @@ def notes_for_me(app: AppContext) -> list[ClinicianNote]:
     return app.store.clinician_notes()
 
 
-def _require_admin(account: Account) -> None:
+def require_admin(account: Account) -> None:
     if account.role is not Role.ADMIN:
         msg = "only an admin's account can see the team's totals"
         raise Forbidden(msg)
@@ -178,7 +178,7 @@ def team_summary(app: AppContext, admin: Account) -> aggregate.TeamSummary:
     """How many accounts there are and are active, and the sessions done each week,
     across the whole team; every figure about fewer than MIN_GROUP_SIZE people is
     withheld. About no one person, so not in anyone's audit trail."""
-    _require_admin(admin)
+    require_admin(admin)
     now = app.clock.now()
     starts = aggregate.week_starts(now)
     first = datetime.combine(starts[0], time(), tzinfo=UTC)

@@ -22,7 +22,7 @@ from hipflex.services.presenters.team import (
 from hipflex.web.api.downloads import ReportKind, download, report_response
 from hipflex.web.api.logs import CheckedBody, NoteBody
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.api.team import Team
+from hipflex.web.api.team import Admin, Clinician, Team
 
 router = APIRouter(tags=["team"])
 
@@ -33,7 +33,7 @@ router = APIRouter(tags=["team"])
     response_class=Response,
     responses={**download("application/pdf", "text/html"), **refusals(401, 403, 404, 409, 422)},
 )
-def member_report(member_id: int, kind: ReportKind, who: Team) -> Response:
+def member_report(member_id: int, kind: ReportKind, who: Clinician) -> Response:
     theirs = team.member_context(who.app, who.account, member_id, AuditAction.READ_REPORT)
     return report_response(kind, theirs)
 
@@ -44,7 +44,7 @@ def member_report(member_id: int, kind: ReportKind, who: Team) -> Response:
     summary="Clear an exercise paused after sharp pain: it is back in the plan (audited)",
     responses=refusals(*WRITE, 401, 403, 404, 422),
 )
-def clear_exercise(member_id: int, body: CheckedBody, who: Team) -> ClearedOut:
+def clear_exercise(member_id: int, body: CheckedBody, who: Clinician) -> ClearedOut:
     exercise = parse_choice(ExerciseId, body.exercise_id, "exercise")
     return cleared_model(team.clear_exercise(who.app, who.account, member_id, exercise))
 
@@ -55,7 +55,7 @@ def clear_exercise(member_id: int, body: CheckedBody, who: Team) -> ClearedOut:
     summary="Leave a note the person sees (clinicians; audited)",
     responses=refusals(*WRITE, 401, 403, 404, 422),
 )
-def leave_note(member_id: int, body: NoteBody, who: Team) -> NoteOut:
+def leave_note(member_id: int, body: NoteBody, who: Clinician) -> NoteOut:
     return note_model(team.leave_note(who.app, who.account, member_id, body.text))
 
 
@@ -64,7 +64,7 @@ def leave_note(member_id: int, body: NoteBody, who: Team) -> NoteOut:
     summary="The notes you left for one person, newest first (clinicians; audited)",
     responses=refusals(401, 403, 404, 422),
 )
-def notes_written(member_id: int, who: Team) -> NotesOut:
+def notes_written(member_id: int, who: Clinician) -> NotesOut:
     return notes_model(team.notes_written(who.app, who.account, member_id))
 
 
@@ -82,5 +82,5 @@ def my_notes(who: Team) -> NotesOut:
     summary="The team's totals: accounts, active accounts, sessions a week (admins)",
     responses=refusals(401, 403, 404),
 )
-def admin_summary(who: Team) -> TeamSummaryOut:
+def admin_summary(who: Admin) -> TeamSummaryOut:
     return team_summary_model(team.team_summary(who.app, who.account))

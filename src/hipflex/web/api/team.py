@@ -46,6 +46,24 @@ def acting(request: Request) -> Acting:
 Team = Annotated[Acting, Depends(acting)]
 
 
+def acting_clinician(request: Request) -> Acting:
+    """The account logged in, a clinician's (403 otherwise, before the body is read)."""
+    who = acting(request)
+    team.require_clinician(who.account)
+    return who
+
+
+def acting_admin(request: Request) -> Acting:
+    """The account logged in, an admin's (403 otherwise, before the body is read)."""
+    who = acting(request)
+    team.require_admin(who.account)
+    return who
+
+
+Clinician = Annotated[Acting, Depends(acting_clinician)]
+Admin = Annotated[Acting, Depends(acting_admin)]
+
+
 class ShareIn(RequestBody):
     clinician_email: str
 
@@ -89,7 +107,7 @@ def audit(who: Team) -> AuditOut:
     summary="The people who share with you, safety first (clinicians)",
     responses=refusals(401, 403, 404),
 )
-def clinician_members(who: Team) -> MembersOut:
+def clinician_members(who: Clinician) -> MembersOut:
     return members_model(team.members(who.app, who.account))
 
 
@@ -98,6 +116,6 @@ def clinician_members(who: Team) -> MembersOut:
     summary="One person's progress (clinicians; recorded in their audit trail)",
     responses=refusals(401, 403, 404, 409, 422),
 )
-def member_progress(member_id: int, who: Team) -> ProgressOut:
+def member_progress(member_id: int, who: Clinician) -> ProgressOut:
     theirs = team.member_context(who.app, who.account, member_id, AuditAction.READ_PROGRESS)
     return progress_model(progress(theirs))
