@@ -23,13 +23,13 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from sqlalchemy import Engine, make_url, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from typer.core import TyperGroup
 from typer.main import get_command
 
 from hipflex.cli.app import build_app
 from hipflex.config import ENV_PREFIX, Settings
-from hipflex.store.migrate import HEAD_REVISION
+from hipflex.store.migrate import HEAD_REVISION, KNOWN_REVISIONS, migrate
 from tests.conftest import missing, require_postgres_url, require_tool
 from tests.web.conftest import API, free_port
 
@@ -242,6 +242,15 @@ def serving(command: list[str], env: dict[str, str], address: str) -> Iterator[N
         process.wait(timeout=30)
 
 
+def refusal(serve: list[str], env: dict[str, str]) -> str:
+    """The one line on which the service refuses to start (exit status 1)."""
+    done = subprocess.run(serve, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert "run `hipflex db upgrade` first" in done.stderr
+    return done.stderr
+
+
 def log_in(address: str, public_host: str, *, https_proxy: bool) -> httpx.Response:
     """A login as the proxy passes it on (Host, and X-Forwarded-Proto: https), or plain.
     The cookies go back by hand: a client would not send a Secure one over plain HTTP."""
@@ -269,7 +278,7 @@ def log_in(address: str, public_host: str, *, https_proxy: bool) -> httpx.Respon
 
 
 def row_counts(url: str) -> dict[str, int]:
-    from sqlalchemy import create_engine, func, inspect, select
+    from sqlalchemy import func, inspect, select
     from sqlalchemy import table as table_of
 
     engine = create_engine(url)
@@ -300,18 +309,20 @@ def test_the_walk_through_runs_on_postgres(scratch: Scratch, tmp_path: Path) -> 
     arguments[arguments.index("--port") + 1] = str(port)
     serve = [str(BIN / "hipflex"), *arguments]
 
-    # Before step 4 the service refuses to start: one line saying what to run.
-    refused = subprocess.run(
-        serve, env=operator.env, capture_output=True, text=True, check=False, timeout=60
-    )
-    assert refused.returncode == 1
-    assert len(refused.stderr.splitlines()) == 1, refused.stderr
-    assert "run `hipflex db upgrade` first" in refused.stderr
-    assert f":{scratch.libpq['PGPASSWORD']}@" not in refused.stderr  # the URL, without it
-
-    upgraded = operator.run(found["upgrade"])  # step 4
-    assert f"to {HEAD_REVISION}" in upgraded
-    assert "already" in operator.run(found["upgrade"])  # step 9 runs it again: harmless
+    # Before step 4 the service refuses to start, in one line saying what to run; and
+    # again after a new hipflex (here: the schema one revision back), as step 9 says.
+    refused = refusal(serve, operator.env)
+    assert "older schema (none yet)" in refused
+    assert f":{scratch.libpq['PGPASSWORD']}@" not in refused  # the URL, without it
+    assert f"to {HEAD_REVISION}" in operator.run(found["upgrade"])  # step 4
+    previous = sorted(KNOWN_REVISIONS)[-2]
+    engine = create_engine(scratch.url)
+    try:
+        migrate(engine, previous, downgrade=True)
+    finally:
+        engine.dispose()
+    assert f"older schema ({previous})" in refusal(serve, operator.env)
+    assert f"from {previous} to {HEAD_REVISION}" in operator.run(found["upgrade"])  # step 9
     operator.run(found["first-admin"], stdin=PASSWORD + "\n")  # step 5
 
     public_host = str(urlsplit(operator.settings["HIPFLEX_PUBLIC_URL"]).hostname)
