@@ -231,6 +231,20 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
     sys.exit(f"the team server at {url} did not start")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) of a process and its children so far; 0 off Linux."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for each in [str(pid), *children]:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    except OSError:
+        return 0.0
+    return total
+
+
 def free_port() -> int:
     import socket
 
@@ -361,16 +375,23 @@ def main() -> None:
         base_url = f"http://127.0.0.1:{port}"
         try:
             wait_until_up(f"{base_url}{API}/csrf", process)
-            cpu = time.process_time()
+            cpu, server_cpu = time.process_time(), cpu_seconds(process.pid)
             tally, failed, elapsed = asyncio.run(
                 load(base_url, list(ids), args.clients, args.seconds)
             )
             client_cpu = time.process_time() - cpu
+            server_cpu = cpu_seconds(process.pid) - server_cpu
         finally:
             process.terminate()
             process.wait(timeout=30)
         load_after = os.getloadavg()
         report(tally, failed, elapsed, client_cpu)
+        if server_cpu and tally.days:
+            print(
+                f"the app processes used {server_cpu:.0f} CPU seconds "
+                f"({100 * server_cpu / elapsed:.0f}% of a core, "
+                f"{server_cpu / tally.days:.2f} s a member-day)"
+            )
         mismatched = account_rows(tally, stored_rows(scoped), ids)
         print(
             f"machine: {os.cpu_count()} cores; load average {load_before[0]:.1f} before, "
