@@ -54,6 +54,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python bench/page_bench.py
 	$(BIN)/python bench/remind_bench.py
 	$(BIN)/python bench/measure_bench.py
+	$(BIN)/python bench/team_bench.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
