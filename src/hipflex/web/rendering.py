@@ -10,13 +10,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipflex.domain import limits
-from hipflex.domain.errors import HipflexError, NoAssessment
+from hipflex.domain.errors import HipflexError, NoAssessment, NotSignedIn
 from hipflex.domain.plurals import counted
 from hipflex.errors import kind_of, printable
 from hipflex.services import library, pictures
@@ -32,6 +32,13 @@ NAV = (
     ("/learn", "Learn"),
     ("/exercises", "Exercises"),
     ("/settings", "Settings"),
+)
+
+
+#: Team mode adds these for the person logged in (after NAV).
+TEAM_NAV = (
+    ("/sharing", "Sharing"),
+    ("/sharing/audit", "Who saw your data"),
 )
 
 
@@ -93,12 +100,33 @@ def _section(path: str) -> str:
     )
 
 
+def _signed_in(request: Request) -> Any:
+    """Team mode: the account logged in (None when nobody is); single-user mode: False."""
+    if not request.app.state.context.settings.team:
+        return False
+    if not hasattr(request.state, "account"):  # a page that reads no one's data
+        from hipflex.services.accounts import signed_in
+        from hipflex.web.deps import SESSION_COOKIE
+
+        try:
+            request.state.account = signed_in(
+                request.app.state.context, request.cookies.get(SESSION_COOKIE)
+            )
+        except HipflexError:  # no login (or no database, on an error page): nobody
+            request.state.account = None
+    return request.state.account
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    """A page in the shared layout."""
+    """A page in the shared layout (in team mode, with who is logged in and their pages)."""
+    account = _signed_in(request)
+    nav = NAV + TEAM_NAV if account else NAV
+    section = request.url.path if request.url.path in dict(TEAM_NAV) else _section(request.url.path)
     shared = {
         "csrf_token": getattr(request.state, "csrf_token", ""),
-        "nav": NAV,
-        "section": _section(request.url.path),
+        "nav": () if account is None else nav,
+        "account": account or None,
+        "section": section,
         "content": library.library(),
         "limits": limits.as_json(),
     }
@@ -139,8 +167,17 @@ def error_page(request: Request, error: HipflexError) -> Response:
 
 
 async def domain_error(request: Request, exc: Exception) -> Response:
-    """Every domain error, mapped once: JSON {"detail"} for the API, a page for pages."""
+    """Every domain error, mapped once: JSON {"detail"} for the API, a page for pages;
+    a page or form without a login (team mode) goes to the login page instead."""
     assert isinstance(exc, HipflexError)
+    if (
+        isinstance(exc, NotSignedIn)
+        and request.app.state.context.settings.team
+        and not request.url.path.startswith(("/api/", "/static/"))
+    ):
+        from hipflex.web.logins import login_page_for
+
+        return RedirectResponse(login_page_for(request), status_code=303)
     if _is_page(request):
         return error_page(request, exc)
     detail = printable(str(exc)) or type(exc).__name__
