@@ -93,6 +93,7 @@ def test_the_login_page_logs_in_and_goes_back_to_the_page_asked_for(team: TestCl
     assert 'id="log-out"' in home.text
     for href, _ in TEAM_NAV:
         assert f'href="{href}"' in home.text
+    assert "runs on your own computer" not in home.text  # a server, not this computer
 
 
 @pytest.mark.parametrize(
@@ -413,5 +414,6 @@ def test_single_user_mode_has_no_login_pages_and_the_same_navigation(client: Tes
     assert 'id="signed-in"' not in home.text
     links = [line for line in home.text.splitlines() if "<li><a href=" in line]
     assert [line.split('"')[1] for line in links] == [href for href, _ in NAV]
+    assert "runs on your own computer" in home.text
     for path in ("/login", "/sharing", "/sharing/audit", "/account", "/invitations/x"):
         assert client.get(path).status_code == 404

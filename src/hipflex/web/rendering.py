@@ -126,6 +126,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "nav": () if account is None else nav,
         "account": account or None,
+        "team": account is not False,
         "section": section,
         "content": library.library(),
         "limits": limits.as_json(),
