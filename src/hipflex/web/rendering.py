@@ -16,10 +16,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipflex.domain import limits
+from hipflex.domain.accounts import Account
 from hipflex.domain.errors import HipflexError, NoAssessment, NotSignedIn
 from hipflex.domain.plurals import counted
 from hipflex.errors import kind_of, printable
 from hipflex.services import library, pictures
+from hipflex.web.logins import login_page_for, session_token
 from hipflex.web.pwa import THEME_COLOUR, brand_mark_svg
 
 #: The main navigation: (path, label), in the order shown.
@@ -100,34 +102,35 @@ def _section(path: str) -> str:
     )
 
 
-def _signed_in(request: Request) -> Any:
-    """Team mode: the account logged in (None when nobody is); single-user mode: False."""
+def _who(request: Request) -> tuple[bool, Account | None]:
+    """Whether this is a team server, and the account logged in (None: nobody)."""
     if not request.app.state.context.settings.team:
-        return False
+        return False, None
     if not hasattr(request.state, "account"):  # a page that reads no one's data
         from hipflex.services.accounts import signed_in
-        from hipflex.web.deps import SESSION_COOKIE
 
         try:
-            request.state.account = signed_in(
-                request.app.state.context, request.cookies.get(SESSION_COOKIE)
-            )
+            request.state.account = signed_in(request.app.state.context, session_token(request))
         except HipflexError:  # no login (or no database, on an error page): nobody
             request.state.account = None
-    return request.state.account
+    account: Account | None = request.state.account
+    return True, account
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    """A page in the shared layout (in team mode, with who is logged in and their pages)."""
-    account = _signed_in(request)
-    nav = NAV + TEAM_NAV if account else NAV
-    section = request.url.path if request.url.path in dict(TEAM_NAV) else _section(request.url.path)
+    """A page in the shared layout; on a team server, with who is logged in and their
+    pages (and no navigation before a login)."""
+    team, account = _who(request)
+    nav: tuple[tuple[str, str], ...] = NAV
+    if team:
+        nav = NAV + TEAM_NAV if account else ()
+    path = request.url.path
     shared = {
         "csrf_token": getattr(request.state, "csrf_token", ""),
-        "nav": () if account is None else nav,
-        "account": account or None,
-        "team": account is not False,
-        "section": section,
+        "nav": nav,
+        "team": team,
+        "account": account,
+        "section": path if path in dict(TEAM_NAV) else _section(path),
         "content": library.library(),
         "limits": limits.as_json(),
     }
@@ -176,8 +179,6 @@ async def domain_error(request: Request, exc: Exception) -> Response:
         and request.app.state.context.settings.team
         and not request.url.path.startswith(("/api/", "/static/"))
     ):
-        from hipflex.web.logins import login_page_for
-
         return RedirectResponse(login_page_for(request), status_code=303)
     if _is_page(request):
         return error_page(request, exc)
