@@ -370,6 +370,9 @@ def test_the_audit_page_lists_a_clinicians_read(team: TestClient) -> None:
     lee = _as(team, LEE)
     ana = _as(team, ANA)
     record_tight(team)
+    preferences = team.get(f"{API}/preferences").json()
+    changed = team.put(f"{API}/preferences", json={**preferences, "timezone": "Europe/Paris"})
+    assert changed.status_code == 200, changed.text
     assert "Nobody else has seen your data" in team.get("/sharing/audit").text
     team.post("/sharing", data={"clinician_email": LEE})
     team.cookies.set(SESSION_COOKIE, lee)
@@ -379,7 +382,8 @@ def test_the_audit_page_lists_a_clinicians_read(team: TestClient) -> None:
     page = team.get("/sharing/audit")
     assert page.status_code == 200
     assert f"{LEE} {AUDIT_WORDS[AuditAction.READ_PROGRESS]}" in page.text
-    assert "2 November 2026, 09:00 UTC" in page.text
+    assert "2 November 2026, 10:00" in page.text  # the clock's 09:00 UTC, in ana's zone
+    assert "Europe/Paris" in page.text
 
 
 # CSRF and single-user mode

@@ -60,5 +60,6 @@ def revoke_submit(request: Request, who: Team, share_id: int) -> Response:
 
 @router.get(SHARING_PAGE + "/audit")
 def audit_page(request: Request, who: Team) -> Response:
-    entries = audit_model(team.audit(who.app, who.account)).model_dump(mode="json")
-    return render(request, "audit.html", page_title="Who saw your data", entries=entries["entries"])
+    found, zone = team.audit_for_reading(who.app, who.account)
+    entries = audit_model(found).model_dump(mode="json")["entries"]
+    return render(request, "audit.html", page_title="Who saw your data", entries=entries, zone=zone)
