@@ -145,7 +145,16 @@ def test_a_login_never_goes_to_another_site(team: TestClient) -> None:
         assert response.headers["location"] == "/", target
 
 
-@given(st.text(max_size=40) | st.sampled_from(HOSTILE_NEXT).map(lambda t: t + "x"))
+#: Starts a hostile `next` may have; anything may follow.
+HOSTILE_STARTS = ("/", "//", "/\\", "\\", "http://", "https:", "javascript:", " /", "/\t/", "\x00/")
+
+
+@given(
+    st.text(max_size=40)
+    | st.tuples(st.sampled_from(HOSTILE_STARTS + tuple(HOSTILE_NEXT)), st.text(max_size=20)).map(
+        "".join
+    )
+)
 def test_safe_next_is_always_a_path_here(target: str) -> None:
     chosen = safe_next(target)
     parts = urlsplit(chosen)
