@@ -3,6 +3,8 @@ as argon2id hashes, disabling, and the login throttle counted in the database.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import text
 
@@ -23,6 +25,8 @@ from hipflex.services.context import AppContext
 SERVER = "https://hip.example.org/"
 PASSWORD = "a long enough passphrase"  # noqa: S105 - the tests' own account
 HERE = "192.0.2.10"
+#: Long before any test's clock: every failed login counts after it.
+LOGIN_WINDOW_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +88,9 @@ def test_an_invitation_sets_the_password_once(app: AppContext, clock: FixedClock
     with pytest.raises(NotSignedIn):
         accounts.log_in(app, "bo@example.org", PASSWORD, address=HERE)
     token = _token(added.invitation_link)
+    assert accounts.invitation_email(app, token) == "bo@example.org"
     assert accounts.accept_invitation(app, token, PASSWORD).has_password
+    assert accounts.invitation_email(app, token) is None
     assert accounts.log_in(app, "bo@example.org", PASSWORD, address=HERE).role is Role.CLINICIAN
     with pytest.raises(NotFound, match="not valid"):
         accounts.accept_invitation(app, token, "another long passphrase")
@@ -99,6 +105,9 @@ def test_an_invitation_expires_after_seven_days(
     )
     assert added.invitation_link is not None
     clock.advance(INVITATION_LIFETIME.total_seconds() + after)
+    # The page's check (whose link it is) agrees with the one that sets the password.
+    shown = accounts.invitation_email(app, _token(added.invitation_link))
+    assert shown == ("bo@example.org" if valid else None)
     if valid:
         assert accounts.accept_invitation(app, _token(added.invitation_link), PASSWORD)
     else:
@@ -201,3 +210,67 @@ def test_two_processes_on_one_database_count_the_same_failures(
             accounts.log_in(other, "ana@example.org", PASSWORD, address=HERE)
     finally:
         other.close()
+
+
+# A new password, and logging out everywhere
+
+
+NEW_PASSWORD = "another long passphrase"  # noqa: S105
+
+
+def test_a_new_password_ends_every_other_login(app: AppContext) -> None:
+    _add(app)
+    _add(app, "bo@example.org")
+    ana = app.store.account("ana@example.org")
+    this, other = accounts.start_session(app, ana), accounts.start_session(app, ana)
+    bo = accounts.start_session(app, app.store.account("bo@example.org"))
+    accounts.change_password(app, ana, PASSWORD, NEW_PASSWORD, address=HERE, token=this)
+    assert accounts.signed_in(app, this) == ana
+    assert accounts.signed_in(app, bo).email == "bo@example.org"
+    with pytest.raises(NotSignedIn):
+        accounts.signed_in(app, other)
+    with pytest.raises(NotSignedIn):
+        accounts.log_in(app, ana.email, PASSWORD, address=HERE)
+    assert accounts.log_in(app, ana.email, NEW_PASSWORD, address=HERE) == ana
+
+
+def test_a_wrong_current_password_is_a_failed_login(app: AppContext, clock: FixedClock) -> None:
+    _add(app)
+    ana = app.store.account("ana@example.org")
+    token = accounts.start_session(app, ana)
+    for _ in range(MAX_FAILURES_PER_ACCOUNT):
+        with pytest.raises(BadInput, match="your current password is not right"):
+            accounts.change_password(
+                app, ana, "not the password", NEW_PASSWORD, address=HERE, token=token
+            )
+    with pytest.raises(TooManyTries):
+        accounts.change_password(app, ana, PASSWORD, NEW_PASSWORD, address=HERE, token=token)
+    with pytest.raises(TooManyTries):
+        accounts.log_in(app, ana.email, PASSWORD, address="198.51.100.7")
+    clock.advance(LOGIN_WINDOW.total_seconds())
+    accounts.change_password(app, ana, PASSWORD, NEW_PASSWORD, address=HERE, token=token)
+
+
+def test_a_new_password_against_the_rules_changes_and_counts_nothing(app: AppContext) -> None:
+    _add(app)
+    ana = app.store.account("ana@example.org")
+    token = accounts.start_session(app, ana)
+    other = accounts.start_session(app, ana)
+    with pytest.raises(BadInput, match="too short"):
+        accounts.change_password(app, ana, "not the password", "short", address=HERE, token=token)
+    assert app.store.login_failures_since(ana.email, HERE, LOGIN_WINDOW_START) == (0, 0)
+    assert accounts.signed_in(app, other) == ana
+    assert accounts.log_in(app, ana.email, PASSWORD, address=HERE) == ana
+
+
+def test_logging_out_everywhere_ends_only_that_accounts_logins(app: AppContext) -> None:
+    _add(app)
+    _add(app, "bo@example.org")
+    ana = app.store.account("ana@example.org")
+    tokens = [accounts.start_session(app, ana) for _ in range(3)]
+    bo = accounts.start_session(app, app.store.account("bo@example.org"))
+    accounts.end_all_sessions(app, ana)
+    for token in tokens:
+        with pytest.raises(NotSignedIn):
+            accounts.signed_in(app, token)
+    assert accounts.signed_in(app, bo).email == "bo@example.org"

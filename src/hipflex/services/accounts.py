@@ -122,6 +122,12 @@ def accept_invitation(app: AppContext, token: str, password: str) -> Account:
     return app.store.use_invitation(_token_sha256(token), hashed, at=app.clock.now())
 
 
+def invitation_email(app: AppContext, token: str) -> str | None:
+    """Whose an invitation link is, while it still works (None: used, expired, replaced
+    or never issued; which one is not said)."""
+    return app.store.invitation_email(_token_sha256(token), at=app.clock.now())
+
+
 def log_in(app: AppContext, email: str, password: str, *, address: str) -> Account:
     """The active account whose password this is; NotSignedIn otherwise (the same words
     whatever the reason), TooManyTries after too many failures lately for the account or
@@ -186,3 +192,24 @@ def end_session(app: AppContext, token: str | None) -> None:
     """Log out: the token stops working at once, in every app process."""
     if token:
         app.store.revoke_web_session(_token_sha256(token), at=app.clock.now())
+
+
+def change_password(
+    app: AppContext, account: Account, current: str, new: str, *, address: str, token: str
+) -> None:
+    """Set a new password after checking the current one the way a login does (a wrong
+    one counts as a failed login, and too many stop both); every other login of the
+    account ends, the one with `token` goes on."""
+    check_new_password(new)
+    try:
+        log_in(app, account.email, current, address=address)
+    except NotSignedIn as wrong:
+        msg = "your current password is not right"
+        raise BadInput(msg) from wrong
+    app.store.set_password_hash(account.email, hash_password(new))
+    app.store.revoke_web_sessions(account.id, at=app.clock.now(), keep=_token_sha256(token))
+
+
+def end_all_sessions(app: AppContext, account: Account) -> None:
+    """Log out everywhere: every login of the account stops working at once."""
+    app.store.revoke_web_sessions(account.id, at=app.clock.now())

@@ -5,7 +5,7 @@ entry)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 
 from hipflex.domain import aggregate
@@ -25,6 +25,7 @@ from hipflex.domain.tracking import Clearance, PainVerdict, check_note
 from hipflex.services import tracking
 from hipflex.services.context import AppContext
 from hipflex.services.progress import ProgressView, progress
+from hipflex.services.timezones import zone_for
 
 
 def share(app: AppContext, member: Account, clinician_email: str) -> Share:
@@ -44,6 +45,14 @@ def revoke(app: AppContext, member: Account, share_id: int) -> None:
 
 def audit(app: AppContext, member: Account) -> list[AuditEntry]:
     return app.store.audit(member.id)
+
+
+def audit_for_reading(app: AppContext, member: Account) -> tuple[list[AuditEntry], str]:
+    """The audit trail with its times in the member's own time zone, and that zone's
+    name (their setting, else the server's): for their page."""
+    zone = zone_for(app.for_account(member.id).store.preferences().timezone)
+    entries = [replace(entry, at=entry.at.astimezone(zone)) for entry in audit(app, member)]
+    return entries, zone.key
 
 
 def require_clinician(account: Account) -> None:

@@ -155,6 +155,21 @@ class AccountStore:
             account.password_hash = password_hash
             return _account(account)
 
+    def invitation_email(self, token_sha256: str, *, at: datetime) -> str | None:
+        """The address of an open, unexpired invitation's active account; None for any
+        other token (the same test as use_invitation, which sets the password)."""
+        with self._reading() as session:
+            return session.scalar(
+                select(AccountRow.email)
+                .join(InvitationRow, InvitationRow.account_id == AccountRow.id)
+                .where(
+                    InvitationRow.token_sha256 == token_sha256,
+                    InvitationRow.used_at.is_(None),
+                    InvitationRow.expires_at > at,
+                    AccountRow.disabled_at.is_(None),
+                )
+            )
+
     # Failed logins
 
     def add_login_failure(self, email: str, address: str, *, at: datetime) -> None:
@@ -220,6 +235,17 @@ class AccountStore:
                 )
                 .values(revoked_at=at)
             )
+
+    def revoke_web_sessions(
+        self, account_id: int, *, at: datetime, keep: str | None = None
+    ) -> None:
+        """End every open session of the account at once, but the one whose token has the
+        SHA-256 `keep` (the one asking, after a password change)."""
+        with self._writing() as session:
+            open_ones = [WebSessionRow.account_id == account_id, WebSessionRow.revoked_at.is_(None)]
+            if keep is not None:
+                open_ones.append(WebSessionRow.token_sha256 != keep)
+            session.execute(update(WebSessionRow).where(*open_ones).values(revoked_at=at))
 
     # Consent: a member shares their data with a clinician
 

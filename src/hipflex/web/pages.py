@@ -10,12 +10,14 @@ from hipflex.services import assessments
 from hipflex.services.presenters.assessments import report_model
 from hipflex.services.safety import current_screening
 from hipflex.web import (
+    pages_account,
     pages_assess,
     pages_clinic,
     pages_learn,
     pages_plan,
     pages_session,
     pages_settings,
+    pages_sharing,
     pages_track,
 )
 from hipflex.web.deps import Context
@@ -39,3 +41,5 @@ def home(request: Request, app: Context) -> Response:
 for module in (pages_assess, pages_plan, pages_session, pages_track, pages_learn, pages_settings):
     router.include_router(module.router)
 router.include_router(pages_clinic.router)
+router.include_router(pages_account.router)  # team mode: logins, invitations, your account
+router.include_router(pages_sharing.router)  # team mode: sharing and who saw your data

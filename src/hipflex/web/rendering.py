@@ -10,16 +10,18 @@ from typing import Any
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipflex.domain import limits
-from hipflex.domain.errors import HipflexError, NoAssessment
+from hipflex.domain.accounts import Account
+from hipflex.domain.errors import HipflexError, NoAssessment, NotSignedIn
 from hipflex.domain.plurals import counted
 from hipflex.errors import kind_of, printable
 from hipflex.services import library, pictures
+from hipflex.web.logins import login_page_for, session_token
 from hipflex.web.pwa import THEME_COLOUR, brand_mark_svg
 
 #: The main navigation: (path, label), in the order shown.
@@ -32,6 +34,13 @@ NAV = (
     ("/learn", "Learn"),
     ("/exercises", "Exercises"),
     ("/settings", "Settings"),
+)
+
+
+#: Team mode adds these for the person logged in (after NAV).
+TEAM_NAV = (
+    ("/sharing", "Sharing"),
+    ("/sharing/audit", "Who saw your data"),
 )
 
 
@@ -93,12 +102,35 @@ def _section(path: str) -> str:
     )
 
 
+def _who(request: Request) -> tuple[bool, Account | None]:
+    """Whether this is a team server, and the account logged in (None: nobody)."""
+    if not request.app.state.context.settings.team:
+        return False, None
+    if not hasattr(request.state, "account"):  # a page that reads no one's data
+        from hipflex.services.accounts import signed_in
+
+        try:
+            request.state.account = signed_in(request.app.state.context, session_token(request))
+        except HipflexError:  # no login (or no database, on an error page): nobody
+            request.state.account = None
+    account: Account | None = request.state.account
+    return True, account
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    """A page in the shared layout."""
+    """A page in the shared layout; on a team server, with who is logged in and their
+    pages (and no navigation before a login)."""
+    team, account = _who(request)
+    nav: tuple[tuple[str, str], ...] = NAV
+    if team:
+        nav = NAV + TEAM_NAV if account else ()
+    path = request.url.path
     shared = {
         "csrf_token": getattr(request.state, "csrf_token", ""),
-        "nav": NAV,
-        "section": _section(request.url.path),
+        "nav": nav,
+        "team": team,
+        "account": account,
+        "section": path if path in dict(TEAM_NAV) else _section(path),
         "content": library.library(),
         "limits": limits.as_json(),
     }
@@ -139,8 +171,15 @@ def error_page(request: Request, error: HipflexError) -> Response:
 
 
 async def domain_error(request: Request, exc: Exception) -> Response:
-    """Every domain error, mapped once: JSON {"detail"} for the API, a page for pages."""
+    """Every domain error, mapped once: JSON {"detail"} for the API, a page for pages;
+    a page or form without a login (team mode) goes to the login page instead."""
     assert isinstance(exc, HipflexError)
+    if (
+        isinstance(exc, NotSignedIn)
+        and request.app.state.context.settings.team
+        and not request.url.path.startswith(("/api/", "/static/"))
+    ):
+        return RedirectResponse(login_page_for(request), status_code=303)
     if _is_page(request):
         return error_page(request, exc)
     detail = printable(str(exc)) or type(exc).__name__

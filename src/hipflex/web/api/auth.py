@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from hipflex.domain.accounts import SESSION_LIFETIME
 from hipflex.services import accounts
 from hipflex.services.presenters.accounts import LoggedInOut, LoggedOutOut, logged_in_model
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import SESSION_COOKIE, RequestBody, team_server
-from hipflex.web.security import https_only
+from hipflex.web.deps import RequestBody, context_of, team_server
+from hipflex.web.logins import (
+    clear_session_cookie,
+    client_address,
+    session_token,
+    set_session_cookie,
+)
 
 router = APIRouter(prefix="/auth", tags=["team"])
 
@@ -19,8 +23,9 @@ class LoginIn(RequestBody):
     password: str
 
 
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client is not None else "unknown"
+class PasswordIn(RequestBody):
+    current_password: str
+    new_password: str
 
 
 @router.post(
@@ -30,22 +35,34 @@ def _client_address(request: Request) -> str:
 )
 def login(body: LoginIn, request: Request, response: Response) -> LoggedInOut:
     context = team_server(request)
-    account = accounts.log_in(context, body.email, body.password, address=_client_address(request))
-    token = accounts.start_session(context, account)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=https_only(request),
-        max_age=int(SESSION_LIFETIME.total_seconds()),
-    )
+    account = accounts.log_in(context, body.email, body.password, address=client_address(request))
+    set_session_cookie(request, response, accounts.start_session(context, account))
     return logged_in_model(account)
 
 
 @router.post("/logout", summary="Log out (team mode)", responses=refusals(*WRITE, 404, 422))
 def logout(request: Request, response: Response) -> LoggedOutOut:
     context = team_server(request)
-    accounts.end_session(context, request.cookies.get(SESSION_COOKIE))
-    response.delete_cookie(SESSION_COOKIE)
+    accounts.end_session(context, session_token(request))
+    clear_session_cookie(response)
     return LoggedOutOut(logged_in=False)
+
+
+@router.post(
+    "/password",
+    summary="Change your password (team mode): your other logins end, this one goes on",
+    responses=refusals(*WRITE, 401, 404, 422, 429),
+)
+def change_password(body: PasswordIn, request: Request) -> LoggedInOut:
+    context = team_server(request)
+    context_of(request)  # NotSignedIn (401) without a login
+    account = request.state.account
+    accounts.change_password(
+        context,
+        account,
+        body.current_password,
+        body.new_password,
+        address=client_address(request),
+        token=session_token(request) or "",
+    )
+    return logged_in_model(account)
