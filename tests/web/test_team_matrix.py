@@ -86,7 +86,7 @@ PUBLIC = frozenset(
         "/learn/{topic}",
         "/faq",
         "/login",
-        "/invite/{token}",
+        "/invitations/{token}",
     }
 )
 
@@ -240,7 +240,9 @@ def status_problem(call: Call, who: Who, response: Response) -> str | None:
         return f"server error {status}"
     if who is Who.NOBODY:
         return _anonymous_problem(call, response)
-    if call.kind in (Kind.PUBLIC, Kind.OWN):
+    if call.kind is Kind.PUBLIC:
+        return None  # a wrong login's 401 on the login page, say
+    if call.kind is Kind.OWN:
         return f"{status}: a person logged in is refused" if status in (401, 403) else None
     return _role_problem(call, who, status)
 

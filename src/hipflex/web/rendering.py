@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from hipflex.domain import limits
-from hipflex.domain.accounts import Account
+from hipflex.domain.accounts import Account, Role
 from hipflex.domain.errors import HipflexError, NoAssessment, NotSignedIn
 from hipflex.domain.plurals import counted
 from hipflex.errors import kind_of, printable
@@ -42,6 +42,12 @@ TEAM_NAV = (
     ("/sharing", "Sharing"),
     ("/sharing/audit", "Who saw your data"),
 )
+
+#: And these for a role's own pages (after TEAM_NAV).
+ROLE_NAV: dict[Role, tuple[tuple[str, str], ...]] = {
+    Role.CLINICIAN: (("/clinician", "People"),),
+    Role.ADMIN: (("/admin", "Team totals"),),
+}
 
 
 @cache
@@ -123,7 +129,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     team, account = _who(request)
     nav: tuple[tuple[str, str], ...] = NAV
     if team:
-        nav = NAV + TEAM_NAV if account else ()
+        nav = NAV + TEAM_NAV + ROLE_NAV.get(account.role, ()) if account else ()
     path = request.url.path
     shared = {
         "csrf_token": getattr(request.state, "csrf_token", ""),

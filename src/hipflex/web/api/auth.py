@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 
 from hipflex.services import accounts
 from hipflex.services.presenters.accounts import LoggedInOut, LoggedOutOut, logged_in_model
@@ -52,10 +52,10 @@ def logout(request: Request, response: Response) -> LoggedOutOut:
     "/password",
     summary="Change your password (team mode): your other logins end, this one goes on",
     responses=refusals(*WRITE, 401, 404, 422, 429),
+    dependencies=[Depends(context_of)],  # NotSignedIn (401) before the body is read
 )
 def change_password(body: PasswordIn, request: Request) -> LoggedInOut:
     context = team_server(request)
-    context_of(request)  # NotSignedIn (401) without a login
     account = request.state.account
     accounts.change_password(
         context,
