@@ -17,13 +17,15 @@ from PIL import Image
 #: revision is read, and a log appended, with sqlite3), the web app, the report's and the
 #: photo's libraries, the terminal UI, calendars, PostgreSQL's driver, pydantic-settings
 #: (its import alone cost a command about 25 ms; hipflex.config reads the variables itself),
-#: importlib.metadata (pydantic's plugin loader imports it, about 8 ms; plugins are off).
+#: importlib.metadata (pydantic's plugin loader imports it, about 8 ms; plugins are off),
+#: rich's Markdown renderer (a `learn` topic's text alone is Markdown).
 HEAVY = frozenset({
     "sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "uvicorn", "hipflex.web",
     "jinja2", "matplotlib", "fpdf", "PIL", "mediapipe", "cv2", "numpy", "textual",
     "icalendar", "hipflex.reports.report", "hipflex.reports.charts", "hipflex.reports.render",
-    "pydantic_settings", "importlib.metadata",
+    "pydantic_settings", "importlib.metadata", "rich.markdown", "markdown_it",
 })  # fmt: skip
+MARKDOWN = {"rich.markdown", "markdown_it"}
 TYPER = frozenset({"typer", "pydantic", "pydantic_core", "rich"})
 ASSESS = [
     "--json", "--no-red-flags", "--thomas-left", "raised", "--knee-left", "85",
@@ -67,7 +69,7 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["history"], set()),
     (["history", "--json"], set()),
     (["learn"], set()),
-    (["learn", "why"], set()),
+    (["learn", "why"], MARKDOWN),
     (["exercises"], set()),
     (["exercises", "half_kneeling_hip_flexor"], set()),
     (["export", "--format", "csv", "--out", "hipflex.csv"], WRITES),
