@@ -326,6 +326,52 @@ def test_an_append_writes_the_row_the_store_writes(
     assert not hasattr(lean, "_store") or lean._store is None  # appending loads no Store
 
 
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    first=strategies.preferences(any_hours=True),
+    second=strategies.preferences(any_hours=True),
+    at=MOMENTS,
+    later=MOMENTS,
+)
+def test_saving_preferences_writes_the_row_the_store_writes(
+    tmp_path: Path, *, first: Preferences, second: Preferences, at: datetime, later: datetime
+):
+    """The first save adds the one row, the next one changes it, as Store's do, byte for
+    byte, with no Store opened."""
+    lean_db, orm_db = tmp_path / "lean.db", tmp_path / "orm.db"
+    for db in (lean_db, orm_db):
+        db.unlink(missing_ok=True)
+        Store.open(f"sqlite:///{db}").close()
+    lean = _lite(f"sqlite:///{lean_db}")
+    orm = Store.open(f"sqlite:///{orm_db}")
+    try:
+        for preferences, moment in ((first, at), (second, later)):
+            for store in (lean, orm):
+                store.save_preferences(preferences, at=moment)
+            assert _raw_rows(lean_db, "preferences") == _raw_rows(orm_db, "preferences")
+            assert len(_raw_rows(lean_db, "preferences")) == 1
+            assert lean.preferences() == orm.preferences() == preferences
+    finally:
+        lean.close()
+        orm.close()
+    assert not hasattr(lean, "_store") or lean._store is None  # saving loads no Store
+
+
+def test_a_failed_preferences_save_changes_nothing(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    Store.open(url).close()
+    lean = _lite(url)
+    lean.save_preferences(Preferences(break_minutes=40), at=T0)
+    with pytest.raises(ValueError, match="naive"):
+        lean.save_preferences(Preferences(break_minutes=35), at=datetime(2026, 1, 1))  # noqa: DTZ001
+    assert lean.preferences() == Preferences(break_minutes=40)
+    lean.save_preferences(Preferences(break_minutes=35), at=T0)
+    assert lean.preferences() == Preferences(break_minutes=35)
+    lean.close()
+
+
 def test_a_failed_append_leaves_no_transaction_open(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'h.db'}"
     Store.open(url).close()

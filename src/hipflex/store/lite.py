@@ -2,11 +2,13 @@
 
 SQLAlchemy and the ORM cost more at start-up than a command like `hipflex today` takes to
 run, so a command-line process reads through this module when its store is a SQLite file
-already at the newest revision. Everything else (every write, snapshots, backups, a store
-to create or migrate) goes to the one `Store` (hipflex.store.repository), opened on first
-use: the store keeps a single write path. The rows become domain objects through the same
-converters as the ORM's (hipflex.store.rows); tests prove each read here answers what
-`Store` answers, and that COLUMNS matches the models.
+already at the newest revision, and writes here a log's one-row append and the
+preferences' one row. Everything else (every other write, snapshots, backups, a store to
+create or migrate) goes to the one `Store` (hipflex.store.repository), opened on first use.
+The rows become domain objects, and domain objects columns, through the same functions as
+the ORM's (hipflex.store.rows): the rules of a row live there once. Tests prove each read
+here answers what `Store` answers, each write stores the bytes `Store` stores, and that
+COLUMNS matches the models.
 """
 
 from __future__ import annotations
@@ -167,10 +169,10 @@ def _looks_whole(connection: sqlite3.Connection, path: Path) -> bool:
 
 
 class LiteStore:
-    """The reads of `Store` that short commands make, and the logs' one-row appends, with
-    sqlite3; any other attribute is the `Store`'s, opened on first use. An append takes
-    the write lock at BEGIN as Store's writers do (hipflex.store.db), and its columns come
-    from the same hipflex.store.rows function."""
+    """The reads of `Store` that short commands make, the logs' one-row appends and the
+    preferences' one row, with sqlite3; any other attribute is the `Store`'s, opened on
+    first use. A write takes the write lock at BEGIN as Store's writers do
+    (hipflex.store.db), and its columns come from the same hipflex.store.rows function."""
 
     def __init__(
         self, connection: sqlite3.Connection, open_store: Callable[[], Store], where: str
@@ -223,21 +225,31 @@ class LiteStore:
                 raise
             raise fault from exc
 
-    def _append(self, table: str, values: dict[str, Any]) -> None:
-        """One row, in one short write transaction."""
-        kinds = COLUMNS.get(table, {})
-        names = list(values)
-        bound = [_bound(kinds.get(name), values[name]) for name in names]
-        columns, marks = ", ".join(names), ", ".join("?" * len(names))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our own names
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction: all of it or nothing."""
         with self._lock, self._faults_named():
             self._connection.execute("BEGIN IMMEDIATE")
             try:
-                self._connection.execute(sql, bound)
+                yield self._connection
             except BaseException:
                 self._connection.execute("ROLLBACK")
                 raise
             self._connection.execute("COMMIT")
+
+    @staticmethod
+    def _bound_values(table: str, values: dict[str, Any]) -> tuple[list[str], list[Any]]:
+        kinds = COLUMNS.get(table, {})
+        names = list(values)
+        return names, [_bound(kinds.get(name), values[name]) for name in names]
+
+    def _append(self, table: str, values: dict[str, Any]) -> None:
+        """One row, in one short write transaction."""
+        names, bound = self._bound_values(table, values)
+        columns, marks = ", ".join(names), ", ".join("?" * len(names))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our own names
+        with self._writing() as connection:
+            connection.execute(sql, bound)
 
     def add_pain_rating(self, rating: PainRating, *, at: datetime) -> None:
         self._append("pain_ratings", rows.pain_rating_values(rating, at=at))
@@ -315,6 +327,27 @@ class LiteStore:
     def preferences(self) -> Preferences:
         found = self._rows("preferences", "SELECT * FROM preferences ORDER BY id LIMIT 1")
         return Preferences() if not found else rows.preferences(found[0])
+
+    def save_preferences(self, preferences: Preferences, *, at: datetime) -> None:
+        """The one preferences row, as Store.save_preferences writes it: its columns
+        updated, or the row added when there is none yet."""
+        names, bound = self._bound_values(
+            "preferences", rows.preferences_values(preferences, at=at)
+        )
+        with self._writing() as connection:
+            found = connection.execute("SELECT id FROM preferences ORDER BY id LIMIT 1").fetchone()
+            if found is None:
+                columns, marks = ", ".join(names), ", ".join("?" * len(names))
+                connection.execute(
+                    f"INSERT INTO preferences ({columns}) VALUES ({marks})",  # noqa: S608 - ours
+                    bound,
+                )
+            else:
+                assignments = ", ".join(f"{name} = ?" for name in names)
+                connection.execute(
+                    f"UPDATE preferences SET {assignments} WHERE id = ?",  # noqa: S608 - ours
+                    [*bound, found[0]],
+                )
 
     def latest_block(self) -> Block | None:
         found = self._rows(
