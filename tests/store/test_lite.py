@@ -372,6 +372,73 @@ def test_a_failed_preferences_save_changes_nothing(tmp_path: Path):
     lean.close()
 
 
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    at=MOMENTS,
+    saved=MOMENTS,
+    pain=st.none() | st.integers(0, 10),
+    note=st.none() | st.text(max_size=20).filter(lambda text: "\x00" not in text),
+    slot=st.none() | st.sampled_from(SessionSlot),
+    source=st.sampled_from(SessionSource),
+    own_times=st.booleans(),
+)
+@example(  # the second 1:30 of the night New York's clocks went back
+    at=datetime(2010, 11, 7, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),
+    saved=T0,
+    pain=None,
+    note=None,
+    slot=None,
+    source=SessionSource.MANUAL,
+    own_times=False,
+)
+def test_a_whole_session_writes_the_rows_the_store_writes(
+    tmp_path: Path,
+    *,
+    at: datetime,
+    saved: datetime,
+    pain: int | None,
+    note: str | None,
+    slot: SessionSlot | None,
+    source: SessionSource,
+    own_times: bool,
+):
+    """Its row and its entries' rows, byte for byte, the ids it answers, and no Store."""
+    entries = (
+        ExerciseEntry(STRETCH, Side.LEFT, 1, hold_seconds=30),
+        ExerciseEntry(PIGEON, Side.RIGHT, 2, hold_seconds=60, sharp_pain=True),
+        ExerciseEntry(PIGEON, None, 1, reps=10, skipped=True),
+    )
+    log = SessionLog(
+        started_at=at,
+        source=source,
+        entries=entries,
+        slot=slot,
+        pain_before=pain,
+        ended_at=at + timedelta(minutes=20),
+        note=note,
+    )
+    entries_at = [saved + timedelta(seconds=n) for n in range(len(entries))] if own_times else None
+    lean_db, orm_db = tmp_path / "lean.db", tmp_path / "orm.db"
+    for db in (lean_db, orm_db):
+        db.unlink(missing_ok=True)
+        Store.open(f"sqlite:///{db}").close()
+    lean = _lite(f"sqlite:///{lean_db}")
+    orm = Store.open(f"sqlite:///{orm_db}")
+    try:
+        for _ in range(2):
+            written = [s.add_session_log(log, at=saved, entries_at=entries_at) for s in (lean, orm)]
+            assert written[0] == written[1]
+        for table in ("session_logs", "exercise_logs"):
+            assert _raw_rows(lean_db, table) == _raw_rows(orm_db, table)
+        assert lean.session_logs() == orm.session_logs()
+    finally:
+        lean.close()
+        orm.close()
+    assert not hasattr(lean, "_store") or lean._store is None  # writing loads no Store
+
+
 def test_a_failed_append_leaves_no_transaction_open(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'h.db'}"
     Store.open(url).close()

@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -243,13 +244,31 @@ class LiteStore:
         names = list(values)
         return names, [_bound(kinds.get(name), values[name]) for name in names]
 
-    def _append(self, table: str, values: dict[str, Any]) -> None:
-        """One row, in one short write transaction."""
+    def _insert(self, connection: sqlite3.Connection, table: str, values: dict[str, Any]) -> int:
+        """One row, inside a write transaction; its id."""
         names, bound = self._bound_values(table, values)
         columns, marks = ", ".join(names), ", ".join("?" * len(names))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our own names
+        found = connection.execute(sql, bound).lastrowid
+        assert found is not None  # an INSERT's rowid
+        return found
+
+    def _append(self, table: str, values: dict[str, Any]) -> None:
+        """One row, in one short write transaction."""
         with self._writing() as connection:
-            connection.execute(sql, bound)
+            self._insert(connection, table, values)
+
+    def add_session_log(
+        self, log: SessionLog, *, at: datetime, entries_at: Sequence[datetime] | None = None
+    ) -> SessionLog:
+        """A whole session at once, as Store.add_session_log writes it: its row, then its
+        entries', in one transaction."""
+        values, entries = rows.session_log_values(log, at=at, entries_at=entries_at)
+        with self._writing() as connection:
+            log_id = self._insert(connection, "session_logs", values)
+            for entry in entries:
+                self._insert(connection, "exercise_logs", {**entry, "session_id": log_id})
+        return replace(log, id=log_id)
 
     def add_pain_rating(self, rating: PainRating, *, at: datetime) -> None:
         self._append("pain_ratings", rows.pain_rating_values(rating, at=at))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -219,19 +219,43 @@ def block(row: BlockRow) -> Block:
 # Logs
 
 
+def entry_values(entry: ExerciseEntry, at: datetime) -> dict[str, Any]:
+    """An exercise log row's columns but its session's id."""
+    return {
+        "exercise_id": entry.exercise_id.value,
+        "side": None if entry.side is None else entry.side.value,
+        "set_number": entry.set_number,
+        "hold_seconds": entry.hold_seconds,
+        "reps": entry.reps,
+        "skipped": entry.skipped,
+        "sharp_pain": entry.sharp_pain,
+        "logged_at": at,
+    }
+
+
 def entry_row(entry: ExerciseEntry, at: datetime) -> ExerciseLogRow:
     from hipflex.store.models import ExerciseLogRow
 
-    return ExerciseLogRow(
-        exercise_id=entry.exercise_id.value,
-        side=None if entry.side is None else entry.side.value,
-        set_number=entry.set_number,
-        hold_seconds=entry.hold_seconds,
-        reps=entry.reps,
-        skipped=entry.skipped,
-        sharp_pain=entry.sharp_pain,
-        logged_at=at,
-    )
+    return ExerciseLogRow(**entry_values(entry, at))
+
+
+def session_log_values(
+    log: SessionLog, *, at: datetime, entries_at: Sequence[datetime] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A whole session's columns: its row's (saved `at`), and each entry's (saved `at` too,
+    or at its own time in `entries_at`, as a restored session keeps them)."""
+    saved = [at] * len(log.entries) if entries_at is None else list(entries_at)
+    session = {
+        "started_at": log.started_at,
+        "ended_at": log.ended_at,
+        "source": log.source.value,
+        "slot": None if log.slot is None else log.slot.value,
+        "pain_before": log.pain_before,
+        "pain_after": log.pain_after,
+        "note": log.note,
+        "created_at": at,
+    }
+    return session, [entry_values(e, when) for e, when in zip(log.entries, saved, strict=True)]
 
 
 def session_log(row: SessionLogRow) -> SessionLog:
