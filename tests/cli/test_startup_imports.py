@@ -32,17 +32,17 @@ ASSESS = [
     "--thomas-right", "flat", "--knee-right", "75", "--extension-left", "8",
     "--extension-right", "12", "--sitting-hours", "7", "--sign", "swayback",
 ]  # fmt: skip
-#: A write other than a log's append (a row, or a whole session's rows) or the preferences'
-#: one row goes through the ORM (SQLAlchemy imports importlib.metadata itself).
+#: A write other than a log's append (a row, or a whole session's rows), an assessment or
+#: the preferences' one row goes through the ORM (SQLAlchemy imports importlib.metadata).
 WRITES = {"sqlalchemy", "importlib.metadata"}
 
 #: (arguments, the heavy modules it may load). Every command of README.
 COMMANDS: list[tuple[list[str], set[str]]] = [
     (["--help"], set()),
     (["assess", "--no-save", *ASSESS], set()),
-    (["assess", *ASSESS], WRITES),
-    (["assess", "--safety-only", "--no-red-flags", "--json"], WRITES),
-    (["retest", *ASSESS], WRITES),
+    (["assess", *ASSESS], set()),  # an assessment and its sides, with sqlite3
+    (["assess", "--safety-only", "--no-red-flags", "--json"], set()),
+    (["retest", *ASSESS], WRITES),  # after a new assessment it starts a block (the ORM)
     (["plan"], set()),
     (["plan", "--json"], set()),
     (["plan", "--week", "4"], set()),

@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Boolean, Date
 from tests import strategies
 
 from hipflex.config import Settings
-from hipflex.domain.assessment import AssessmentInput, AssessmentKind, assess
+from hipflex.domain.assessment import Assessment, AssessmentInput, AssessmentKind, assess
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.plan import Phase, SessionSlot
 from hipflex.domain.preferences import Preferences, Weekday
@@ -433,6 +433,41 @@ def test_a_whole_session_writes_the_rows_the_store_writes(
         for table in ("session_logs", "exercise_logs"):
             assert _raw_rows(lean_db, table) == _raw_rows(orm_db, table)
         assert lean.session_logs() == orm.session_logs()
+    finally:
+        lean.close()
+        orm.close()
+    assert not hasattr(lean, "_store") or lean._store is None  # writing loads no Store
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    assessment=strategies.assessments(with_thresholds=True),
+    at=MOMENTS,
+    kind=st.sampled_from(AssessmentKind),
+    in_block=st.booleans(),
+)
+def test_an_assessment_writes_the_rows_the_store_writes(
+    tmp_path: Path, *, assessment: Assessment, at: datetime, kind: AssessmentKind, in_block: bool
+):
+    """Its row and its sides' rows, byte for byte, what it answers, and no Store."""
+    lean_db, orm_db = tmp_path / "lean.db", tmp_path / "orm.db"
+    for db in (lean_db, orm_db):
+        db.unlink(missing_ok=True)
+        store = Store.open(f"sqlite:///{db}")  # a block for a re-test to belong to
+        first = store.add_assessment(assessment, at=T0, kind=AssessmentKind.BASELINE)
+        store.start_block(assessment_id=first.id, started_on=T0.date(), at=T0)
+        store.close()
+    lean = _lite(f"sqlite:///{lean_db}")
+    orm = Store.open(f"sqlite:///{orm_db}")
+    block = {"block_id": 1, "block_week": 3} if in_block else {}
+    try:
+        written = [s.add_assessment(assessment, at=at, kind=kind, **block) for s in (lean, orm)]
+        assert written[0] == written[1]
+        for table in ("assessments", "assessment_sides"):
+            assert _raw_rows(lean_db, table) == _raw_rows(orm_db, table)
+        assert lean.assessments() == orm.assessments()
     finally:
         lean.close()
         orm.close()

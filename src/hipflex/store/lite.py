@@ -24,7 +24,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from hipflex.domain.assessment import AssessmentKind, RecordedAssessment
+from hipflex.domain.assessment import Assessment, AssessmentKind, RecordedAssessment
 from hipflex.domain.plan import Block
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.protocol import ExerciseId
@@ -257,6 +257,26 @@ class LiteStore:
         """One row, in one short write transaction."""
         with self._writing() as connection:
             self._insert(connection, table, values)
+
+    def add_assessment(
+        self,
+        assessment: Assessment,
+        *,
+        at: datetime,
+        kind: AssessmentKind,
+        block_id: int | None = None,
+        block_week: int | None = None,
+    ) -> RecordedAssessment:
+        """An assessment and its sides, as Store.add_assessment writes them, in one
+        transaction."""
+        values, sides = rows.assessment_values(
+            assessment, at=at, kind=kind, block_id=block_id, block_week=block_week
+        )
+        with self._writing() as connection:
+            found = self._insert(connection, "assessments", values)
+            for side in sides:
+                self._insert(connection, "assessment_sides", {**side, "assessment_id": found})
+        return RecordedAssessment(found, at, kind, assessment, block_id, block_week)
 
     def add_session_log(
         self, log: SessionLog, *, at: datetime, entries_at: Sequence[datetime] | None = None
