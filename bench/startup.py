@@ -17,10 +17,10 @@ the other processes, the CPU time much less.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -83,16 +83,9 @@ COMMANDS: list[tuple[str, str, tuple[int, ...]]] = [
     ("users list (team mode)", "users list", (0,)),
 ]
 
-#: A hand-marked Thomas test: the points `measure --points` reads, on a blank photo.
-POINTS = {
-    "table_a": [40, 300],
-    "table_b": [420, 300],
-    "shoulder": [100, 292],
-    "nose": [40, 280],
-    "hip": [400, 300],
-    "knee": [546.7, 268.8],
-    "ankle": [627.2, 370.9],
-}
+#: A hand-marked Thomas test on a blank photo, the points `measure --points` reads (the
+#: import guard, tests/cli/test_startup_imports.py, measures the same file).
+POINTS = Path(__file__).resolve().parents[1] / "tests" / "cli" / "thomas_points.json"
 
 
 def _children_cpu() -> float:
@@ -123,7 +116,7 @@ def prepare(folder: Path, env: dict[str, str]) -> None:
     for args in (f"assess {ASSESS}", "plan --json"):
         argv = [HIPFLEX, *shlex.split(args)]
         subprocess.run(argv, env=env, cwd=folder, check=True, capture_output=True)
-    (folder / "p.json").write_text(json.dumps({"points": POINTS, "facing": "left"}))
+    shutil.copyfile(POINTS, folder / "p.json")
     from PIL import Image
 
     Image.new("RGB", (800, 600), (235, 235, 225)).save(folder / "thomas.png")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,42 +16,47 @@ from PIL import Image
 #: What no command loads unless it needs it: the ORM and migrations (a store at the newest
 #: revision is read, and a log appended, with sqlite3), the web app, the report's and the
 #: photo's libraries, the terminal UI, calendars, PostgreSQL's driver, pydantic-settings
-#: (its import alone cost a command about 25 ms; hipflex.config reads the variables itself).
+#: (its import alone cost a command about 25 ms; hipflex.config reads the variables itself),
+#: importlib.metadata (pydantic's plugin loader imports it, about 8 ms; plugins are off),
+#: rich's Markdown renderer (a `learn` topic's text alone is Markdown).
 HEAVY = frozenset({
     "sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "uvicorn", "hipflex.web",
     "jinja2", "matplotlib", "fpdf", "PIL", "mediapipe", "cv2", "numpy", "textual",
     "icalendar", "hipflex.reports.report", "hipflex.reports.charts", "hipflex.reports.render",
-    "pydantic_settings",
+    "pydantic_settings", "importlib.metadata", "rich.markdown", "markdown_it",
 })  # fmt: skip
+MARKDOWN = {"rich.markdown", "markdown_it"}
 TYPER = frozenset({"typer", "pydantic", "pydantic_core", "rich"})
 ASSESS = [
     "--json", "--no-red-flags", "--thomas-left", "raised", "--knee-left", "85",
     "--thomas-right", "flat", "--knee-right", "75", "--extension-left", "8",
     "--extension-right", "12", "--sitting-hours", "7", "--sign", "swayback",
 ]  # fmt: skip
-WRITES = {"sqlalchemy"}  # a write other than a log's one-row append goes through the ORM
+#: A write other than a log's append (a row, or a whole session's rows), an assessment or
+#: the preferences' one row goes through the ORM (SQLAlchemy imports importlib.metadata).
+WRITES = {"sqlalchemy", "importlib.metadata"}
 
 #: (arguments, the heavy modules it may load). Every command of README.
 COMMANDS: list[tuple[list[str], set[str]]] = [
     (["--help"], set()),
     (["assess", "--no-save", *ASSESS], set()),
-    (["assess", *ASSESS], WRITES),
-    (["assess", "--safety-only", "--no-red-flags", "--json"], WRITES),
-    (["retest", *ASSESS], WRITES),
+    (["assess", *ASSESS], set()),  # an assessment and its sides, with sqlite3
+    (["assess", "--safety-only", "--no-red-flags", "--json"], set()),
+    (["retest", *ASSESS], WRITES),  # after a new assessment it starts a block (the ORM)
     (["plan"], set()),
     (["plan", "--json"], set()),
     (["plan", "--week", "4"], set()),
     (["today"], set()),
     (["today", "--json"], set()),
     (["settings"], set()),
-    (["settings", "--break-minutes", "35"], WRITES),
+    (["settings", "--break-minutes", "35"], set()),  # the preferences' one row, with sqlite3
     (["calendar", "export", "hipflex.ics"], {"icalendar"}),
     (["session", "--help"], set()),
     (["break", "--help"], set()),
     (["log", "pain", "3"], set()),
     (["log", "sitting", "7.5"], set()),
     (["log", "note", "new chair at work"], set()),
-    (["log", "session", "--slot", "evening", "--pain-before", "3"], WRITES),
+    (["log", "session", "--slot", "evening", "--pain-before", "3"], set()),  # sqlite3 too
     (["measure", "--help"], set()),
     (["measure", "photo.png", "--points", "points.json", "--side", "left", "--json"], {"PIL"}),
     (["progress"], set()),
@@ -63,7 +69,7 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["history"], set()),
     (["history", "--json"], set()),
     (["learn"], set()),
-    (["learn", "why"], set()),
+    (["learn", "why"], MARKDOWN),
     (["exercises"], set()),
     (["exercises", "half_kneeling_hip_flexor"], set()),
     (["export", "--format", "csv", "--out", "hipflex.csv"], WRITES),
@@ -72,7 +78,7 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["data", "erase", "--help"], set()),
     (["remind", "status"], set()),
     (["remind", "--help"], set()),
-    (["serve", "--help"], set()),
+    (["serve", "--help"], {"importlib.metadata"}),  # the web app keeps pydantic's plugins
     (["users", "list"], WRITES),  # team mode's accounts: the Store (team mode never runs lean)
     (["users", "--help"], set()),
     (["db", "--help"], set()),
@@ -87,15 +93,8 @@ from hipflex.cli import main
 main()
 """
 
-POINTS = {
-    "table_a": [40, 300],
-    "table_b": [420, 300],
-    "shoulder": [100, 292],
-    "nose": [40, 280],
-    "hip": [400, 300],
-    "knee": [546.7, 268.8],
-    "ankle": [627.2, 370.9],
-}
+#: A hand-marked Thomas test on a blank photo (bench/startup.py measures the same file).
+POINTS = Path(__file__).with_name("thomas_points.json")
 
 
 @pytest.fixture(scope="module")
@@ -105,14 +104,15 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for args in (["assess", *ASSESS], ["plan", "--json"]):
         _run(where, args)
     Image.new("RGB", (800, 600), (235, 235, 225)).save(where / "photo.png")
-    (where / "points.json").write_text(json.dumps({"points": POINTS, "facing": "left"}))
+    shutil.copyfile(POINTS, where / "points.json")
     return where
 
 
-def _run(folder: Path, args: list[str]) -> set[str]:
+def _run(folder: Path, args: list[str], **variables: str) -> set[str]:
     record = folder / "modules.json"
     env = {
         **os.environ,
+        **variables,
         "HIPFLEX_DATA_DIR": str(folder / "data"),
         "XDG_CACHE_HOME": str(folder / "cache"),
     }
@@ -163,3 +163,28 @@ def test_the_covered_commands_are_every_command_of_the_app():
 
     covered = {args[0] for args, _ in COMMANDS}
     assert {name for name, *_ in APP_COMMANDS + GROUPS} <= covered
+
+
+def test_pydantic_plugins_named_by_you_keep_pydantic_own_loader(folder: Path):
+    """Only with every plugin off does the command line skip pydantic's plugin loader."""
+    plugins = "PYDANTIC_DISABLE_PLUGINS"
+    assert "importlib.metadata" in _run(folder, ["today", "--json"], **{plugins: "some_plugin"})
+    for off in ("__all__", "1", "true"):
+        assert "importlib.metadata" not in _run(folder, ["today", "--json"], **{plugins: off})
+
+
+def test_the_stand_in_plugin_loader_answers_as_pydantic_does_with_plugins_off(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from pydantic.plugin import _loader
+
+    from hipflex.cli import ALL_PLUGINS_OFF, PLUGIN_LOADER, PYDANTIC_PLUGINS, _no_plugin_loader
+
+    for off in ALL_PLUGINS_OFF:
+        monkeypatch.setenv(PYDANTIC_PLUGINS, off)
+        assert tuple(_loader.get_plugins()) == ()
+        monkeypatch.delitem(sys.modules, PLUGIN_LOADER)
+        _no_plugin_loader()
+        assert sys.modules[PLUGIN_LOADER] is not _loader
+        assert tuple(sys.modules[PLUGIN_LOADER].get_plugins()) == ()
+        monkeypatch.setitem(sys.modules, PLUGIN_LOADER, _loader)

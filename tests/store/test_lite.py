@@ -16,7 +16,7 @@ from sqlalchemy import JSON, Boolean, Date
 from tests import strategies
 
 from hipflex.config import Settings
-from hipflex.domain.assessment import AssessmentInput, AssessmentKind, assess
+from hipflex.domain.assessment import Assessment, AssessmentInput, AssessmentKind, assess
 from hipflex.domain.breaks import BreakOutcome
 from hipflex.domain.plan import Phase, SessionSlot
 from hipflex.domain.preferences import Preferences, Weekday
@@ -324,6 +324,154 @@ def test_an_append_writes_the_row_the_store_writes(
         lean.close()
         orm.close()
     assert not hasattr(lean, "_store") or lean._store is None  # appending loads no Store
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    first=strategies.preferences(any_hours=True),
+    second=strategies.preferences(any_hours=True),
+    at=MOMENTS,
+    later=MOMENTS,
+)
+def test_saving_preferences_writes_the_row_the_store_writes(
+    tmp_path: Path, *, first: Preferences, second: Preferences, at: datetime, later: datetime
+):
+    """The first save adds the one row, the next one changes it, as Store's do, byte for
+    byte, with no Store opened."""
+    lean_db, orm_db = tmp_path / "lean.db", tmp_path / "orm.db"
+    for db in (lean_db, orm_db):
+        db.unlink(missing_ok=True)
+        Store.open(f"sqlite:///{db}").close()
+    lean = _lite(f"sqlite:///{lean_db}")
+    orm = Store.open(f"sqlite:///{orm_db}")
+    try:
+        for preferences, moment in ((first, at), (second, later)):
+            for store in (lean, orm):
+                store.save_preferences(preferences, at=moment)
+            assert _raw_rows(lean_db, "preferences") == _raw_rows(orm_db, "preferences")
+            assert len(_raw_rows(lean_db, "preferences")) == 1
+            assert lean.preferences() == orm.preferences() == preferences
+    finally:
+        lean.close()
+        orm.close()
+    assert not hasattr(lean, "_store") or lean._store is None  # saving loads no Store
+
+
+def test_a_failed_preferences_save_changes_nothing(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    Store.open(url).close()
+    lean = _lite(url)
+    lean.save_preferences(Preferences(break_minutes=40), at=T0)
+    with pytest.raises(ValueError, match="naive"):
+        lean.save_preferences(Preferences(break_minutes=35), at=datetime(2026, 1, 1))  # noqa: DTZ001
+    assert lean.preferences() == Preferences(break_minutes=40)
+    lean.save_preferences(Preferences(break_minutes=35), at=T0)
+    assert lean.preferences() == Preferences(break_minutes=35)
+    lean.close()
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    at=MOMENTS,
+    saved=MOMENTS,
+    pain=st.none() | st.integers(0, 10),
+    note=st.none() | st.text(max_size=20).filter(lambda text: "\x00" not in text),
+    slot=st.none() | st.sampled_from(SessionSlot),
+    source=st.sampled_from(SessionSource),
+    own_times=st.booleans(),
+)
+@example(  # the second 1:30 of the night New York's clocks went back
+    at=datetime(2010, 11, 7, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),
+    saved=T0,
+    pain=None,
+    note=None,
+    slot=None,
+    source=SessionSource.MANUAL,
+    own_times=False,
+)
+def test_a_whole_session_writes_the_rows_the_store_writes(
+    tmp_path: Path,
+    *,
+    at: datetime,
+    saved: datetime,
+    pain: int | None,
+    note: str | None,
+    slot: SessionSlot | None,
+    source: SessionSource,
+    own_times: bool,
+):
+    """Its row and its entries' rows, byte for byte, the ids it answers, and no Store."""
+    entries = (
+        ExerciseEntry(STRETCH, Side.LEFT, 1, hold_seconds=30),
+        ExerciseEntry(PIGEON, Side.RIGHT, 2, hold_seconds=60, sharp_pain=True),
+        ExerciseEntry(PIGEON, None, 1, reps=10, skipped=True),
+    )
+    log = SessionLog(
+        started_at=at,
+        source=source,
+        entries=entries,
+        slot=slot,
+        pain_before=pain,
+        ended_at=at + timedelta(minutes=20),
+        note=note,
+    )
+    entries_at = [saved + timedelta(seconds=n) for n in range(len(entries))] if own_times else None
+    lean_db, orm_db = tmp_path / "lean.db", tmp_path / "orm.db"
+    for db in (lean_db, orm_db):
+        db.unlink(missing_ok=True)
+        Store.open(f"sqlite:///{db}").close()
+    lean = _lite(f"sqlite:///{lean_db}")
+    orm = Store.open(f"sqlite:///{orm_db}")
+    try:
+        for _ in range(2):
+            written = [s.add_session_log(log, at=saved, entries_at=entries_at) for s in (lean, orm)]
+            assert written[0] == written[1]
+        for table in ("session_logs", "exercise_logs"):
+            assert _raw_rows(lean_db, table) == _raw_rows(orm_db, table)
+        assert lean.session_logs() == orm.session_logs()
+    finally:
+        lean.close()
+        orm.close()
+    assert not hasattr(lean, "_store") or lean._store is None  # writing loads no Store
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    assessment=strategies.assessments(with_thresholds=True),
+    at=MOMENTS,
+    kind=st.sampled_from(AssessmentKind),
+    in_block=st.booleans(),
+)
+def test_an_assessment_writes_the_rows_the_store_writes(
+    tmp_path: Path, *, assessment: Assessment, at: datetime, kind: AssessmentKind, in_block: bool
+):
+    """Its row and its sides' rows, byte for byte, what it answers, and no Store."""
+    lean_db, orm_db = tmp_path / "lean.db", tmp_path / "orm.db"
+    for db in (lean_db, orm_db):
+        db.unlink(missing_ok=True)
+        store = Store.open(f"sqlite:///{db}")  # a block for a re-test to belong to
+        first = store.add_assessment(assessment, at=T0, kind=AssessmentKind.BASELINE)
+        store.start_block(assessment_id=first.id, started_on=T0.date(), at=T0)
+        store.close()
+    lean = _lite(f"sqlite:///{lean_db}")
+    orm = Store.open(f"sqlite:///{orm_db}")
+    block = {"block_id": 1, "block_week": 3} if in_block else {}
+    try:
+        written = [s.add_assessment(assessment, at=at, kind=kind, **block) for s in (lean, orm)]
+        assert written[0] == written[1]
+        for table in ("assessments", "assessment_sides"):
+            assert _raw_rows(lean_db, table) == _raw_rows(orm_db, table)
+        assert lean.assessments() == orm.assessments()
+    finally:
+        lean.close()
+        orm.close()
+    assert not hasattr(lean, "_store") or lean._store is None  # writing loads no Store
 
 
 def test_a_failed_append_leaves_no_transaction_open(tmp_path: Path):

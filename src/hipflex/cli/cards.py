@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -104,6 +103,10 @@ def _self_test(test: SelfTest) -> Panel:
 
 
 def render_topic(entry: TopicEntry, content: Content, console: Console | None = None) -> None:
+    # Only a topic's paragraphs and the FAQ's answers are Markdown: its renderer (rich's
+    # Markdown and markdown-it, about 30 ms) is loaded for them alone (start-up speed).
+    from rich.markdown import Markdown
+
     out = _console(console)
     parts: list[RenderableType] = []
     if entry.id in content.topics:

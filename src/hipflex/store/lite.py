@@ -2,11 +2,13 @@
 
 SQLAlchemy and the ORM cost more at start-up than a command like `hipflex today` takes to
 run, so a command-line process reads through this module when its store is a SQLite file
-already at the newest revision. Everything else (every write, snapshots, backups, a store
-to create or migrate) goes to the one `Store` (hipflex.store.repository), opened on first
-use: the store keeps a single write path. The rows become domain objects through the same
-converters as the ORM's (hipflex.store.rows); tests prove each read here answers what
-`Store` answers, and that COLUMNS matches the models.
+already at the newest revision, and writes here a log's one-row append and the
+preferences' one row. Everything else (every other write, snapshots, backups, a store to
+create or migrate) goes to the one `Store` (hipflex.store.repository), opened on first use.
+The rows become domain objects, and domain objects columns, through the same functions as
+the ORM's (hipflex.store.rows): the rules of a row live there once. Tests prove each read
+here answers what `Store` answers, each write stores the bytes `Store` stores, and that
+COLUMNS matches the models.
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from hipflex.domain.assessment import AssessmentKind, RecordedAssessment
+from hipflex.domain.assessment import Assessment, AssessmentKind, RecordedAssessment
 from hipflex.domain.plan import Block
 from hipflex.domain.preferences import Preferences
 from hipflex.domain.protocol import ExerciseId
@@ -168,10 +171,10 @@ def _looks_whole(connection: sqlite3.Connection, path: Path) -> bool:
 
 
 class LiteStore:
-    """The reads of `Store` that short commands make, and the logs' one-row appends, with
-    sqlite3; any other attribute is the `Store`'s, opened on first use. An append takes
-    the write lock at BEGIN as Store's writers do (hipflex.store.db), and its columns come
-    from the same hipflex.store.rows function."""
+    """The reads of `Store` that short commands make, the logs' one-row appends and the
+    preferences' one row, with sqlite3; any other attribute is the `Store`'s, opened on
+    first use. A write takes the write lock at BEGIN as Store's writers do
+    (hipflex.store.db), and its columns come from the same hipflex.store.rows function."""
 
     def __init__(
         self, connection: sqlite3.Connection, open_store: Callable[[], Store], where: str
@@ -224,21 +227,69 @@ class LiteStore:
                 raise
             raise fault from exc
 
-    def _append(self, table: str, values: dict[str, Any]) -> None:
-        """One row, in one short write transaction."""
-        kinds = COLUMNS.get(table, {})
-        names = list(values)
-        bound = [_bound(kinds.get(name), values[name]) for name in names]
-        columns, marks = ", ".join(names), ", ".join("?" * len(names))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our own names
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction: all of it or nothing."""
         with self._lock, self._faults_named():
             self._connection.execute("BEGIN IMMEDIATE")
             try:
-                self._connection.execute(sql, bound)
+                yield self._connection
             except BaseException:
                 self._connection.execute("ROLLBACK")
                 raise
             self._connection.execute("COMMIT")
+
+    @staticmethod
+    def _bound_values(table: str, values: dict[str, Any]) -> tuple[list[str], list[Any]]:
+        kinds = COLUMNS.get(table, {})
+        names = list(values)
+        return names, [_bound(kinds.get(name), values[name]) for name in names]
+
+    def _insert(self, connection: sqlite3.Connection, table: str, values: dict[str, Any]) -> int:
+        """One row, inside a write transaction; its id."""
+        names, bound = self._bound_values(table, values)
+        columns, marks = ", ".join(names), ", ".join("?" * len(names))
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - our own names
+        found = connection.execute(sql, bound).lastrowid
+        assert found is not None  # an INSERT's rowid
+        return found
+
+    def _append(self, table: str, values: dict[str, Any]) -> None:
+        """One row, in one short write transaction."""
+        with self._writing() as connection:
+            self._insert(connection, table, values)
+
+    def add_assessment(
+        self,
+        assessment: Assessment,
+        *,
+        at: datetime,
+        kind: AssessmentKind,
+        block_id: int | None = None,
+        block_week: int | None = None,
+    ) -> RecordedAssessment:
+        """An assessment and its sides, as Store.add_assessment writes them, in one
+        transaction."""
+        values, sides = rows.assessment_values(
+            assessment, at=at, kind=kind, block_id=block_id, block_week=block_week
+        )
+        with self._writing() as connection:
+            found = self._insert(connection, "assessments", values)
+            for side in sides:
+                self._insert(connection, "assessment_sides", {**side, "assessment_id": found})
+        return RecordedAssessment(found, at, kind, assessment, block_id, block_week)
+
+    def add_session_log(
+        self, log: SessionLog, *, at: datetime, entries_at: Sequence[datetime] | None = None
+    ) -> SessionLog:
+        """A whole session at once, as Store.add_session_log writes it: its row, then its
+        entries', in one transaction."""
+        values, entries = rows.session_log_values(log, at=at, entries_at=entries_at)
+        with self._writing() as connection:
+            log_id = self._insert(connection, "session_logs", values)
+            for entry in entries:
+                self._insert(connection, "exercise_logs", {**entry, "session_id": log_id})
+        return replace(log, id=log_id)
 
     def add_pain_rating(self, rating: PainRating, *, at: datetime) -> None:
         self._append("pain_ratings", rows.pain_rating_values(rating, at=at))
@@ -316,6 +367,27 @@ class LiteStore:
     def preferences(self) -> Preferences:
         found = self._rows("preferences", "SELECT * FROM preferences ORDER BY id LIMIT 1")
         return Preferences() if not found else rows.preferences(found[0])
+
+    def save_preferences(self, preferences: Preferences, *, at: datetime) -> None:
+        """The one preferences row, as Store.save_preferences writes it: its columns
+        updated, or the row added when there is none yet."""
+        names, bound = self._bound_values(
+            "preferences", rows.preferences_values(preferences, at=at)
+        )
+        with self._writing() as connection:
+            found = connection.execute("SELECT id FROM preferences ORDER BY id LIMIT 1").fetchone()
+            if found is None:
+                columns, marks = ", ".join(names), ", ".join("?" * len(names))
+                connection.execute(
+                    f"INSERT INTO preferences ({columns}) VALUES ({marks})",  # noqa: S608 - ours
+                    bound,
+                )
+            else:
+                assignments = ", ".join(f"{name} = ?" for name in names)
+                connection.execute(
+                    f"UPDATE preferences SET {assignments} WHERE id = ?",  # noqa: S608 - ours
+                    [*bound, found[0]],
+                )
 
     def latest_block(self) -> Block | None:
         found = self._rows(

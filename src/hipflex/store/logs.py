@@ -83,20 +83,8 @@ class LogStore:
     ) -> SessionLog:
         """A whole session at once (typed in afterwards, or restored: then each entry may
         keep the time it was saved, `entries_at`)."""
-        saved = [at] * len(log.entries) if entries_at is None else list(entries_at)
-        row = SessionLogRow(
-            started_at=log.started_at,
-            ended_at=log.ended_at,
-            source=log.source.value,
-            slot=None if log.slot is None else log.slot.value,
-            pain_before=log.pain_before,
-            pain_after=log.pain_after,
-            note=log.note,
-            created_at=at,
-            entries=[
-                rows.entry_row(entry, when) for entry, when in zip(log.entries, saved, strict=True)
-            ],
-        )
+        values, entries = rows.session_log_values(log, at=at, entries_at=entries_at)
+        row = SessionLogRow(**values, entries=[ExerciseLogRow(**entry) for entry in entries])
         with self._writing() as session:
             session.add(row)
             session.flush()

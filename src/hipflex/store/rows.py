@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -64,6 +64,53 @@ def _optional(kind: Callable[[str], T], value: str | None) -> T | None:
 # Assessments
 
 
+def assessment_values(
+    assessment: Assessment,
+    *,
+    at: datetime,
+    kind: AssessmentKind,
+    block_id: int | None,
+    block_week: int | None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """An assessment's columns: its row's, and each side's but the assessment's id."""
+    answers = assessment.answers
+    limits = assessment.thresholds
+    row = {
+        "recorded_at": at,
+        "kind": kind.value,
+        "sitting_hours": assessment.sitting_hours,
+        "sitting_band": None if assessment.sitting_band is None else assessment.sitting_band.value,
+        "signs": sorted(s.value for s in assessment.signs),
+        "red_flags": sorted(r.value for r in assessment.red_flags),
+        "safe_to_exercise": assessment.safe_to_exercise,
+        "knee_floor_deg": limits.knee_floor_deg,
+        "thigh_tolerance_deg": limits.thigh_tolerance_deg,
+        "extension_floor_deg": limits.extension_floor_deg,
+        "block_id": block_id,
+        "block_week": block_week,
+    }
+    sides = []
+    for side, found in assessment.sides.items():
+        given = answers.thomas.get(side, ThomasInput())
+        stretched = answers.extension.get(side, ExtensionInput())
+        sides.append({
+            "side": side.value,
+            "thomas_thigh_given": None if given.thigh is None else given.thigh.value,
+            "thomas_thigh_angle_deg": given.thigh_angle_deg,
+            "thomas_knee_flexion_deg": given.knee_flexion_deg,
+            "thomas_thigh": None if found.thomas.thigh is None else found.thomas.thigh.value,
+            "thomas_result": found.thomas.result.value,
+            "extension_deg": found.extension.degrees,
+            "extension_compensated": found.extension.compensated,
+            "extension_result": found.extension.result.value,
+            "thomas_method": given.method.value,
+            "thomas_pelvis_checked": given.pelvis_checked,
+            "extension_method": stretched.method.value,
+            "extension_pelvis_checked": stretched.pelvis_checked,
+        })  # fmt: skip
+    return row, sides
+
+
 def assessment_row(
     assessment: Assessment,
     *,
@@ -74,43 +121,10 @@ def assessment_row(
 ) -> AssessmentRow:
     from hipflex.store.models import AssessmentRow, AssessmentSideRow
 
-    answers = assessment.answers
-    limits = assessment.thresholds
-    row = AssessmentRow(
-        recorded_at=at,
-        kind=kind.value,
-        sitting_hours=assessment.sitting_hours,
-        sitting_band=None if assessment.sitting_band is None else assessment.sitting_band.value,
-        signs=sorted(s.value for s in assessment.signs),
-        red_flags=sorted(r.value for r in assessment.red_flags),
-        safe_to_exercise=assessment.safe_to_exercise,
-        knee_floor_deg=limits.knee_floor_deg,
-        thigh_tolerance_deg=limits.thigh_tolerance_deg,
-        extension_floor_deg=limits.extension_floor_deg,
-        block_id=block_id,
-        block_week=block_week,
+    values, sides = assessment_values(
+        assessment, at=at, kind=kind, block_id=block_id, block_week=block_week
     )
-    for side, found in assessment.sides.items():
-        given = answers.thomas.get(side, ThomasInput())
-        stretched = answers.extension.get(side, ExtensionInput())
-        row.sides.append(
-            AssessmentSideRow(
-                side=side.value,
-                thomas_thigh_given=None if given.thigh is None else given.thigh.value,
-                thomas_thigh_angle_deg=given.thigh_angle_deg,
-                thomas_knee_flexion_deg=given.knee_flexion_deg,
-                thomas_thigh=None if found.thomas.thigh is None else found.thomas.thigh.value,
-                thomas_result=found.thomas.result.value,
-                extension_deg=found.extension.degrees,
-                extension_compensated=found.extension.compensated,
-                extension_result=found.extension.result.value,
-                thomas_method=given.method.value,
-                thomas_pelvis_checked=given.pelvis_checked,
-                extension_method=stretched.method.value,
-                extension_pelvis_checked=stretched.pelvis_checked,
-            )
-        )
-    return row
+    return AssessmentRow(**values, sides=[AssessmentSideRow(**side) for side in sides])
 
 
 def recorded_assessment(row: AssessmentRow) -> RecordedAssessment:
@@ -219,19 +233,43 @@ def block(row: BlockRow) -> Block:
 # Logs
 
 
+def entry_values(entry: ExerciseEntry, at: datetime) -> dict[str, Any]:
+    """An exercise log row's columns but its session's id."""
+    return {
+        "exercise_id": entry.exercise_id.value,
+        "side": None if entry.side is None else entry.side.value,
+        "set_number": entry.set_number,
+        "hold_seconds": entry.hold_seconds,
+        "reps": entry.reps,
+        "skipped": entry.skipped,
+        "sharp_pain": entry.sharp_pain,
+        "logged_at": at,
+    }
+
+
 def entry_row(entry: ExerciseEntry, at: datetime) -> ExerciseLogRow:
     from hipflex.store.models import ExerciseLogRow
 
-    return ExerciseLogRow(
-        exercise_id=entry.exercise_id.value,
-        side=None if entry.side is None else entry.side.value,
-        set_number=entry.set_number,
-        hold_seconds=entry.hold_seconds,
-        reps=entry.reps,
-        skipped=entry.skipped,
-        sharp_pain=entry.sharp_pain,
-        logged_at=at,
-    )
+    return ExerciseLogRow(**entry_values(entry, at))
+
+
+def session_log_values(
+    log: SessionLog, *, at: datetime, entries_at: Sequence[datetime] | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A whole session's columns: its row's (saved `at`), and each entry's (saved `at` too,
+    or at its own time in `entries_at`, as a restored session keeps them)."""
+    saved = [at] * len(log.entries) if entries_at is None else list(entries_at)
+    session = {
+        "started_at": log.started_at,
+        "ended_at": log.ended_at,
+        "source": log.source.value,
+        "slot": None if log.slot is None else log.slot.value,
+        "pain_before": log.pain_before,
+        "pain_after": log.pain_after,
+        "note": log.note,
+        "created_at": at,
+    }
+    return session, [entry_values(e, when) for e, when in zip(log.entries, saved, strict=True)]
 
 
 def session_log(row: SessionLogRow) -> SessionLog:
