@@ -5,7 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from hipflex.config import Settings
+from hipflex.domain.accounts import Role
 from hipflex.services.clock import Clock, FixedClock
 from hipflex.services.context import AppContext
 from hipflex.web.app import create_app
@@ -84,6 +86,34 @@ def arm_csrf(client: TestClient) -> str:
     assert client.cookies.get(CSRF_COOKIE) == token
     client.headers[CSRF_HEADER] = token
     return token
+
+
+#: The team tests' accounts' password (long enough for the rules).
+TEAM_PASSWORD = "a long enough passphrase"  # noqa: S105 - the tests' own accounts
+
+
+@contextmanager
+def team_client(
+    folder: Path,
+    database_url: str,
+    clock: Clock,
+    roles: Mapping[str, Role],
+    *,
+    follow_redirects: bool = True,
+) -> Iterator[TestClient]:
+    """A team-mode app on a database `hipflex db upgrade` made, with these accounts (each
+    with TEAM_PASSWORD) and the CSRF token armed; nobody logged in."""
+    AppContext.upgrade_database(database_url)
+    settings = Settings(data_dir=folder, database_url=database_url, team=True)
+    with TestClient(create_app(settings, clock), follow_redirects=follow_redirects) as client:
+        from hipflex.services import accounts
+
+        for email, role in roles.items():
+            accounts.add_account(
+                context_of(client), email, role, password=TEAM_PASSWORD, server_url="http://x"
+            )
+        arm_csrf(client)
+        yield client
 
 
 @pytest.fixture

@@ -24,16 +24,12 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from hipflex.config import Settings
 from hipflex.domain.accounts import Role
-from hipflex.services import accounts
 from hipflex.services.clock import FixedClock
-from hipflex.services.context import AppContext
-from hipflex.web import create_app
 from hipflex.web.deps import SESSION_COOKIE
-from tests.web.conftest import API, arm_csrf, context_of, record_tight
+from tests.web.conftest import API, TEAM_PASSWORD, context_of, record_tight, team_client
 
-PASSWORD = "a long enough passphrase"  # noqa: S105 - the tests' own accounts
+PASSWORD = TEAM_PASSWORD
 
 
 class Who(Enum):
@@ -167,14 +163,9 @@ def _with_data(client: TestClient, who: Who) -> None:
 def team(
     tmp_path: Path, database_url: str, clock: FixedClock, cheap_password_hashes: None
 ) -> Iterator[Team]:
-    AppContext.upgrade_database(database_url)
-    settings = Settings(data_dir=tmp_path / "app-data", database_url=database_url, team=True)
-    with TestClient(create_app(settings, clock), follow_redirects=False) as client:
-        for email, role in ACCOUNTS.values():
-            accounts.add_account(
-                context_of(client), email, role, password=PASSWORD, server_url="http://x"
-            )
-        arm_csrf(client)
+    roles = dict(ACCOUNTS.values())
+    folder = tmp_path / "app-data"
+    with team_client(folder, database_url, clock, roles, follow_redirects=False) as client:
         cookies = {who: _log_in(client, email) for who, (email, _) in ACCOUNTS.items()}
         team = Team(client, cookies, {})
         for who in (Who.ANA, Who.BO):

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hipflex.config import Settings
 from hipflex.domain.accounts import (
     AUDIT_WORDS,
     INVITATION_LIFETIME,
@@ -24,15 +23,13 @@ from hipflex.domain.accounts import (
 )
 from hipflex.services import accounts
 from hipflex.services.clock import FixedClock
-from hipflex.services.context import AppContext
-from hipflex.web import create_app
 from hipflex.web.deps import SESSION_COOKIE
 from hipflex.web.logins import safe_next
 from hipflex.web.rendering import NAV, TEAM_NAV
 from hipflex.web.security import CSRF_HEADER
-from tests.web.conftest import API, arm_csrf, context_of, record_tight
+from tests.web.conftest import API, TEAM_PASSWORD, arm_csrf, context_of, record_tight, team_client
 
-PASSWORD = "a long enough passphrase"  # noqa: S105 - the tests' own accounts
+PASSWORD = TEAM_PASSWORD
 NEW_PASSWORD = "another long passphrase"  # noqa: S105
 WRONG_PASSWORD = "not the password"  # noqa: S105
 ANA, BO, LEE = "ana@example.org", "bo@example.org", "lee@clinic.org"
@@ -44,14 +41,8 @@ def team(
     tmp_path: Path, database_url: str, clock: FixedClock, cheap_password_hashes: None
 ) -> Iterator[TestClient]:
     """A team-mode app with two members and a clinician; redirects are not followed."""
-    AppContext.upgrade_database(database_url)
-    settings = Settings(data_dir=tmp_path / "app-data", database_url=database_url, team=True)
-    with TestClient(create_app(settings, clock), follow_redirects=False) as client:
-        for email, role in ROLES.items():
-            accounts.add_account(
-                context_of(client), email, role, password=PASSWORD, server_url="http://x"
-            )
-        arm_csrf(client)
+    folder = tmp_path / "app-data"
+    with team_client(folder, database_url, clock, ROLES, follow_redirects=False) as client:
         yield client
 
 

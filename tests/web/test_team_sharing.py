@@ -10,16 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from hipflex.config import Settings
 from hipflex.domain.accounts import Role
-from hipflex.services import accounts
 from hipflex.services.clock import FixedClock
-from hipflex.services.context import AppContext
-from hipflex.web import create_app
 from hipflex.web.deps import SESSION_COOKIE
-from tests.web.conftest import API, arm_csrf, context_of, record_tight
+from tests.web.conftest import API, TEAM_PASSWORD, context_of, record_tight, team_client
 
-PASSWORD = "a long enough passphrase"  # noqa: S105 - the tests' own accounts
+PASSWORD = TEAM_PASSWORD
 ROLES = {
     "ana@example.org": Role.MEMBER,
     "bo@example.org": Role.MEMBER,
@@ -48,14 +44,7 @@ class People:
 def people(
     tmp_path: Path, database_url: str, clock: FixedClock, cheap_password_hashes: None
 ) -> Iterator[People]:
-    AppContext.upgrade_database(database_url)
-    settings = Settings(data_dir=tmp_path, database_url=database_url, team=True)
-    with TestClient(create_app(settings, clock)) as client:
-        for email, role in ROLES.items():
-            accounts.add_account(
-                context_of(client), email, role, password=PASSWORD, server_url="http://x"
-            )
-        arm_csrf(client)
+    with team_client(tmp_path, database_url, clock, ROLES) as client:
         yield People(client)
 
 
