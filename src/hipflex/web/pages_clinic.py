@@ -10,7 +10,7 @@ from hipflex.domain.aggregate import ACTIVE_WINDOW, MIN_GROUP_SIZE
 from hipflex.services import team
 from hipflex.services.presenters.team import members_model, notes_model, team_summary_model
 from hipflex.services.words import VERDICT_LINES
-from hipflex.web.api.team import Team
+from hipflex.web.api.team import Admin, Clinician
 from hipflex.web.pages_track import progress_page_context
 from hipflex.web.rendering import render
 
@@ -18,7 +18,7 @@ router = APIRouter()
 
 
 @router.get("/clinician")
-def clinician_page(request: Request, who: Team) -> Response:
+def clinician_page(request: Request, who: Clinician) -> Response:
     listed = members_model(team.members(who.app, who.account)).model_dump(mode="json")
     return render(
         request,
@@ -30,7 +30,7 @@ def clinician_page(request: Request, who: Team) -> Response:
 
 
 @router.get("/clinician/members/{member_id}")
-def clinician_member_page(member_id: int, request: Request, who: Team) -> Response:
+def clinician_member_page(member_id: int, request: Request, who: Clinician) -> Response:
     page = team.member_page(who.app, who.account, member_id)
     notes = notes_model(page.notes).model_dump(mode="json")["notes"]
     shared = {
@@ -50,7 +50,7 @@ def clinician_member_page(member_id: int, request: Request, who: Team) -> Respon
 
 
 @router.get("/admin")
-def admin_page(request: Request, who: Team) -> Response:
+def admin_page(request: Request, who: Admin) -> Response:
     summary = team_summary_model(team.team_summary(who.app, who.account))
     return render(
         request,
