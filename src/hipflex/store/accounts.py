@@ -40,6 +40,17 @@ def _row_for(session: Session, email: str) -> AccountRow:
     return row
 
 
+def _revoke_sessions(
+    session: Session, account_id: int, *, at: datetime, keep: str | None = None
+) -> None:
+    """End the account's open sessions (in the caller's transaction), but the one whose
+    token has the SHA-256 `keep`."""
+    open_ones = [WebSessionRow.account_id == account_id, WebSessionRow.revoked_at.is_(None)]
+    if keep is not None:
+        open_ones.append(WebSessionRow.token_sha256 != keep)
+    session.execute(update(WebSessionRow).where(*open_ones).values(revoked_at=at))
+
+
 class AccountStore:
     """Accounts by their (normalised) e-mail address; passwords only as hashes."""
 
@@ -101,11 +112,7 @@ class AccountStore:
             row = _row_for(session, email)
             if row.disabled_at is None:
                 row.disabled_at = at
-            session.execute(
-                update(WebSessionRow)
-                .where(WebSessionRow.account_id == row.id, WebSessionRow.revoked_at.is_(None))
-                .values(revoked_at=at)
-            )
+            _revoke_sessions(session, row.id, at=at)
             session.execute(
                 delete(InvitationRow).where(
                     InvitationRow.account_id == row.id, InvitationRow.used_at.is_(None)
@@ -242,10 +249,7 @@ class AccountStore:
         """End every open session of the account at once, but the one whose token has the
         SHA-256 `keep` (the one asking, after a password change)."""
         with self._writing() as session:
-            open_ones = [WebSessionRow.account_id == account_id, WebSessionRow.revoked_at.is_(None)]
-            if keep is not None:
-                open_ones.append(WebSessionRow.token_sha256 != keep)
-            session.execute(update(WebSessionRow).where(*open_ones).values(revoked_at=at))
+            _revoke_sessions(session, account_id, at=at, keep=keep)
 
     # Consent: a member shares their data with a clinician
 
