@@ -135,6 +135,9 @@ class TestNotificationServer(ServiceInterface):
         self.calls: list[NotifyCall] = []
         self.closed_by_call: list[int] = []
         self.capabilities = capabilities
+        #: An action the user picks the instant a notification shows: its signals go out
+        #: before Notify's reply, as a busy client can read them.
+        self.answer_at_once: str | None = None
         self._last_id = 0
 
     @dbus_method(name="Notify")
@@ -154,10 +157,13 @@ class TestNotificationServer(ServiceInterface):
         self.calls.append(
             NotifyCall(app_name, replaces_id, summary, body, actions, plain_hints, expire_timeout)
         )
-        if replaces_id:
-            return replaces_id
-        self._last_id += 1
-        return self._last_id
+        if not replaces_id:
+            self._last_id += 1
+        notification = replaces_id or self._last_id
+        if self.answer_at_once is not None:
+            self.action_invoked(notification, self.answer_at_once)
+            self.notification_closed(notification, 2)
+        return notification
 
     @dbus_method(name="GetCapabilities")
     def get_capabilities(self) -> Annotated[list[str], DBusSignature("as")]:

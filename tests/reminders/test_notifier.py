@@ -119,9 +119,22 @@ def test_showing_again_replaces_the_notification_on_screen(bus_address: str) -> 
     with_server(bus_address, test)
 
 
+def test_an_answer_that_comes_before_the_notifications_id_is_not_lost(bus_address: str) -> None:
+    async def test(server: TestNotificationServer, notifier: DBusNotifier) -> None:
+        server.answer_at_once = "skip"
+        await notifier.show("Time to move", "", ACTIONS)
+        assert await answer(notifier) == "skip"
+        await assert_no_answer(notifier)  # its close is not a second answer
+        await notifier.show("Time to move", "", ACTIONS)  # and a new reminder is answered
+        assert await answer(notifier) == "skip"
+
+    with_server(bus_address, test)
+
+
 def test_other_notifications_signals_are_ignored(bus_address: str) -> None:
     async def test(server: TestNotificationServer, notifier: DBusNotifier) -> None:
         server.action_invoked(1, "snooze")  # before anything is shown
+        await assert_no_answer(notifier)
         await notifier.show("Time to move", "", ACTIONS)
         server.action_invoked(7, "skip")
         server.notification_closed(7, 2)

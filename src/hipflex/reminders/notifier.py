@@ -12,7 +12,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Protocol, Self
 
@@ -62,6 +62,9 @@ class DBusNotifier:
         self._bus = bus
         self._answers: asyncio.Queue[str] = asyncio.Queue()
         self._showing = 0  # the server's id of our notification on screen, 0 for none
+        # Signals that arrive while a Notify call waits for its reply may be about the
+        # notification it shows, whose id is not known yet: they are kept and read then.
+        self._early: list[tuple[Callable[[list[Any]], None], list[Any]]] | None = None
         self.server = ""
         self.supports_actions = False
 
@@ -95,12 +98,18 @@ class DBusNotifier:
         )
 
     def _action_invoked(self, body: list[Any]) -> None:
+        if self._early is not None:
+            self._early.append((self._action_invoked, body))
+            return
         notification, action = int(body[0]), str(body[1])
         if notification and notification == self._showing:
             self._showing = 0  # the NotificationClosed that follows is not a dismissal
             self._answers.put_nowait(action)
 
     def _closed(self, body: list[Any]) -> None:
+        if self._early is not None:
+            self._early.append((self._closed, body))
+            return
         notification, reason = int(body[0]), int(body[1])
         if notification and notification == self._showing:
             self._showing = 0
@@ -109,12 +118,18 @@ class DBusNotifier:
     async def show(self, title: str, body: str, actions: Sequence[tuple[str, str]]) -> None:
         flat = [part for action in actions for part in action]
         hints = {"urgency": Variant("y", URGENCY_NORMAL)}
-        (notification,) = await self._call(
-            "Notify",
-            "susssasa{sv}i",
-            ["hipflex", self._showing, "", title, body, flat, hints, 0],  # 0: never expires
-        )
-        self._showing = int(notification)
+        self._early = []
+        try:
+            (notification,) = await self._call(
+                "Notify",
+                "susssasa{sv}i",
+                ["hipflex", self._showing, "", title, body, flat, hints, 0],  # 0: never expires
+            )
+            self._showing = int(notification)
+        finally:
+            early, self._early = self._early, None
+            for handler, signal in early:  # an answer given at once is not lost
+                handler(signal)
 
     async def next_answer(self) -> str:
         return await self._answers.get()
