@@ -33,6 +33,23 @@ def test_a_figure_is_shown_exactly_when_the_group_is_large_enough(figure: int, p
     assert (shown(figure, people) is None) is (people < MIN_GROUP_SIZE)
 
 
+@given(st.integers(0, 10_000), st.integers(0, 60), st.integers(0, 60))
+def test_a_part_is_withheld_when_the_rest_of_the_whole_is_a_small_group(
+    figure: int, people: int, whole: int
+) -> None:
+    rest = whole - people
+    small = people < MIN_GROUP_SIZE or 0 < rest < MIN_GROUP_SIZE
+    assert (shown(figure, people, whole) is None) is small
+
+
+def test_the_rest_of_the_whole_at_its_boundaries() -> None:
+    assert shown(40, 40, 40) == 40  # all of them: the rest is nobody
+    assert shown(36, 36, 40) is None  # 4 others
+    assert shown(35, 35, 40) == 35  # 5 others
+    assert shown(5, 5, 9) is None
+    assert shown(5, 5, 10) == 5
+
+
 def test_the_weeks_end_with_this_one_and_start_on_mondays() -> None:
     assert len(MONDAYS) == SUMMARY_WEEKS
     assert MONDAYS[-1] == date(2026, 11, 30)
@@ -78,8 +95,25 @@ def test_sessions_outside_the_weeks_are_not_counted() -> None:
     assert all(t.sessions is None for t in totals)
 
 
-@given(st.integers(0, 20), st.integers(0, 20))
-def test_the_account_counts_follow_the_same_rule(accounts: int, active: int) -> None:
+@given(st.integers(0, 30).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n))))
+def test_the_account_counts_follow_the_same_rule(counts: tuple[int, int]) -> None:
+    accounts, active = counts
     made = summary(accounts, active, [], NOW)
     assert made.accounts == shown(accounts, accounts)
-    assert made.active == shown(active, active)
+    assert made.active == shown(active, active, accounts)
+    if made.accounts is not None and made.active is not None:  # no small group inferred
+        assert made.accounts - made.active == 0 or made.accounts - made.active >= 5
+
+
+@given(st.integers(MIN_GROUP_SIZE, 12), st.integers(0, 8))
+def test_a_weeks_people_leave_no_small_group_of_the_others(people: int, others: int) -> None:
+    monday = datetime.combine(MONDAYS[-1], datetime.min.time(), tzinfo=UTC)
+    logged = [(person, monday + timedelta(hours=1)) for person in range(people)]
+    made = summary(people + others, people + others, logged, NOW)
+    week = made.weeks[-1]
+    if 0 < others < MIN_GROUP_SIZE:
+        assert week.sessions is None
+        assert week.people is None
+    else:
+        assert week.people == people
+        assert week.sessions == people

@@ -309,5 +309,7 @@ def test_the_admins_totals_withhold_small_groups_and_name_nobody(people: People)
         assert "@" not in response.text
         page = people.as_(ADA).get("/admin")
         assert page.status_code == 200
+        withheld = sum(week["sessions"] is None for week in summary["weeks"])
+        assert page.text.count('<td colspan="2">not shown</td>') == withheld
         for address in [*ROLES, *extra]:  # the admin's own, in the header, aside
             assert address == ADA or address not in page.text

@@ -15,9 +15,16 @@ ACTIVE_WINDOW = timedelta(days=28)
 SUMMARY_WEEKS = 8
 
 
-def shown(figure: int, people: int) -> int | None:
-    """`figure`, about a group of `people`, or None when the group is too small to show."""
-    return figure if people >= MIN_GROUP_SIZE else None
+def shown(figure: int, people: int, of: int | None = None) -> int | None:
+    """`figure`, about a group of `people`, or None when the group is too small to show.
+    When the group is part of a whole of `of` people whose size is shown too, the rest
+    of the whole (`of - people`) must not be a small group either: the difference would
+    tell how many of them there are (e.g. 40 accounts, 37 active: 3 inactive)."""
+    if people < MIN_GROUP_SIZE:
+        return None
+    if of is not None and 0 < of - people < MIN_GROUP_SIZE:
+        return None
+    return figure
 
 
 def week_starts(now: datetime, weeks: int = SUMMARY_WEEKS) -> list[date]:
@@ -44,9 +51,12 @@ class TeamSummary:
     weeks: tuple[WeekTotal, ...]
 
 
-def week_totals(sessions: list[tuple[int, datetime]], starts: list[date]) -> tuple[WeekTotal, ...]:
+def week_totals(
+    sessions: list[tuple[int, datetime]], starts: list[date], of: int | None = None
+) -> tuple[WeekTotal, ...]:
     """Each week's sessions (each a person's id and start), with every figure about fewer
-    than MIN_GROUP_SIZE people withheld."""
+    than MIN_GROUP_SIZE people withheld, and (out of `of` accounts) every figure that
+    would tell how many of the others there are when they are fewer."""
     counts = dict.fromkeys(starts, 0)
     people: dict[date, set[int]] = {monday: set() for monday in starts}
     for person, at in sessions:
@@ -58,8 +68,8 @@ def week_totals(sessions: list[tuple[int, datetime]], starts: list[date]) -> tup
     return tuple(
         WeekTotal(
             starts=monday,
-            sessions=shown(counts[monday], len(people[monday])),
-            people=shown(len(people[monday]), len(people[monday])),
+            sessions=shown(counts[monday], len(people[monday]), of),
+            people=shown(len(people[monday]), len(people[monday]), of),
         )
         for monday in starts
     )
@@ -68,9 +78,12 @@ def week_totals(sessions: list[tuple[int, datetime]], starts: list[date]) -> tup
 def summary(
     accounts: int, active: int, sessions: list[tuple[int, datetime]], now: datetime
 ) -> TeamSummary:
-    """The team's figures: how many accounts, how many active, sessions per week."""
+    """The team's figures: how many accounts, how many active, sessions per week. The
+    active and the weekly figures are parts of the accounts: each is withheld when it,
+    or the rest of the accounts, is fewer than MIN_GROUP_SIZE people. The accounts'
+    own figure is shown (when 5 or more) even where a part is withheld."""
     return TeamSummary(
         accounts=shown(accounts, accounts),
-        active=shown(active, active),
-        weeks=week_totals(sessions, week_starts(now)),
+        active=shown(active, active, accounts),
+        weeks=week_totals(sessions, week_starts(now), accounts),
     )
