@@ -4,6 +4,7 @@ safety, over a synthetic three-week block (PROTOCOL.md section 4)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from hipflex.domain.errors import BadInput
 from hipflex.domain.goniometry import PHOTO_SEM_DEG
 from hipflex.domain.plan import SessionSlot
 from hipflex.domain.protocol import ExerciseId, RedFlag, Side, SittingBand
-from hipflex.domain.tracking import PainVerdict
+from hipflex.domain.tracking import PainChange, PainVerdict
 from hipflex.services import programme, tracking
 from hipflex.services.assessments import record_assessment
 from hipflex.services.clock import FixedClock
@@ -379,3 +380,17 @@ def test_a_photo_error_setting_out_of_range_is_bad_input(
             progress(configured)
     finally:
         configured.close()
+
+
+@pytest.mark.parametrize("verdict", list(PainVerdict))
+def test_the_pain_verdict_for_a_clinician_speaks_about_the_person(verdict: PainVerdict) -> None:
+    pain = PainChange(verdict, None, None)
+    if verdict is not PainVerdict.NO_DATA:
+        pain = PainChange(verdict, 6.0, 4.0)
+    to_them = pain_sentence(pain)
+    about_them = pain_sentence(pain, about_them=True)
+    assert not re.search(r"\byou", about_them, flags=re.IGNORECASE), about_them
+    assert re.search(r"\byour?\b", to_them, flags=re.IGNORECASE), to_them
+    if pain.baseline is not None:
+        assert "from 6.0 to 4.0" in to_them
+        assert "from 6.0 to 4.0" in about_them

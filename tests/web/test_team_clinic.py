@@ -5,6 +5,7 @@ roles are checked; the admin's totals say nothing about one person."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -275,6 +276,35 @@ def test_the_clinicians_pages(people: People) -> None:
     assert f"/api/v1/clinician/members/{ana}/report.pdf" in page.text
     assert 'data-clear="glute_bridge"' in page.text
     assert 'id="clinician-note-form"' in page.text
+
+
+def _main(html: str) -> str:
+    """The page's own content (the header's "Your account" is the reader's), as text."""
+    body = html.split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+def test_the_clinicians_view_of_a_person_speaks_about_them_not_to_them(
+    people: People,
+) -> None:
+    record_tight(people.as_(ANA))
+    people.as_(ANA).post(f"{API}/logs/pain", json={"score": 4})
+    own = _main(people.as_(ANA).get("/progress").text)
+    people.share(ANA, LEE)
+    ana = people.id_of(ANA)
+    seen = _main(people.as_(LEE).get(f"/clinician/members/{ana}").text)
+    # Words meant for the person themselves (the clinician's own tools do speak to the
+    # clinician: "Your notes for ...").
+    to_the_member = re.compile(
+        r"\byour (pain|plan|band|assessment|last test|weekly|latest notes|\d+-week block)"
+        r"|\byou averaged|log them|take the tests again|rate your",
+        flags=re.IGNORECASE,
+    )
+    assert to_the_member.search(own)
+    assert not to_the_member.search(seen), to_the_member.findall(seen)
+    assert "their" in seen.lower()
+    progress = people.as_(LEE).get(f"{API}/clinician/members/{ana}/progress").json()
+    assert "your" not in progress["pain"]["text"].lower()
 
 
 def test_the_admins_totals_withhold_small_groups_and_name_nobody(people: People) -> None:

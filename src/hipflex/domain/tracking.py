@@ -279,7 +279,7 @@ MEANINGFUL_CHANGE_WORDS = (
 #: Where the rule starts, in words: the first week's mean it needs.
 RESPONDER_FLOOR_WORDS = (
     f"a first week that averaged at least {RESPONDER_BASELINE_FLOOR:g} out of 10 (below that "
-    "your pain was already low)"
+    "the pain was already low)"
 )
 
 

@@ -117,28 +117,36 @@ MEASURE_NAMES = {
 }
 
 
-def pain_sentence(pain: PainChange) -> str:
+def pain_sentence(pain: PainChange, *, about_them: bool = False) -> str:
+    """The pain verdict in words, to the person (or, `about_them`, to their clinician)."""
+    whose = "their" if about_them else "your"
     if pain.verdict is PainVerdict.NO_DATA:
-        return "Not enough pain ratings yet: rate your pain daily and before and after sessions."
+        return (
+            "Not enough pain ratings yet to tell a change."
+            if about_them
+            else "Not enough pain ratings yet: rate your pain daily and before and after sessions."
+        )
     assert pain.baseline is not None
     assert pain.latest is not None
     change = f"from {pain.baseline:.1f} to {pain.latest:.1f} (weekly averages, 0-10)"
     if pain.verdict is PainVerdict.RESPONDER:
-        return f"Responder: your pain fell {change}, at least {MEANINGFUL_CHANGE_WORDS}."
+        return f"Responder: {whose} pain fell {change}, at least {MEANINGFUL_CHANGE_WORDS}."
     if pain.verdict is PainVerdict.WORSE:
-        return (
-            f"Your pain rose {change}. Your plan eases off; if it keeps rising, "
-            "please see a clinician."
+        advice = (
+            "Their plan eases off on its own."
+            if about_them
+            else "Your plan eases off; if it keeps rising, please see a clinician."
         )
+        return f"{whose.capitalize()} pain rose {change}. {advice}"
     if pain.verdict is PainVerdict.LOW_BASELINE:
         return (
-            f"Your pain was already low: it went {change}. A first week under "
+            f"{whose.capitalize()} pain was already low: it went {change}. A first week under "
             f"{RESPONDER_BASELINE_FLOOR:g} leaves too little room for a change to count as a "
             "response, so hipflex does not call one."
         )
     return (
-        f"Your pain went {change}: not yet the {MEANINGFUL_CHANGE_WORDS} that count as a real "
-        "change."
+        f"{whose.capitalize()} pain went {change}: not yet the {MEANINGFUL_CHANGE_WORDS} that "
+        "count as a real change."
     )
 
 

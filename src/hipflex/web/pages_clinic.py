@@ -45,7 +45,7 @@ def clinician_member_page(member_id: int, request: Request, who: Clinician) -> R
         "clinician_member.html",
         page_title=page.account.email,
         **shared,
-        **progress_page_context(page.view),
+        **progress_page_context(page.view, about_them=True),
     )
 
 

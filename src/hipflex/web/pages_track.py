@@ -40,15 +40,16 @@ def progress_page(request: Request, app: Context) -> Response:
     )
 
 
-def progress_page_context(view: ProgressView) -> dict[str, Any]:
-    """What progress.html shows of one person's progress (theirs, or a clinician's view
-    of it: /clinician/members/{id} extends the same template)."""
+def progress_page_context(view: ProgressView, *, about_them: bool = False) -> dict[str, Any]:
+    """What progress.html shows of one person's progress: theirs, or (`about_them`) a
+    clinician's view of it, /clinician/members/{id}, which extends the same template."""
     charts = progress_charts(view)  # inline SVG: the stylesheet gives them the theme's colours
     notes = [
         {"at": n.at.isoformat(), "text": n.text, "session": n.session} for n in view.notes[-5:]
     ]
     return {
-        "data": progress_model(view).model_dump(mode="json"),
+        "data": progress_model(view, about_them=about_them).model_dump(mode="json"),
+        "about_them": about_them,
         "charts": charts,
         "notes": list(reversed(notes)),
         "measure_names": MEASURE_NAMES,

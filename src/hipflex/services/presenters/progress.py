@@ -131,7 +131,8 @@ def _error(sem_deg: float) -> MeasurementErrorOut:
     )
 
 
-def progress_model(view: ProgressView) -> ProgressOut:
+def progress_model(view: ProgressView, *, about_them: bool = False) -> ProgressOut:
+    """One person's progress; `about_them`: its words are for their clinician."""
     return ProgressOut(
         today=view.today,
         block_started_on=None if view.block is None else view.block.started_on,
@@ -157,7 +158,7 @@ def progress_model(view: ProgressView) -> ProgressOut:
             baseline=view.pain.baseline,
             latest=view.pain.latest,
             change=view.pain.change,
-            text=pain_sentence(view.pain),
+            text=pain_sentence(view.pain, about_them=about_them),
         ),
         tests=[
             SelfTestOut(

@@ -118,4 +118,4 @@ def clinician_members(who: Clinician) -> MembersOut:
 )
 def member_progress(member_id: int, who: Clinician) -> ProgressOut:
     theirs = team.member_context(who.app, who.account, member_id, AuditAction.READ_PROGRESS)
-    return progress_model(progress(theirs))
+    return progress_model(progress(theirs), about_them=True)
