@@ -12,14 +12,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Table, func, select
 
 from hipflex.domain.accounts import MAX_FAILURES_PER_ACCOUNT, Role
 from hipflex.services.clock import FixedClock
-from hipflex.store.models import AuditRow, Base, ShareRow
-from hipflex.store.owners import owned_tables
 from hipflex.web.deps import SESSION_COOKIE
 from hipflex.web.security import CSRF_HEADER
+from tests.team_rows import rows_naming
 from tests.web.conftest import API, TEAM_PASSWORD, context_of, record_tight, team_client
 
 ANA, BO, LEE = "ana@example.org", "bo@example.org", "lee@clinic.org"
@@ -39,22 +37,8 @@ class People:
         return self.client
 
     def rows_of(self, email: str) -> dict[str, int]:
-        """How many rows of each table are this person's (as owner, or as the member of a
-        share or an audit entry)."""
-        person = self.ids[email]
-        counted: list[tuple[Table, object]] = [
-            (table, table.c.account_id == person) for table in owned_tables()
-        ]
-        for row in (ShareRow, AuditRow):
-            table = Base.metadata.tables[row.__tablename__]
-            counted.append((table, table.c.member_id == person))
-        with context_of(self.client).store.engine.connect() as connection:
-            return {
-                table.name: int(
-                    connection.scalar(select(func.count()).select_from(table).where(where)) or 0
-                )
-                for table, where in counted
-            }
+        """How many rows of each table name this person, column by column."""
+        return rows_naming(context_of(self.client).store.engine, self.ids[email])
 
 
 def _log_in(client: TestClient, email: str) -> str:
@@ -84,6 +68,16 @@ def _with_data(people: People, email: str) -> None:
     assert lee.post(f"{member}/notes", json={"text": f"for {email}"}).status_code == 201
 
 
+#: The column that names the member in the tables that are not the member's own rows.
+MEMBER_COLUMN = {"shares": "member_id", "audit_events": "member_id"}
+
+
+def _all_gone_but_the_login(rows: dict[str, int]) -> bool:
+    """Nothing names the account any more but its logins (kept: it goes on)."""
+    assert rows["web_sessions.account_id"] > 0
+    return {key: n for key, n in rows.items() if n and key != "web_sessions.account_id"} == {}
+
+
 @pytest.fixture
 def people(
     tmp_path: Path, database_url: str, clock: FixedClock, cheap_password_hashes: None
@@ -100,10 +94,9 @@ def people(
 
 
 def test_a_member_erases_their_data_and_nobody_elses(people: People) -> None:
-    assert all(
-        people.rows_of(ANA)[t] for t in ("assessments", "clinician_notes", "shares", "audit_events")
-    )
-    others = {email: people.rows_of(email) for email in (BO, LEE)}
+    mine, bo, lee = people.rows_of(ANA), people.rows_of(BO), people.rows_of(LEE)
+    for table in ("assessments", "clinician_notes", "shares", "audit_events"):
+        assert mine[f"{table}.{MEMBER_COLUMN.get(table, 'account_id')}"] > 0, table
     response = people.as_(ANA).post(ERASE, json=RIGHT)
     assert response.status_code == 200, response.text
     erased = response.json()
@@ -111,8 +104,15 @@ def test_a_member_erases_their_data_and_nobody_elses(people: People) -> None:
     assert erased["records"]["notes"] == 1
     assert erased["clinician_notes"] == 1
     assert "1 assessment" in erased["summary"]
-    assert set(people.rows_of(ANA).values()) == {0}
-    assert {email: people.rows_of(email) for email in (BO, LEE)} == others
+    assert _all_gone_but_the_login(people.rows_of(ANA))
+    assert people.rows_of(BO) == bo  # every row naming B, table by table
+    # The clinician's rows about A (the share, A's trail, the note for A) went with A's.
+    assert people.rows_of(LEE) == {
+        **lee,
+        "shares.clinician_id": 1,
+        "audit_events.actor_id": lee["audit_events.actor_id"] - mine["audit_events.member_id"],
+        "clinician_notes.author_id": 1,
+    }
     # Still logged in, with an empty app; the clinician no longer sees A.
     ana = people.as_(ANA)
     assert ana.get(f"{API}/notes").json() == {"notes": []}
@@ -193,8 +193,8 @@ def test_the_account_page_erases_after_the_password_and_the_box(people: People) 
     assert done.status_code == 303
     assert done.headers["location"] == "/account?erased=1"
     assert "All your data is erased" in ana.get("/account?erased=1").text
-    assert set(people.rows_of(ANA).values()) == {0}
-    assert people.rows_of(BO)["assessments"] == 1
+    assert _all_gone_but_the_login(people.rows_of(ANA))
+    assert people.rows_of(BO)["assessments.account_id"] == 1
 
 
 def test_single_user_mode_has_no_web_erase(client: TestClient) -> None:

@@ -104,7 +104,9 @@ def add_account(
 
 
 def accounts(app: AppContext) -> list[Account]:
-    return app.store.accounts()
+    """Every account but the removed ones (erased, kept only as other people's records
+    name them)."""
+    return [account for account in app.store.accounts() if not account.removed]
 
 
 def disable_account(app: AppContext, email: str) -> Account:
