@@ -15,11 +15,14 @@ from hipflex.domain.accounts import (
     MAX_FAILURES_PER_ADDRESS,
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
+    REMOVED_ACCOUNT,
     check_new_password,
     invitation_expires,
     login_allowed,
     normalise_email,
     password_problem,
+    removed_address,
+    shown_address,
 )
 from hipflex.domain.errors import BadInput
 
@@ -77,3 +80,14 @@ def test_an_invitation_lasts_seven_days() -> None:
 def test_logins_stop_at_either_limit(for_account: int, for_address: int) -> None:
     expected = for_account < MAX_FAILURES_PER_ACCOUNT and for_address < MAX_FAILURES_PER_ADDRESS
     assert login_allowed(for_account, for_address) is expected
+
+
+@given(st.integers(min_value=1, max_value=2**63 - 1))
+def test_a_removed_accounts_address_is_never_one_anyone_can_use(account_id: int) -> None:
+    """A removed account shows as REMOVED_ACCOUNT, and no command or login takes its
+    address (so nobody can add, log in as, share with or erase it)."""
+    address = removed_address(account_id)
+    assert shown_address(address) == REMOVED_ACCOUNT
+    with pytest.raises(BadInput):
+        normalise_email(address.upper())
+    assert shown_address("ana@example.org") == "ana@example.org"

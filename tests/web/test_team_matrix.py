@@ -312,6 +312,31 @@ def test_the_clinician_a_shares_with_sees_a_and_no_other_clinician_does(team: Te
     assert kim.get(f"{API}/clinician/members/{missing}/progress").status_code == 404
 
 
+#: Erasing your own data (the API and the account page's form): OWN routes.
+ERASE_ROUTES = (Call("POST", f"{API}/account/erase"), Call("POST", "/account/erase"))
+
+
+def test_erasing_ones_own_data_erases_nobody_elses(team: Team) -> None:
+    """Everyone but A erases their own data (the matrix's call above sends no password,
+    so it erases nothing): A's data, shares and audit trail are as they were."""
+    ana = team.as_(Who.ANA)
+    before = (_export_of_ana(team), ana.get(f"{API}/shares").json())
+    audit = ana.get(f"{API}/audit").json()
+    for who in (Who.BO, Who.LEE, Who.KIM, Who.MAX):
+        erased = team.as_(who).post(
+            f"{API}/account/erase", json={"password": PASSWORD, "confirm": True}
+        )
+        assert erased.status_code == 200, (who, erased.text)
+    page = team.as_(Who.BO).post("/account/erase", data={"password": PASSWORD, "confirm": "yes"})
+    assert page.status_code == 303, page.text
+    assert SECRETS[Who.BO][1] not in team.as_(Who.BO).get(f"{API}/exports/json").text
+    ana = team.as_(Who.ANA)
+    assert (_export_of_ana(team), ana.get(f"{API}/shares").json()) == before
+    assert ana.get(f"{API}/audit").json() == audit
+    member = team.values["member_id"]  # the clinician's own erase kept A's share with them
+    assert team.as_(Who.LEE).get(f"{API}/clinician/members/{member}/progress").status_code == 200
+
+
 def test_each_persons_secrets_are_in_their_own_answers(team: Team) -> None:
     """What the matrix looks for is what the app shows its owner."""
     for who in (Who.ANA, Who.BO):
@@ -322,8 +347,12 @@ def test_each_persons_secrets_are_in_their_own_answers(team: Team) -> None:
 
 def test_the_matrix_knows_every_kind_of_route(team: Team) -> None:
     """Each kind has routes, so a rename cannot quietly empty one of them."""
-    kinds = {call.kind for call in calls(team.client.app)}  # type: ignore[arg-type]
+    routes = calls(team.client.app)  # type: ignore[arg-type]
+    kinds = {call.kind for call in routes}
     assert {Kind.PUBLIC, Kind.OWN, Kind.CLINICIAN} <= kinds
+    for erase in ERASE_ROUTES:
+        assert erase in routes
+        assert erase.kind is Kind.OWN
 
 
 def test_the_leak_check_finds_a_secret_in_any_case() -> None:

@@ -394,6 +394,7 @@ FORMS = (
     "/logout",
     "/logout/everywhere",
     "/account/password",
+    "/account/erase",
     "/sharing",
     "/sharing/1/revoke",
     "/invitations/some-token",

@@ -136,7 +136,61 @@ def reset_password(email: EMAIL) -> None:
     print(_invitation_words(link))
 
 
+def _has_terminal() -> bool:
+    """Whether someone at a terminal can answer the question (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+def erase(
+    email: EMAIL,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase an account and all its data: assessments, plans, logs, notes, kept photos,
+    preferences, the notes clinicians left it, its audit trail, logins, shares and
+    invitations.
+
+    A clinician's notes for members, and the members' record of what the clinician read,
+    stay with the members, shown as from a removed account. It shows what it will delete
+    and asks first, unless you give --yes (without a terminal, --yes is needed). This
+    cannot be undone.
+    """
+    from hipflex.cli.data_cmd import _confirmed
+    from hipflex.domain.errors import BadInput
+    from hipflex.services import accounts
+    from hipflex.services.context import open_app
+
+    app = open_app()
+    try:
+        found = accounts.erasure_of(app, email)
+        who = found.account
+        if not yes:
+            if not _has_terminal():
+                msg = (
+                    f"erasing {who.email} cannot be undone, and there is no terminal to ask "
+                    "you: add --yes to erase it"
+                )
+                raise BadInput(msg)
+            print(
+                f"This deletes the account {who.email} ({who.role.value}) and all its data: "
+                f"{found.described()}; its logins, shares, invitations and audit trail."
+            )
+            if who.role is Role.CLINICIAN:
+                print(
+                    "The notes it wrote for members, and the members' record of what it read, "
+                    "stay with the members, shown as from a removed account."
+                )
+            print("It cannot be undone.")
+            if not _confirmed(f"Erase {who.email}?"):
+                print("Nothing was erased.")
+                raise typer.Exit(1)
+        erased = accounts.erase_account(app, who.email)
+    finally:
+        app.close()
+    print(f"Erased the account {who.email} and its data: {erased.described()}.")
+
+
 users_app.command("add")(guarded(add))
 users_app.command("list")(guarded(list_))
 users_app.command("disable")(guarded(disable))
 users_app.command("reset-password")(guarded(reset_password))
+users_app.command("erase")(guarded(erase))

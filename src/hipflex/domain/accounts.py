@@ -31,6 +31,13 @@ MAX_FAILURES_PER_ADDRESS = 20
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
+#: An account erased by the operator (`hipflex users erase`) while other people's records
+#: still name it (a clinician's notes for members, the members' audit trails) keeps its
+#: row under an address at this domain (reserved, RFC 2606: never a real one), with no
+#: password, disabled: those records then show it as REMOVED_ACCOUNT.
+REMOVED_DOMAIN = "removed.invalid"
+REMOVED_ACCOUNT = "a removed account"
+
 
 class Role(StrEnum):
     """What an account may do: a member keeps their own programme; a clinician also sees
@@ -54,12 +61,30 @@ class Account:
     def active(self) -> bool:
         return self.disabled_at is None
 
+    @property
+    def removed(self) -> bool:
+        return is_removed(self.email)
+
+
+def removed_address(account_id: int) -> str:
+    """The address an erased account's row keeps, when other people's records name it."""
+    return f"removed-{account_id}@{REMOVED_DOMAIN}"
+
+
+def is_removed(email: str) -> bool:
+    return email.endswith("@" + REMOVED_DOMAIN)
+
+
+def shown_address(email: str) -> str:
+    """An account's address as other people's records show it (REMOVED_ACCOUNT once erased)."""
+    return REMOVED_ACCOUNT if is_removed(email) else email
+
 
 def normalise_email(text: str) -> str:
     """The address as accounts are keyed: trimmed and in lower case; BadInput when it is
     not an address."""
     email = text.strip().lower()
-    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
+    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email) or is_removed(email):
         msg = f"{text.strip()[:60]!r} is not an e-mail address"
         raise BadInput(msg)
     return email

@@ -6,6 +6,7 @@ logins are counted in the database, so every app process on it throttles alike."
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from hipflex.domain.accounts import (
     normalise_email,
 )
 from hipflex.domain.errors import BadInput, NotSignedIn, TooManyTries
+from hipflex.domain.plurals import counted
+from hipflex.services import data
 from hipflex.services.context import AppContext
 
 #: Where an invitation link points, under the server's address.
@@ -101,7 +104,9 @@ def add_account(
 
 
 def accounts(app: AppContext) -> list[Account]:
-    return app.store.accounts()
+    """Every account but the removed ones (erased, kept only as other people's records
+    name them)."""
+    return [account for account in app.store.accounts() if not account.removed]
 
 
 def disable_account(app: AppContext, email: str) -> Account:
@@ -201,15 +206,82 @@ def change_password(
     one counts as a failed login, and too many stop both); every other login of the
     account ends, the one with `token` goes on."""
     check_new_password(new)
-    try:
-        log_in(app, account.email, current, address=address)
-    except NotSignedIn as wrong:
-        msg = "your current password is not right"
-        raise BadInput(msg) from wrong
+    _check_password(app, account, current, address=address, wrong=NOT_THE_CURRENT_ONE)
     app.store.set_password_hash(account.email, hash_password(new))
     app.store.revoke_web_sessions(account.id, at=app.clock.now(), keep=_token_sha256(token))
+
+
+NOT_THE_CURRENT_ONE = "your current password is not right"
+NOT_RIGHT_NOTHING_ERASED = "your password is not right: nothing was erased"
+
+
+def _check_password(
+    app: AppContext, account: Account, password: str, *, address: str, wrong: str
+) -> None:
+    """The account's password, checked the way a login is: a wrong one counts as a
+    failed login (BadInput with `wrong`), and too many stop both (TooManyTries)."""
+    try:
+        log_in(app, account.email, password, address=address)
+    except NotSignedIn as error:
+        raise BadInput(wrong) from error
 
 
 def end_all_sessions(app: AppContext, account: Account) -> None:
     """Log out everywhere: every login of the account stops working at once."""
     app.store.revoke_web_sessions(account.id, at=app.clock.now())
+
+
+# Erasing: a person's own data (the web's /account), or an account and its data (the
+# operator's `hipflex users erase`)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What erasing an account's data takes (or took): its own records, and the notes
+    clinicians left for it."""
+
+    account: Account
+    records: data.Snapshot
+    clinician_notes: int
+    #: Other people's records (a clinician's notes for members, the members' audit
+    #: trails) name the account, so its row stays as a removed account.
+    kept_as_removed: bool = False
+
+    def described(self) -> str:
+        """E.g. "2 assessments and your preferences; and 1 note from clinicians"."""
+        own = data.describe(self.records)
+        if not self.clinician_notes:
+            return own
+        notes = f"{counted(self.clinician_notes, 'note')} from clinicians"
+        return notes if own == "nothing" else f"{own}; and {notes}"
+
+
+def _erasure(app: AppContext, account: Account) -> Erasure:
+    theirs = app.for_account(account.id)
+    return Erasure(account, data.snapshot(theirs), len(theirs.store.clinician_notes()))
+
+
+def erase_own_data(app: AppContext, account: Account, password: str, *, address: str) -> Erasure:
+    """Delete everything the account owns (data.erase on its own store: its records, the
+    notes clinicians left it, its shares and its audit trail), after its password checked
+    the way a login is, so a stolen login is not enough. The account and its logins stay:
+    the person goes on with an empty app."""
+    _check_password(app, account, password, address=address, wrong=NOT_RIGHT_NOTHING_ERASED)
+    before = _erasure(app, account)
+    data.erase(app.for_account(account.id))
+    return before
+
+
+def erasure_of(app: AppContext, email: str) -> Erasure:
+    """What `erase_account` would delete, for the operator to confirm."""
+    return _erasure(app, app.store.account(normalise_email(email)))
+
+
+def erase_account(app: AppContext, email: str) -> Erasure:
+    """Delete the account, its logins, invitations and shares both ways, and all its data
+    (as erase_own_data), in one transaction. A clinician's notes for members and the
+    members' record of what they read stay with the members, shown as from a removed
+    account."""
+    before = erasure_of(app, email)
+    _, kept = app.store.remove_account(before.account.email, at=app.clock.now())
+    return dataclasses.replace(before, kept_as_removed=kept)

@@ -8,11 +8,20 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from hipflex.domain.accounts import Account, AuditAction, AuditEntry, Role, Share
+from hipflex.domain.accounts import (
+    Account,
+    AuditAction,
+    AuditEntry,
+    Role,
+    Share,
+    removed_address,
+    shown_address,
+)
 from hipflex.domain.errors import Conflict, NotFound
 from hipflex.store.models import (
     AccountRow,
     AuditRow,
+    ClinicianNoteRow,
     InvitationRow,
     LoginFailureRow,
     ShareRow,
@@ -49,6 +58,30 @@ def _revoke_sessions(
     if keep is not None:
         open_ones.append(WebSessionRow.token_sha256 != keep)
     session.execute(update(WebSessionRow).where(*open_ones).values(revoked_at=at))
+
+
+def erase_person(session: Session, owner: int | None) -> None:
+    """Delete every row of the owner's data, in the caller's transaction: the owned
+    tables (the notes clinicians left them included) and, for an account, its shares as
+    a member and its audit trail (the record of who read their data is theirs). Core
+    statements on the connection: no owner binding can narrow them."""
+    connection = session.connection()
+    for table in reversed(owned_tables()):
+        connection.execute(table.delete().where(owner_clause(table, owner)))
+    if owner is not None:
+        for column in (ShareRow.__table__.c.member_id, AuditRow.__table__.c.member_id):
+            connection.execute(column.table.delete().where(column == owner))
+
+
+def _named_by_others(session: Session, account_id: int) -> bool:
+    """Whether other people's records name the account: notes it wrote for members, or
+    their audit trails' entries of what it read or did."""
+    notes, audit = ClinicianNoteRow.__table__.c, AuditRow.__table__.c
+    connection = session.connection()
+    return any(
+        connection.scalar(select(column).where(column == account_id).limit(1)) is not None
+        for column in (notes.author_id, audit.actor_id)
+    )
 
 
 class AccountStore:
@@ -119,6 +152,34 @@ class AccountStore:
                 )
             )
             return _account(row)
+
+    def remove_account(self, email: str, *, at: datetime) -> tuple[Account, bool]:
+        """Erase the account and all its data in one transaction: its own rows (as
+        erase_person), its logins, invitations, failed logins and shares both ways. Its
+        row goes too, unless other people's records name it (a clinician's notes and
+        reads): then it stays with no address, no password, disabled, and the second
+        value is True."""
+        with self._writing() as session:
+            row = _row_for(session, email)
+            account = _account(row)
+            erase_person(session, row.id)
+            connection = session.connection()
+            for column in (
+                ShareRow.__table__.c.clinician_id,
+                InvitationRow.__table__.c.account_id,
+                WebSessionRow.__table__.c.account_id,
+            ):
+                connection.execute(column.table.delete().where(column == row.id))
+            failures = LoginFailureRow.__table__.c.email
+            connection.execute(failures.table.delete().where(failures == row.email))
+            kept = _named_by_others(session, row.id)
+            if kept:
+                row.email = removed_address(row.id)
+                row.password_hash = None
+                row.disabled_at = row.disabled_at or at
+            else:
+                session.delete(row)
+            return account, kept
 
     # Invitations
 
@@ -362,4 +423,7 @@ class AccountStore:
                 .where(AuditRow.member_id == member_id)
                 .order_by(AuditRow.at.desc(), AuditRow.id.desc())
             )
-            return [AuditEntry(email, AuditAction(row.action), row.at) for row, email in found]
+            return [
+                AuditEntry(shown_address(email), AuditAction(row.action), row.at)
+                for row, email in found
+            ]

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
-from hipflex.domain.accounts import ClinicianNote
+from hipflex.domain.accounts import ClinicianNote, shown_address
 from hipflex.store.models import (
     AccountRow,
     BreakEventRow,
@@ -54,7 +54,7 @@ class ClinicStore:
             query = query.where(ClinicianNoteRow.author_id == author_id)
         with self._reading() as session:
             return [
-                ClinicianNote(row.id, email, row.at, row.text)
+                ClinicianNote(row.id, shown_address(email), row.at, row.text)
                 for row, email in session.execute(query)
             ]
 

@@ -21,14 +21,14 @@ from hipflex.domain.preferences import Preferences
 from hipflex.domain.progression import ProgressionState
 from hipflex.errors import storage_fault
 from hipflex.store import rows, sqlite_faults
-from hipflex.store.accounts import AccountStore
+from hipflex.store.accounts import AccountStore, erase_person
 from hipflex.store.clinic import ClinicStore
 from hipflex.store.db import WRITE_OPTION, backup_sqlite, make_engine
 from hipflex.store.faults import where
 from hipflex.store.logs import LogStore
 from hipflex.store.migrate import upgrade_if_needed
 from hipflex.store.models import AssessmentRow, BlockRow, PhotoRow, PreferencesRow
-from hipflex.store.owners import bind_to_owner, owned_tables, owner_clause
+from hipflex.store.owners import bind_to_owner
 from hipflex.store.snapshot import (
     Snapshot,
     StoreNotEmpty,
@@ -243,10 +243,9 @@ class Store(LogStore, AccountStore, ClinicStore):
 
     def erase_all(self) -> None:
         """Delete every row of the owner's data (the schema, and team mode's accounts,
-        stay), in one transaction."""
+        stay), in one transaction: store.accounts.erase_person."""
         with self._writing() as session:
-            for table in reversed(owned_tables()):
-                session.execute(table.delete().where(owner_clause(table, self.owner)))
+            erase_person(session, self.owner)
 
     def start_block(
         self,

@@ -1,6 +1,7 @@
 """Team mode's own pages: logging in and out (/login, /logout), accepting an invitation
 (the link `hipflex users add` prints) and the account page (/account: a new password,
-logging out everywhere). The cookie is web/logins.py's, the same as the API's."""
+logging out everywhere, erasing all your data). The cookie is web/logins.py's, the same
+as the API's."""
 
 from __future__ import annotations
 
@@ -158,8 +159,10 @@ def _account_page(request: Request, status_code: int = 200, **extra: Any) -> Res
 
 
 @router.get("/account", dependencies=[Depends(acting)])  # a login first
-def account_page(request: Request, changed: str | None = None) -> Response:
-    return _account_page(request, changed=changed is not None)
+def account_page(
+    request: Request, changed: str | None = None, erased: str | None = None
+) -> Response:
+    return _account_page(request, changed=changed is not None, erased=erased is not None)
 
 
 @router.post("/account/password", dependencies=CSRF)
@@ -180,3 +183,21 @@ async def password_submit(request: Request, who: Team) -> Response:
     except HipflexError as error:  # a wrong current password counts as a failed login
         return _account_page(request, status_of(error), problem=sentence(error))
     return RedirectResponse("/account?changed=1", status_code=303)
+
+
+#: Said when the box that confirms the erase is not ticked.
+TICK_THE_BOX = "nothing was erased: tick the box to say you know it cannot be undone"
+
+
+@router.post("/account/erase", dependencies=CSRF)
+async def erase_submit(request: Request, who: Team) -> Response:
+    form = await request.form()
+    try:
+        if field(form, "confirm") != "yes":
+            raise BadInput(TICK_THE_BOX)
+        accounts.erase_own_data(
+            who.app, who.account, field(form, "password"), address=client_address(request)
+        )
+    except HipflexError as error:  # a wrong password counts as a failed login
+        return _account_page(request, status_of(error), erase_problem=sentence(error))
+    return RedirectResponse("/account?erased=1", status_code=303)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hipflex.domain.accounts import Account, Role
+from hipflex.services.accounts import Erasure
 from hipflex.services.presenters.common import Moment, Out
 
 
@@ -52,3 +53,21 @@ class LoggedOutOut(Out):
 
 def logged_in_model(account: Account) -> LoggedInOut:
     return LoggedInOut(email=account.email, role=account.role)
+
+
+class ErasedOut(Out):
+    """Team mode: what erasing your data deleted. `records`: how many of each kind (keys
+    as in the JSON export); `clinician_notes`: the notes clinicians left you; `summary`:
+    the same in words. Your shares and your audit trail went too; the account stays."""
+
+    records: dict[str, int]
+    clinician_notes: int
+    summary: str
+
+
+def erased_model(erasure: Erasure) -> ErasedOut:
+    return ErasedOut(
+        records=erasure.records.counts(),
+        clinician_notes=erasure.clinician_notes,
+        summary=erasure.described(),
+    )

@@ -43,3 +43,4 @@ for module in (
     clinic,
 ):
     router.include_router(module.router)
+router.include_router(auth.account_router)

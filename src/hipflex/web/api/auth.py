@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from hipflex.domain.errors import BadInput
 from hipflex.services import accounts
-from hipflex.services.presenters.accounts import LoggedInOut, LoggedOutOut, logged_in_model
+from hipflex.services.presenters.accounts import (
+    ErasedOut,
+    LoggedInOut,
+    LoggedOutOut,
+    erased_model,
+    logged_in_model,
+)
 from hipflex.web.api.refusals import WRITE, refusals
-from hipflex.web.deps import RequestBody, context_of, team_server
+from hipflex.web.deps import Flag, RequestBody, context_of, team_server
 from hipflex.web.logins import (
     clear_session_cookie,
     client_address,
@@ -16,6 +23,8 @@ from hipflex.web.logins import (
 )
 
 router = APIRouter(prefix="/auth", tags=["team"])
+#: Your account as a whole (team mode).
+account_router = APIRouter(prefix="/account", tags=["team"])
 
 
 class LoginIn(RequestBody):
@@ -66,3 +75,29 @@ def change_password(body: PasswordIn, request: Request) -> LoggedInOut:
         token=session_token(request) or "",
     )
     return logged_in_model(account)
+
+
+class EraseIn(RequestBody):
+    password: str
+    #: true: you know that everything goes and that it cannot be undone.
+    confirm: Flag
+
+
+#: Said when the body's `confirm` is not true.
+NOT_CONFIRMED = 'nothing was erased: send "confirm": true to erase all your data'
+
+
+@account_router.post(
+    "/erase",
+    summary="Erase all your data (team mode): your password again; the account stays",
+    responses=refusals(*WRITE, 401, 404, 422, 429),
+    dependencies=[Depends(context_of)],  # NotSignedIn (401) before the body is read
+)
+def erase_my_data(body: EraseIn, request: Request) -> ErasedOut:
+    context = team_server(request)
+    if not body.confirm:
+        raise BadInput(NOT_CONFIRMED)
+    erased = accounts.erase_own_data(
+        context, request.state.account, body.password, address=client_address(request)
+    )
+    return erased_model(erased)
