@@ -19,13 +19,16 @@ from PIL import Image
 #: (its import alone cost a command about 25 ms; hipflex.config reads the variables itself),
 #: importlib.metadata (pydantic's plugin loader imports it, about 8 ms; plugins are off),
 #: rich's Markdown renderer (a `learn` topic's text alone is Markdown), argon2 (team mode's
-#: password hashes: listing the accounts checks none).
+#: password hashes: listing the accounts checks none), xml.sax (its saxutils loads
+#: urllib.request, http and email: the charts escape their text with hipflex.domain.markup).
 HEAVY = frozenset({
     "sqlalchemy", "alembic", "psycopg", "fastapi", "starlette", "uvicorn", "hipflex.web",
     "jinja2", "matplotlib", "fpdf", "PIL", "mediapipe", "cv2", "numpy", "textual",
     "icalendar", "hipflex.reports.report", "hipflex.reports.charts", "hipflex.reports.render",
     "pydantic_settings", "importlib.metadata", "rich.markdown", "markdown_it", "argon2",
+    "xml.sax",
 })  # fmt: skip
+REPORT = {"hipflex.reports.report", "hipflex.reports.charts", "hipflex.reports.render"}
 MARKDOWN = {"rich.markdown", "markdown_it"}
 TYPER = frozenset({"typer", "pydantic", "pydantic_core", "rich"})
 ASSESS = [
@@ -62,11 +65,9 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["measure", "photo.png", "--points", "points.json", "--side", "left", "--json"], {"PIL"}),
     (["progress"], set()),
     (["progress", "--json"], set()),
-    (
-        ["report", "--out", "report.html"],
-        {"hipflex.reports.report", "hipflex.reports.charts", "hipflex.reports.render"}
-        | {"jinja2", "matplotlib", "PIL", "numpy"},
-    ),
+    (["report", "--out", "report.html"], REPORT | {"jinja2"}),  # its template compiled once
+    # fpdf loads PIL and numpy itself; matplotlib only lends its font, found without it.
+    (["report", "--out", "report.pdf"], REPORT | {"fpdf", "PIL", "numpy"}),
     (["history"], set()),
     (["history", "--json"], set()),
     (["learn"], set()),
