@@ -66,8 +66,8 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["progress"], set()),
     (["progress", "--json"], set()),
     (["report", "--out", "report.html"], REPORT | {"jinja2"}),  # its template compiled once
-    # fpdf loads PIL and numpy itself; matplotlib only lends its font, found without it.
-    (["report", "--out", "report.pdf"], REPORT | {"fpdf", "PIL", "numpy"}),
+    # fpdf loads PIL itself, and numpy if it can (not here); matplotlib only lends its font.
+    (["report", "--out", "report.pdf"], REPORT | {"fpdf", "PIL"}),
     (["history"], set()),
     (["history", "--json"], set()),
     (["learn"], set()),

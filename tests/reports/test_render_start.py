@@ -3,6 +3,9 @@ between processes, the PDF's font found without importing matplotlib."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,3 +51,48 @@ def test_the_pdf_font_is_matplotlib_own():
     assert (regular, bold) == (folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf")
     assert regular.is_file()
     assert bold.is_file()
+
+
+PDF_OF_A_STORE = """
+import sys
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+if sys.argv[1] == "numpy":
+    import numpy  # noqa: F401 - fpdf uses it
+else:
+    from hipflex.cli.report_cmd import _import_fpdf_without_numpy
+    _import_fpdf_without_numpy()
+from fpdf import image_parsing
+from hipflex.reports.render import to_pdf
+from hipflex.reports.report import build_report
+from hipflex.services.clock import FixedClock
+from hipflex.services.context import open_app
+from hipflex.services.progress import progress
+at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+app = open_app(clock=FixedClock(at))
+document = build_report(progress(app), at)
+app.close()
+sys.stdout.buffer.write(to_pdf(document))
+assert (image_parsing.numpy is None) == (sys.argv[1] != "numpy")
+assert ("numpy" in sys.modules) == (sys.argv[1] == "numpy")
+"""
+
+
+def test_the_command_line_pdf_without_numpy_is_the_same_pdf(tmp_path: Path):
+    """`hipflex report --out FILE.pdf` imports fpdf as if numpy were not installed."""
+    pytest.importorskip("numpy")
+    env = {**os.environ, "HIPFLEX_DATA_DIR": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("HIPFLEX_DATABASE_URL", None)
+    assess = ["assess", "--no-red-flags", "--thomas-left", "raised", "--knee-left", "85"]
+    hipflex = [sys.executable, "-m", "hipflex"]
+    subprocess.run([*hipflex, *assess], env=env, check=True, capture_output=True)
+    made = {
+        way: subprocess.run(
+            [sys.executable, "-c", PDF_OF_A_STORE, way], env=env, check=True, capture_output=True
+        ).stdout
+        for way in ("numpy", "without")
+    }
+    assert made["numpy"].startswith(b"%PDF")
+    assert made["numpy"] == made["without"]
