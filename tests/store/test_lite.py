@@ -16,8 +16,10 @@ from sqlalchemy import JSON, Boolean, Date
 from tests import strategies
 
 from hipflex.config import Settings
+from hipflex.domain.accounts import Role
 from hipflex.domain.assessment import Assessment, AssessmentInput, AssessmentKind, assess
 from hipflex.domain.breaks import BreakOutcome
+from hipflex.domain.photos import KeptImage, PhotoTest
 from hipflex.domain.plan import Phase, SessionSlot
 from hipflex.domain.preferences import Preferences, Weekday
 from hipflex.domain.protocol import ExerciseId, Side
@@ -34,9 +36,17 @@ from hipflex.domain.tracking import (
 )
 from hipflex.services.context import AppContext
 from hipflex.store import Store
-from hipflex.store.lite import COLUMNS, LiteStore, open_lite, sqlite_path
+from hipflex.store.lite import (
+    COLUMNS,
+    LiteStore,
+    LiteTeamStore,
+    dialect_of,
+    open_lite,
+    sqlite_path,
+)
 from hipflex.store.migrate import migrate
 from hipflex.store.models import Base, UTCDateTime
+from hipflex.store.records import Snapshot
 
 T0 = datetime(2026, 11, 2, 9, 0, 0, 123456, tzinfo=UTC)
 STRETCH = ExerciseId.HALF_KNEELING_HIP_FLEXOR
@@ -163,6 +173,86 @@ def test_an_empty_store_reads_the_same(tmp_path: Path):
         store.close()
 
 
+def test_a_snapshot_is_the_store_snapshot(tmp_path: Path):
+    """`hipflex export` reads lean: every record, in the same order, photos included."""
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    store = _filled(url)
+    for test, sides in ((PhotoTest.EXTENSION, (Side.LEFT, Side.RIGHT)), (PhotoTest.THOMAS, ())):
+        image = KeptImage(b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "image/png", 8, 6)
+        store.add_photo(assessment_id=1, test=test, sides=sides, image=image, at=T0)
+    lite = _lite(url)
+    try:
+        found = lite.snapshot()
+        assert found == store.snapshot()
+        assert all(found.counts().values())
+    finally:
+        lite.close()
+        store.close()
+    empty = tmp_path / "empty.db"
+    Store.open(f"sqlite:///{empty}").close()
+    lite = _lite(f"sqlite:///{empty}")
+    try:
+        assert lite.snapshot() == Snapshot()
+    finally:
+        lite.close()
+
+
+def test_the_accounts_read_as_the_store_reads_them(tmp_path: Path):
+    """`hipflex users list` reads lean, also from a file team mode's accounts share (their
+    list only: every other read of a shared file is the Store's)."""
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    store = _filled(url)
+    lite = _lite(url)
+    try:
+        assert lite.accounts() == store.accounts() == []
+    finally:
+        lite.close()
+    hashed = "$argon2id$v=19$stand-in"  # any text: the list tells only whether one is set
+    store.add_account("bo@example.org", Role.ADMIN, password_hash=hashed, at=T0)
+    store.add_account("ana@example.org", Role.MEMBER, password_hash=None, at=T0)
+    store.disable_account("ana@example.org", at=T0 + timedelta(days=1))
+    opened: list[Store] = []
+
+    def open_store() -> Store:
+        opened.append(Store.open(url))
+        return opened[-1]
+
+    shared = open_lite(url, open_store, shared=True)
+    assert isinstance(shared, LiteTeamStore)
+    try:
+        assert shared.accounts() == store.accounts()
+        assert [a.email for a in shared.accounts()] == ["bo@example.org", "ana@example.org"]
+        assert opened == []
+        assert shared.notes() == store.notes()  # the Store's, opened on first use
+        assert len(opened) == 1
+    finally:
+        shared.close()
+        store.close()
+
+
+def test_a_backup_is_the_store_backup(tmp_path: Path):
+    """`hipflex backup` copies lean: the same integrity check, the same whole file."""
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    store = _filled(url)
+    lite = _lite(url)
+    expected = store.snapshot()
+    try:
+        assert dialect_of(lite) == dialect_of(store) == "sqlite"
+        assert lite.integrity_problems() == store.integrity_problems() == []
+        lite.backup_sqlite(tmp_path / "lite.db")
+        store.backup_sqlite(tmp_path / "store.db")
+    finally:
+        lite.close()
+        store.close()
+    for name in ("lite.db", "store.db"):
+        copy = Store.open(f"sqlite:///{tmp_path / name}", upgrade=False)
+        try:
+            assert copy.snapshot() == expected
+        finally:
+            copy.close()
+        assert not (tmp_path / f"{name}-wal").exists()
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -254,6 +344,7 @@ def test_reading_loads_no_sqlalchemy(tmp_path: Path):
         "from hipflex.store.lite import open_lite\n"
         f"lite = open_lite({url!r}, None)\n"
         "lite.assessments(); lite.session_logs(); lite.preferences(); lite.blocks()\n"
+        "lite.snapshot(); lite.integrity_problems()\n"
         "assert not [m for m in sys.modules if m.startswith('sqlalchemy')], 'sqlalchemy'\n"
     )
     result = subprocess.run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,8 @@ def report(
         msg = f"the report file must end in .pdf or .html, not '{out.name}'"
         raise BadInput(msg)
     check_target(out)  # say what is wrong before spending seconds on the charts
+    if suffix == ".pdf":
+        _import_fpdf_without_numpy()
     from hipflex.cli.terminal import Console
     from hipflex.reports.render import to_html, to_pdf
     from hipflex.reports.report import build_report
@@ -40,3 +43,18 @@ def report(
         app.close()
     write_file(out, data)
     print(f"Wrote {out} ({len(data) // 1024} KB).")
+
+
+def _import_fpdf_without_numpy() -> None:
+    """fpdf imports numpy if it can, to speed up raster images; the report has none (its
+    charts and figures are SVG), and numpy's import costs this command about a tenth of a
+    second. fpdf is imported here as if numpy were not installed, which it supports: the
+    PDF is the same, byte for byte (tests/reports/test_render_start.py). Only in this
+    short, single-threaded process: nothing else imports numpy meanwhile."""
+    if "fpdf" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` fails
+    try:
+        import fpdf  # noqa: F401
+    finally:
+        del sys.modules["numpy"]

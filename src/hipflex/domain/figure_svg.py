@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from xml.sax.saxutils import escape, quoteattr
 
 from hipflex.domain.figure import (
     HEAD_RADIUS,
@@ -29,6 +28,7 @@ from hipflex.domain.figure import (
     placed,
     wall_x,
 )
+from hipflex.domain.markup import escape, quoteattr
 
 #: SVG units per body height.
 SCALE = 200.0

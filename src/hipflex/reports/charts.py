@@ -15,11 +15,11 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from threading import Lock
-from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
 from hipflex.domain.assessment import SITTING_BAND_FLOORS
 from hipflex.domain.limits import PAIN_RANGE
+from hipflex.domain.markup import escape, quoteattr
 from hipflex.domain.plurals import counted
 from hipflex.domain.tracking import responder_ceiling
 from hipflex.reports.axes import DateAxis, count_ticks, date_axis

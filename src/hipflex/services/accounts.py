@@ -11,9 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from functools import cache
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from hipflex.domain.accounts import (
     LOGIN_WINDOW,
@@ -31,6 +29,9 @@ from hipflex.domain.plurals import counted
 from hipflex.services import data
 from hipflex.services.context import AppContext
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 #: Where an invitation link points, under the server's address.
 INVITATION_PATH = "/invitations/"
 #: The same words for an unknown address, a wrong password and a disabled account: the
@@ -40,6 +41,9 @@ WRONG_LOGIN = "the e-mail address or the password is not right"
 
 @cache
 def _hasher() -> PasswordHasher:
+    """argon2's hasher, imported on first use (listing the accounts hashes nothing)."""
+    from argon2 import PasswordHasher
+
     return PasswordHasher()
 
 
@@ -162,6 +166,8 @@ def log_in(app: AppContext, email: str, password: str, *, address: str) -> Accou
 
 
 def _matches(stored: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return _hasher().verify(stored, password)
     except (VerificationError, InvalidHashError):

@@ -36,7 +36,8 @@ class AppContext:
             if self.lean:
                 from hipflex.store.lite import open_lite
 
-                lite = open_lite(url, lambda: self._open_store(url))
+                upgrade = not self.settings.team
+                lite = open_lite(url, lambda: self._open_store(url, upgrade=upgrade), shared=True)
                 if lite is not None:
                     # The reads it answers are Store's; the rest are the Store's own.
                     self._store = cast("Store", lite)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hipflex.domain.errors import BadInput, CannotWrite, HipflexError, StoreCorrupt
 from hipflex.errors import storage_fault
 from hipflex.files import staged
 from hipflex.services.context import AppContext
-from hipflex.store import Store
-from hipflex.store.faults import where
-from hipflex.store.snapshot import (
+from hipflex.store.lite import dialect_of
+from hipflex.store.records import (
     RecordedBlock,
     RecordedPain,
     RecordedSession,
@@ -20,6 +20,9 @@ from hipflex.store.snapshot import (
     Snapshot,
     StoreNotEmpty,
 )
+
+if TYPE_CHECKING:
+    from hipflex.store import Store
 
 # The records are the store's; the exporters and importers take them from here.
 __all__ = [
@@ -98,15 +101,18 @@ def backup(app: AppContext, target: Path) -> int:
     A damaged database is not copied (StoreCorrupt says how to recover); an existing file
     is never overwritten."""
     store = app.store
-    if store.engine.dialect.name != "sqlite":
+    dialect = dialect_of(store)
+    if dialect != "sqlite":
         msg = (
-            f"hipflex backup copies a SQLite database, and yours is {store.engine.dialect.name}: "
+            f"hipflex backup copies a SQLite database, and yours is {dialect}: "
             "use its own tools (for PostgreSQL, pg_dump) instead"
         )
         raise HipflexError(msg)
     url = app.settings.resolved_database_url()
     problems = store.integrity_problems()
     if problems:
+        from hipflex.store.faults import where  # SQLAlchemy's URLs: only when it is damaged
+
         raise storage_fault(StoreCorrupt, where(url), problems[0])
     try:
         with staged(target, replace=False, label=f"the backup to {target}") as partial:

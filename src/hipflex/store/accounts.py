@@ -18,6 +18,7 @@ from hipflex.domain.accounts import (
     shown_address,
 )
 from hipflex.domain.errors import Conflict, NotFound
+from hipflex.store import rows
 from hipflex.store.models import (
     AccountRow,
     AuditRow,
@@ -28,17 +29,6 @@ from hipflex.store.models import (
     WebSessionRow,
 )
 from hipflex.store.owners import owned_tables, owner_clause
-
-
-def _account(row: AccountRow) -> Account:
-    return Account(
-        id=row.id,
-        email=row.email,
-        role=Role(row.role),
-        created_at=row.created_at,
-        has_password=row.password_hash is not None,
-        disabled_at=row.disabled_at,
-    )
 
 
 def _row_for(session: Session, email: str) -> AccountRow:
@@ -118,17 +108,17 @@ class AccountStore:
                     session.execute(
                         update(table).where(owner_clause(table, None)).values(account_id=row.id)
                     )
-            return _account(row)
+            return rows.account(row)
 
     def accounts(self) -> list[Account]:
         """Every account, oldest first."""
         with self._reading() as session:
             found = session.scalars(select(AccountRow).order_by(AccountRow.id))
-            return [_account(row) for row in found]
+            return [rows.account(row) for row in found]
 
     def account(self, email: str) -> Account:
         with self._reading() as session:
-            return _account(_row_for(session, email))
+            return rows.account(_row_for(session, email))
 
     def password_hash(self, email: str) -> str | None:
         """The account's stored hash (None: no password yet, or no such account)."""
@@ -151,7 +141,7 @@ class AccountStore:
                     InvitationRow.account_id == row.id, InvitationRow.used_at.is_(None)
                 )
             )
-            return _account(row)
+            return rows.account(row)
 
     def remove_account(self, email: str, *, at: datetime) -> tuple[Account, bool]:
         """Erase the account and all its data in one transaction: its own rows (as
@@ -221,7 +211,7 @@ class AccountStore:
                 raise NotFound(msg)
             invitation.used_at = at
             account.password_hash = password_hash
-            return _account(account)
+            return rows.account(account)
 
     def invitation_email(self, token_sha256: str, *, at: datetime) -> str | None:
         """The address of an open, unexpired invitation's active account; None for any
@@ -291,7 +281,7 @@ class AccountStore:
                     AccountRow.disabled_at.is_(None),
                 )
             ).one_or_none()
-            return None if row is None else _account(row)
+            return None if row is None else rows.account(row)
 
     def revoke_web_session(self, token_sha256: str, *, at: datetime) -> None:
         with self._writing() as session:
@@ -401,7 +391,7 @@ class AccountStore:
                 )
                 .order_by(AccountRow.email)
             )
-            return [_account(row) for row in found]
+            return [rows.account(row) for row in found]
 
     # The audit trail: only ever added to (no method changes or removes an entry)
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from hipflex.domain.errors import BadSetting
 from hipflex.store.faults import name_faults, shown_url
+from hipflex.store.sqlite_faults import backup_into
 
 #: Execution option that marks a connection as a writer (SQLite takes the write lock up front).
 WRITE_OPTION = "hipflex_write"
@@ -125,12 +126,6 @@ def backup_sqlite(engine: Engine, target: Path) -> None:
         if not isinstance(source, sqlite3.Connection):
             msg = f"an online backup needs a SQLite database, not {engine.dialect.name}"
             raise TypeError(msg)
-        destination = sqlite3.connect(target)
-        try:
-            source.backup(destination)
-            # A backup is one self-contained file: no write-ahead log beside it.
-            destination.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            destination.close()
+        backup_into(source, target)
     finally:
         raw.close()

@@ -3,8 +3,10 @@
 SQLAlchemy and the ORM cost more at start-up than a command like `hipflex today` takes to
 run, so a command-line process reads through this module when its store is a SQLite file
 already at the newest revision, and writes here a log's one-row append and the
-preferences' one row. Everything else (every other write, snapshots, backups, a store to
-create or migrate) goes to the one `Store` (hipflex.store.repository), opened on first use.
+preferences' one row; it also reads a whole snapshot (`hipflex export`) and checks and
+copies the file (`hipflex backup`). When team mode's accounts share the file, only their
+list is read here (LiteTeamStore). Everything else (every other write, a store to create
+or migrate) goes to the one `Store` (hipflex.store.repository), opened on first use.
 The rows become domain objects, and domain objects columns, through the same functions as
 the ORM's (hipflex.store.rows): the rules of a row live there once. Tests prove each read
 here answers what `Store` answers, each write stores the bytes `Store` stores, and that
@@ -39,7 +41,9 @@ from hipflex.domain.tracking import (
 from hipflex.store import rows, sqlite_faults
 from hipflex.store.migrate import HEAD_REVISION
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the snapshot's and the accounts' types are imported on use
+    from hipflex.domain.accounts import Account
+    from hipflex.store.records import Snapshot
     from hipflex.store.repository import Store
 
 #: The columns whose stored value is not the Python value, per table: "datetime" (UTC,
@@ -66,7 +70,7 @@ COLUMNS: dict[str, dict[str, str]] = {
     "notes": {"at": "datetime"},
     "clearances": {"at": "datetime"},
     "break_events": {"at": "datetime", "created_at": "datetime"},
-    # Team mode's tables: read only through the Store (team mode never runs lean).
+    # Team mode's tables: read only through the Store, but for the list of accounts.
     "accounts": {"created_at": "datetime", "disabled_at": "datetime"},
     "invitations": {"issued_at": "datetime", "expires_at": "datetime", "used_at": "datetime"},
     "login_failures": {"at": "datetime"},
@@ -123,9 +127,12 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path).expanduser()
 
 
-def open_lite(url: str, open_store: Callable[[], Store]) -> LiteStore | None:
+def open_lite(
+    url: str, open_store: Callable[[], Store], *, shared: bool = False
+) -> LiteStore | LiteTeamStore | None:
     """A LiteStore for `url` when it is an existing SQLite file at the newest revision;
-    None otherwise (the caller opens the Store, which creates or migrates it)."""
+    None otherwise (the caller opens the Store, which creates or migrates it). When team
+    mode's accounts share the file: with `shared`, a LiteTeamStore; otherwise None."""
     path = sqlite_path(url)
     if path is None or not path.is_file():
         return None
@@ -139,20 +146,28 @@ def open_lite(url: str, open_store: Callable[[], Store]) -> LiteStore | None:
         found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
         found = None
-    if (
-        found is None
-        or found[0] != HEAD_REVISION
-        or not _looks_whole(connection, path)
-        or _has_accounts(connection)
-    ):
+    if found is None or found[0] != HEAD_REVISION or not _looks_whole(connection, path):
         connection.close()
-        return None  # the Store opens it, and names what is wrong (or scopes it to owners)
+        return None  # the Store opens it, and names what is wrong
+    if _has_accounts(connection):  # the Store scopes each person's rows to their owner
+        if shared:
+            return LiteTeamStore(connection, open_store, str(path))
+        connection.close()
+        return None
     return LiteStore(connection, open_store, str(path))
+
+
+def dialect_of(store: object) -> str:
+    """The kind of database behind a store ("sqlite", "postgresql"): a lean reader's is
+    SQLite, known without opening the Store behind it."""
+    if isinstance(store, _Lite):
+        return "sqlite"
+    return str(store.engine.dialect.name)  # type: ignore[attr-defined]  # a Store's
 
 
 def _has_accounts(connection: sqlite3.Connection) -> bool:
     """Whether team mode's accounts share this file: then rows have owners, and only the
-    Store, bound to one of them, reads it. Without accounts every row is nobody's (their
+    Store, bound to one of them, reads their rows. Without accounts every row is nobody's (their
     account_id cannot point anywhere), so this reader needs no owner filter."""
     try:
         return connection.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
@@ -165,23 +180,22 @@ def _looks_whole(connection: sqlite3.Connection, path: Path) -> bool:
     try:
         if path.stat().st_size > sqlite_faults.QUICK_CHECK_MAX_BYTES:
             return True
-        return [row[0] for row in connection.execute("PRAGMA quick_check")] == ["ok"]
+        return sqlite_faults.integrity_problems(connection.execute, quick=True) == []
     except (OSError, sqlite3.Error):
         return False
 
 
-class LiteStore:
-    """The reads of `Store` that short commands make, the logs' one-row appends and the
-    preferences' one row, with sqlite3; any other attribute is the `Store`'s, opened on
-    first use. A write takes the write lock at BEGIN as Store's writers do
-    (hipflex.store.db), and its columns come from the same hipflex.store.rows function."""
+class _Lite:
+    """What both lean readers share: the connection, rows as the models' attributes,
+    SQLite's faults named, the integrity check and backup, the list of accounts; any other
+    attribute is the `Store`'s, opened on first use."""
 
     def __init__(
         self, connection: sqlite3.Connection, open_store: Callable[[], Store], where: str
     ) -> None:
         self._connection = connection
         self._where = where  # the file, as a storage fault names it
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a snapshot's reads share one transaction
         self._open_store = open_store
         self._store: Store | None = None
 
@@ -197,6 +211,18 @@ class LiteStore:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+    # SQLite's own: the integrity check and the backup (`hipflex backup`)
+
+    def integrity_problems(self, *, quick: bool = False) -> list[str]:
+        """What SQLite's integrity check finds wrong (nothing: []), as Store's."""
+        with self._lock, self._faults_named():
+            return sqlite_faults.integrity_problems(self._connection.execute, quick=quick)
+
+    def backup_sqlite(self, target: Path) -> None:
+        """Copy this SQLite store, consistently even while in use, into the new file `target`."""
+        with self._lock:
+            sqlite_faults.backup_into(self._connection, target)
 
     def _rows(self, table: str, sql: str, parameters: Iterable[Any] = ()) -> list[Any]:
         """Rows of `table` as objects with the models' attribute names and Python values."""
@@ -226,6 +252,25 @@ class LiteStore:
             if fault is None:
                 raise
             raise fault from exc
+
+    # Team mode's accounts (`hipflex users list`)
+
+    def accounts(self) -> list[Account]:
+        """Every account, oldest first."""
+        found = self._rows("accounts", "SELECT * FROM accounts ORDER BY id")
+        return [rows.account(row) for row in found]
+
+
+class LiteTeamStore(_Lite):
+    """A store that team mode's accounts share: their list is read here; every other read
+    and write (a person's rows belong to their account) is the `Store`'s."""
+
+
+class LiteStore(_Lite):
+    """The reads of `Store` that short commands make, the logs' one-row appends and the
+    preferences' one row, with sqlite3; any other attribute is the `Store`'s, opened on
+    first use. A write takes the write lock at BEGIN as Store's writers do
+    (hipflex.store.db), and its columns come from the same hipflex.store.rows function."""
 
     @contextmanager
     def _writing(self) -> Iterator[sqlite3.Connection]:
@@ -302,6 +347,35 @@ class LiteStore:
 
     def add_break_event(self, event: BreakEvent, *, at: datetime) -> None:
         self._append("break_events", rows.break_event_values(event, at=at))
+
+    def _every(self, table: str, order: str) -> list[Any]:
+        return self._rows(table, _select(table, "", order))
+
+    def snapshot(self) -> Snapshot:
+        """Everything, as it stood at one moment (one read transaction), as Store.snapshot
+        reads it: the rows in the same order, made records by the same function."""
+        from hipflex.store.records import snapshot_from_rows
+
+        with self._lock, self._faults_named():
+            self._connection.execute("BEGIN")
+            try:
+                preferences = self._rows("preferences", "SELECT * FROM preferences LIMIT 1")
+                assessments = self._every("assessments", "recorded_at, id")
+                self._attach(assessments, "assessment_sides", "assessment_id", "side", "sides")
+                return snapshot_from_rows(
+                    preferences=preferences[0] if preferences else None,
+                    assessments=assessments,
+                    blocks=self._every("blocks", "created_at, id"),
+                    sessions=self._with_entries(self._every("session_logs", "started_at, id")),
+                    pain_ratings=self._every("pain_ratings", "at, id"),
+                    sitting=self._every("sitting_logs", "created_at, id"),
+                    notes=self._every("notes", "at, id"),
+                    clearances=self._every("clearances", "at, id"),
+                    break_events=self._every("break_events", "at, id"),
+                    photos=self._every("photos", "recorded_at, id"),
+                )
+            finally:
+                self._connection.execute("COMMIT")  # it only read
 
     # Assessments
 

@@ -98,10 +98,8 @@ class Store(LogStore, AccountStore, ClinicStore):
         check here: a damaged page it reads is an error named StoreCorrupt (XX001)."""
         if self.engine.dialect.name != "sqlite":
             return []
-        pragma = "quick_check" if quick else "integrity_check"
         with self.engine.connect() as connection:
-            found = [str(row[0]) for row in connection.exec_driver_sql(f"PRAGMA {pragma}")]
-        return [] if found == ["ok"] else found
+            return sqlite_faults.integrity_problems(connection.exec_driver_sql, quick=quick)
 
     def close(self) -> None:
         if self._owns_engine:

@@ -40,7 +40,9 @@ from hipflex.domain.tracking import (
 )
 
 if TYPE_CHECKING:  # the builders import the models on use: readers need no SQLAlchemy
+    from hipflex.domain.accounts import Account
     from hipflex.store.models import (
+        AccountRow,
         AssessmentRow,
         BlockRow,
         BreakEventRow,
@@ -371,4 +373,20 @@ def recorded_photo(row: PhotoRow) -> RecordedPhoto:
         sides=tuple(Side(side) for side in row.sides),
         image=KeptImage(bytes(row.data), row.media_type, row.width, row.height),
         recorded_at=row.recorded_at,
+    )
+
+
+# Team mode's accounts
+
+
+def account(row: AccountRow) -> Account:
+    from hipflex.domain.accounts import Account, Role  # team mode's: on use
+
+    return Account(
+        id=row.id,
+        email=row.email,
+        role=Role(row.role),
+        created_at=row.created_at,
+        has_password=row.password_hash is not None,
+        disabled_at=row.disabled_at,
     )

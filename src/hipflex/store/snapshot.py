@@ -1,28 +1,14 @@
-"""Everything in the store as plain data, read in one transaction and written back in one."""
+"""Everything in the store, read in one transaction and written back in one, with the ORM
+(the records themselves are hipflex.store.records, imported here as before)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import literal, select
 from sqlalchemy.orm import Session, selectinload
 
-from hipflex.domain.assessment import RecordedAssessment
 from hipflex.domain.errors import BadInput
-from hipflex.domain.photos import RecordedPhoto
-from hipflex.domain.plan import Block
-from hipflex.domain.preferences import Preferences
-from hipflex.domain.tracking import (
-    BreakEvent,
-    Clearance,
-    Note,
-    PainRating,
-    SessionLog,
-    SittingEntry,
-)
-from hipflex.store import rows
 from hipflex.store.logs import session_log_rows
 from hipflex.store.models import (
     AssessmentRow,
@@ -36,85 +22,30 @@ from hipflex.store.models import (
     SittingLogRow,
 )
 from hipflex.store.owners import owned_tables, owner_clause
+from hipflex.store.records import (
+    RecordedBlock,
+    RecordedPain,
+    RecordedSession,
+    SavedPreferences,
+    Snapshot,
+    StoreNotEmpty,
+    snapshot_from_rows,
+)
 
 if TYPE_CHECKING:
     from hipflex.store.repository import Store
 
-
-@dataclass(frozen=True)
-class SavedPreferences:
-    preferences: Preferences
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class RecordedBlock:
-    block: Block
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class RecordedSession:
-    """A session log, when it was saved, and when each of its entries was saved."""
-
-    log: SessionLog
-    recorded_at: datetime
-    entries_recorded_at: tuple[datetime, ...]
-
-    def __post_init__(self) -> None:
-        if len(self.entries_recorded_at) != len(self.log.entries):
-            msg = "a session needs one saving time per exercise entry"
-            raise BadInput(msg)
-
-
-@dataclass(frozen=True)
-class RecordedPain:
-    rating: PainRating
-    recorded_at: datetime
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything in the store, oldest first in each list; ids are the store's own."""
-
-    preferences: SavedPreferences | None = None  # None: never saved (the defaults apply)
-    assessments: tuple[RecordedAssessment, ...] = ()
-    blocks: tuple[RecordedBlock, ...] = ()
-    sessions: tuple[RecordedSession, ...] = ()
-    pain_ratings: tuple[RecordedPain, ...] = ()
-    sitting: tuple[SittingEntry, ...] = ()
-    notes: tuple[Note, ...] = ()
-    clearances: tuple[Clearance, ...] = ()
-    break_events: tuple[tuple[BreakEvent, datetime], ...] = ()  # with when each was saved
-    photos: tuple[RecordedPhoto, ...] = ()  # kept only when the user asked
-
-    def counts(self) -> dict[str, int]:
-        """How many records of each kind (keys as in the JSON export)."""
-        return {
-            "assessments": len(self.assessments),
-            "blocks": len(self.blocks),
-            "sessions": len(self.sessions),
-            "pain_ratings": len(self.pain_ratings),
-            "sitting": len(self.sitting),
-            "notes": len(self.notes),
-            "clearances": len(self.clearances),
-            "break_events": len(self.break_events),
-            "photos": len(self.photos),
-            "preferences": int(self.preferences is not None),
-        }
-
-    @property
-    def timezone(self) -> str | None:
-        """The time zone preference, if one was saved."""
-        return None if self.preferences is None else self.preferences.preferences.timezone
-
-    @property
-    def empty(self) -> bool:
-        return not any(self.counts().values())
-
-
-class StoreNotEmpty(Exception):  # noqa: N818 - reads as a state, like the domain's errors
-    """A snapshot is only restored into a store with no rows in any table."""
+__all__ = [
+    "RecordedBlock",
+    "RecordedPain",
+    "RecordedSession",
+    "SavedPreferences",
+    "Snapshot",
+    "StoreNotEmpty",
+    "read_snapshot",
+    "tables_with_rows",
+    "write_snapshot",
+]
 
 
 def tables_with_rows(session: Session, owner: int | None) -> list[str]:
@@ -133,7 +64,6 @@ def tables_with_rows(session: Session, owner: int | None) -> list[str]:
 
 def read_snapshot(session: Session) -> Snapshot:
     """Everything the session's transaction sees, with the times each record was saved."""
-    saved = session.scalars(select(PreferencesRow)).first()
     assessments = (
         select(AssessmentRow)
         .options(selectinload(AssessmentRow.sides))
@@ -146,26 +76,17 @@ def read_snapshot(session: Session) -> Snapshot:
     clearances = select(ClearanceRow).order_by(ClearanceRow.at, ClearanceRow.id)
     breaks = select(BreakEventRow).order_by(BreakEventRow.at, BreakEventRow.id)
     photos = select(PhotoRow).order_by(PhotoRow.recorded_at, PhotoRow.id)
-    return Snapshot(
-        preferences=None
-        if saved is None
-        else SavedPreferences(rows.preferences(saved), saved.updated_at),
-        assessments=tuple(rows.recorded_assessment(r) for r in session.scalars(assessments)),
-        blocks=tuple(RecordedBlock(rows.block(r), r.created_at) for r in session.scalars(blocks)),
-        sessions=tuple(
-            RecordedSession(
-                rows.session_log(r), r.created_at, tuple(e.logged_at for e in r.entries)
-            )
-            for r in session_log_rows(session)
-        ),
-        pain_ratings=tuple(
-            RecordedPain(rows.pain_rating(r), r.created_at) for r in session.scalars(pain)
-        ),
-        sitting=tuple(rows.sitting_entry(r) for r in session.scalars(sitting)),
-        notes=tuple(rows.note(r) for r in session.scalars(notes)),
-        clearances=tuple(rows.clearance(r) for r in session.scalars(clearances)),
-        break_events=tuple((rows.break_event(r), r.created_at) for r in session.scalars(breaks)),
-        photos=tuple(rows.recorded_photo(r) for r in session.scalars(photos)),
+    return snapshot_from_rows(
+        preferences=session.scalars(select(PreferencesRow)).first(),
+        assessments=session.scalars(assessments),
+        blocks=session.scalars(blocks),
+        sessions=session_log_rows(session),
+        pain_ratings=session.scalars(pain),
+        sitting=session.scalars(sitting),
+        notes=session.scalars(notes),
+        clearances=session.scalars(clearances),
+        break_events=session.scalars(breaks),
+        photos=session.scalars(photos),
     )
 
 

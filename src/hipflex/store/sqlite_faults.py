@@ -1,10 +1,14 @@
 """SQLite's own errors as hipflex's storage faults, without SQLAlchemy: the one table of
 result codes, read by the engine's hook (store/faults.py) and by the lean reader
-(store/lite.py), and the size up to which a file is checked whole at opening."""
+(store/lite.py), the size up to which a file is checked whole at opening, and the
+integrity check and online backup both of them make on a sqlite3 connection."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
 
 from hipflex.domain.errors import (
     ReadOnlyStore,
@@ -43,3 +47,24 @@ def first_line(error: BaseException) -> str:
     """An error's first line, or its class's name when it says nothing."""
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def integrity_problems(
+    execute: Callable[[str], Iterable[Sequence[Any]]], *, quick: bool = False
+) -> list[str]:
+    """What SQLite's integrity check (or its quick check) finds wrong (nothing: []), run
+    through `execute` (a sqlite3 connection's, or SQLAlchemy's exec_driver_sql)."""
+    pragma = "quick_check" if quick else "integrity_check"
+    found = [str(row[0]) for row in execute(f"PRAGMA {pragma}")]
+    return [] if found == ["ok"] else found
+
+
+def backup_into(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's online backup of `source`'s database into the file `target`, made whole."""
+    destination = sqlite3.connect(target)
+    try:
+        source.backup(destination)
+        # A backup is one self-contained file: no write-ahead log beside it.
+        destination.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        destination.close()
