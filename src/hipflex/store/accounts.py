@@ -151,7 +151,7 @@ class AccountStore:
         value is True."""
         with self._writing() as session:
             row = _row_for(session, email)
-            account = _account(row)
+            account = rows.account(row)
             erase_person(session, row.id)
             connection = session.connection()
             for column in (
