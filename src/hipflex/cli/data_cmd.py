@@ -133,21 +133,15 @@ def erase(
         if not yes:
             print(f"This deletes all your hipflex data: {data.describe(present)}.")
             print("It cannot be undone. Keep a copy first with `hipflex backup FILE`.")
-            if not _confirmed("Erase everything?"):
+            from hipflex.cli.terminal import confirmed
+
+            if not confirmed("Erase everything?"):
                 print("Nothing was erased.")
                 raise typer.Exit(1)
         erased = data.erase(app)
     finally:
         app.close()
     print(f"Erased {data.describe(erased)}.")
-
-
-def _confirmed(question: str) -> bool:
-    try:
-        return typer.confirm(question, default=False)
-    except typer.Abort:  # end of input: no answer is not a yes
-        print()
-        return False
 
 
 data_app.command("erase")(guarded(erase))

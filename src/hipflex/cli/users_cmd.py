@@ -154,7 +154,7 @@ def erase(
     and asks first, unless you give --yes (without a terminal, --yes is needed). This
     cannot be undone.
     """
-    from hipflex.cli.data_cmd import _confirmed
+    from hipflex.cli.terminal import confirmed
     from hipflex.domain.errors import BadInput
     from hipflex.services import accounts
     from hipflex.services.context import open_app
@@ -180,7 +180,7 @@ def erase(
                     "stay with the members, shown as from a removed account."
                 )
             print("It cannot be undone.")
-            if not _confirmed(f"Erase {who.email}?"):
+            if not confirmed(f"Erase {who.email}?"):
                 print("Nothing was erased.")
                 raise typer.Exit(1)
         erased = accounts.erase_account(app, who.email)
