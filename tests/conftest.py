@@ -22,6 +22,8 @@ from syrupy.types import SnapshotIndex
 from hipflex.config import Settings
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
+from hipflex.store import migrate
+from tests.migration_replay import MigrationReplay
 
 # No deadline on any example: this machine (and CI's) is shared, and a test that fails
 # because another process took the CPU is a timed assertion in disguise. Speed is
@@ -68,6 +70,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"postgres: runs on PostgreSQL ({POSTGRES_URL_VARIABLE}); -m 'not postgres'"
     )
+    config.addinivalue_line(
+        "markers", "real_migrations: Alembic migrates each new database (tests/migration_replay.py)"
+    )
+
+
+_MIGRATIONS = MigrationReplay(migrate.upgrade)
+
+
+@pytest.fixture(autouse=True)
+def replayed_migrations(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new database gets the SQL Alembic sent for the session's first one (see
+    tests/migration_replay.py), unless the test is marked real_migrations."""
+    if request.node.get_closest_marker("real_migrations") is None:
+        monkeypatch.setattr(migrate, "upgrade", _MIGRATIONS.upgrade)
 
 
 @pytest.fixture(autouse=True)
