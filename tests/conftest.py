@@ -136,6 +136,11 @@ def postgres_url(postgres_server: Engine) -> Iterator[str]:
         connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
 
 
+#: For a test whose cases vary what the user typed and are refused before the database
+#: matters: its PostgreSQL twin would only run the same SQL again, case after case.
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The store's URL: a SQLite file in tmp_path, or a fresh schema on PostgreSQL."""
