@@ -9,6 +9,10 @@ same transaction, through the same SQLAlchemy connection (so its events, such as
 store's fault naming, still see them). Anything else (an older revision, a downgrade, a
 database with tables but no revision) runs Alembic as before, and tests marked
 `real_migrations` run it always.
+
+LivedHistory does the same for a long history a fixture lives through the services (weeks
+of sessions): lived once per backend, its row writes replayed for the next test, and the
+result checked against the lived one.
 """
 
 from __future__ import annotations
