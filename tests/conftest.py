@@ -22,6 +22,8 @@ from syrupy.types import SnapshotIndex
 from hipflex.config import Settings
 from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
+from hipflex.store import migrate
+from tests.migration_replay import MigrationReplay
 
 # No deadline on any example: this machine (and CI's) is shared, and a test that fails
 # because another process took the CPU is a timed assertion in disguise. Speed is
@@ -68,6 +70,20 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"postgres: runs on PostgreSQL ({POSTGRES_URL_VARIABLE}); -m 'not postgres'"
     )
+    config.addinivalue_line(
+        "markers", "real_migrations: Alembic migrates each new database (tests/migration_replay.py)"
+    )
+
+
+_MIGRATIONS = MigrationReplay(migrate.upgrade)
+
+
+@pytest.fixture(autouse=True)
+def replayed_migrations(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new database gets the SQL Alembic sent for the session's first one (see
+    tests/migration_replay.py), unless the test is marked real_migrations."""
+    if request.node.get_closest_marker("real_migrations") is None:
+        monkeypatch.setattr(migrate, "upgrade", _MIGRATIONS.upgrade)
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +134,11 @@ def postgres_url(postgres_server: Engine) -> Iterator[str]:
         # A connection left idle in a transaction would hold the drop forever; fail instead.
         connection.exec_driver_sql("SET lock_timeout = '10s'")
         connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+#: For a test whose cases vary what the user typed and are refused before the database
+#: matters: its PostgreSQL twin would only run the same SQL again, case after case.
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -37,11 +37,33 @@ LOINC_PAIN = "72514-3"
 LEFT, RIGHT = "7771000", "24028007"
 
 
-@pytest.fixture
-def exported(app: AppContext, clock: FixedClock) -> data.Snapshot:
+def _export(app: AppContext, clock: FixedClock) -> data.Snapshot:
     app.store.save_preferences(Preferences(timezone="Europe/Berlin"), at=clock.now())
     fill(app, clock)
     return data.snapshot(app)
+
+
+@pytest.fixture
+def exported(app: AppContext, clock: FixedClock) -> data.Snapshot:
+    return _export(app, clock)
+
+
+@pytest.fixture(scope="module")
+def one_export(tmp_path_factory: pytest.TempPathFactory) -> data.Snapshot:
+    """The same data once, on SQLite, for the tests that only change its JSON document
+    (they check the import's validation, which never reads the database)."""
+    from datetime import datetime
+
+    from hipflex.config import Settings
+
+    clock = FixedClock(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    folder = tmp_path_factory.mktemp("one-export")
+    settings = Settings(data_dir=folder, database_url=f"sqlite:///{folder / 'h.db'}")
+    app = AppContext(settings, clock)
+    try:
+        return _export(app, clock)
+    finally:
+        app.close()
 
 
 # CSV
@@ -324,12 +346,12 @@ def _error(document: Any) -> str:
     return message
 
 
-def test_json_wrong_format_or_version(exported: data.Snapshot, clock: FixedClock):
-    document = _document(exported, clock)
+def test_json_wrong_format_or_version(one_export: data.Snapshot, clock: FixedClock):
+    document = _document(one_export, clock)
     assert "not a hipflex export" in _error({**document, "format": "something-else"})
     del document["format"]
     assert 'no "format" key' in _error(document)
-    document = _document(exported, clock)
+    document = _document(one_export, clock)
     assert "version 2" in _error({**document, "version": 2})
     assert "newer hipflex" in _error({**document, "version": 2})
     assert "version 0" in _error({**document, "version": 0})
@@ -337,17 +359,17 @@ def test_json_wrong_format_or_version(exported: data.Snapshot, clock: FixedClock
     assert "not a JSON object" in _error([1, 2])
 
 
-def test_json_missing_key_is_named(exported: data.Snapshot, clock: FixedClock):
-    document = _document(exported, clock)
+def test_json_missing_key_is_named(one_export: data.Snapshot, clock: FixedClock):
+    document = _document(one_export, clock)
     del document["assessments"][1]["kind"]
     assert _error(document) == "this export cannot be imported: assessments[1].kind is missing"
-    document = _document(exported, clock)
+    document = _document(one_export, clock)
     del document["sessions"][0]["entries"][2]["reps"]
     assert "sessions[0].entries[2].reps is missing" in _error(document)
-    document = _document(exported, clock)
+    document = _document(one_export, clock)
     del document["assessments"][0]["sides"]["right"]
     assert "assessments[0].sides.right is missing" in _error(document)
-    document = _document(exported, clock)
+    document = _document(one_export, clock)
     del document["notes"]
     assert _error(document).endswith(": notes is missing")
 
@@ -380,13 +402,13 @@ def test_json_missing_key_is_named(exported: data.Snapshot, clock: FixedClock):
     ],
 )
 def test_json_bad_value_is_named(
-    exported: data.Snapshot,
+    one_export: data.Snapshot,
     clock: FixedClock,
     path: tuple[str | int, ...],
     value: object,
     expected: str,
 ):
-    document = _document(exported, clock)
+    document = _document(one_export, clock)
     target: Any = document
     for key in path[:-1]:
         target = target[key]

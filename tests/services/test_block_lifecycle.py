@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests import strategies
+from tests.migration_replay import LivedHistory
 
 from hipflex.content import load_content
 from hipflex.domain.assessment import (
@@ -97,14 +98,23 @@ def practise_week(app: AppContext, clock: FixedClock, week: int, *, spike: bool 
             log_planned_session(app, slot=slot, pain_before=3, pain_after=after)
 
 
-@pytest.fixture
-def lived_block(app: AppContext, clock: FixedClock) -> AppContext:
+def live_a_block(app: AppContext, clock: FixedClock) -> None:
     """A six-week block lived to its last week, a pain spike in week 3."""
     programme.update_preferences(app, timezone="UTC", sessions_per_day=2, block_weeks=6)
     save_assessment(app, TIGHT, AssessmentKind.BASELINE)
     for week in range(1, 6):
         practise_week(app, clock, week, spike=week == 3)
     go_to(clock, 6, 0, 12)
+
+
+#: Lived through the services once per database, then its writes replayed (checked).
+LIVED_BLOCK = LivedHistory(live_a_block)
+
+
+@pytest.fixture
+def lived_block(app: AppContext, clock: FixedClock) -> AppContext:
+    """A six-week block lived to its last week, a pain spike in week 3."""
+    LIVED_BLOCK(app, clock)
     return app
 
 

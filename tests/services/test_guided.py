@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from tests.conftest import sqlite_only
 
 from hipflex.domain.assessment import AssessmentInput, ThighPosition, ThomasInput
 from hipflex.domain.errors import BadInput, NotFound
@@ -122,6 +123,7 @@ def test_default_after_the_last_session_of_a_three_session_day_is_the_last(
     assert guided.choose_session(planned).slot is SessionSlot.EVENING
 
 
+@sqlite_only  # choosing by name; the plan is read from both databases above
 @pytest.mark.parametrize(
     ("name", "message"),
     [

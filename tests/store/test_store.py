@@ -47,6 +47,7 @@ def test_head_revision_constant_matches_the_migration_scripts():
     assert ScriptDirectory.from_config(config).get_current_head() == HEAD_REVISION
 
 
+@pytest.mark.real_migrations  # Alembic itself, not a replay of its SQL
 def test_migrations_build_exactly_the_models(database_url: str):
     store = Store.open(database_url)
     with store.engine.connect() as connection:
@@ -55,6 +56,7 @@ def test_migrations_build_exactly_the_models(database_url: str):
     assert diff == []
 
 
+@pytest.mark.real_migrations  # Alembic itself, not a replay of its SQL
 def test_sqlite_file_is_created_in_wal_mode(tmp_path: Path):
     db = tmp_path / "nested" / "folder" / "h.db"
     Store.open(_url(db)).close()
