@@ -116,6 +116,18 @@ def team_client(
         yield client
 
 
+def log_in(client: TestClient, email: str) -> str:
+    """Log `email` in with TEAM_PASSWORD (any earlier login's cookie dropped); the new
+    session's cookie value, to switch between people on one client."""
+    from hipflex.web.deps import SESSION_COOKIE
+
+    client.cookies.delete(SESSION_COOKIE)
+    response = client.post(f"{API}/auth/login", json={"email": email, "password": TEAM_PASSWORD})
+    assert response.status_code == 200, response.text
+    token: str = client.cookies[SESSION_COOKIE]
+    return token
+
+
 @pytest.fixture
 def client(tmp_path: Path, database_url: str, clock: FixedClock) -> Iterator[TestClient]:
     """The real app in-process on SQLite and PostgreSQL, lifespan run, CSRF armed."""

@@ -18,7 +18,7 @@ from hipflex.services.clock import FixedClock
 from hipflex.web.deps import SESSION_COOKIE
 from hipflex.web.security import CSRF_HEADER
 from tests.team_rows import rows_naming
-from tests.web.conftest import API, TEAM_PASSWORD, context_of, record_tight, team_client
+from tests.web.conftest import API, TEAM_PASSWORD, context_of, log_in, record_tight, team_client
 
 ANA, BO, LEE = "ana@example.org", "bo@example.org", "lee@clinic.org"
 ROLES = {ANA: Role.MEMBER, BO: Role.MEMBER, LEE: Role.CLINICIAN}
@@ -39,14 +39,6 @@ class People:
     def rows_of(self, email: str) -> dict[str, int]:
         """How many rows of each table name this person, column by column."""
         return rows_naming(context_of(self.client).store.engine, self.ids[email])
-
-
-def _log_in(client: TestClient, email: str) -> str:
-    client.cookies.delete(SESSION_COOKIE)
-    response = client.post(f"{API}/auth/login", json={"email": email, "password": TEAM_PASSWORD})
-    assert response.status_code == 200, response.text
-    token: str = client.cookies[SESSION_COOKIE]
-    return token
 
 
 def _with_data(people: People, email: str) -> None:
@@ -87,7 +79,7 @@ def people(
     ) as client:
         store = context_of(client).store
         ids = {email: store.account(email).id for email in ROLES}
-        people = People(client, {email: _log_in(client, email) for email in ROLES}, ids)
+        people = People(client, {email: log_in(client, email) for email in ROLES}, ids)
         for email in (ANA, BO):
             _with_data(people, email)
         yield people
@@ -123,7 +115,7 @@ def test_a_member_erases_their_data_and_nobody_elses(people: People) -> None:
     assert [m["email"] for m in lee["members"]] == [BO]
     assert people.as_(BO).get(f"{API}/notes").json()["notes"][0]["text"] == f"for {BO}"
     # Logging in again: the same, empty app, ready to start again.
-    people.tokens[ANA] = _log_in(people.client, ANA)
+    people.tokens[ANA] = log_in(people.client, ANA)
     home = people.as_(ANA).get("/")
     assert home.status_code == 200
     assert f"{ANA} note" not in home.text

@@ -27,7 +27,7 @@ from httpx import Response
 from hipflex.domain.accounts import Role
 from hipflex.services.clock import FixedClock
 from hipflex.web.deps import SESSION_COOKIE
-from tests.web.conftest import API, TEAM_PASSWORD, context_of, record_tight, team_client
+from tests.web.conftest import API, TEAM_PASSWORD, context_of, log_in, record_tight, team_client
 
 PASSWORD = TEAM_PASSWORD
 
@@ -142,14 +142,6 @@ class Team:
         return self.client
 
 
-def _log_in(client: TestClient, email: str) -> str:
-    client.cookies.delete(SESSION_COOKIE)
-    response = client.post(f"{API}/auth/login", json={"email": email, "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    token: str = client.cookies[SESSION_COOKIE]
-    return token
-
-
 def _with_data(client: TestClient, who: Who) -> None:
     """A person with an assessment, a pain rating, a note and a session begun."""
     record_tight(client)
@@ -166,7 +158,7 @@ def team(
     roles = dict(ACCOUNTS.values())
     folder = tmp_path / "app-data"
     with team_client(folder, database_url, clock, roles, follow_redirects=False) as client:
-        cookies = {who: _log_in(client, email) for who, (email, _) in ACCOUNTS.items()}
+        cookies = {who: log_in(client, email) for who, (email, _) in ACCOUNTS.items()}
         team = Team(client, cookies, {})
         for who in (Who.ANA, Who.BO):
             _with_data(team.as_(who), who)
