@@ -326,3 +326,33 @@ def test_a_notification_button_is_recorded_by_the_service_worker(
         assert page.locator("#timeline li.is-next .state").all_inner_texts() == ["not yet"] * 2
     finally:
         context.close()
+
+
+def test_an_answer_given_before_the_pages_first_look_still_moves_coming_up_on(
+    browser: Browser, break_soon: tuple[LiveServer, FixedClock]
+):
+    """The break is answered (elsewhere: the daemon, another tab) after the server drew
+    the page but before its script first asked what happened: the page still renews
+    "Coming up", because it compares with what it was drawn with, not with its first look."""
+    from hipflex.services import tracking
+
+    server, clock = break_soon
+    clock.advance(40)
+    context = browser.new_context(service_workers="block")  # page.route sees every fetch
+    held: list[Any] = []
+    try:
+        page = context.new_page()
+        page.route("**/api/v1/reminders", lambda route: held.append(route))
+        page.goto(f"{server.url}/today")
+        due_now = page.locator("#next-break strong").inner_text()
+        deadline = time.monotonic() + 30
+        while not held and time.monotonic() < deadline:
+            page.wait_for_timeout(20)  # Playwright hands the route over while it waits
+        assert held, "the page never asked what happened"
+        tracking.log_break(server.context, BreakOutcome.SKIPPED)
+        for route in held:
+            route.continue_()
+        page.unroute("**/api/v1/reminders")
+        wait_for(page, f"document.querySelector('#next-break strong').textContent !== '{due_now}'")
+    finally:
+        context.close()

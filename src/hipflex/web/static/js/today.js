@@ -25,7 +25,14 @@ let due = null; // the server's last answer
 let answeredAt = 0; // Date.now() when it answered
 let polling = null;
 let shownKey = null;
-let seenStates = null; // what happened to each item, as the page shows it
+/** What happened to each item, as the server rendered the page (its rows' state-* class):
+ * an answer given before the first look (a notification's button) still renews the page. */
+function renderedStates() {
+  return [...document.querySelectorAll("#timeline li[data-index]")]
+    .map((row) => [...row.classList].find((name) => name.startsWith("state-"))?.slice(6) ?? "")
+    .join();
+}
+let seenStates = renderedStates(); // what happened to each item, as the page shows it
 
 const reminderKey = (next) => `${next.kind}@${next.due_at}`;
 const dueAt = () => answeredAt + due.next.seconds_until * 1000;
@@ -172,9 +179,7 @@ async function refresh() {
   answeredAt = Date.now();
   if (!due.next || shownKey !== reminderKey(due.next)) dueBox.hidden = true;
   const states = due.items.map((item) => item.state).join();
-  if (seenStates === null) {
-    seenStates = states; // the page was just rendered with them
-  } else if (states !== seenStates && (await renewSections())) {
+  if (states !== seenStates && (await renewSections())) {
     seenStates = states; // else: again at the next look
   }
   showStates();
