@@ -168,6 +168,22 @@ def test_no_bad_value_in_any_body_is_a_5xx_or_saves_anything(
         assert stored(session_client) == before
 
 
+def test_a_refused_entry_starts_no_block_even_when_a_new_plan_is_due(
+    session_client: TestClient,
+) -> None:
+    """A new baseline's block starts when its plan is first needed; a refused entry's
+    check needs it, but the refusal keeps nothing (the order hypothesis found above)."""
+    record_tight(session_client)  # a new baseline: its block is not started yet
+    before = stored(session_client)
+    path = f"{API}/sessions/{session_client.session_id}/entries"  # type: ignore[attr-defined]
+    refused = session_client.post(path, json={"exercise_id": "glute_bridge", "set_number": 99})
+    assert refused.status_code == 422, refused.text
+    assert stored(session_client) == before
+    shown = session_client.get(f"{API}/plan")  # the plan, once shown, starts it
+    assert shown.status_code == 200, shown.text
+    assert len(stored(session_client).blocks) == len(before.blocks) + 1
+
+
 @pytest.mark.parametrize("fragment", ["NaN", "Infinity", "-Infinity", "1e309"])
 def test_a_non_finite_number_is_a_422_not_a_500(client: TestClient, fragment: str):
     for path, body, key in (

@@ -169,10 +169,11 @@ def record_entry(
         if sharp_pain
         else ExerciseEntry(exercise_id, side, set_number, hold_seconds, reps)
     )
-    log = app.store.session_log(log_id)
-    if log.ended_at is None and entry not in log.entries:
-        _check_in_session(app, log, entry)
-    app.store.add_exercise_entry(log_id, entry, at=app.clock.now())
+    with app.store.all_or_nothing():  # the check may start the plan's block: a refusal keeps none
+        log = app.store.session_log(log_id)
+        if log.ended_at is None and entry not in log.entries:
+            _check_in_session(app, log, entry)
+        app.store.add_exercise_entry(log_id, entry, at=app.clock.now())
 
 
 def _check_in_session(app: AppContext, log: SessionLog, entry: ExerciseEntry) -> None:

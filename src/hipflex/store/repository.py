@@ -120,6 +120,13 @@ class Store(LogStore, AccountStore, ClinicStore):
                 self._open_write.session = None
 
     @contextmanager
+    def all_or_nothing(self) -> Iterator[None]:
+        """One write transaction that the writes made inside join: an exception inside
+        undoes them all (such as a block that a refused request's check started)."""
+        with self._writing():
+            yield
+
+    @contextmanager
     def _reading(self) -> Iterator[Session]:
         with self._read() as session:
             yield session
