@@ -205,6 +205,11 @@ def end_session(app: AppContext, token: str | None) -> None:
         app.store.revoke_web_session(_token_sha256(token), at=app.clock.now())
 
 
+#: Said when the password given again is not the account's (it counts as a failed login).
+NOT_THE_CURRENT_ONE = "your current password is not right"
+NOT_RIGHT_NOTHING_ERASED = "your password is not right: nothing was erased"
+
+
 def change_password(
     app: AppContext, account: Account, current: str, new: str, *, address: str, token: str
 ) -> None:
@@ -215,10 +220,6 @@ def change_password(
     _check_password(app, account, current, address=address, wrong=NOT_THE_CURRENT_ONE)
     app.store.set_password_hash(account.email, hash_password(new))
     app.store.revoke_web_sessions(account.id, at=app.clock.now(), keep=_token_sha256(token))
-
-
-NOT_THE_CURRENT_ONE = "your current password is not right"
-NOT_RIGHT_NOTHING_ERASED = "your password is not right: nothing was erased"
 
 
 def _check_password(
