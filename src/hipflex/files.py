@@ -41,6 +41,14 @@ _KINDS = (
 OUTPUT_FAULTS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
+def cache_directory() -> Path:
+    """The user's cache folder for hipflex: what is kept between processes to start faster
+    (the validated content, compiled code and templates), safe to delete at any time."""
+    from platformdirs import user_cache_path
+
+    return user_cache_path("hipflex", appauthor=False)
+
+
 def is_stdout(path: Path | str) -> bool:
     return str(path) == STDOUT
 

@@ -28,6 +28,19 @@ def _no_plugin_loader() -> None:
     sys.modules[PLUGIN_LOADER] = stand_in
 
 
+def _keep_compiled_code() -> None:
+    """Dataclass methods compiled once and kept (hipflex.cli.code_cache), before anything
+    that makes a dataclass is imported."""
+    from hipflex.cli.code_cache import install
+    from hipflex.files import cache_directory
+
+    try:
+        folder = cache_directory()
+    except OSError:  # no home folder to put a cache in: compile as usual
+        return
+    install(folder)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """`hipflex`: the top-level help and the version are printed without loading the rest
     (start-up speed)."""
@@ -54,6 +67,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args[0] != "serve":
         os.environ.setdefault(PYDANTIC_PLUGINS, "__all__")
         _no_plugin_loader()
+        _keep_compiled_code()
     from hipflex.cli.app import main as run
 
     run(args)

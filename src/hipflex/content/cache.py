@@ -19,15 +19,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hipflex.domain.protocol import Content
+from hipflex.files import cache_directory
 
 PREFIX = "content-"
 SUFFIX = ".pickle"
-
-
-def default_directory() -> Path:
-    from platformdirs import user_cache_path
-
-    return user_cache_path("hipflex", appauthor=False)
 
 
 def _sources() -> Iterable[tuple[str, bytes]]:
@@ -82,7 +77,7 @@ def cached_content(
 ) -> Content:
     """The content from the cache when its key matches, else built and cached."""
     try:
-        folder = default_directory() if directory is None else directory
+        folder = cache_directory() if directory is None else directory
         path = folder / f"{PREFIX}{key or content_key()}{SUFFIX}"
     except OSError:
         return build()

@@ -40,7 +40,7 @@ def _compiled_templates() -> BytecodeCache:
     from jinja2 import FileSystemBytecodeCache
     from jinja2.bccache import Bucket
 
-    from hipflex.content.cache import default_directory
+    from hipflex.files import cache_directory
 
     class Kept(FileSystemBytecodeCache):
         def load_bytecode(self, bucket: Bucket) -> None:
@@ -52,7 +52,7 @@ def _compiled_templates() -> BytecodeCache:
                 Path(self.directory).mkdir(parents=True, exist_ok=True)
                 super().dump_bytecode(bucket)
 
-    return Kept(str(default_directory() / "templates"))
+    return Kept(str(cache_directory() / "templates"))
 
 
 def _font_files() -> tuple[Path, Path]:

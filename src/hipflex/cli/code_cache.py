@@ -1,0 +1,100 @@
+"""Dataclass methods compiled once, kept between processes (start-up speed, issue 15).
+
+Python writes each dataclass's methods (`__init__`, `__repr__`, `__eq__`, `__hash__`, a
+frozen one's `__setattr__` and `__delattr__`) as source text and compiles that text each
+time the class is made, so in every process. A command makes about 120 dataclasses
+(hipflex's, pydantic's, typer's), and on Python 3.11 compiling their methods is about a
+seventh of its start. This keeps the compiled code in the user's cache folder, looked up by
+its source text, so a later process runs the same code without compiling it again.
+
+The code is the same as Python's own: the text is compiled as `exec` would compile it (file
+name "<string>", no future flags taken from here), and tests compare the methods made
+through the cache with those made without it. The file is named after the exact Python
+version (a compiled code object is only valid for the version that wrote it). A file that
+cannot be read or holds something else is ignored; one that cannot be written only costs
+the time; a new file is written whole (a temporary file renamed). Only the standard
+library is imported here: it runs before anything else a command loads.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import dataclasses
+import marshal
+import os
+import sys
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+#: The cache file's name: a compiled code object is only valid for the Python that made it.
+FILE_NAME = f"dataclass-code-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
+#: Entries kept at most: past it, a new file keeps only what the last process used (old
+#: entries, from classes that have since changed, do not pile up).
+MAX_ENTRIES = 4000
+
+
+class CodeCache:
+    """Compiled code by source text, read from and written to one file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.codes = _read(path)
+        self.used: dict[str, CodeType] = {}
+        self.compiled = 0
+
+    def compile(self, source: str) -> CodeType:
+        """The text compiled as `exec(source, ...)` compiles it, from the cache if it is
+        there."""
+        code = self.codes.get(source)
+        if code is None:
+            code = compile(source, "<string>", "exec", dont_inherit=True)
+            self.codes[source] = code
+            self.compiled += 1
+        self.used[source] = code
+        return code
+
+    def exec(self, source: Any, globals: Any = None, locals: Any = None, /) -> None:
+        """`exec`, with a source text's compiled code from the cache."""
+        if type(source) is str:
+            source = self.compile(source)
+        exec(source, globals, locals)  # noqa: S102 - what dataclasses itself runs
+
+    def save(self) -> None:
+        """Write the file again if this process compiled something new."""
+        if not self.compiled:
+            return
+        kept = self.codes if len(self.codes) <= MAX_ENTRIES else self.used
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(marshal.dumps(kept))
+            temporary.replace(self.path)
+        except (OSError, ValueError):  # an unwritable folder; a value marshal cannot write
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+
+
+def _read(path: Path) -> dict[str, CodeType]:
+    try:
+        found = marshal.loads(path.read_bytes())  # noqa: S302 - our own file, in your cache
+    except Exception:  # noqa: BLE001 - a missing or broken file is written again
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {
+        source: code
+        for source, code in found.items()
+        if type(source) is str and type(code) is CodeType
+    }
+
+
+def install(directory: Path) -> CodeCache:
+    """Make the dataclasses that this process creates from now on use the cache in
+    `directory`; it is written when the process exits. Only the dataclasses module's own
+    `exec` is replaced."""
+    cache = CodeCache(directory / FILE_NAME)
+    dataclasses.exec = cache.exec  # type: ignore[attr-defined]  # its global, before builtins'
+    atexit.register(cache.save)
+    return cache
