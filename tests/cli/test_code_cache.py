@@ -9,6 +9,7 @@ import marshal
 import os
 import subprocess
 import sys
+import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,31 @@ def test_instances_behave_the_same(cached: Callable[[], CodeCache]) -> None:
             classes["KeywordsOnly"](1)
 
 
+ANNOTATIONS = ("bool", "dict[str, Any]", "Required[CoreSchema]", "int | None", "'quoted'")
+
+
+def _forward_codes() -> list[Any]:
+    return [typing.ForwardRef(text).__forward_code__ for text in ANNOTATIONS]
+
+
+def test_annotations_compiled_through_the_cache_are_pythons_own(
+    cached: Callable[[], CodeCache], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = _forward_codes()
+    first = cached()
+    monkeypatch.setattr(typing, "compile", first.typing_compile, raising=False)
+    assert _forward_codes() == plain
+    assert first.compiled == len(ANNOTATIONS)
+    first.save()
+    second = cached()
+    monkeypatch.setattr(typing, "compile", second.typing_compile, raising=False)
+    assert _forward_codes() == plain
+    assert second.compiled == 0
+    with pytest.raises(SyntaxError):  # a bad annotation fails as it does without the cache
+        typing.ForwardRef("not valid(")
+    assert second.typing_compile("x = 1", "other.py", "exec").co_filename == "other.py"
+
+
 @pytest.mark.parametrize(
     "contents",
     [b"", b"not marshal at all", marshal.dumps([1, 2, 3]), marshal.dumps({"x": 1, 2: "y"})],
@@ -144,13 +170,14 @@ def test_old_entries_do_not_pile_up(
 ) -> None:
     """Past MAX_ENTRIES, the file keeps only what the last process used."""
     cache = cached()
-    cache.codes.update({f"# old {n}\n": compile("", "<string>", "exec") for n in range(5)})
+    old = {("exec", f"# old {n}\n"): compile("", "<string>", "exec") for n in range(5)}
+    cache.codes.update(old)
     monkeypatch.setattr(code_cache, "MAX_ENTRIES", 3)
     _methods(_shapes)
     cache.save()
     kept = CodeCache(cache.path).codes
     assert kept.keys() == cache.used.keys()
-    assert not any(source.startswith("# old") for source in kept)
+    assert not kept.keys() & old.keys()
 
 
 def test_nothing_is_written_when_nothing_new_was_compiled(
@@ -167,14 +194,16 @@ def test_nothing_is_written_when_nothing_new_was_compiled(
     assert cache.path.stat().st_mtime_ns == before
 
 
-def test_install_replaces_only_the_dataclasses_exec(
+def test_install_replaces_only_the_dataclasses_exec_and_the_typing_compile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     registered: list[Callable[[], None]] = []
     monkeypatch.setattr(code_cache.atexit, "register", registered.append)
     monkeypatch.setattr(dataclasses, "exec", exec, raising=False)
+    monkeypatch.setattr(typing, "compile", compile, raising=False)
     cache = install(tmp_path)
     assert dataclasses.exec == cache.exec  # type: ignore[attr-defined]
+    assert typing.compile == cache.typing_compile  # type: ignore[attr-defined]
     assert registered == [cache.save]
     assert cache.path == tmp_path / FILE_NAME
 
