@@ -181,7 +181,7 @@ def timezone(zone: tzinfo, first: date, last: date) -> list[str]:
         kind = "STANDARD" if standard else "DAYLIGHT"
         lines += [f"BEGIN:{kind}", f"DTSTART:{stamp(onset)}"]
         if starts:
-            lines.append(f"RDATE:{','.join(stamp(s) for s in starts)}")
+            lines.append(f"RDATE:{','.join(stamp(later) for later in starts)}")
         lines += [
             f"TZNAME:{text(name)}",
             f"TZOFFSETFROM:{utc_offset(offset if before is None else before)}",
