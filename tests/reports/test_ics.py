@@ -4,7 +4,7 @@ reads the same calendar: events, times, time zones, texts, folding."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, available_timezones
 
 import icalendar
@@ -138,12 +138,18 @@ def test_a_timezone_is_what_icalendar_writes(zone: str, first: date, days: int):
     assert ics.content(ics.timezone(ZoneInfo(zone), first, last)) == reference.to_ical()
 
 
-def test_utc_is_written_as_icalendar_writes_it_in_every_zone():
+def test_a_time_is_written_as_icalendar_writes_it_in_every_zone():
+    """In UTC (with Z, no TZID: UTC and the zones icalendar counts as UTC) or with its
+    zone's id as TZID, unquoted."""
     moment = datetime(2026, 11, 2, 9, 40)  # noqa: DTZ001 - a wall time put in each zone
-    for zone in ZONES:
-        reference = icalendar.vDatetime(moment.replace(tzinfo=ZoneInfo(zone))).to_ical()
-        assert ics.is_utc(ZoneInfo(zone)) == reference.endswith(b"Z"), zone
-    assert ics.is_utc(UTC)
+    zones: list[tzinfo] = [*(ZoneInfo(key) for key in ZONES), UTC]
+    for zone in zones:
+        start = moment.replace(tzinfo=zone)
+        reference = icalendar.Event()
+        reference.add("dtstart", start)
+        assert reference.to_ical().splitlines()[1].decode() == ics.timed("DTSTART", start)
+        written_in_utc = icalendar.vDatetime(start).to_ical().endswith(b"Z")
+        assert ics.is_utc(zone) == written_in_utc, zone
 
 
 @st.composite
