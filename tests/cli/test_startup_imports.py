@@ -54,7 +54,8 @@ COMMANDS: list[tuple[list[str], set[str]]] = [
     (["today", "--json"], set()),
     (["settings"], set()),
     (["settings", "--break-minutes", "35"], set()),  # the preferences' one row, with sqlite3
-    (["calendar", "export", "hipflex.ics"], {"icalendar"}),
+    (["calendar", "export", "hipflex.ics"], set()),  # hipflex writes the .ics itself
+    (["calendar", "export", "b.ics", "--timezone", "Europe/Berlin"], set()),  # VTIMEZONE
     (["session", "--help"], set()),
     (["break", "--help"], set()),
     (["log", "pain", "3"], set()),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
-
-from icalendar import Alarm, Calendar, Event, vRecur
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 from hipflex.content import load_content
 from hipflex.domain.plurals import minutes
 from hipflex.domain.preferences import Weekday
 from hipflex.domain.schedule import DayPlan, TimelineItem
+from hipflex.reports import ics
 from hipflex.services.programme import CalendarPlan, CalendarWeek
 from hipflex.services.words import break_stretch_name
 
@@ -44,32 +44,43 @@ def _description(item: TimelineItem, week: CalendarWeek) -> str:
     )
 
 
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One repeating event of the calendar, as data: what it says and when, apart from
+    how it is written."""
+
+    uid: str
+    summary: str
+    description: str
+    start: datetime  # the first one, in the plan's zone
+    end: datetime
+    weekdays: tuple[Weekday, ...]  # the days of the week it repeats on, in order
+    count: int  # how many times
+    alarm: str | None  # a session's reminder, ALARM_BEFORE it; a break has none
+
+
 def _event(
     plan: CalendarPlan, week: CalendarWeek, days: tuple[DayPlan, ...], item: TimelineItem, key: str
-) -> Event:
+) -> CalendarEvent:
     """One item of a day's timeline, repeated on each of `days` (one week's series)."""
-    event = Event()
-    event.add("uid", _uid(plan, week.programme.week, key))
-    event.add("dtstamp", plan.stamp.astimezone(UTC))
-    event.add("dtstart", item.start.replace(tzinfo=plan.zone))
-    event.add("dtend", item.end.replace(tzinfo=plan.zone))
-    byday = sorted({Weekday(d.day.weekday()) for d in days})
-    event.add("rrule", vRecur(freq="DAILY", byday=[d.ical for d in byday], count=len(days)))
-    event.add("summary", f"hipflex: {item.title}")
-    event.add("description", _description(item, week))
-    event.add("categories", ["hipflex"])
+    alarm = None
     if item.session is not None:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", f"{item.title} in {minutes(ALARM_BEFORE.seconds // 60)}")
-        alarm.add("trigger", -ALARM_BEFORE)
-        event.add_component(alarm)
-    else:
-        event.add("transp", "TRANSPARENT")  # a two-minute break should not block the day
-    return event
+        alarm = f"{item.title} in {minutes(ALARM_BEFORE.seconds // 60)}"
+    return CalendarEvent(
+        uid=_uid(plan, week.programme.week, key),
+        summary=f"hipflex: {item.title}",
+        description=_description(item, week),
+        start=item.start.replace(tzinfo=plan.zone),
+        end=item.end.replace(tzinfo=plan.zone),
+        weekdays=tuple(sorted({Weekday(d.day.weekday()) for d in days})),
+        count=len(days),
+        alarm=alarm,
+    )
 
 
-def _series(plan: CalendarPlan, week: CalendarWeek, days: tuple[DayPlan, ...]) -> list[Event]:
+def _series(
+    plan: CalendarPlan, week: CalendarWeek, days: tuple[DayPlan, ...]
+) -> list[CalendarEvent]:
     """The repeating events of days that share one timeline: the work days (sessions and
     movement breaks) or the other days (sessions only, at the non-work-day times)."""
     prefix = "" if days[0].work_day else "dayoff-"  # work-day UIDs are as they always were
@@ -88,23 +99,64 @@ def _series(plan: CalendarPlan, week: CalendarWeek, days: tuple[DayPlan, ...]) -
     return events
 
 
+def calendar_events(plan: CalendarPlan) -> list[CalendarEvent]:
+    return [
+        event for week in plan.weeks for days in week.series for event in _series(plan, week, days)
+    ]
+
+
+def timezone_span(plan: CalendarPlan) -> tuple[date, date] | None:
+    """The days the calendar's VTIMEZONE covers: from the day before the first event to a
+    year past the last (which keeps the zone right if the events are moved later)."""
+    days = [d.day for week in plan.weeks for d in week.days]
+    if not days:
+        return None
+    return min(days) - timedelta(days=1), max(days) + timedelta(days=366)
+
+
+def event_lines(event: CalendarEvent, stamp: datetime) -> list[str]:
+    """A VEVENT, its properties in the order icalendar writes them."""
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{ics.text(event.summary)}",
+        ics.timed("DTSTART", event.start),
+        ics.timed("DTEND", event.end),
+        ics.timed("DTSTAMP", stamp.astimezone(UTC)),
+        f"UID:{ics.text(event.uid)}",
+        f"RRULE:FREQ=DAILY;COUNT={event.count};BYDAY={','.join(d.ical for d in event.weekdays)}",
+        "CATEGORIES:hipflex",
+        f"DESCRIPTION:{ics.text(event.description)}",
+    ]
+    if event.alarm is not None:
+        lines += [
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{ics.text(event.alarm)}",
+            f"TRIGGER:{ics.duration(-ALARM_BEFORE)}",
+            "END:VALARM",
+        ]
+    else:
+        lines.append("TRANSP:TRANSPARENT")  # a two-minute break should not block the day
+    lines.append("END:VEVENT")
+    return lines
+
+
 def build_calendar(plan: CalendarPlan) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", "hipflex")
-    calendar.add("x-wr-timezone", plan.zone.key)
-    for week in plan.weeks:
-        for days in week.series:
-            for event in _series(plan, week, days):
-                calendar.add_component(event)
-    all_days = [d.day for week in plan.weeks for d in week.days]
-    if all_days:
-        # A year past the end keeps the zone right if the events are moved later.
-        calendar.add_missing_timezones(
-            first_date=min(all_days) - timedelta(days=1),
-            last_date=max(all_days) + timedelta(days=366),
-        )
-    return bytes(calendar.to_ical())
+    """The calendar as RFC 5545 text, written by hipflex.reports.ics."""
+    events = calendar_events(plan)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{ics.text(PRODID)}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:hipflex",
+        f"X-WR-TIMEZONE:{ics.text(plan.zone.key)}",
+    ]
+    span = timezone_span(plan)
+    if events and span is not None and not ics.is_utc(plan.zone):
+        lines += ics.timezone(plan.zone, *span)
+    for event in events:
+        lines += event_lines(event, plan.stamp)
+    lines.append("END:VCALENDAR")
+    return ics.content(lines)

@@ -378,7 +378,7 @@ def calendar_plan(
         raise BadInput(msg)
     exported: list[CalendarWeek] = []
     for week in range(first, first + count):
-        week_view = plan_week(app, week)
+        week_view = view if week == view.week else plan_week(app, week)  # the first: in `view`
         programme = week_view.result
         assert isinstance(programme, Programme)
         start = view.block.week_start(week)
