@@ -180,6 +180,19 @@ def test_old_entries_do_not_pile_up(
     assert not kept.keys() & old.keys()
 
 
+def test_another_pythons_file_is_removed(cached: Callable[[], CodeCache]) -> None:
+    cache = cached()
+    other = cache.path.with_name(f"{code_cache.PREFIX}cpython-399-30900f0.marshal")
+    unrelated = cache.path.with_name("content-0123.pickle")
+    for path in (other, unrelated):
+        path.write_bytes(b"kept by someone")
+    _methods(_shapes)
+    cache.save()
+    assert cache.path.exists()
+    assert not other.exists()
+    assert unrelated.exists()
+
+
 def test_nothing_is_written_when_nothing_new_was_compiled(
     cached: Callable[[], CodeCache],
 ) -> None:

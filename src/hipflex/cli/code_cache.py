@@ -32,7 +32,8 @@ from types import CodeType
 from typing import Any
 
 #: The cache file's name: a compiled code object is only valid for the Python that made it.
-FILE_NAME = f"dataclass-code-{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
+PREFIX = "compiled-code-"
+FILE_NAME = f"{PREFIX}{sys.implementation.cache_tag}-{sys.hexversion:x}.marshal"
 #: Entries kept at most: past it, a new file keeps only what the last process used (old
 #: entries, from classes that have since changed, do not pile up).
 MAX_ENTRIES = 4000
@@ -86,6 +87,9 @@ class CodeCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary.write_bytes(marshal.dumps(kept))
             temporary.replace(self.path)
+            for old in self.path.parent.glob(f"{PREFIX}*.marshal"):  # another Python's
+                if old != self.path:
+                    old.unlink(missing_ok=True)
         except (OSError, ValueError):  # an unwritable folder; a value marshal cannot write
             with contextlib.suppress(OSError):
                 temporary.unlink(missing_ok=True)
