@@ -29,8 +29,8 @@ def _no_plugin_loader() -> None:
 
 
 def _keep_compiled_code() -> None:
-    """Dataclass methods compiled once and kept (hipflex.cli.code_cache), before anything
-    that makes a dataclass is imported."""
+    """Dataclass methods and text annotations compiled once and kept
+    (hipflex.cli.code_cache), before anything that makes either is imported."""
     from hipflex.cli.code_cache import install
     from hipflex.files import cache_directory
 
