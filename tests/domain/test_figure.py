@@ -38,7 +38,7 @@ from hipflex.domain.figure import (
 )
 from hipflex.domain.figure_svg import Palette, Words, animated, still, view_size
 from hipflex.domain.ids import ExerciseId, SelfTestId, Side
-from hipflex.services.pictures import exercise_picture, self_test_picture
+from hipflex.services.pictures import exercise_picture, exercise_still, self_test_picture
 
 SVG = "{http://www.w3.org/2000/svg}"
 CONTENT = load_content()
@@ -267,6 +267,14 @@ def test_the_left_side_is_the_right_side_mirrored(exercise: ExerciseId):
         in exercise_picture(exercise, Side.LEFT).description
     )
     assert 'class="hf-work"' in left
+
+
+@pytest.mark.parametrize("palette", list(Palette))
+@pytest.mark.parametrize("exercise", list(ExerciseId))
+def test_the_still_alone_is_the_picture_still(exercise: ExerciseId, palette: Palette):
+    """The report draws only the still: the same drawing and words as the picture's."""
+    picture = exercise_picture(exercise, None, palette)
+    assert exercise_still(exercise, palette) == (picture.still, picture.description)
 
 
 def test_an_exercise_for_both_sides_at_once_colours_no_leg():

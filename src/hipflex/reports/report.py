@@ -158,22 +158,22 @@ def _handout(view: ProgressView) -> Section | None:
     if view.programme is None:
         return None
     from hipflex.domain.figure_svg import Palette, view_size
-    from hipflex.services.pictures import exercise_picture
+    from hipflex.services.pictures import exercise_still
 
     seen: dict[str, Figure] = {}
     for session in view.programme.sessions:
         for p in session.prescriptions:
             if p.exercise_id in seen:
                 continue
-            picture = exercise_picture(p.exercise_id, None, Palette.PRINT)
+            picture = exercise_still(p.exercise_id, Palette.PRINT)
             dose = p.describe()
             cue = p.cues[0] if p.cues else ""
             seen[p.exercise_id] = Figure(
                 title=p.name,
                 caption=f"{dose[:1].upper()}{dose[1:]}. {cue}".strip(),
-                svg=picture.still,
+                svg=picture.svg,
                 description=picture.description,
-                size=view_size(picture.still),
+                size=view_size(picture.svg),
             )
     if not seen:
         return None

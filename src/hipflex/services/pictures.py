@@ -5,12 +5,21 @@ side: the content does not change while it runs."""
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
 from hipflex.content import load_content
 from hipflex.domain.figure import Picture
 from hipflex.domain.figure_svg import Palette, Words, animated, still
 from hipflex.domain.ids import ExerciseId, SelfTestId, Side
 from hipflex.services.presenters.pictures import PictureOut
+
+
+class Still(NamedTuple):
+    """An exercise's key positions side by side (SVG) and their text alternative."""
+
+    svg: str
+    description: str
+
 
 #: The side drawn when an exercise works both sides at once, or a page shows one test.
 DEFAULT_SIDE = Side.RIGHT
@@ -75,27 +84,39 @@ def exercise_picture(
 ) -> PictureOut:
     """An exercise's picture, from the side given (the working side in colour); an
     exercise that works both sides at once is drawn from the right, nothing in colour."""
+    name, picture, chosen, coloured, hold_at_top = _as_drawn(exercise_id, side)
+    return _draw(name, picture, chosen, coloured, hold_at_top=hold_at_top, palette=palette)
+
+
+def exercise_still(exercise_id: ExerciseId | str, palette: Palette = Palette.THEME) -> Still:
+    """The still of `exercise_picture(exercise_id, None, palette)` and its description,
+    without drawing the moving one (the report prints only the still: start-up speed)."""
+    name, picture, chosen, coloured, _ = _as_drawn(exercise_id, None)
+    words = _words(name, picture, coloured)
+    drawn = still(
+        picture,
+        words,
+        mirrored=chosen is Side.LEFT,
+        highlight=coloured is not None,
+        palette=palette,
+    )
+    return Still(drawn, words.description)
+
+
+def _as_drawn(
+    exercise_id: ExerciseId | str, side: Side | str | None
+) -> tuple[str, Picture, Side | None, str | None, float | None]:
+    """What an exercise's picture is drawn from: its name, key positions, the side shown,
+    the leg in colour and the hold at the top."""
     exercise = load_content().exercise(exercise_id)
+    hold_at_top = exercise.dosage.hold_at_top_seconds
     if side == ANY_SIDE:
         side = None
     if not exercise.dosage.per_side:
-        return _draw(
-            exercise.name,
-            exercise.picture,
-            None,
-            None,
-            hold_at_top=exercise.dosage.hold_at_top_seconds,
-            palette=palette,
-        )
+        return exercise.name, exercise.picture, None, None, hold_at_top
     chosen = DEFAULT_SIDE if side in (None, "") else Side(side)
-    return _draw(
-        f"{exercise.name}, {chosen.value} side",
-        exercise.picture,
-        chosen,
-        f"Your {chosen.value} leg",
-        hold_at_top=exercise.dosage.hold_at_top_seconds,
-        palette=palette,
-    )
+    name = f"{exercise.name}, {chosen.value} side"
+    return name, exercise.picture, chosen, f"Your {chosen.value} leg", hold_at_top
 
 
 @cache
