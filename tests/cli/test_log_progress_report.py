@@ -223,6 +223,23 @@ def test_report_writes_pdf_and_html(assessed: Cli, tmp_path: Path):
     ]  # no partial files left behind
 
 
+@pytest.mark.parametrize("terminal", [{}, {"TTY_COMPATIBLE": "1"}, {"FORCE_COLOR": "1"}])
+def test_report_shows_its_spinner_only_on_a_terminal(
+    assessed: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, terminal: dict[str, str]
+):
+    """Rich draws the spinner where it sees a terminal; a pipe gets nothing on stderr."""
+    for name in ("TTY_COMPATIBLE", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in terminal.items():
+        monkeypatch.setenv(name, value)
+    result = assessed("report", "--out", str(tmp_path / "report.html"))
+    assert result.exit_code == 0, result.output
+    if terminal:
+        assert "Drawing the charts and writing the report..." in result.stderr
+    else:
+        assert result.stderr == ""
+
+
 def test_report_refuses_other_formats(assessed: Cli, tmp_path: Path):
     out = tmp_path / "report.txt"
     one_line_error(assessed("report", "--out", str(out)), 2, ".pdf or .html", "report.txt")

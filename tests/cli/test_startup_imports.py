@@ -170,6 +170,12 @@ def test_json_answers_load_no_terminal_renderer(folder: Path):
         assert _loaded(_run(folder, args), frozenset({"rich"})) == set(), args
 
 
+def test_a_report_written_without_a_terminal_loads_no_terminal_renderer(folder: Path):
+    """Its spinner is drawn on a terminal only (here stderr is a pipe)."""
+    for args in (["report", "--out", "report.html"], ["report", "--out", "report.pdf"]):
+        assert _loaded(_run(folder, args), frozenset({"rich"})) == set(), args
+
+
 def test_the_covered_commands_are_every_command_of_the_app():
     from hipflex.cli.app import COMMANDS as APP_COMMANDS
     from hipflex.cli.app import GROUPS

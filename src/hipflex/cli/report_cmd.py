@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -26,16 +28,14 @@ def report(
     check_target(out)  # say what is wrong before spending seconds on the charts
     if suffix == ".pdf":
         _import_fpdf_without_numpy()
-    from hipflex.cli.terminal import Console
     from hipflex.reports.render import to_html, to_pdf
     from hipflex.reports.report import build_report
     from hipflex.services.context import open_app
     from hipflex.services.progress import progress
 
-    console = Console(stderr=True)
     app = open_app()
     try:
-        with console.status("Drawing the charts and writing the report..."):
+        with _working("Drawing the charts and writing the report..."):
             view = progress(app)
             document = build_report(view, app.clock.now())
             data = to_pdf(document) if suffix == ".pdf" else to_html(document).encode()
@@ -43,6 +43,18 @@ def report(
         app.close()
     write_file(out, data)
     print(f"Wrote {out} ({len(data) // 1024} KB).")
+
+
+def _working(message: str) -> AbstractContextManager[object]:
+    """A spinner with `message` on stderr while the report is made, where Rich draws one:
+    on a terminal, or where its variables (TTY_COMPATIBLE, FORCE_COLOR) say there is one.
+    Elsewhere (a script, the daemon, a pipe) Rich would write nothing, and is not loaded
+    (start-up speed)."""
+    if not sys.stderr.isatty() and not {"TTY_COMPATIBLE", "FORCE_COLOR"} & os.environ.keys():
+        return nullcontext()
+    from hipflex.cli.terminal import Console
+
+    return Console(stderr=True).status(message)
 
 
 def _import_fpdf_without_numpy() -> None:
