@@ -96,3 +96,5 @@ def test_the_command_line_pdf_without_numpy_is_the_same_pdf(tmp_path: Path):
     }
     assert made["numpy"].startswith(b"%PDF")
     assert made["numpy"] == made["without"]
+    # The first read the fonts and kept them (reports/pdf_fonts.py), the second used them.
+    assert len(list((tmp_path / "hipflex" / "fonts").glob("font-*.pickle"))) == 2

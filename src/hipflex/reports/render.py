@@ -125,8 +125,10 @@ def to_pdf(report: Report) -> bytes:
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=15)
     regular, bold = _font_files()
-    pdf.add_font(FONT, "", str(regular))
-    pdf.add_font(FONT, "B", str(bold))
+    from hipflex.reports.pdf_fonts import add_font
+
+    add_font(pdf, FONT, "", regular)  # read once, kept between processes
+    add_font(pdf, FONT, "B", bold)
     pdf.set_title(report.title)
     pdf.set_creator("hipflex")
     pdf.set_creation_date(report.generated_at)
