@@ -3,6 +3,7 @@ byte, from a kept font as from a font read afresh; a stale or broken one is not 
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
 from datetime import UTC, datetime
@@ -88,6 +89,9 @@ def test_a_changed_font_file_is_read_again(cache: Path, tmp_path: Path):
     assert pdf_fonts._key(copy) == key
     with copy.open("ab") as font:
         font.write(b"\0")
+    assert pdf_fonts._key(copy) != key
+    key = pdf_fonts._key(copy)
+    os.utime(copy, ns=(0, 0))  # the same size, another time: another file
     assert pdf_fonts._key(copy) != key
     assert pdf_fonts._key(bold) != pdf_fonts._key(regular)
 

@@ -1,15 +1,16 @@
 """The PDF's fonts, parsed once and kept between processes (start-up speed).
 
-fpdf2 reads a TrueType font whole when it is added to a document (its glyph names, outlines'
-index, widths, character map): for the two DejaVu fonts about a sixth of what
+fpdf2 reads a TrueType font whole when it is added to a document (its glyph names,
+outlines' index, widths, character map): for the two DejaVu fonts about a sixth of what
 `hipflex report --out FILE.pdf` costs. What it builds from the file alone is pickled in
 the user's cache folder, beside the content, under a key made of everything it was built
-from: the font file's bytes, the fpdf2, fontTools and Python versions and this module's
-code. Any change gives another key (the old file is removed). What each document changes
-(the glyphs it uses, the sizes, the font's number in it) starts afresh, and the font file
-stays open for the tables read later, as fpdf2 leaves it. A file that cannot be read back
-is ignored and written again; a file is written whole (a temporary file renamed) or not
-at all; a cache folder that cannot be written only costs the time.
+from: the font file (its path, size and modification time, as Python checks a module's
+source; hashing its bytes would cost 7 ms), the fpdf2, fontTools and Python versions and
+this module's code. Any change gives another key (the old file is removed). What each
+document changes (the glyphs it uses, the sizes, the font's number in it) starts afresh,
+and the font file stays open for the tables read later, as fpdf2 leaves it. A file that
+cannot be read back is ignored and written again; a file is written whole (a temporary
+file renamed) or not at all; a cache folder that cannot be written only costs the time.
 """
 
 from __future__ import annotations
@@ -54,11 +55,12 @@ def _key(path: Path) -> str:
     import fontTools
     import fpdf
 
+    found = path.stat()  # as Python checks a module's source against its bytecode
     digest = hashlib.sha256()
     for part in (
         f"{sys.version}|{fpdf.FPDF_VERSION}|{fontTools.version}".encode(),
         Path(__file__).read_bytes(),
-        path.read_bytes(),
+        f"{path.resolve()}|{found.st_size}|{found.st_mtime_ns}".encode(),
     ):
         digest.update(len(part).to_bytes(8, "little"))
         digest.update(part)
