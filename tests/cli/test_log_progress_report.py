@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timedelta
 from pathlib import Path
 
@@ -238,6 +239,15 @@ def test_report_shows_its_spinner_only_on_a_terminal(
         assert "Drawing the charts and writing the report..." in result.stderr
     else:
         assert result.stderr == ""
+
+
+def test_report_leaves_the_garbage_collector_on(assessed: Cli, tmp_path: Path):
+    """It is off while the report is made (a short process), on again after, also after
+    an error (the command runs inside the tests' own process here)."""
+    assert assessed("report", "--out", str(tmp_path / "report.html")).exit_code == 0
+    assert gc.isenabled()
+    assert assessed("report", "--out", str(tmp_path / "report.txt")).exit_code == 2
+    assert gc.isenabled()
 
 
 def test_report_refuses_other_formats(assessed: Cli, tmp_path: Path):
