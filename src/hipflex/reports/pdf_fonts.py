@@ -38,9 +38,9 @@ def add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     """`pdf.add_font(family, style, path)`, the font read back from the cache if kept."""
     fontkey = f"{family.lower()}{''.join(sorted(style.upper()))}"
     try:
-        from hipflex.content.cache import default_directory
+        from hipflex.files import cache_directory
 
-        folder = default_directory() / "fonts"
+        folder = cache_directory() / "fonts"
         kept = folder / f"{PREFIX}{path.stem}.{_key(path)}{SUFFIX}"
     except OSError:  # the font file cannot be read: fpdf says so
         pdf.add_font(family, style, str(path))
