@@ -197,13 +197,13 @@ def test_the_stand_in_plugin_loader_answers_as_pydantic_does_with_plugins_off(
 ):
     from pydantic.plugin import _loader
 
-    from hipflex.cli import ALL_PLUGINS_OFF, PLUGIN_LOADER, PYDANTIC_PLUGINS, _no_plugin_loader
+    from hipflex.startup import ALL_PLUGINS_OFF, PLUGIN_LOADER, PYDANTIC_PLUGINS, no_plugin_loader
 
     for off in ALL_PLUGINS_OFF:
         monkeypatch.setenv(PYDANTIC_PLUGINS, off)
         assert tuple(_loader.get_plugins()) == ()
         monkeypatch.delitem(sys.modules, PLUGIN_LOADER)
-        _no_plugin_loader()
+        no_plugin_loader()
         assert sys.modules[PLUGIN_LOADER] is not _loader
         assert tuple(sys.modules[PLUGIN_LOADER].get_plugins()) == ()
         monkeypatch.setitem(sys.modules, PLUGIN_LOADER, _loader)

@@ -258,11 +258,13 @@ def test_another_version_is_a_clear_error_that_is_not_the_records_fault() -> Non
 
 
 def run_exchange(
-    document: object, env: dict[str, str] | None = None
+    document: object,
+    env: dict[str, str] | None = None,
+    command: tuple[str, ...] = (sys.executable, "-m", "hipflex.services.reminder_exchange"),
 ) -> subprocess.CompletedProcess[str]:
     text = document if isinstance(document, str) else json.dumps(document)
     return subprocess.run(
-        [sys.executable, "-m", "hipflex.services.reminder_exchange"],
+        command,
         input=text,
         capture_output=True,
         text=True,
@@ -343,3 +345,31 @@ def test_the_entry_point_fails_in_one_line_when_the_database_cannot_be_opened(
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1, done.stderr
     assert done.stderr.startswith("hipflex: error: cannot open the database at sqlite:///")
+
+
+@pytest.mark.slow
+def test_the_daemons_child_starts_as_a_command_and_answers_as_the_exchange(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The command the daemon runs (hipflex.services.reminder_child) gives the exchange's
+    answers, with pydantic's plugin search off and its compiled code kept."""
+    from hipflex.code_cache import FILE_NAME
+    from hipflex.reminders.exchange import COMMAND
+
+    assert COMMAND[1:] == ("-m", "hipflex.services.reminder_child")
+    document = {
+        "version": VERSION,
+        "requests": [
+            {"kind": "preferences"},
+            {"kind": "fallback_prompt", "can_snooze": False},
+        ],
+    }
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    child = run_exchange(document, env, COMMAND)
+    plain = run_exchange(document, env)
+    assert child.returncode == plain.returncode == 0, child.stderr + plain.stderr
+    assert (child.stdout, child.stderr) == (plain.stdout, plain.stderr)
+    assert (tmp_path / "cache" / "hipflex" / FILE_NAME).exists()
+    refused = run_exchange("not json", env, COMMAND)
+    assert (refused.returncode, refused.stderr) == (2, run_exchange("not json", env).stderr)

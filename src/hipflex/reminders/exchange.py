@@ -1,6 +1,6 @@
 """The reminder daemon's boundary, daemon side: requests to hipflex and its answers, as plain
 dataclasses and json (pydantic alone would add about 9 MB to the daemon), and the client
-that asks a short-lived `python -m hipflex.services.reminder_exchange` child.
+that asks a short-lived `python -m hipflex.services.reminder_child` child.
 
 The app side (hipflex.services.reminder_contract) holds the pydantic models; tests prove
 every request encoded here validates there, and every answer it can produce decodes here.
@@ -31,7 +31,7 @@ VERSION = 1
 #: Records in one batch at most (the app side's limit).
 MAX_BATCH = 200
 ANSWER_SECONDS = 60.0  # a child that takes longer is stopped: hipflex could not be asked
-COMMAND = (sys.executable, "-m", "hipflex.services.reminder_exchange")
+COMMAND = (sys.executable, "-m", "hipflex.services.reminder_child")
 
 T = TypeVar("T")
 

@@ -1,4 +1,4 @@
-"""The compiled-code cache for dataclass methods (hipflex.cli.code_cache): the methods it
+"""The compiled-code cache for dataclass methods (hipflex.code_cache): the methods it
 gives are Python's own, a bad or missing file costs only the time, and a command run
 through it answers the same."""
 
@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from hipflex.cli import code_cache
-from hipflex.cli.code_cache import FILE_NAME, CodeCache, install
+from hipflex import code_cache
+from hipflex.code_cache import FILE_NAME, CodeCache, install
 
 METHODS = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__", "__lt__")
 
