@@ -174,7 +174,7 @@ class SchemaPool:
             "SELECT sequencename, start_value FROM pg_sequences WHERE schemaname = %(s)s",
             {"s": schema},
         )
-        sequences: dict[str, int] = dict(rows.tuples().all())
+        sequences: dict[str, int] = dict(rows.all())
         return _Pristine(_catalog(connection, schema), tables, sequences)
 
     def _emptied(self, schema: str, borrower: str) -> bool:
