@@ -34,39 +34,40 @@ BACKEND_EXIT_GRACE_S = 0.5
 
 #: What a schema holds, one line per thing, its own name written as SCHEMA.
 _CATALOG = """
-WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s)
+WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(schema)s),
+rels AS MATERIALIZED (
+    SELECT c.oid, c.relname FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM ns)
+)
 SELECT 'schema ' || coalesce(nspacl::text, '') FROM pg_namespace WHERE oid = (SELECT oid FROM ns)
 UNION ALL
 SELECT 'relation ' || c.relname || ' ' || c.relkind::text || ' ' || coalesce(c.relacl::text, '')
     || ' ' || coalesce(c.reloptions::text, '') || ' ' || c.relpersistence::text
-FROM pg_class c WHERE c.relnamespace = (SELECT oid FROM ns)
+FROM pg_class c WHERE c.oid IN (SELECT oid FROM rels)
 UNION ALL
-SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+SELECT 'column ' || r.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
     || ' ' || a.attnotnull::text || ' ' || a.attidentity::text || a.attgenerated::text
     || ' ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '') || ' ' || a.attnum::text
     || ' ' || coalesce(a.attacl::text, '')
-FROM pg_attribute a
-JOIN pg_class c ON c.oid = a.attrelid
+FROM rels r
+JOIN pg_attribute a ON a.attrelid = r.oid
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE c.relnamespace = (SELECT oid FROM ns) AND a.attnum > 0 AND NOT a.attisdropped
+WHERE a.attnum > 0 AND NOT a.attisdropped
 UNION ALL
-SELECT 'constraint ' || c.relname || ' ' || k.conname || ' ' || pg_get_constraintdef(k.oid)
+SELECT 'constraint ' || r.relname || ' ' || k.conname || ' ' || pg_get_constraintdef(k.oid)
     || ' ' || k.condeferrable::text || k.condeferred::text
-FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-WHERE k.connamespace = (SELECT oid FROM ns)
+FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
 UNION ALL
-SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = %(schema)s
+SELECT 'index ' || pg_get_indexdef(i.indexrelid) FROM rels r JOIN pg_index i ON i.indrelid = r.oid
 UNION ALL
-SELECT 'sequence ' || sequencename || ' ' || data_type::text || ' ' || start_value::text || ' '
-    || min_value::text || ' ' || max_value::text || ' ' || increment_by::text || ' '
-    || cycle::text || ' ' || cache_size::text
-FROM pg_sequences WHERE schemaname = %(schema)s
+SELECT 'sequence ' || r.relname || ' ' || format_type(s.seqtypid, NULL) || ' '
+    || s.seqstart::text || ' ' || s.seqmin::text || ' ' || s.seqmax::text || ' '
+    || s.seqincrement::text || ' ' || s.seqcycle::text || ' ' || s.seqcache::text
+FROM rels r JOIN pg_sequence s ON s.seqrelid = r.oid
 UNION ALL
 SELECT 'trigger ' || pg_get_triggerdef(t.oid)
-FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-WHERE c.relnamespace = (SELECT oid FROM ns) AND NOT t.tgisinternal
+FROM rels r JOIN pg_trigger t ON t.tgrelid = r.oid WHERE NOT t.tgisinternal
 UNION ALL
-SELECT 'rule ' || definition FROM pg_rules WHERE schemaname = %(schema)s
+SELECT 'rule ' || pg_get_ruledef(w.oid) FROM rels r JOIN pg_rewrite w ON w.ev_class = r.oid
 UNION ALL
 SELECT 'function ' || p.proname || ' ' || pg_get_function_identity_arguments(p.oid) || ' '
     || md5(coalesce(p.prosrc, ''))
@@ -94,6 +95,10 @@ GROUP BY c.relname
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _catalog(connection: Connection, schema: str) -> list[str]:
@@ -182,29 +187,25 @@ class SchemaPool:
         if pristine is None:
             return False
         with self.server.connect() as connection:
-            # A connection left idle in a transaction would hold the test up; fail instead.
-            connection.exec_driver_sql("SET lock_timeout = '10s'")
             if _still_connected(connection, borrower) or (
                 _catalog(connection, schema) != pristine.catalog
             ):
                 return False
-            # One statement at a time (the connection commits each): a schema left half
-            # emptied by an error is dropped.
+            revision = connection.exec_driver_sql(
+                f"SELECT version_num FROM {_quoted(schema)}.alembic_version"  # noqa: S608
+            ).all()
+            if revision != [(migrate.HEAD_REVISION,)]:
+                return False
+            # One round trip, one transaction: all the rows go, or the schema is dropped. A
+            # connection left idle in a transaction would hold it up; fail instead.
+            emptying = ["SET lock_timeout = '10s'"]
+            for table in pristine.tables:
+                emptying.append(f"DELETE FROM {_quoted(schema)}.{_quoted(table)}")  # noqa: S608
+            for name, start in pristine.sequences.items():
+                sequence = _literal(f"{_quoted(schema)}.{_quoted(name)}")
+                emptying.append(f"SELECT setval({sequence}, {int(start)}, false)")
             try:
-                revision = connection.exec_driver_sql(
-                    f"SELECT version_num FROM {_quoted(schema)}.alembic_version"  # noqa: S608
-                ).all()
-                if revision != [(migrate.HEAD_REVISION,)]:
-                    return False
-                for table in pristine.tables:
-                    connection.exec_driver_sql(
-                        f"DELETE FROM {_quoted(schema)}.{_quoted(table)}"  # noqa: S608
-                    )
-                for sequence, start in pristine.sequences.items():
-                    connection.exec_driver_sql(
-                        "SELECT setval(%(s)s, %(start)s, false)",
-                        {"s": f"{_quoted(schema)}.{_quoted(sequence)}", "start": start},
-                    )
+                connection.exec_driver_sql("; ".join(emptying))
             except DBAPIError:
                 return False
         return True
