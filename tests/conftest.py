@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -24,6 +23,7 @@ from hipflex.services.clock import FixedClock
 from hipflex.services.context import AppContext
 from hipflex.store import migrate
 from tests.migration_replay import MigrationReplay
+from tests.postgres_schemas import SchemaPool, drop_schema, new_schema, schema_url
 
 # No deadline on any example: this machine (and CI's) is shared, and a test that fails
 # because another process took the CPU is a timed assertion in disguise. Speed is
@@ -72,6 +72,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers", "real_migrations: Alembic migrates each new database (tests/migration_replay.py)"
+    )
+    config.addinivalue_line(
+        "markers", "new_schema: database_url on PostgreSQL is a new, empty schema, not a lent one"
     )
 
 
@@ -122,18 +125,25 @@ def postgres_server() -> Iterator[Engine]:
 @pytest.fixture
 def postgres_url(postgres_server: Engine) -> Iterator[str]:
     """A URL whose connections see only a new, empty schema, dropped after the test."""
-    schema = f"hipflex_test_{uuid.uuid4().hex[:16]}"
-    with postgres_server.connect() as connection:
-        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
-    # Commits need not wait for the disk: a test's database is thrown away anyway, and the
-    # wait made PostgreSQL tests several times slower than SQLite ones.
-    options = f"-csearch_path={schema} -csynchronous_commit=off"
-    url = postgres_server.url.update_query_dict({"options": options})
-    yield url.render_as_string(hide_password=False)
-    with postgres_server.connect() as connection:
-        # A connection left idle in a transaction would hold the drop forever; fail instead.
-        connection.exec_driver_sql("SET lock_timeout = '10s'")
-        connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    schema = new_schema(postgres_server)
+    yield schema_url(postgres_server, schema)
+    drop_schema(postgres_server, schema)
+
+
+@pytest.fixture(scope="session")
+def postgres_schemas(postgres_server: Engine) -> Iterator[SchemaPool]:
+    """Migrated schemas, emptied after each test and lent again (tests/postgres_schemas.py)."""
+    pool = SchemaPool(postgres_server, AppContext.upgrade_database)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def migrated_postgres_url(postgres_schemas: SchemaPool) -> Iterator[str]:
+    """A URL whose connections see only a migrated schema with no rows."""
+    schema, borrower = postgres_schemas.lend()
+    yield postgres_schemas.url(schema, borrower)
+    postgres_schemas.give_back(schema, borrower)
 
 
 #: For a test whose cases vary what the user typed and are refused before the database
@@ -143,10 +153,13 @@ sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The store's URL: a SQLite file in tmp_path, or a fresh schema on PostgreSQL."""
+    """The store's URL: a SQLite file in tmp_path, or on PostgreSQL a migrated schema with
+    no rows (a new, empty one for a test marked new_schema or real_migrations)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'app-data' / 'hipflex.db'}"
-    url: str = request.getfixturevalue("postgres_url")
+    node = request.node
+    new = node.get_closest_marker("new_schema") or node.get_closest_marker("real_migrations")
+    url: str = request.getfixturevalue("postgres_url" if new else "migrated_postgres_url")
     return url
 
 

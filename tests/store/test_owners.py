@@ -185,6 +185,7 @@ def test_a_new_row_cannot_be_given_to_another_account(database_url: str) -> None
         base.close()
 
 
+@pytest.mark.new_schema  # migrated from nothing to an older revision
 def test_an_older_single_user_database_keeps_its_rows_as_nobodys(database_url: str) -> None:
     """Upgraded to owners: the old rows stay the single-user store's, and an account's
     first preferences get a new id (PostgreSQL's sequence had not counted the old row's)."""

@@ -22,6 +22,8 @@ from hipflex.web.deps import SESSION_COOKIE
 from tests.web.conftest import API, arm_csrf, context_of, record_tight
 
 PASSWORD = "a long enough passphrase"  # noqa: S105 - the tests' own accounts
+# Each test starts on a new database: `hipflex db upgrade` (its apps fixture) creates it.
+pytestmark = pytest.mark.new_schema
 PEOPLE = ("ana@example.org", "bo@example.org")
 
 

@@ -18,7 +18,8 @@ import pytest
 from hipflex.domain.accounts import MAX_FAILURES_PER_ACCOUNT
 from tests.web.conftest import API, free_port
 
-pytestmark = pytest.mark.slow
+# `hipflex db upgrade` migrates a new database, as an operator's first one.
+pytestmark = [pytest.mark.slow, pytest.mark.new_schema]
 
 PASSWORD = "a long enough passphrase"  # noqa: S105 - the test's own account
 HIPFLEX = [sys.executable, "-m", "hipflex"]
