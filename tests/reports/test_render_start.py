@@ -45,8 +45,9 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_the_time(
 
 
 def test_the_pdf_font_is_matplotlib_own():
-    matplotlib = pytest.importorskip("matplotlib")
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    import matplotlib as mpl  # a dependency of hipflex: never skipped
+
+    folder = Path(mpl.get_data_path()) / "fonts" / "ttf"
     regular, bold = render._font_files()
     assert (regular, bold) == (folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf")
     assert regular.is_file()
@@ -54,9 +55,6 @@ def test_the_pdf_font_is_matplotlib_own():
 
 
 PDF_OF_A_STORE = """
-import sys
-import os
-import subprocess
 import sys
 from datetime import UTC, datetime
 if sys.argv[1] == "numpy":
@@ -81,8 +79,8 @@ assert ("numpy" in sys.modules) == (sys.argv[1] == "numpy")
 
 
 def test_the_command_line_pdf_without_numpy_is_the_same_pdf(tmp_path: Path):
-    """`hipflex report --out FILE.pdf` imports fpdf as if numpy were not installed."""
-    pytest.importorskip("numpy")
+    """`hipflex report --out FILE.pdf` imports fpdf as if numpy were not installed (numpy
+    is installed: matplotlib, a dependency, needs it)."""
     env = {**os.environ, "HIPFLEX_DATA_DIR": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)}
     env.pop("HIPFLEX_DATABASE_URL", None)
     assess = ["assess", "--no-red-flags", "--thomas-left", "raised", "--knee-left", "85"]
