@@ -14,22 +14,22 @@ compile it (file name "<string>", no future flags taken from here), and tests co
 is made through the cache with what is made without it. The file is named after the exact
 Python version (a compiled code object is only valid for the version that wrote it). A file
 that cannot be read or holds something else is ignored; one that cannot be written only
-costs the time; a new file is written whole (a temporary file renamed). Only the standard
-library is imported here: it runs before anything else a command loads.
+costs the time; a new file is written whole (hipflex.files.keep_cached). Only the standard
+library and hipflex.files are imported here: it runs before anything else a command loads.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import dataclasses
 import marshal
-import os
 import sys
 import typing
 from pathlib import Path
 from types import CodeType
 from typing import Any
+
+from hipflex.files import keep_cached
 
 #: The cache file's name: a compiled code object is only valid for the Python that made it.
 PREFIX = "compiled-code-"
@@ -82,17 +82,11 @@ class CodeCache:
         if not self.compiled:
             return
         kept = self.codes if len(self.codes) <= MAX_ENTRIES else self.used
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.partial")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(marshal.dumps(kept))
-            temporary.replace(self.path)
-            for old in self.path.parent.glob(f"{PREFIX}*.marshal"):  # another Python's
-                if old != self.path:
-                    old.unlink(missing_ok=True)
-        except (OSError, ValueError):  # an unwritable folder; a value marshal cannot write
-            with contextlib.suppress(OSError):
-                temporary.unlink(missing_ok=True)
+            data = marshal.dumps(kept)
+        except ValueError:  # a value marshal cannot write: nothing kept
+            return
+        keep_cached(self.path, data, replaces=f"{PREFIX}*.marshal")  # another Python's too
 
 
 def _read(path: Path) -> dict[Key, CodeType]:

@@ -18,6 +18,7 @@ import os
 import stat
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -47,6 +48,23 @@ def cache_directory() -> Path:
     from platformdirs import user_cache_path
 
     return user_cache_path("hipflex", appauthor=False)
+
+
+def keep_cached(path: Path, data: bytes, *, replaces: str) -> None:
+    """Write a cache file whole (a temporary file renamed) or not at all, then remove the
+    older files of its folder that match the glob `replaces` (other keys of the same
+    cache). A folder that cannot be written only costs the time: a cache is never needed."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        temporary.replace(path)
+        for old in path.parent.glob(replaces):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
 
 
 def is_stdout(path: Path | str) -> bool:

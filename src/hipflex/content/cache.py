@@ -10,16 +10,14 @@ file renamed) or not at all; a cache folder that cannot be written only costs th
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from hipflex.domain.protocol import Content
-from hipflex.files import cache_directory
+from hipflex.files import cache_directory, keep_cached
 
 PREFIX = "content-"
 SUFFIX = ".pickle"
@@ -55,20 +53,6 @@ def _read(path: Path) -> Content | None:
     return found if isinstance(found, Content) else None
 
 
-def _write(directory: Path, path: Path, content: Content) -> None:
-    temporary = directory / f".{path.name}.{os.getpid()}.partial"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))
-        temporary.replace(path)
-        for old in directory.glob(f"{PREFIX}*{SUFFIX}"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-
-
 def cached_content(
     build: Callable[[], Content],
     *,
@@ -85,5 +69,6 @@ def cached_content(
     if found is not None:
         return found
     content = build()
-    _write(folder, path, content)
+    data = pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL)
+    keep_cached(path, data, replaces=f"{PREFIX}*{SUFFIX}")
     return content

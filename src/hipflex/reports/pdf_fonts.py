@@ -15,15 +15,14 @@ file renamed) or not at all; a cache folder that cannot be written only costs th
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import pickle
 import sys
-import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from hipflex.files import keep_cached
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -48,7 +47,7 @@ def add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     if fontkey not in pdf.fonts and _restore(pdf, kept, fontkey, path):
         return
     pdf.add_font(family, style, str(path))
-    _keep(folder, kept, path.stem, pdf.fonts[fontkey])
+    _keep(kept, path.stem, pdf.fonts[fontkey])
 
 
 def _key(path: Path) -> str:
@@ -95,7 +94,7 @@ def _restore(pdf: FPDF, kept: Path, fontkey: str, path: Path) -> bool:
     return True
 
 
-def _keep(folder: Path, kept: Path, stem: str, font: object) -> None:
+def _keep(kept: Path, stem: str, font: object) -> None:
     """The font as fpdf has just read it, pickled (not a colour font, nor CFF: those set
     more of the document)."""
     from fpdf.fonts import TTFFont
@@ -118,14 +117,4 @@ def _keep(folder: Path, kept: Path, stem: str, font: object) -> None:
         return
     finally:
         font.ttfont.reader = reader
-    temporary = folder / f".{kept.name}.{os.getpid()}.{threading.get_ident()}.partial"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        temporary.replace(kept)
-        for old in folder.glob(f"{PREFIX}*{SUFFIX}"):  # this font's other versions
-            if old != kept and old.name.removeprefix(PREFIX).rsplit(".", 2)[0] == stem:
-                old.unlink(missing_ok=True)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+    keep_cached(kept, data, replaces=f"{PREFIX}{stem}.*{SUFFIX}")  # this font's other keys
